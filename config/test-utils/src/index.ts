@@ -1,0 +1,3 @@
+export { describeBackends, testBackends, useBackend, type TestBackend } from './backends';
+export { expectNoLeak } from './leaks';
+export { expectClose, expectGradMatchesFiniteDiff, numericGrad } from './numeric';

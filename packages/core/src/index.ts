@@ -1,0 +1,21 @@
+export {
+  ContrastiveError,
+  InvalidArgumentError,
+  NonFiniteValueError,
+  ShapeMismatchError,
+  describe as describeValue,
+} from './errors';
+export { parseOptions } from './options';
+export { createRng, hashSeed, type Rng, type RngState } from './rng';
+export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
+export {
+  assertFinite,
+  assertNumber,
+  assertRank,
+  assertShape,
+  assertShapes,
+  assertTensor,
+  type Dim,
+} from './assert';
+export type { Augmentation, DataModel, Network, NetworkJSON, PairLoss, Sample } from './spec';
+export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';

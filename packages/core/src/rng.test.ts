@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, hashSeed } from './rng';
+import { InvalidArgumentError } from './errors';
+
+describe('createRng', () => {
+  it('is reproducible for a seed and differs across seeds', () => {
+    const a = createRng(42);
+    const b = createRng(42);
+    const c = createRng(43);
+    const xa = Array.from({ length: 100 }, () => a.nextUint32());
+    const xb = Array.from({ length: 100 }, () => b.nextUint32());
+    const xc = Array.from({ length: 100 }, () => c.nextUint32());
+    expect(xa).toEqual(xb);
+    expect(xa).not.toEqual(xc);
+    expect(createRng('run-a').uniform()).toBe(createRng('run-a').uniform());
+  });
+
+  it('has the moments of U[0,1) and N(0,1) (n = 200k; 5-sigma bounds)', () => {
+    const rng = createRng(1);
+    const n = 200_000;
+    const u = rng.fillUniform(new Float64Array(n));
+    const z = rng.fillNormal(new Float64Array(n));
+    const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
+    const varOf = (a: Float64Array, m: number) => a.reduce((s, v) => s + (v - m) ** 2, 0) / a.length;
+    const mu = mean(u);
+    expect(Math.abs(mu - 0.5)).toBeLessThan(5 * Math.sqrt(1 / 12 / n));
+    expect(Math.abs(varOf(u, mu) - 1 / 12)).toBeLessThan(0.002);
+    expect(u.every((v) => v >= 0 && v < 1)).toBe(true);
+    const mz = mean(z);
+    expect(Math.abs(mz)).toBeLessThan(5 / Math.sqrt(n));
+    expect(Math.abs(varOf(z, mz) - 1)).toBeLessThan(0.02);
+    // Gaussian fourth moment is 3.
+    const kurt = z.reduce((s, v) => s + v ** 4, 0) / n;
+    expect(Math.abs(kurt - 3)).toBeLessThan(0.1);
+  });
+
+  it('bernoulli frequency matches p', () => {
+    const rng = createRng(7);
+    const out = rng.fillBernoulli(new Float32Array(100_000), 0.1);
+    const freq = out.reduce((s, v) => s + v, 0) / out.length;
+    expect(Math.abs(freq - 0.1)).toBeLessThan(5 * Math.sqrt(0.09 / 100_000));
+    let k = 0;
+    for (let i = 0; i < 100_000; i++) if (rng.bernoulli(0.3)) k++;
+    expect(Math.abs(k / 100_000 - 0.3)).toBeLessThan(0.01);
+  });
+
+  it('int is unbiased and permutation is a permutation', () => {
+    const rng = createRng(3);
+    const counts = new Array(6).fill(0);
+    for (let i = 0; i < 60_000; i++) counts[rng.int(6)]++;
+    for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(500);
+    const p = rng.permutation(50);
+    expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const arr = ['a', 'b', 'c', 'd'];
+    expect(rng.shuffle([...arr]).sort()).toEqual(arr);
+  });
+
+  it('fork depends on the seed and key only, not on consumption', () => {
+    const a = createRng(5);
+    const f1 = a.fork('masks').uniform();
+    a.uniform();
+    a.normal();
+    const f2 = a.fork('masks').uniform();
+    expect(f1).toBe(f2);
+    expect(a.fork('masks').uniform()).not.toBe(a.fork('data').uniform());
+    expect(a.fork(1).uniform()).not.toBe(a.fork('1').uniform());
+  });
+
+  it('getState/createRng(state) continues the exact stream, including a cached normal', () => {
+    const a = createRng(9);
+    a.normal();
+    const state = structuredClone(a.getState());
+    const next = [a.normal(), a.uniform(), a.nextUint32()];
+    const b = createRng(state);
+    expect([b.normal(), b.uniform(), b.nextUint32()]).toEqual(next);
+  });
+
+  it('rejects bad seeds and bad int bounds with a clear error', () => {
+    expect(() => createRng(Number.NaN)).toThrow(/createRng: invalid argument 'seed': expected a finite number or a string, got NaN/);
+    expect(() => createRng(Number.NaN)).toThrow(InvalidArgumentError);
+    expect(() => createRng(1).int(0)).toThrow(/positive integer/);
+  });
+
+  it('hashSeed separates nearby numbers', () => {
+    expect(hashSeed(1)).not.toBe(hashSeed(1.5));
+    expect(hashSeed(0)).not.toBe(hashSeed(2 ** 32));
+  });
+});
