@@ -1,1 +1,15 @@
-export {};
+// Gradients: in Node, `@tensorflow/tfjs-core` alone registers none; the app imports
+// `@tensorflow/tfjs` (or tfjs-node), which registers them for every package.
+export {
+  fileCheckpointStore,
+  memoryCheckpointStore,
+  writeFileAtomic,
+  type Checkpoint,
+  type CheckpointStore,
+  type TrainHistory,
+} from './checkpoint';
+export { methodToJSON, type Method } from './method';
+export { contrastiveMethod, contrastiveMethodSchema, type ContrastiveMethodOptions } from './methods/contrastive';
+export { createOptimizer, optimizerOptionsSchema, type Optimizer, type OptimizerOptions, type OptimizerState } from './optimizer';
+export { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
+export { train, trainOptionsSchema, type EvalContext, type TrainEvent, type TrainOptions } from './train';

@@ -1,0 +1,9 @@
+// Programmatic API of the CLI (used by tests and the bench).
+export { selectBackend } from './backend';
+export { experimentSchema, jobsOf, parseExperiment, type Experiment, type JobSpec } from './config';
+export { runJob, type JobResult } from './job';
+export { loadExperiment } from './load-config';
+export { PRESETS } from './presets';
+export { renderReport } from './report';
+export { summarize, type RunResults } from './results';
+export { runExperiment } from './runner';

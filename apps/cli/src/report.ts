@@ -1,0 +1,174 @@
+import type { Experiment } from './config';
+import type { RunResults } from './results';
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function fmt(v: number | undefined, digits = 3): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(digits);
+}
+
+function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  return ticks;
+}
+
+export interface Series {
+  name: string;
+  x: number[];
+  y: number[];
+}
+
+/** A self-contained SVG line chart. */
+export function lineChart(title: string, series: Series[], { yLabel = '', xLabel = 'step', yMin, yMax }: { yLabel?: string; xLabel?: string; yMin?: number; yMax?: number } = {}): string {
+  const W = 560;
+  const H = 300;
+  const m = { l: 56, r: 150, t: 28, b: 40 };
+  const xs = series.flatMap((s) => s.x);
+  const ys = series.flatMap((s) => s.y).filter(Number.isFinite);
+  if (xs.length === 0 || ys.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p>no data</p></figure>`;
+  const x0 = Math.min(...xs);
+  const x1 = Math.max(...xs);
+  let y0 = yMin ?? Math.min(...ys);
+  let y1 = yMax ?? Math.max(...ys);
+  if (y1 - y0 < 1e-12) {
+    y0 -= 0.5;
+    y1 += 0.5;
+  }
+  const sx = (x: number) => m.l + ((x - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
+  const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
+  const grid = niceTicks(y0, y1)
+    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${fmt(t, 2)}</text>`)
+    .join('');
+  const xt = niceTicks(x0, x1)
+    .map((t) => `<text x="${sx(t)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`)
+    .join('');
+  const lines = series
+    .map((s, i) => {
+      const pts = s.x.map((x, j) => [x, s.y[j]!] as const).filter(([, y]) => Number.isFinite(y));
+      const d = pts.map(([x, y], j) => `${j ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');
+      const c = COLORS[i % COLORS.length];
+      return `<path d="${d}" fill="none" stroke="${c}" stroke-width="2"/><rect x="${W - m.r + 10}" y="${m.t + i * 18}" width="12" height="3" fill="${c}"/><text x="${W - m.r + 26}" y="${m.t + i * 18 + 5}">${esc(s.name)}</text>`;
+    })
+    .join('');
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}">
+<text x="${m.l}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>${grid}${xt}
+<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/>
+<text x="${(m.l + W - m.r) / 2}" y="${H - 6}" text-anchor="middle">${esc(xLabel)}</text><text transform="translate(14,${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>
+${lines}</svg></figure>`;
+}
+
+/** Grouped bar chart: one group per category, one bar per series. */
+export function barChart(title: string, categories: string[], series: Array<{ name: string; values: number[] }>, { yLabel = '' } = {}): string {
+  const W = 560;
+  const H = 300;
+  const m = { l: 56, r: 150, t: 28, b: 40 };
+  const all = series.flatMap((s) => s.values).filter(Number.isFinite);
+  if (all.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p>no data</p></figure>`;
+  const y0 = Math.min(0, ...all);
+  const y1 = Math.max(0.1, ...all);
+  const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
+  const gw = (W - m.l - m.r) / categories.length;
+  const bw = (gw * 0.8) / series.length;
+  const grid = niceTicks(y0, y1)
+    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${fmt(t, 2)}</text>`)
+    .join('');
+  const bars = series
+    .map((s, i) =>
+      s.values
+        .map((v, j) => {
+          if (!Number.isFinite(v)) return '';
+          const x = m.l + j * gw + gw * 0.1 + i * bw;
+          const top = sy(Math.max(0, v));
+          const h = Math.abs(sy(v) - sy(0));
+          return `<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${esc(s.name)} · ${esc(categories[j]!)}: ${fmt(v)}</title></rect>`;
+        })
+        .join(''),
+    )
+    .join('');
+  const labels = categories.map((c, j) => `<text x="${m.l + j * gw + gw / 2}" y="${H - m.b + 16}" text-anchor="middle">${esc(c)}</text>`).join('');
+  const legend = series.map((s, i) => `<rect x="${W - m.r + 10}" y="${m.t + i * 18 - 6}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${W - m.r + 26}" y="${m.t + i * 18 + 3}">${esc(s.name)}</text>`).join('');
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}">
+<text x="${m.l}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>${grid}
+<line x1="${m.l}" x2="${W - m.r}" y1="${sy(0)}" y2="${sy(0)}" stroke="#333"/>${bars}${labels}${legend}
+<text transform="translate(14,${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></svg></figure>`;
+}
+
+/** Metrics shown in the final table, in order, with labels; only those present are shown. */
+export const TABLE_METRICS: Array<[key: string, label: string]> = [
+  ['atomRecovery.fractionRecovered', 'atoms recovered (a_j > 0.8)'],
+  ['atomRecovery.median', 'median a_j'],
+  ['atomRecovery.min', 'min a_j'],
+  ['neuronPurity.median', 'median neuron purity'],
+  ['denseMass.mean', 'dense mass'],
+  ['crossView.atoms', 'cross-view corr. (atoms)'],
+  ['crossView.noise', 'cross-view corr. (noise)'],
+  ['crossView.dense', 'cross-view corr. (dense)'],
+  ['loss', 'final loss'],
+];
+
+export function renderReport(exp: Experiment, r: RunResults): string {
+  const present = TABLE_METRICS.filter(([k]) => r.arms.some((a) => a.mean[k] !== undefined));
+  const pm = (a: RunResults['arms'][number], k: string) => (a.seeds.length > 1 ? `${fmt(a.mean[k])} ± ${fmt(a.std[k])}` : fmt(a.mean[k]));
+  const table = `<table><thead><tr><th>arm</th>${present.map(([, l]) => `<th>${esc(l)}</th>`).join('')}<th>steps/s</th></tr></thead><tbody>
+${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm(a, k)}</td>`).join('')}<td>${fmt(meanOf(a.seeds.map((s) => s.stepsPerSecond)), 0)}</td></tr>`).join('\n')}
+</tbody></table>`;
+  const checks = r.checks.length
+    ? `<ul class="checks">${r.checks
+        .map((c) => `<li class="${c.pass ? 'pass' : 'fail'}"><b>${c.pass ? 'PASS' : 'FAIL'}</b> ${esc(c.description)} — ${esc(c.metric)} ${esc(c.op)} ${c.value}: observed ${c.observed.map((v) => fmt(v)).join(', ')} (${c.aggregate === 'mean' ? 'mean over seeds' : 'every seed'})</li>`)
+        .join('')}</ul>`
+    : '';
+  const curve = (key: string, title: string, yLabel: string, range?: [number, number]) =>
+    r.arms.some((a) => a.curves.metrics[key])
+      ? lineChart(title, r.arms.filter((a) => a.curves.metrics[key]).map((a) => ({ name: a.name, x: a.curves.steps, y: a.curves.metrics[key]! })), {
+          yLabel,
+          ...(range ? { yMin: range[0], yMax: range[1] } : {}),
+        })
+      : '';
+  const cvKeys = ['crossView.atoms', 'crossView.noise', 'crossView.dense'].filter((k) => r.arms.some((a) => a.mean[k] !== undefined));
+  const figures = [
+    curve('atomRecovery.fractionRecovered', 'Atoms recovered (a_j > 0.8) over training', 'fraction of atoms', [0, 1]),
+    curve('atomRecovery.median', 'Median atom recovery a_j = max_i |cos(w_i, M_j)|', 'median a_j', [0, 1]),
+    lineChart('Training loss', r.arms.map((a) => ({ name: a.name, x: a.loss.steps, y: a.loss.values })), { yLabel: 'loss' }),
+    cvKeys.length
+      ? barChart(
+          'Cross-view correlation of ⟨w, x⁺⟩ and ⟨w, x⁺⁺⟩ by feature type',
+          cvKeys.map((k) => k.replace('crossView.', '')),
+          r.arms.map((a) => ({ name: a.name, values: cvKeys.map((k) => a.mean[k] ?? Number.NaN) })),
+          { yLabel: 'Pearson correlation' },
+        )
+      : '',
+  ].join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(r.title ?? r.experiment)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}
+figure{display:inline-block;margin:0.5em}.checks li{margin:.3em 0}.pass b{color:#1a7f37}.fail b{color:#c62828}.claim{background:#f6f8fa;padding:.8em 1em;border-left:4px solid #1f77b4}
+code{background:#f3f3f3;padding:1px 4px}</style></head><body>
+<h1>${esc(r.title ?? r.experiment)}</h1>
+${r.claim ? `<p class="claim"><b>Claim.</b> ${esc(r.claim)}</p>` : ''}
+<h2>Verdict: ${r.checks.length === 0 ? 'no checks' : r.passed ? '<span style="color:#1a7f37">the run shows the claim</span>' : '<span style="color:#c62828">the run does not show the claim</span>'}</h2>
+${checks}
+${r.description ? `<p>${esc(r.description)}</p>` : ''}
+<p>${r.steps} steps · seeds ${r.seeds.join(', ')} · backend ${esc([...new Set(r.arms.flatMap((a) => a.seeds.map((s) => s.backend)))].join(', '))} · generated ${esc(r.generatedAt)}. Every number below comes from this run (<code>results.json</code>, <code>metrics.jsonl</code>).</p>
+<h2>Final results${r.seeds.length > 1 ? ' (mean ± std over seeds)' : ''}</h2>
+${table}
+<h2>Plots</h2>
+${figures}
+<h2>Configuration</h2>
+<pre>${esc(JSON.stringify(exp, null, 2))}</pre>
+</body></html>
+`;
+}
+
+function meanOf(v: number[]): number {
+  return v.reduce((s, x) => s + x, 0) / Math.max(1, v.length);
+}

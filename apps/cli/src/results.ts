@@ -1,0 +1,109 @@
+import type { Experiment } from './config';
+import type { JobResult } from './job';
+
+export interface ArmSummary {
+  name: string;
+  description?: string;
+  seeds: Array<{ seed: number; final: Record<string, number>; seconds: number; stepsPerSecond: number; backend: string }>;
+  /** Mean and (sample) standard deviation across seeds of every final metric. */
+  mean: Record<string, number>;
+  std: Record<string, number>;
+  /** Evaluation curves: steps and per metric the mean over seeds. */
+  curves: { steps: number[]; metrics: Record<string, number[]> };
+  /** Training loss, mean over seeds, in windows of `lossWindow` steps. */
+  loss: { steps: number[]; values: number[] };
+}
+
+export interface CheckResult {
+  description: string;
+  arm: string;
+  metric: string;
+  op: string;
+  value: number;
+  aggregate: 'every-seed' | 'mean';
+  observed: number[];
+  pass: boolean;
+}
+
+export interface RunResults {
+  experiment: string;
+  title?: string;
+  description?: string;
+  claim?: string;
+  steps: number;
+  seeds: number[];
+  arms: ArmSummary[];
+  checks: CheckResult[];
+  /** All checks pass. */
+  passed: boolean;
+  generatedAt: string;
+}
+
+const compare = (op: string, a: number, b: number) => (op === '>=' ? a >= b : op === '<=' ? a <= b : op === '>' ? a > b : a < b);
+
+export function meanStd(values: number[]): { mean: number; std: number } {
+  const n = values.length;
+  const mean = values.reduce((s, v) => s + v, 0) / Math.max(1, n);
+  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std };
+}
+
+/** Aggregates per-job results into per-arm means ± std, curves and check verdicts. */
+export function summarize(exp: Experiment, results: JobResult[]): RunResults {
+  const arms: ArmSummary[] = exp.arms.map((arm) => {
+    const rs = results.filter((r) => r.arm === arm.name).sort((a, b) => a.seed - b.seed);
+    const keys = [...new Set(rs.flatMap((r) => Object.keys(r.final)))].sort();
+    const mean: Record<string, number> = {};
+    const std: Record<string, number> = {};
+    for (const k of keys) {
+      const vals = rs.map((r) => r.final[k]).filter((v): v is number => typeof v === 'number');
+      const s = meanStd(vals);
+      mean[k] = s.mean;
+      std[k] = s.std;
+    }
+    const steps = rs[0]?.history.evals.map((e) => e.step) ?? [];
+    const metricKeys = [...new Set(rs.flatMap((r) => r.history.evals.flatMap((e) => Object.keys(e.metrics))))];
+    const metrics: Record<string, number[]> = {};
+    for (const k of metricKeys) {
+      metrics[k] = steps.map((_, i) => meanStd(rs.map((r) => r.history.evals[i]?.metrics[k]).filter((v): v is number => typeof v === 'number')).mean);
+    }
+    const window = Math.max(1, Math.floor(exp.steps / 100));
+    const lossSteps: number[] = [];
+    const lossValues: number[] = [];
+    for (let s = 0; s + window <= exp.steps; s += window) {
+      const per = rs.map((r) => meanStd(r.history.loss.slice(s, s + window)).mean);
+      lossSteps.push(s + window);
+      lossValues.push(meanStd(per).mean);
+    }
+    return {
+      name: arm.name,
+      ...(arm.description ? { description: arm.description } : {}),
+      seeds: rs.map((r) => ({ seed: r.seed, final: r.final, seconds: r.seconds, stepsPerSecond: r.stepsPerSecond, backend: r.backend })),
+      mean,
+      std,
+      curves: { steps, metrics },
+      loss: { steps: lossSteps, values: lossValues },
+    };
+  });
+  const checks: CheckResult[] = exp.checks.map((c) => {
+    const arm = arms.find((a) => a.name === c.arm)!;
+    const observed = arm.seeds.map((s) => s.final[c.metric] ?? Number.NaN);
+    const pass =
+      c.aggregate === 'mean'
+        ? compare(c.op, meanStd(observed).mean, c.value)
+        : observed.length > 0 && observed.every((v) => compare(c.op, v, c.value));
+    return { ...c, observed, pass };
+  });
+  return {
+    experiment: exp.name,
+    ...(exp.title ? { title: exp.title } : {}),
+    ...(exp.description ? { description: exp.description } : {}),
+    ...(exp.claim ? { claim: exp.claim } : {}),
+    steps: exp.steps,
+    seeds: exp.seeds,
+    arms,
+    checks,
+    passed: checks.every((c) => c.pass),
+    generatedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,35 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Network, NetworkJSON, Sample } from '@contrastive/core';
+
+/**
+ * A self-supervised method: the networks, the loss, and how the two branches relate
+ * (shared weights, stop-gradient, EMA target, DirectPred predictor).
+ *
+ * The training step calls, in order: `prepare` (outside the gradient: its outputs are constants,
+ * which is how stop-gradient and target branches are expressed in tfjs), `loss` (inside
+ * `tf.variableGrads` over `trainableVariables()`), the optimizer, then `afterUpdate`.
+ */
+export interface Method {
+  readonly name: string;
+  /** Every network the method owns, by role (`encoder`, `projector`, `predictor`, `target`, …). */
+  readonly networks: Readonly<Record<string, Network>>;
+  /** Variables the optimizer updates. */
+  trainableVariables(): tf.Variable[];
+  /** Constants for this step (e.g. target projections). The trainer disposes what it returns. */
+  prepare?(views: tf.Tensor2D[], batch: Sample): tf.Tensor[];
+  /** The scalar loss; differentiable w.r.t. `trainableVariables()`. */
+  loss(views: tf.Tensor2D[], batch: Sample, prepared: tf.Tensor[]): tf.Scalar;
+  /** After the optimizer update: EMA targets, DirectPred refresh, … */
+  afterUpdate?(step: number, totalSteps: number, views: tf.Tensor2D[]): void;
+  /** Representation used for evaluation (the encoder output, before any head). [batch, dim] */
+  embed(x: tf.Tensor2D): tf.Tensor2D;
+  /** Extra non-variable state to checkpoint (e.g. DirectPred's running correlation). */
+  getState?(): unknown;
+  setState?(state: unknown): void;
+  dispose(): void;
+}
+
+/** Snapshot of every network of a method, for reports and `fromJSON`. */
+export function methodToJSON(method: Method): Record<string, NetworkJSON> {
+  return Object.fromEntries(Object.entries(method.networks).map(([k, n]) => [k, n.toJSON()]));
+}

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, type Network, parseOptions, type Sample } from '@contrastive/core';
+import { infoNCELoss, ntXentLoss, supConLoss } from '@contrastive/losses';
+import { z } from 'zod';
+import type { Method } from '../method';
+
+export const contrastiveMethodSchema = z.object({
+  /** Which contrastive objective. `supcon` uses `batch.labels` (Khosla et al.); without labels it is SimCLR. */
+  loss: z.enum(['infonce', 'ntxent', 'supcon']).default('infonce'),
+  /** Softmax temperature τ. */
+  temperature: z.number().positive().default(0.1),
+  /** SupCon's base temperature (loss × τ/τ_base); defaults to τ. */
+  baseTemperature: z.number().positive().optional(),
+  /** L2-normalise embeddings before the similarity (cosine). The flagship uses raw inner products. */
+  normalize: z.boolean().default(true),
+  /** InfoNCE only: average the a→b and b→a directions. */
+  symmetric: z.boolean().default(false),
+  /** SupCon only: L_out (Eq. 2, default) or L_in (Eq. 3). */
+  variant: z.enum(['out', 'in']).default('out'),
+  /** SupCon only: use the batch labels (true) or none, i.e. SimCLR (false). */
+  supervised: z.boolean().default(true),
+});
+export type ContrastiveMethodOptions = z.input<typeof contrastiveMethodSchema> & {
+  /** The encoder whose output is the learned representation. */
+  encoder: Network;
+  /** Optional projection head between the encoder and the loss (discarded for evaluation). */
+  projector?: Network;
+};
+
+/** Contrastive learning with shared weights on both branches: InfoNCE, NT-Xent or SupCon. */
+export function contrastiveMethod(options: ContrastiveMethodOptions): Method {
+  const { encoder, projector, ...rest } = options;
+  if (!encoder) throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'encoder', expected: 'a Network', actual: encoder });
+  const o = parseOptions('contrastiveMethod', contrastiveMethodSchema, rest);
+  const project = (x: tf.Tensor2D) => {
+    const h = encoder.apply(x);
+    return projector ? projector.apply(h) : h;
+  };
+  const networks: Record<string, Network> = projector ? { encoder, projector } : { encoder };
+  return {
+    name: o.loss,
+    networks,
+    trainableVariables: () => Object.values(networks).flatMap((n) => n.variables),
+    loss(views: tf.Tensor2D[], batch: Sample) {
+      const z = views.map(project);
+      if (o.loss === 'infonce') {
+        return infoNCELoss(z[0]!, z[1]!, {
+          temperature: o.temperature,
+          normalize: o.normalize,
+          symmetric: o.symmetric,
+          similarity: o.normalize ? 'cosine' : 'dot',
+        });
+      }
+      if (o.loss === 'ntxent') return ntXentLoss(z[0]!, z[1]!, { temperature: o.temperature, normalize: o.normalize });
+      const labels = o.supervised ? batch['labels'] : undefined;
+      if (o.supervised && !labels) {
+        throw new InvalidArgumentError({
+          op: 'contrastiveMethod',
+          argument: 'batch.labels',
+          expected: 'labels from the data model (supervised SupCon)',
+          actual: undefined,
+          message: "supervised SupCon needs a data model whose samples carry 'labels' (e.g. labeledSparseCoding); set supervised: false for SimCLR",
+        });
+      }
+      const features = tf.stack(z, 1) as tf.Tensor3D;
+      return supConLoss(features, {
+        ...(labels ? { labels: labels as tf.Tensor1D } : {}),
+        temperature: o.temperature,
+        baseTemperature: o.baseTemperature ?? o.temperature,
+        variant: o.variant,
+        normalize: o.normalize,
+      });
+    },
+    embed: (x) => encoder.apply(x),
+    dispose() {
+      for (const n of Object.values(networks)) n.dispose();
+    },
+  };
+}

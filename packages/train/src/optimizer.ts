@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, parseOptions } from '@contrastive/core';
+import { z } from 'zod';
+
+export const optimizerOptionsSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('sgd'),
+    /** Base learning rate (the schedule multiplies it). */
+    lr: z.number().positive(),
+    /** Heavy-ball momentum μ (PyTorch convention: v ← μv + g, θ ← θ − lr·v). 0 = plain SGD. */
+    momentum: z.number().min(0).max(1).default(0),
+    /** Nesterov momentum (θ ← θ − lr·(g + μv)). */
+    nesterov: z.boolean().default(false),
+    /** L2 weight decay λ added to the gradient (g ← g + λθ), as PyTorch SGD. */
+    weightDecay: z.number().min(0).default(0),
+  }),
+  z.object({
+    type: z.literal('adam'),
+    lr: z.number().positive(),
+    beta1: z.number().min(0).max(1).default(0.9),
+    beta2: z.number().min(0).max(1).default(0.999),
+    epsilon: z.number().positive().default(1e-8),
+    /** Decoupled weight decay (AdamW, Loshchilov & Hutter): θ ← θ − lr·λ·θ. 0 = plain Adam. */
+    weightDecay: z.number().min(0).default(0),
+  }),
+]);
+export type OptimizerOptions = z.input<typeof optimizerOptionsSchema>;
+
+/** Serialisable optimizer state: the step count and every slot, in variable order. */
+export interface OptimizerState {
+  type: string;
+  iterations: number;
+  slots: Array<{ shape: number[]; values: number[] }>;
+}
+
+/**
+ * A small first-order optimizer whose state (momentum / Adam moments) is plain tensors we can
+ * checkpoint exactly, unlike tfjs's optimizers whose slots are keyed by variable name.
+ */
+export interface Optimizer {
+  readonly options: z.output<typeof optimizerOptionsSchema>;
+  /** Applies one update to `variables` from `grads` (same order) at learning rate `lr`. */
+  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], lr: number): void;
+  getState(): OptimizerState;
+  setState(state: OptimizerState, variables: readonly tf.Variable[]): void;
+  dispose(): void;
+}
+
+export function createOptimizer(options: OptimizerOptions): Optimizer {
+  const opts = parseOptions('createOptimizer', optimizerOptionsSchema, options);
+  let slots: tf.Variable[] = [];
+  let iterations = 0;
+  const perVar = opts.type === 'adam' ? 2 : opts.momentum > 0 ? 1 : 0;
+
+  const ensureSlots = (variables: readonly tf.Variable[]) => {
+    if (slots.length === variables.length * perVar) return;
+    tf.dispose(slots);
+    slots = variables.flatMap((v) => Array.from({ length: perVar }, () => tf.variable(tf.zerosLike(v), false)));
+  };
+
+  return {
+    options: opts,
+    apply(variables, grads, lr) {
+      if (grads.length !== variables.length) {
+        throw new InvalidArgumentError({ op: 'Optimizer.apply', argument: 'grads', expected: `${variables.length} gradients`, actual: grads.length });
+      }
+      ensureSlots(variables);
+      iterations++;
+      tf.tidy(() => {
+        variables.forEach((v, i) => {
+          let g = grads[i]!;
+          if (opts.type === 'sgd') {
+            if (opts.weightDecay > 0) g = tf.add(g, tf.mul(v, opts.weightDecay));
+            if (perVar === 0) {
+              v.assign(tf.sub(v, tf.mul(g, lr)));
+              return;
+            }
+            const buf = slots[i]!;
+            const next = iterations === 1 ? g : tf.add(tf.mul(buf, opts.momentum), g);
+            buf.assign(next);
+            const step = opts.nesterov ? tf.add(g, tf.mul(next, opts.momentum)) : next;
+            v.assign(tf.sub(v, tf.mul(step, lr)));
+          } else {
+            const m = slots[2 * i]!;
+            const s = slots[2 * i + 1]!;
+            m.assign(tf.add(tf.mul(m, opts.beta1), tf.mul(g, 1 - opts.beta1)));
+            s.assign(tf.add(tf.mul(s, opts.beta2), tf.mul(tf.square(g), 1 - opts.beta2)));
+            const mHat = tf.div(m, 1 - opts.beta1 ** iterations);
+            const sHat = tf.div(s, 1 - opts.beta2 ** iterations);
+            let update = tf.div(mHat, tf.add(tf.sqrt(sHat), opts.epsilon));
+            if (opts.weightDecay > 0) update = tf.add(update, tf.mul(v, opts.weightDecay));
+            v.assign(tf.sub(v, tf.mul(update, lr)));
+          }
+        });
+      });
+    },
+    getState() {
+      return {
+        type: opts.type,
+        iterations,
+        slots: slots.map((s) => ({ shape: s.shape.slice(), values: Array.from(s.dataSync()) })),
+      };
+    },
+    setState(state, variables) {
+      if (state.type !== opts.type) {
+        throw new InvalidArgumentError({ op: 'Optimizer.setState', argument: 'state.type', expected: opts.type, actual: state.type });
+      }
+      ensureSlots(variables);
+      if (state.slots.length !== slots.length) {
+        throw new InvalidArgumentError({ op: 'Optimizer.setState', argument: 'state.slots', expected: `${slots.length} slots`, actual: state.slots.length });
+      }
+      state.slots.forEach((s, i) => {
+        const slot = slots[i]!;
+        if (s.shape.join() !== slot.shape.join()) {
+          throw new InvalidArgumentError({ op: 'Optimizer.setState', argument: `state.slots[${i}].shape`, expected: `[${slot.shape}]`, actual: s.shape });
+        }
+        tf.tidy(() => slot.assign(tf.tensor(s.values, s.shape)));
+      });
+      iterations = state.iterations;
+    },
+    dispose() {
+      tf.dispose(slots);
+      slots = [];
+    },
+  };
+}

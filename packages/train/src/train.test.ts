@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { NonFiniteValueError } from '@contrastive/core';
+import { describeBackends } from '@contrastive/test-utils';
+import { expect, it } from 'vitest';
+import { memoryCheckpointStore } from './checkpoint';
+import { linearNet, toyData, toyMethod, toyNoise } from './testing/toy';
+import { train, type TrainEvent, type TrainOptions } from './train';
+
+async function collect(it: AsyncGenerator<TrainEvent, unknown>): Promise<TrainEvent[]> {
+  const out: TrainEvent[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+}
+
+function setup(overrides: Partial<TrainOptions> = {}) {
+  const method = toyMethod(linearNet(8, 4, 3, `enc${Math.random().toString(36).slice(2)}`));
+  const options: TrainOptions = {
+    data: toyData(8),
+    augment: toyNoise(0.1),
+    method,
+    optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
+    steps: 40,
+    batchSize: 16,
+    seed: 7,
+    evalEvery: 10,
+    evaluate: ({ method: m }) => ({ norm: tf.tidy(() => tf.norm(m.trainableVariables()[0]!).dataSync()[0]!) }),
+    ...overrides,
+  };
+  return { method, options };
+}
+
+describeBackends('train', () => {
+  it('decreases the loss and reports start, steps, evals (incl. step 0) and end', async () => {
+    const { method, options } = setup();
+    const events = await collect(train(options));
+    const history = (events.at(-1) as Extract<TrainEvent, { type: 'end' }>).history;
+    expect(events[0]).toMatchObject({ type: 'start', step: 0, resumed: false });
+    expect(events.filter((e) => e.type === 'eval').map((e) => e.step)).toEqual([0, 10, 20, 30, 40]);
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(40);
+    expect(history.loss).toHaveLength(40);
+    const first = history.loss.slice(0, 5).reduce((a, b) => a + b) / 5;
+    const last = history.loss.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(last).toBeLessThan(first * 0.8);
+    method.dispose();
+  });
+
+  it('is deterministic for a seed', async () => {
+    const a = setup();
+    const b = setup();
+    const la = ((await collect(train(a.options))).at(-1) as Extract<TrainEvent, { type: 'end' }>).history.loss;
+    const lb = ((await collect(train(b.options))).at(-1) as Extract<TrainEvent, { type: 'end' }>).history.loss;
+    expect(la).toEqual(lb);
+    a.method.dispose();
+    b.method.dispose();
+  });
+
+  it('resumes from a checkpoint to exactly the numbers of an uninterrupted run', async () => {
+    const full = setup({ optimizer: { type: 'adam', lr: 0.01 } });
+    const fullEvents = await collect(train(full.options));
+    const fullWeights = Array.from(full.method.trainableVariables()[0]!.dataSync());
+
+    const store = memoryCheckpointStore();
+    const first = setup({ optimizer: { type: 'adam', lr: 0.01 }, checkpoint: store, checkpointEvery: 10 });
+    const controller = new AbortController();
+    for await (const e of train({ ...first.options, signal: controller.signal })) {
+      if (e.type === 'step' && e.step === 23) controller.abort(); // "killed" mid-way
+    }
+    expect((await store.load())!.step).toBe(23);
+    first.method.dispose();
+
+    const second = setup({ optimizer: { type: 'adam', lr: 0.01 }, checkpoint: store, checkpointEvery: 10 });
+    const resumed = await collect(train(second.options));
+    expect(resumed[0]).toMatchObject({ type: 'start', step: 23, resumed: true });
+    const end = resumed.at(-1) as Extract<TrainEvent, { type: 'end' }>;
+    const fullEnd = fullEvents.at(-1) as Extract<TrainEvent, { type: 'end' }>;
+    expect(end.history.loss).toEqual(fullEnd.history.loss);
+    expect(end.history.evals).toEqual(fullEnd.history.evals);
+    expect(Array.from(second.method.trainableVariables()[0]!.dataSync())).toEqual(fullWeights);
+    full.method.dispose();
+    second.method.dispose();
+  });
+
+  it('stops with a NonFiniteValueError naming the step', async () => {
+    const { method, options } = setup();
+    const poisoned = { ...options, method: Object.assign(toyMethod(method.networks['encoder']!, { poison: 6 })) };
+    const err = await collect(train(poisoned)).catch((e: unknown) => e);
+    expect(NonFiniteValueError.isInstance(err)).toBe(true);
+    expect((err as NonFiniteValueError).step).toBe(5);
+    expect((err as Error).message).toBe("train: 'loss' contains NaN at step 5; all values must be finite");
+    method.dispose();
+  });
+
+  it('keeps tf.memory().numTensors flat over 2000 steps', async () => {
+    const { method, options } = setup({ steps: 2000, evalEvery: 500, batchSize: 8 });
+    let at100 = 0;
+    let after = 0;
+    for await (const e of train(options)) {
+      if (e.type === 'step' && e.step === 100) at100 = tf.memory().numTensors;
+      if (e.type === 'step' && e.step === 2000) after = tf.memory().numTensors;
+    }
+    expect(after).toBe(at100);
+    method.dispose();
+  });
+
+  it('rejects bad options with clear errors', async () => {
+    const { method, options } = setup();
+    await expect(collect(train({ ...options, steps: 0 }))).rejects.toThrow(/train: invalid argument 'options\.steps'/);
+    await expect(collect(train({ ...options, batchSize: 1 }))).rejects.toThrow(/options\.batchSize/);
+    await expect(collect(train({ ...options, augment: { ...options.augment, views: 1 } }))).rejects.toThrow(/augment\.views/);
+    method.dispose();
+  });
+});

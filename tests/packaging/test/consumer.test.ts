@@ -1,0 +1,95 @@
+// Proves that `npm install` of individual packages works for a user outside this workspace:
+// pack each library exactly as it would be published (`pnpm pack` rewrites workspace:/catalog:
+// ranges), install the tarballs with npm into a scratch project next to @tensorflow/tfjs, and
+// run a loss on real tensors from both ESM and CommonJS.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const libraries = ['core', 'data', 'augment', 'nets', 'losses', 'analysis', 'train'];
+const scratch = mkdtempSync(join(tmpdir(), 'contrastive-consumer-'));
+const tarballs: Record<string, string> = {};
+
+function sh(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+}
+
+beforeAll(() => {
+  const packs = join(scratch, 'packs');
+  for (const lib of libraries) {
+    sh('pnpm', ['pack', '--pack-destination', packs], join(root, 'packages', lib));
+  }
+  for (const f of readdirSync(packs)) {
+    const name = f.replace(/^contrastive-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '');
+    tarballs[name] = join(packs, f);
+  }
+  const app = join(scratch, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
+  const tfjs = JSON.parse(readFileSync(join(root, 'node_modules', '@tensorflow', 'tfjs', 'package.json'), 'utf8')).version;
+  sh('npm', ['install', '--no-audit', '--no-fund', `@tensorflow/tfjs@${tfjs}`, ...libraries.map((l) => tarballs[l]!)], app);
+});
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('packed packages installed with npm in a scratch project', () => {
+  it('every library packs with dist (ESM, CJS, d.ts) and no bundled tfjs', () => {
+    for (const lib of libraries) {
+      const dist = join(root, 'packages', lib, 'dist');
+      const files = readdirSync(dist);
+      expect(files, lib).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']));
+      const js = readFileSync(join(dist, 'index.js'), 'utf8');
+      // tfjs-core's engine is ~100 kB on its own; a library that bundled it would be far larger
+      // and would contain its source. Ours must only import it.
+      expect(statSync(join(dist, 'index.js')).size, `${lib} dist size`).toBeLessThan(150_000);
+      expect(js).not.toMatch(/class Engine\b|ENGINE_SCOPE_NAME|"Platform node has already been set"/);
+      if (/@tensorflow\/tfjs-core/.test(readFileSync(join(root, 'packages', lib, 'package.json'), 'utf8'))) {
+        expect(js, lib).toMatch(/from ["']@tensorflow\/tfjs-core["']/);
+      }
+    }
+  });
+
+  it('ESM: runs supConLoss and infoNCELoss on real tensors (identical features ⇒ log(2N−1))', () => {
+    const app = join(scratch, 'app');
+    writeFileSync(
+      join(app, 'esm.mjs'),
+      `import * as tf from '@tensorflow/tfjs';
+       import { supConLoss, infoNCELoss } from '@contrastive/losses';
+       import { createRng } from '@contrastive/core';
+       await tf.setBackend('cpu');
+       const n = 4;
+       const same = tf.ones([n, 2, 8]);
+       const simclr = supConLoss(same, { temperature: 0.5 }).dataSync()[0];
+       const rng = createRng(1);
+       const a = tf.tensor2d(rng.fillNormal(new Float32Array(32)), [4, 8]);
+       const nce = infoNCELoss(a, a, { temperature: 0.1 }).dataSync()[0];
+       const grads = tf.grad((x) => supConLoss(tf.reshape(x, [4, 2, 4]), { labels: [0, 0, 1, 1] }))(tf.tensor(rng.fillNormal(new Float32Array(32)), [4, 8]));
+       console.log(JSON.stringify({ simclr, expected: Math.log(2 * n - 1), nce, grad: Array.from(grads.dataSync()).every(Number.isFinite), tensors: tf.memory().numTensors }));`,
+    );
+    const out = JSON.parse(sh('node', ['esm.mjs'], app).trim().split('\n').pop()!);
+    expect(out.simclr).toBeCloseTo(out.expected, 5);
+    expect(Number.isFinite(out.nce)).toBe(true);
+    expect(out.grad).toBe(true);
+  });
+
+  it('CommonJS: require() works and errors are typed', () => {
+    const app = join(scratch, 'app');
+    writeFileSync(
+      join(app, 'cjs.cjs'),
+      `const tf = require('@tensorflow/tfjs');
+       const { supConLoss } = require('@contrastive/losses');
+       const { ContrastiveError } = require('@contrastive/core');
+       tf.setBackend('cpu').then(() => {
+         let caught;
+         try { supConLoss(tf.ones([4, 8])); } catch (e) { caught = e; }
+         console.log(JSON.stringify({ isContrastive: ContrastiveError.isInstance(caught), message: String(caught && caught.message) }));
+       });`,
+    );
+    const out = JSON.parse(sh('node', ['cjs.cjs'], app).trim().split('\n').pop()!);
+    expect(out.isContrastive).toBe(true);
+    expect(out.message).toMatch(/supConLoss/);
+  });
+});
