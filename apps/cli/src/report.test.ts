@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseExperiment } from './config';
+import type { JobResult } from './job';
+import { barChart, lineChart, renderReport } from './report';
+import { meanStd, summarize } from './results';
+import { formatTable } from './table';
+
+const exp = parseExperiment({
+  name: 'tiny',
+  steps: 200,
+  batchSize: 8,
+  data: { type: 'sparseCoding' },
+  encoder: { type: 'symmetricRelu' },
+  optimizer: { type: 'sgd', lr: 0.1 },
+  seeds: [0, 1],
+  arms: [{ name: 'masking <b>' }, { name: 'none' }],
+  checks: [
+    { description: 'masking recovers atoms', arm: 'masking <b>', metric: 'atomRecovery.fractionRecovered', op: '>=', value: 0.9 },
+    { description: 'none does not', arm: 'none', metric: 'atomRecovery.fractionRecovered', op: '<=', value: 0.1 },
+  ],
+});
+
+function job(arm: string, seed: number, rec: number): JobResult {
+  return {
+    arm,
+    seed,
+    backend: 'cpu',
+    final: { 'atomRecovery.fractionRecovered': rec, loss: 1 + seed },
+    history: {
+      loss: Array.from({ length: 200 }, (_, i) => 5 - i / 100 + seed),
+      evals: [
+        { step: 0, metrics: { 'atomRecovery.fractionRecovered': 0 } },
+        { step: 200, metrics: { 'atomRecovery.fractionRecovered': rec } },
+      ],
+    },
+    seconds: 1,
+    stepsPerSecond: 200,
+    resumedFrom: 0,
+  };
+}
+
+describe('summarize, report and table', () => {
+  const results = [job('masking <b>', 0, 1), job('masking <b>', 1, 0.95), job('none', 0, 0), job('none', 1, 0.2)];
+  const r = summarize(exp, results);
+
+  it('aggregates mean ± sample std over seeds and judges checks per seed', () => {
+    expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2 });
+    const masking = r.arms[0]!;
+    expect(masking.mean['atomRecovery.fractionRecovered']).toBeCloseTo(0.975);
+    expect(masking.std['atomRecovery.fractionRecovered']).toBeCloseTo(Math.sqrt(0.00125));
+    expect(masking.curves.metrics['atomRecovery.fractionRecovered']).toEqual([0, 0.975]);
+    expect(masking.loss.steps).toHaveLength(100);
+    expect(masking.loss.values[0]).toBeCloseTo(5.5 - 0.005); // mean of the first 2-step window over both seeds
+    expect(r.checks.map((c) => c.pass)).toEqual([true, false]); // seed 1 of 'none' recovers 20 %
+    expect(r.passed).toBe(false);
+  });
+
+  it('renders a self-contained HTML report with escaped names, plots and the verdict', () => {
+    const html = renderReport(exp, r);
+    expect(html).toContain('<svg');
+    expect(html).toContain('masking &#60;b&#62;');
+    expect(html).not.toContain('masking <b>');
+    expect(html).toContain('FAIL');
+    expect(html).toContain('0.975 ± 0.035');
+    expect(html).not.toMatch(/<script|src="http/);
+  });
+
+  it('charts handle empty and constant data', () => {
+    expect(lineChart('t', [])).toContain('no data');
+    expect(lineChart('t', [{ name: 'a', x: [0, 1], y: [2, 2] }])).toContain('<path');
+    expect(barChart('t', ['x'], [{ name: 'a', values: [-0.3] }])).toContain('<rect');
+  });
+
+  it('formats a terminal table with the checks', () => {
+    const t = formatTable(r);
+    expect(t).toContain('atoms recovered');
+    expect(t).toMatch(/FAIL {2}none does not/);
+    expect(t).toContain('does NOT show the claim');
+  });
+});
