@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     });
     progress.done();
     const seconds = (performance.now() - started) / 1000;
-    if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, ...results }, null, 2)}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, ...results }, null, 2)}\n`);
     else out.write(`\n${formatTable(results)}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
     return results.passed || results.checks.length === 0 ? 0 : 2;
   }

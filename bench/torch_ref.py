@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `pnpm bench`: the same computations as the TypeScript bench, timed the same way.
+
+Prints one JSON object on stdout. Usage: torch_ref.py [--quick]
+  train_small / train_large: steps/s of the feature-decoupling training step (sample x = zMᵀ + ξ,
+      complementary masks, symmetric-ReLU forward with threshold b, one-directional InfoNCE on raw
+      inner products (τ = 0.1), backward, SGD, unit-norm projection of the rows)
+  supcon: steps/s of SupCon (L_out, SimCLR mask) forward + backward, batch 1024, 2 views, dim 128
+  flagship: wall time of the flagship experiment (5 arms × 3000 steps, evaluation every 100 steps)
+"""
+import json
+import math
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(max(1, torch.get_num_threads()))
+
+
+def make_problem(d, d1, m, p, r, seed):
+    g = torch.Generator().manual_seed(seed)
+    M, _ = torch.linalg.qr(torch.randn(d1, d, generator=g))
+    W = torch.randn(m, d1, generator=g) / math.sqrt(d1)
+    W = W / W.norm(dim=1, keepdim=True)
+    sigma = math.sqrt(r * p * d / d1)
+    return g, M, W.requires_grad_(True), sigma
+
+
+def sample(g, M, B, p, sigma):
+    d1, d = M.shape
+    u = torch.rand(B, d, generator=g)
+    z = torch.where(u < p / 2, -1.0, torch.where(u < p, 1.0, 0.0))
+    return z @ M.T + sigma * torch.randn(B, d1, generator=g)
+
+
+def complementary_mask(g, x):
+    D = (torch.rand(x.shape, generator=g) < 0.5).float()
+    return 2 * D * x, 2 * (1 - D) * x
+
+
+def symrelu(x, W, b):
+    u = x @ W.T
+    return torch.relu(u - b) - torch.relu(-u - b)
+
+
+def info_nce(a, b, tau):
+    S = a @ b.T / tau
+    return (torch.logsumexp(S, dim=1) - S.diagonal()).mean()
+
+
+def train_step(g, M, W, B, p, sigma, b, lr, augment='mask'):
+    x = sample(g, M, B, p, sigma)
+    if augment == 'mask':
+        x1, x2 = complementary_mask(g, x)
+    elif augment == 'noise':
+        x1, x2 = x + sigma * torch.randn(x.shape, generator=g), x + sigma * torch.randn(x.shape, generator=g)
+    else:
+        x1, x2 = x, x
+    loss = info_nce(symrelu(x1, W, b), symrelu(x2, W, b), 0.1)
+    W.grad = None
+    loss.backward()
+    with torch.no_grad():
+        W -= lr * W.grad
+        W /= W.norm(dim=1, keepdim=True)
+    return loss
+
+
+def atom_recovery(W, M):
+    with torch.no_grad():
+        Wn = W / W.norm(dim=1, keepdim=True)
+        return (Wn @ M).abs().max(dim=0).values
+
+
+def bench_train(d, d1, m, B, seconds):
+    p, r = 0.1, 4
+    g, M, W, sigma = make_problem(d, d1, m, p, r, 0)
+    b = 1.34 * sigma
+    for _ in range(20):
+        train_step(g, M, W, B, p, sigma, b, 0.05)
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        train_step(g, M, W, B, p, sigma, b, 0.05)
+        n += 1
+    return n / (time.perf_counter() - t0)
+
+
+def supcon(features, tau=0.1):
+    B, V, D = features.shape
+    f = torch.nn.functional.normalize(features, dim=2)
+    c = torch.cat(torch.unbind(f, dim=1), dim=0)
+    logits = c @ c.T / tau
+    logits = logits - logits.max(dim=1, keepdim=True).values.detach()
+    n = B * V
+    self_mask = torch.eye(n, dtype=torch.bool)
+    mask = torch.eye(B).repeat(V, V).masked_fill(self_mask, 0)
+    exp = torch.exp(logits).masked_fill(self_mask, 0)
+    log_prob = logits - torch.log(exp.sum(1, keepdim=True))
+    mean_log_prob_pos = (mask * log_prob).sum(1) / mask.sum(1).clamp(min=1)
+    return -mean_log_prob_pos.mean()
+
+
+def bench_supcon(seconds):
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(1024, 2, 128, generator=g, requires_grad=True)
+    for _ in range(3):
+        x.grad = None
+        supcon(x).backward()
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        x.grad = None
+        supcon(x).backward()
+        n += 1
+    return n / (time.perf_counter() - t0)
+
+
+def flagship(steps=3000, eval_every=100):
+    d, d1, m, B, p, r = 32, 256, 64, 256, 0.1, 4
+    t0 = time.perf_counter()
+    out = {}
+    arms = [('no augmentation', 'none', 0), ('gaussian noise', 'noise', 0), ('complementary masking', 'mask', 0),
+            ('dense: masking', 'mask', 8), ('dense: masking + jitter', 'mask', 8)]
+    for name, augment, _dense in arms:
+        g, M, W, sigma = make_problem(d, d1, m, p, r, 0)
+        for step in range(steps):
+            b = 1.34 * sigma * min(1.0, step / (0.5 * steps))
+            train_step(g, M, W, B, p, sigma, b, 0.05, augment)
+            if (step + 1) % eval_every == 0:
+                rec = atom_recovery(W, M)
+        out[name] = float((rec > 0.8).float().mean())
+    return time.perf_counter() - t0, out
+
+
+def main():
+    quick = '--quick' in sys.argv
+    seconds = 1.0 if quick else 3.0
+    res = {
+        'torch': torch.__version__,
+        'threads': torch.get_num_threads(),
+        'train_small': bench_train(32, 256, 64, 256, seconds),
+        'train_large': bench_train(64, 512, 256, 512, seconds),
+        'supcon': bench_supcon(seconds),
+    }
+    if '--flagship' in sys.argv:
+        wall, rec = flagship(300 if quick else 3000)
+        res['flagship_seconds'] = wall
+        res['flagship_recovery'] = rec
+    print(json.dumps(res))
+
+
+if __name__ == '__main__':
+    main()
