@@ -19,3 +19,4 @@ export {
 } from './assert';
 export type { Augmentation, DataModel, Network, NetworkJSON, PairLoss, Sample } from './spec';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
+export { matMul } from './mat-mul';

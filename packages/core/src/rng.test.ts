@@ -44,6 +44,17 @@ describe('createRng', () => {
     expect(Math.abs(k / 100_000 - 0.3)).toBeLessThan(0.01);
   });
 
+  it('fillBernoulli(½) (one bit per entry) has frequency ½ and uncorrelated neighbours', () => {
+    const out = createRng(11).fillBernoulli(new Float32Array(100_003), 0.5);
+    const n = out.length;
+    const freq = out.reduce((s, v) => s + v, 0) / n;
+    expect(Math.abs(freq - 0.5)).toBeLessThan(5 * Math.sqrt(0.25 / n));
+    let both = 0;
+    for (let i = 1; i < n; i++) both += out[i]! * out[i - 1]!;
+    expect(Math.abs(both / (n - 1) - 0.25)).toBeLessThan(5 * Math.sqrt(0.1875 / n));
+    expect(out.every((v) => v === 0 || v === 1)).toBe(true);
+  });
+
   it('int is unbiased and permutation is a permutation', () => {
     const rng = createRng(3);
     const counts = new Array(6).fill(0);

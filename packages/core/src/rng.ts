@@ -184,11 +184,33 @@ class Xoshiro implements Rng {
   }
 
   fillNormal<A extends Float32Array | Float64Array>(out: A, mean = 0, std = 1): A {
-    for (let i = 0; i < out.length; i++) out[i] = this.normal(mean, std);
+    // Marsaglia's polar method, two samples per accepted pair: no trigonometry, so ~3× faster
+    // than Box–Muller here (this fills every batch of every training step). Independent of the
+    // cached value `normal()` keeps.
+    const n = out.length;
+    let i = 0;
+    while (i < n) {
+      const u = (this.nextUint32() / TWO_POW_32) * 2 - 1;
+      const v = (this.nextUint32() / TWO_POW_32) * 2 - 1;
+      const s = u * u + v * v;
+      if (s >= 1 || s === 0) continue;
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      out[i++] = mean + std * u * f;
+      if (i < n) out[i++] = mean + std * v * f;
+    }
     return out;
   }
 
   fillBernoulli<A extends Float32Array | Float64Array>(out: A, p: number): A {
+    if (p === 0.5) {
+      // One random bit per entry (masks with keep probability ½ are the common case).
+      for (let i = 0; i < out.length; i += 32) {
+        let bits = this.nextUint32();
+        const end = Math.min(out.length, i + 32);
+        for (let j = i; j < end; j++, bits >>>= 1) out[j] = bits & 1;
+      }
+      return out;
+    }
     const threshold = p * TWO_POW_32;
     for (let i = 0; i < out.length; i++) out[i] = this.nextUint32() < threshold ? 1 : 0;
     return out;

@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+await tf.setBackend('wasm'); await tf.ready();
+const a = tf.randomNormal([512, 512]), w = tf.randomNormal([256, 512]), wt = tf.transpose(w);
+function time(name, f) { for (let i = 0; i < 3; i++) f().dispose(); const t0 = performance.now(); for (let i = 0; i < 10; i++) f().dispose(); console.log(name, ((performance.now() - t0) / 10).toFixed(2), 'ms'); }
+time('a @ wt (no transpose)', () => tf.matMul(a, wt));
+time('a @ w^T (transposeB)', () => tf.matMul(a, w, false, true));
+time('a^T @ a (transposeA)', () => tf.matMul(a, a, true, false));
+const g = tf.randomNormal([512, 256]);
+time('g^T @ a  [256x512]x[512x512]', () => tf.matMul(g, a, true, false));
+time('g @ w', () => tf.matMul(g, w));
+const v = tf.variable(tf.randomNormal([256,512]));
+time('a @ v^T (variable transposeB)', () => tf.matMul(a, v, false, true));
+time('transpose(a) @ a', () => tf.tidy(() => tf.matMul(tf.transpose(a), a)));
+time('a @ transpose(w)', () => tf.tidy(() => tf.matMul(a, tf.transpose(w))));
+time('transpose(a) only', () => tf.transpose(a));
+await tf.setBackend('cpu');
+const c = tf.randomNormal([512, 512]), cw = tf.randomNormal([256, 512]);
+time('cpu a @ w^T', () => tf.matMul(c, cw, false, true));
+time('cpu a @ transpose(w)', () => tf.tidy(() => tf.matMul(c, tf.transpose(cw))));
