@@ -4,13 +4,17 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+// Resolve the workspace's own binaries so the script also works outside `pnpm run`.
+const bin = (name) => join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', name);
+
+const run = (cmd, args) => execFileSync(bin(cmd), args, { stdio: 'inherit' });
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-lint-'));
 try {
   run('publint', ['--strict']);
-  execFileSync('pnpm', ['pack', '--pack-destination', dir], { stdio: 'ignore' });
+  execFileSync(bin('pnpm'), ['pack', '--pack-destination', dir], { stdio: 'ignore' });
   const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (!tgz) throw new Error('pnpm pack produced no tarball');
   run('attw', [join(dir, tgz)]);

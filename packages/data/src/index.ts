@@ -1,1 +1,28 @@
-export {};
+export {
+  sparseCoding,
+  sparseCodingOptionsSchema,
+  type SparseCodingModel,
+  type SparseCodingOptions,
+  type SparseCodingResolvedOptions,
+  type SparseCodingSample,
+} from './sparse-coding';
+export {
+  labeledSparseCoding,
+  labeledSparseCodingOptionsSchema,
+  type LabeledSparseCodingModel,
+  type LabeledSparseCodingOptions,
+  type LabeledSparseCodingResolvedOptions,
+  type LabeledSparseCodingSample,
+} from './labeled-sparse-coding';
+export { hltm, hltmOptionsSchema, type HltmModel, type HltmOptions, type HltmPair, type HltmResolvedOptions, type HltmSample } from './hltm';
+export {
+  latentMixing,
+  latentMixingOptionsSchema,
+  type LatentMixingModel,
+  type LatentMixingOptions,
+  type LatentMixingPair,
+  type LatentMixingResolvedOptions,
+  type LatentMixingSample,
+} from './latent-mixing';
+export { conditionNumber, invertMatrix } from './invertible-mlp';
+export { gramSchmidt } from './gram-schmidt';
