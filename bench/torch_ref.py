@@ -18,20 +18,30 @@ import torch
 torch.set_num_threads(max(1, torch.get_num_threads()))
 
 
-def make_problem(d, d1, m, p, r, seed):
+def make_problem(d, d1, m, p, r, seed, dense_rank=0):
     g = torch.Generator().manual_seed(seed)
-    M, _ = torch.linalg.qr(torch.randn(d1, d, generator=g))
+    Q, _ = torch.linalg.qr(torch.randn(d1, d + dense_rank, generator=g))
+    M, H = Q[:, :d], Q[:, d:]  # H: orthonormal dense basis, orthogonal to the atoms
     W = torch.randn(m, d1, generator=g) / math.sqrt(d1)
     W = W / W.norm(dim=1, keepdim=True)
     sigma = math.sqrt(r * p * d / d1)
-    return g, M, W.requires_grad_(True), sigma
+    return g, M, H, W.requires_grad_(True), sigma
 
 
-def sample(g, M, B, p, sigma):
+def sample(g, M, H, B, p, sigma, dense_scale=0.0):
     d1, d = M.shape
     u = torch.rand(B, d, generator=g)
     z = torch.where(u < p / 2, -1.0, torch.where(u < p, 1.0, 0.0))
-    return z @ M.T + sigma * torch.randn(B, d1, generator=g)
+    x = z @ M.T + sigma * torch.randn(B, d1, generator=g)
+    if H.shape[1] > 0:
+        x = x + dense_scale * torch.randn(B, H.shape[1], generator=g) @ H.T
+    return x
+
+
+def dense_jitter(g, x, H, dense_scale):
+    """Replaces the component of x in span(H) by a fresh draw (the colour-distortion analogue)."""
+    fresh = dense_scale * torch.randn(x.shape[0], H.shape[1], generator=g)
+    return x - (x @ H) @ H.T + fresh @ H.T
 
 
 def complementary_mask(g, x):
@@ -49,10 +59,13 @@ def info_nce(a, b, tau):
     return (torch.logsumexp(S, dim=1) - S.diagonal()).mean()
 
 
-def train_step(g, M, W, B, p, sigma, b, lr, augment='mask'):
-    x = sample(g, M, B, p, sigma)
+def train_step(g, M, H, W, B, p, sigma, b, lr, augment='mask', dense_scale=0.0):
+    x = sample(g, M, H, B, p, sigma, dense_scale)
     if augment == 'mask':
         x1, x2 = complementary_mask(g, x)
+    elif augment == 'mask+jitter':
+        x1, x2 = complementary_mask(g, x)
+        x1, x2 = dense_jitter(g, x1, H, dense_scale), dense_jitter(g, x2, H, dense_scale)
     elif augment == 'noise':
         x1, x2 = x + sigma * torch.randn(x.shape, generator=g), x + sigma * torch.randn(x.shape, generator=g)
     else:
@@ -74,13 +87,13 @@ def atom_recovery(W, M):
 
 def bench_train(d, d1, m, B, seconds):
     p, r = 0.1, 4
-    g, M, W, sigma = make_problem(d, d1, m, p, r, 0)
+    g, M, H, W, sigma = make_problem(d, d1, m, p, r, 0)
     b = 1.34 * sigma
     for _ in range(20):
-        train_step(g, M, W, B, p, sigma, b, 0.05)
+        train_step(g, M, H, W, B, p, sigma, b, 0.05)
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
-        train_step(g, M, W, B, p, sigma, b, 0.05)
+        train_step(g, M, H, W, B, p, sigma, b, 0.05)
         n += 1
     return n / (time.perf_counter() - t0)
 
@@ -114,17 +127,17 @@ def bench_supcon(seconds):
     return n / (time.perf_counter() - t0)
 
 
-def flagship(steps=3000, eval_every=100):
+def flagship(steps=3000, eval_every=100, seed=0, dense_rank=16, dense_scale=0.5, arms=None):
     d, d1, m, B, p, r = 32, 256, 64, 256, 0.1, 4
     t0 = time.perf_counter()
     out = {}
-    arms = [('no augmentation', 'none', 0), ('gaussian noise', 'noise', 0), ('complementary masking', 'mask', 0),
-            ('dense: masking', 'mask', 8), ('dense: masking + jitter', 'mask', 8)]
-    for name, augment, _dense in arms:
-        g, M, W, sigma = make_problem(d, d1, m, p, r, 0)
+    arms = arms or [('no augmentation', 'none', 0), ('gaussian noise', 'noise', 0), ('complementary masking', 'mask', 0),
+                    ('dense: masking', 'mask', dense_rank), ('dense: masking + jitter', 'mask+jitter', dense_rank)]
+    for name, augment, k in arms:
+        g, M, H, W, sigma = make_problem(d, d1, m, p, r, seed, k)
         for step in range(steps):
             b = 1.34 * sigma * min(1.0, step / (0.5 * steps))
-            train_step(g, M, W, B, p, sigma, b, 0.05, augment)
+            train_step(g, M, H, W, B, p, sigma, b, 0.05, augment, dense_scale if k else 0.0)
             if (step + 1) % eval_every == 0:
                 rec = atom_recovery(W, M)
         out[name] = float((rec > 0.8).float().mean())

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { parseOptions } from '@contrastive/core';
+import { z } from 'zod';
+import { checkEmbeddings } from './checks';
+
+export const alignmentOptionsSchema = z.strictObject({
+  /** α > 0, the power of the distance. Default 2 (SsnL/align_uniform `align_loss`). */
+  alpha: z.number().positive().default(2),
+});
+export type AlignmentOptions = z.input<typeof alignmentOptionsSchema>;
+
+/**
+ * Alignment of positive pairs (Wang & Isola 2020, THEORY.md §6), SsnL/align_uniform `align_loss`:
+ *   L_align = mean_i ‖a_i − b_i‖₂^α
+ * The inputs are used as given (the paper applies it to L2-normalised features; normalise first).
+ * Closed-form gradient (α/B)·‖d_i‖^{α−2}·d_i, taken as 0 where a_i = b_i (PyTorch's norm backward
+ * does the same), so α < 2 never gives NaN.
+ *
+ * @param a [batch, dim]
+ * @param b [batch, dim]; row i of a and b is a positive pair
+ * @returns scalar ≥ 0; 0 iff a = b; ≈ 2 for independent uniform unit vectors (α = 2)
+ */
+export function alignment(a: tf.Tensor2D, b: tf.Tensor2D, options?: AlignmentOptions): tf.Scalar {
+  const op = 'alignment';
+  const { alpha } = parseOptions(op, alignmentOptionsSchema, options ?? {});
+  const { batch } = checkEmbeddings(op, [['a', a], ['b', b]]);
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    const d = tf.sub(x, y);
+    const sq = tf.sum(tf.square(d), 1, true); // [B, 1]
+    const norm = tf.sqrt(sq);
+    const value = alpha === 2 ? tf.mean(sq) : tf.mean(tf.pow(norm, alpha));
+    // ∂/∂a_i = (α/B)‖d_i‖^{α−2} d_i, 0 for a zero difference.
+    const coef = alpha === 2 ? tf.fill([batch, 1], 2 / batch) : tf.where(tf.greater(norm, 0), tf.mul(tf.pow(norm, alpha - 2), alpha / batch), tf.zerosLike(norm));
+    save([tf.mul(d, coef)]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const g = tf.mul(saved[0]!, dy);
+        return [g, tf.neg(g)];
+      },
+    };
+  });
+  return tf.tidy(() => f(tf.cast(a, 'float32'), tf.cast(b, 'float32')) as tf.Scalar);
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { parseOptions } from '@contrastive/core';
+import { z } from 'zod';
+import { checkEmbeddings } from './checks';
+
+export const uniformityOptionsSchema = z.strictObject({
+  /** t > 0, the scale of the Gaussian potential. Default 2 (SsnL/align_uniform `uniform_loss`). */
+  t: z.number().positive().default(2),
+});
+export type UniformityOptions = z.input<typeof uniformityOptionsSchema>;
+
+/**
+ * Uniformity (Wang & Isola 2020, THEORY.md §6), SsnL/align_uniform `uniform_loss`:
+ *   L_uniform = log mean_{i<j} exp(−t‖x_i − x_j‖²)      (torch.pdist: distinct pairs only)
+ * The inputs are used as given (the paper uses L2-normalised features). Computed as a log-sum-exp
+ * over the Gram-matrix distances ‖x_i‖² + ‖x_j‖² − 2x_i·x_j (clamped at 0; the mean over i ≠ j
+ * equals the mean over i < j), so it stays finite where exp underflows, with the closed-form
+ * gradient −2t Σ_j (P_ij + P_ji)(x_i − x_j), P = the softmax weights of the pairs.
+ *
+ * @param x [batch, dim] (batch ≥ 2)
+ * @returns scalar ≤ 0; 0 for collapsed features; → −2t = −4 for uniform points on a high-dim sphere
+ */
+export function uniformity(x: tf.Tensor2D, options?: UniformityOptions): tf.Scalar {
+  const op = 'uniformity';
+  const { t } = parseOptions(op, uniformityOptionsSchema, options ?? {});
+  const { batch: B } = checkEmbeddings(op, [['x', x]], 2);
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [X, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const sq = tf.sum(tf.square(X), 1, true); // [B, 1]
+    const gram = tf.matMul(X, tf.transpose(X));
+    const d2 = tf.relu(tf.sub(tf.add(sq, tf.reshape(sq, [1, B])), tf.mul(gram, 2)));
+    // −t‖x_i − x_j‖², with the self pairs pushed to −1e9 (never −Infinity: no 0·∞ in gradients).
+    const logits = tf.sub(tf.mul(d2, -t), tf.mul(tf.eye(B), 1e9));
+    const m = tf.max(logits);
+    const E = tf.exp(tf.sub(logits, m));
+    const S = tf.sum(E);
+    const value = tf.sub(tf.add(m, tf.log(S)), Math.log(B * (B - 1)));
+    const P = tf.div(E, S);
+    save([X, tf.add(P, tf.transpose(P))]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [Xs, Ps] = saved as [tf.Tensor2D, tf.Tensor2D];
+        // Σ_j Ps_ij (x_i − x_j) = rowsum(Ps)_i x_i − (Ps X)_i
+        const g = tf.sub(tf.mul(tf.sum(Ps, 1, true), Xs), tf.matMul(Ps, Xs));
+        return [tf.mul(g, tf.mul(dy, -2 * t))];
+      },
+    };
+  });
+  return tf.tidy(() => f(tf.cast(x, 'float32')) as tf.Scalar);
+}
