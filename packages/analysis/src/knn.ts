@@ -1,0 +1,98 @@
+import { parseOptions } from '@contrastive/core';
+import { z } from 'zod';
+import { type Matrix, type MatrixInput, normalizeRows, readLabels, readLabelsSync, readMatrices, readMatricesSync, type VectorInput } from './matrix';
+
+export const knnOptionsSchema = z.strictObject({
+  /** Number of neighbours voting (20 in InstDisc/DINO-style kNN monitors; capped at the training size). */
+  k: z.number().int().min(1).default(20),
+  /** 'cosine' (on L2-normalised rows, the usual choice for SSL embeddings) or 'euclidean'. */
+  metric: z.enum(['cosine', 'euclidean']).default('cosine'),
+});
+export type KnnOptions = z.input<typeof knnOptionsSchema>;
+
+export interface KnnResult {
+  accuracy: number;
+  /** k actually used (min(k, training size)). */
+  k: number;
+  /** Predicted class of every test row. */
+  predictions: number[];
+}
+
+/**
+ * Majority vote of the k nearest training rows. Ties between neighbours at equal distance go to
+ * the lower training index; ties between classes with equal votes go to the class whose closest
+ * voter is nearest (then the lower label): deterministic and independent of the data order.
+ */
+function classify(train: Matrix, trainY: Int32Array, test: Matrix, testY: Int32Array, k: number, metric: 'cosine' | 'euclidean'): KnnResult {
+  const a = metric === 'cosine' ? normalizeRows(train) : train;
+  const b = metric === 'cosine' ? normalizeRows(test) : test;
+  const { rows: n, cols: d } = a;
+  const kk = Math.min(k, n);
+  const dist = new Float64Array(n);
+  const order = new Int32Array(n);
+  const predictions: number[] = [];
+  let hits = 0;
+  for (let t = 0; t < b.rows; t++) {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      if (metric === 'cosine') {
+        for (let c = 0; c < d; c++) s += a.data[i * d + c]! * b.data[t * d + c]!;
+        dist[i] = -s; // larger similarity = nearer
+      } else {
+        for (let c = 0; c < d; c++) s += (a.data[i * d + c]! - b.data[t * d + c]!) ** 2;
+        dist[i] = s;
+      }
+      order[i] = i;
+    }
+    // Partial selection would be faster; a full sort keeps it simple at these sizes.
+    const nearest = Array.from(order)
+      .sort((i, j) => dist[i]! - dist[j]! || i - j)
+      .slice(0, kk);
+    const votes = new Map<number, { count: number; rank: number }>();
+    nearest.forEach((i, rank) => {
+      const label = trainY[i]!;
+      const v = votes.get(label);
+      if (v) v.count++;
+      else votes.set(label, { count: 1, rank });
+    });
+    let best = -1;
+    let bestVote = { count: -1, rank: Infinity };
+    for (const [label, v] of votes) {
+      if (v.count > bestVote.count || (v.count === bestVote.count && (v.rank < bestVote.rank || (v.rank === bestVote.rank && label < best)))) {
+        best = label;
+        bestVote = v;
+      }
+    }
+    predictions.push(best);
+    if (best === testY[t]) hits++;
+  }
+  return { accuracy: hits / b.rows, k: kk, predictions };
+}
+
+const OP = 'knnAccuracy';
+const specs = (trainX: MatrixInput, testX: MatrixInput) =>
+  [
+    ['trainX', trainX, ['trainSize', 'dim']],
+    ['testX', testX, ['testSize', 'dim']],
+  ] as const;
+
+/**
+ * k-nearest-neighbour accuracy of frozen embeddings: each test row gets the majority label of its
+ * k nearest training rows. O(nTest·nTrain·dim) in float64 JS.
+ *
+ * @param trainX [nTrain, dim] embeddings; trainY [nTrain] integer labels
+ * @param testX  [nTest, dim] embeddings;  testY [nTest] integer labels
+ */
+export async function knnAccuracy(trainX: MatrixInput, trainY: VectorInput, testX: MatrixInput, testY: VectorInput, options: KnnOptions = {}): Promise<KnnResult> {
+  const { k, metric } = parseOptions(OP, knnOptionsSchema, options);
+  const [a, b] = await readMatrices(OP, specs(trainX, testX));
+  const [ya, yb] = await Promise.all([readLabels(OP, 'trainY', trainY, a.rows, 'trainX'), readLabels(OP, 'testY', testY, b.rows, 'testX')]);
+  return classify(a, ya, b, yb, k, metric);
+}
+
+/** Synchronous `knnAccuracy`. */
+export function knnAccuracySync(trainX: MatrixInput, trainY: VectorInput, testX: MatrixInput, testY: VectorInput, options: KnnOptions = {}): KnnResult {
+  const { k, metric } = parseOptions(OP, knnOptionsSchema, options);
+  const [a, b] = readMatricesSync(OP, specs(trainX, testX));
+  return classify(a, readLabelsSync(OP, 'trainY', trainY, a.rows, 'trainX'), b, readLabelsSync(OP, 'testY', testY, b.rows, 'testX'), k, metric);
+}

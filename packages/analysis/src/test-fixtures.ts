@@ -1,0 +1,73 @@
+// Test-only helpers (excluded from the published files): seeded float64 matrices.
+import { createRng, type Rng } from '@contrastive/core';
+import type { Matrix } from './matrix';
+
+export function rngOf(seed: number | string): Rng {
+  return createRng(seed);
+}
+
+/** [rows, cols] of i.i.d. N(0, std²). */
+export function normalMatrix(rng: Rng, rows: number, cols: number, std = 1): Matrix {
+  return { rows, cols, data: rng.fillNormal(new Float64Array(rows * cols), 0, std) };
+}
+
+/** [rows, cols] with orthonormal columns (modified Gram–Schmidt, twice, of a Gaussian matrix). */
+export function orthonormalColumns(rng: Rng, rows: number, cols: number): Matrix {
+  const a = normalMatrix(rng, rows, cols).data;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < cols; j++) {
+      for (let k = 0; k < j; k++) {
+        let d = 0;
+        for (let i = 0; i < rows; i++) d += a[i * cols + j]! * a[i * cols + k]!;
+        for (let i = 0; i < rows; i++) a[i * cols + j] = a[i * cols + j]! - d * a[i * cols + k]!;
+      }
+      let n = 0;
+      for (let i = 0; i < rows; i++) n += a[i * cols + j]! ** 2;
+      n = Math.sqrt(n);
+      for (let i = 0; i < rows; i++) a[i * cols + j] = a[i * cols + j]! / n;
+    }
+  }
+  return { rows, cols, data: a };
+}
+
+/** Column j of a matrix. */
+export function column(m: Matrix, j: number): Float64Array {
+  return Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]!);
+}
+
+/** Matrix from a list of rows. */
+export function fromRows(rows: ArrayLike<number>[]): Matrix {
+  const cols = rows[0]!.length;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < cols; j++) data[i * cols + j] = r[j]!;
+  });
+  return { rows: rows.length, cols, data };
+}
+
+/** Aᵀ. */
+export function transposed(a: Matrix): Matrix {
+  const data = new Float64Array(a.rows * a.cols);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) data[j * a.rows + i] = a.data[i * a.cols + j]!;
+  return { rows: a.cols, cols: a.rows, data };
+}
+
+/** A B. */
+export function matmul(a: Matrix, b: Matrix): Matrix {
+  const data = new Float64Array(a.rows * b.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (let k = 0; k < a.cols; k++) {
+      const v = a.data[i * a.cols + k]!;
+      for (let j = 0; j < b.cols; j++) data[i * b.cols + j] = data[i * b.cols + j]! + v * b.data[k * b.cols + j]!;
+    }
+  }
+  return { rows: a.rows, cols: b.cols, data };
+}
+
+/** Pairs of N(0,1) columns with correlation rho: returns [x, y] each of length n. */
+export function correlatedPair(rng: Rng, n: number, rho: number): [Float64Array, Float64Array] {
+  const x = rng.fillNormal(new Float64Array(n));
+  const e = rng.fillNormal(new Float64Array(n));
+  const y = x.map((v, i) => rho * v + Math.sqrt(1 - rho * rho) * e[i]!);
+  return [x, y];
+}
