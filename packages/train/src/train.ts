@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   NonFiniteValueError,
   parseOptions,
+  type Rng,
   type Sample,
 } from '@contrastive/core';
 import { z } from 'zod';
@@ -37,7 +38,12 @@ export const trainOptionsSchema = z.object({
 
 export type TrainOptions = z.input<typeof trainOptionsSchema> & {
   data: DataModel;
-  augment: Augmentation;
+  /**
+   * How the views of a batch are made: an augmentation of `x`, or `'data-pairs'` when the data
+   * model draws positive pairs itself (`samplePair(batchSize, rng)` → views `[x, xPositive]`, as
+   * HLTM and latent mixing do).
+   */
+  augment: Augmentation | 'data-pairs';
   method: Method;
   optimizer: OptimizerOptions;
   schedule?: LrSchedule;
@@ -105,9 +111,23 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
       throw new InvalidArgumentError({ op: 'train', argument: name, expected: `a ${name}`, actual: value });
     }
   }
-  if (augment.views < 2) {
+  const samplePair = (data as { samplePair?: (b: number, r: Rng) => Sample }).samplePair;
+  if (augment === 'data-pairs') {
+    if (typeof samplePair !== 'function') {
+      throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "a data model with samplePair() for 'data-pairs'", actual: data.name });
+    }
+  } else if (augment.views < 2) {
     throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: 'at least 2 views', actual: augment.views });
   }
+  /** One batch and its views. */
+  const draw = (): { batch: Sample; views: tf.Tensor2D[] } => {
+    if (augment === 'data-pairs') {
+      const batch = samplePair!.call(data, opts.batchSize, dataRng);
+      return { batch, views: [batch.x, batch['xPositive'] as tf.Tensor2D] };
+    }
+    const batch = data.sample(opts.batchSize, dataRng);
+    return { batch, views: augment.apply(batch.x, augRng) };
+  };
 
   const rng = createRng(opts.seed);
   let dataRng = rng.fork('data');
@@ -169,8 +189,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
       for (const net of Object.values(method.networks)) net.onStep?.(step, opts.steps);
 
       const lossValue = tf.tidy(() => {
-        const batch: Sample = data.sample(opts.batchSize, dataRng);
-        const views = augment.apply(batch.x, augRng);
+        const { batch, views } = draw();
         const prepared = method.prepare?.(views, batch) ?? [];
         const { value, grads } = tf.variableGrads(() => method.loss(views, batch, prepared), trainable);
         const v = value.dataSync()[0]!;
