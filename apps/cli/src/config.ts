@@ -8,13 +8,14 @@ export const dataConfigSchema = component(['sparseCoding', 'labeledSparseCoding'
 export const augmentConfigSchema: z.ZodType<AugmentConfig> = z.lazy(() =>
   z.union([
     z.object({ type: z.literal('compose'), steps: z.array(augmentConfigSchema).min(1) }),
-    component(['identity', 'complementaryMask', 'independentMask', 'gaussianNoise', 'denseJitter']),
+    component(['identity', 'complementaryMask', 'independentMask', 'gaussianNoise', 'denseJitter', 'dataPairs']),
   ]),
 );
 export type AugmentConfig = { type: 'compose'; steps: AugmentConfig[] } | ({ type: string } & Record<string, unknown>);
 
-export const encoderConfigSchema = component(['symmetricRelu', 'mlp', 'treeNetwork']);
-export const headConfigSchema = component(['mlp', 'projectionHead', 'predictionHead', 'linearPredictor', 'directPredictor']);
+export const encoderConfigSchema = component(['symmetricRelu', 'mlp']);
+export const headConfigSchema = component(['mlp', 'projectionHead', 'predictionHead', 'linearPredictor']);
+export type HeadConfig = z.output<typeof headConfigSchema>;
 export const methodConfigSchema = component(['contrastive', 'simsiam', 'byol', 'directpred']);
 
 /** What a run measures and how a claim is checked against it. */
@@ -23,7 +24,7 @@ export const checkSchema = z.object({
   description: z.string(),
   /** Arm the check applies to. */
   arm: z.string(),
-  /** Final metric name, e.g. `atomRecovery.fractionRecovered`. */
+  /** Final metric name, e.g. `atomRecovery.fraction`. */
   metric: z.string(),
   op: z.enum(['>=', '<=', '>', '<']),
   value: z.number(),
@@ -39,6 +40,10 @@ const armSchema = z.object({
   data: dataConfigSchema.optional(),
   augment: augmentConfigSchema.optional(),
   encoder: encoderConfigSchema.optional(),
+  /** Replace the projection head; `null` removes it. */
+  projector: headConfigSchema.nullable().optional(),
+  /** Replace the prediction head; `null` removes it (the SimSiam "no predictor" ablation). */
+  predictor: headConfigSchema.nullable().optional(),
   method: methodConfigSchema.optional(),
   optimizer: optimizerOptionsSchema.optional(),
 });
@@ -138,11 +143,17 @@ export function jobsOf(exp: Experiment): JobSpec[] {
       data: arm.data ? { ...exp.data, ...arm.data } : exp.data,
       augment: arm.augment ?? exp.augment,
       encoder: arm.encoder ? { ...exp.encoder, ...arm.encoder } : exp.encoder,
-      ...(exp.projector ? { projector: exp.projector } : {}),
-      ...(exp.predictor ? { predictor: exp.predictor } : {}),
+      ...pickHead('projector', arm.projector, exp.projector),
+      ...pickHead('predictor', arm.predictor, exp.predictor),
       method: arm.method ? { ...exp.method, ...arm.method } : exp.method,
       optimizer: arm.optimizer ?? exp.optimizer,
       schedule: exp.schedule,
     })),
   );
+}
+
+/** An arm's head: its own (`null` = none) or else the experiment's. */
+function pickHead<K extends 'projector' | 'predictor'>(key: K, armHead: HeadConfig | null | undefined, expHead: HeadConfig | undefined): Partial<Record<K, HeadConfig>> {
+  const head = armHead === undefined ? expHead : armHead;
+  return head ? ({ [key]: head } as Partial<Record<K, HeadConfig>>) : {};
 }

@@ -1,15 +1,33 @@
 import * as tf from '@tensorflow/tfjs';
-import { atomRecovery, crossViewCorrelation, denseMass, featureCrossViewCorrelation, neuronPurity } from '@contrastive/analysis';
-import { createRng, type DataModel, type Network } from '@contrastive/core';
+import {
+  alignmentSync,
+  atomRecoverySync,
+  crossViewCorrelationSync,
+  denseMassSync,
+  effectiveRankSync,
+  featureCrossViewCorrelationSync,
+  hltmBestCorrelationSync,
+  knnAccuracySync,
+  linearProbeSync,
+  mccSync,
+  neuronPuritySync,
+  regressionR2Sync,
+  residualMassSync,
+  splitTrainTest,
+  stdOfNormalizedSync,
+  takeRows,
+  uniformitySync,
+} from '@contrastive/analysis';
+import { type Augmentation, createRng, type DataModel, type Network, type Rng, type Sample } from '@contrastive/core';
 import { fileCheckpointStore, type Method, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
 import type { JobSpec } from './config';
-import { buildAugment, buildData, buildMethod } from './registry';
+import { buildData, buildMethod, buildViews } from './registry';
 
 export interface JobResult {
   arm: string;
   seed: number;
   backend: string;
-  /** Final metrics, flat keys (`atomRecovery.fractionRecovered`, `loss`, …). */
+  /** Final metrics, flat keys (`atomRecovery.fraction`, `loss`, …). */
   final: Record<string, number>;
   history: TrainHistory;
   seconds: number;
@@ -21,54 +39,115 @@ export type JobEvent = TrainEvent | { type: 'result'; result: JobResult };
 
 /** Rows of the encoder's first weight matrix [m, d1] (the neurons' directions). */
 function encoderWeights(encoder: Network): tf.Tensor2D {
-  const w = (encoder as unknown as { weights?: () => tf.Tensor2D }).weights;
-  if (typeof w === 'function') return w.call(encoder);
+  const w = (encoder as unknown as { weight?: tf.Tensor2D }).weight;
+  if (w) return tf.clone(w);
   const v = encoder.variables.find((x) => x.rank === 2);
   if (!v) throw new Error(`encoder '${encoder.name}' has no weight matrix to analyse`);
-  return tf.clone(v) as tf.Tensor2D;
+  // mlp layers store W [in, out]: neurons are its columns.
+  return tf.transpose(v) as tf.Tensor2D;
 }
 
-function flatten(prefix: string, o: Record<string, unknown>, out: Record<string, number>): void {
-  for (const [k, v] of Object.entries(o)) if (typeof v === 'number' && Number.isFinite(v)) out[`${prefix}.${k}`] = v;
-}
+const groundTruth = (data: DataModel) =>
+  data as unknown as { dictionary?: tf.Tensor2D; denseBasis?: tf.Tensor2D | null; samplePair?: (b: number, r: Rng) => Sample };
 
 /** Metrics of a sparse-coding model: how well the neurons align with the dictionary atoms. */
 function sparseCodingMetrics(method: Method, data: DataModel): Record<string, number> {
-  const dictionary = (data as unknown as { dictionary?: tf.Tensor2D }).dictionary;
-  if (!dictionary) return {};
-  const w = encoderWeights(method.networks['encoder']!);
+  const { dictionary, denseBasis } = groundTruth(data);
+  const encoder = method.networks['encoder'];
+  if (!dictionary || !encoder || encoder.inputDim !== dictionary.shape[0]) return {};
+  const w = encoderWeights(encoder);
   try {
-    const out: Record<string, number> = {};
-    flatten('atomRecovery', atomRecovery(w, dictionary) as unknown as Record<string, unknown>, out);
-    flatten('neuronPurity', neuronPurity(w, dictionary) as unknown as Record<string, unknown>, out);
-    flatten('denseMass', denseMass(w, dictionary) as unknown as Record<string, unknown>, out);
+    const rec = atomRecoverySync(w, dictionary);
+    const purity = neuronPuritySync(w, dictionary);
+    const out: Record<string, number> = {
+      'atomRecovery.fraction': rec.fraction,
+      'atomRecovery.median': rec.median,
+      'atomRecovery.min': rec.min,
+      'neuronPurity.median': purity.summary.purity.median,
+      'residualMass.mean': residualMassSync(w, dictionary).mean,
+    };
+    if (denseBasis) out['denseMass.mean'] = denseMassSync(w, denseBasis).mean;
     return out;
   } finally {
     w.dispose();
   }
 }
 
-/** Cross-view correlations of the augmentation (input level) and of the learned features. */
-function decouplingMetrics(spec: JobSpec, method: Method, data: DataModel, augment: ReturnType<typeof buildAugment>): Record<string, number> {
-  const dictionary = (data as unknown as { dictionary?: tf.Tensor2D }).dictionary;
-  if (!dictionary) return {};
-  const rng = createRng(spec.seed).fork('final-eval');
-  return tf.tidy(() => {
-    const batch = data.sample(spec.evalSamples, rng);
-    const [a, b] = augment.apply(batch.x, rng);
-    const denseBasis = (data as unknown as { denseBasis?: tf.Tensor2D | null }).denseBasis;
-    const directions: Record<string, tf.Tensor2D> = { atoms: dictionary };
-    // Isotropic-noise directions: an orthonormal basis of a random subspace ⟂ span(M) (and ⟂ H).
-    const noise = orthogonalDirections(dictionary, denseBasis ?? undefined, Math.min(16, data.inputDim - dictionary.shape[1]), rng.fork('noise-dirs'));
-    if (noise) directions['noise'] = noise;
-    if (denseBasis) directions['dense'] = denseBasis;
-    const cv = crossViewCorrelation(a!, b!, directions) as unknown as Record<string, { mean: number }>;
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(cv)) if (v && typeof v.mean === 'number') out[`crossView.${k}`] = v.mean;
-    const fcv = featureCrossViewCorrelation(method.embed(a!), method.embed(b!)) as unknown as Record<string, unknown>;
-    flatten('featureCrossView', fcv, out);
+/** Draws `n` samples with the views training sees (augmentation or the data's own pairs). */
+function drawViews(data: DataModel, augment: Augmentation | 'data-pairs', n: number, rng: Rng): { batch: Sample; views: tf.Tensor2D[] } {
+  if (augment === 'data-pairs') {
+    const batch = groundTruth(data).samplePair!.call(data, n, rng);
+    return { batch, views: [batch.x, batch['xPositive'] as tf.Tensor2D] };
+  }
+  const batch = data.sample(n, rng);
+  return { batch, views: augment.apply(batch.x, rng) };
+}
+
+/** Collapse and geometry of the representation on held-out samples (every method, every data). */
+function representationMetrics(spec: JobSpec, method: Method, data: DataModel, augment: Augmentation | 'data-pairs'): Record<string, number> {
+  const rng = createRng(spec.seed).fork('final-representation');
+  const n = Math.min(spec.evalSamples, 2048);
+  const out: Record<string, number> = {};
+  const keep: tf.Tensor[] = [];
+  try {
+    const { batch, views } = drawViews(data, augment, n, rng);
+    keep.push(...Object.values(batch), ...views);
+    const h = method.embed(batch.x);
+    const [ha, hb] = [method.embed(views[0]!), method.embed(views[1]!)];
+    keep.push(h, ha, hb);
+    out['stdOfNormalized'] = stdOfNormalizedSync(h);
+    out['stdOfNormalized.ideal'] = 1 / Math.sqrt(h.shape[1]);
+    out['effectiveRank'] = effectiveRankSync(h);
+    out['alignment'] = alignmentSync(ha, hb, { normalize: true });
+    out['uniformity'] = uniformitySync(h.shape[0] > 1024 ? h.slice([0, 0], [1024, -1]) : h, { normalize: true });
+    const labels = (batch['labels'] ?? batch['root']) as tf.Tensor1D | undefined;
+    if (labels) {
+      const split = splitTrainTest(n, 0.5, spec.seed);
+      const y = Array.from(labels.dataSync());
+      const pick = (idx: ArrayLike<number>) => Array.from(idx, (i) => y[i]!);
+      const [trX, teX] = [takeRows(h, split.train), takeRows(h, split.test)];
+      out['linearProbe.testAccuracy'] = linearProbeSync(trX, pick(split.train), teX, pick(split.test)).testAccuracy;
+      out['knn.accuracy'] = knnAccuracySync(trX, pick(split.train), teX, pick(split.test)).accuracy;
+    }
+    const latents = batch['latents'] as tf.Tensor2D | undefined;
+    if (latents) out['hltmBestCorrelation.mean'] = hltmBestCorrelationSync(h, latents).mean;
+    const z = batch['z'] as tf.Tensor2D | undefined;
+    if (z && data.name === 'latentMixing') {
+      out['r2.mean'] = regressionR2Sync(h, z, { testFraction: 0.5, seed: spec.seed }).mean;
+      out['mcc'] = mccSync(h, z).mcc;
+    }
     return out;
-  });
+  } finally {
+    tf.dispose(keep);
+  }
+}
+
+/** Cross-view correlations of the augmentation (input level) and of the learned features. */
+function decouplingMetrics(spec: JobSpec, method: Method, data: DataModel, augment: Augmentation | 'data-pairs'): Record<string, number> {
+  const { dictionary, denseBasis } = groundTruth(data);
+  if (!dictionary || augment === 'data-pairs') return {};
+  const rng = createRng(spec.seed).fork('final-eval');
+  const keep: tf.Tensor[] = [];
+  try {
+    const batch = data.sample(spec.evalSamples, rng);
+    const [a, b] = augment.apply(batch.x, rng) as [tf.Tensor2D, tf.Tensor2D];
+    keep.push(...Object.values(batch), a, b);
+    const out: Record<string, number> = { 'crossView.atoms': crossViewCorrelationSync(a, b, dictionary).mean ?? Number.NaN };
+    // Isotropic-noise directions: an orthonormal basis of a random subspace ⟂ span(M) (and ⟂ H).
+    const noise = orthogonalDirections(dictionary, denseBasis ?? undefined, Math.min(16, data.inputDim - dictionary.shape[1] - (denseBasis?.shape[1] ?? 0)), rng.fork('noise-dirs'));
+    if (noise) {
+      keep.push(noise);
+      out['crossView.noise'] = crossViewCorrelationSync(a, b, noise).mean ?? Number.NaN;
+    }
+    if (denseBasis) out['crossView.dense'] = crossViewCorrelationSync(a, b, denseBasis).mean ?? Number.NaN;
+    const [fa, fb] = [method.embed(a), method.embed(b)];
+    keep.push(fa, fb);
+    const fcv = featureCrossViewCorrelationSync(fa, fb);
+    if (fcv.mean !== null) out['featureCrossView.mean'] = fcv.mean;
+    return out;
+  } finally {
+    tf.dispose(keep);
+  }
 }
 
 /** k orthonormal directions orthogonal to the columns of M (and H), by Gram–Schmidt in float64. */
@@ -92,13 +171,13 @@ function orthogonalDirections(m: tf.Tensor2D, h: tf.Tensor2D | undefined, k: num
       for (const b of basis) {
         let dot = 0;
         for (let i = 0; i < d1; i++) dot += v[i]! * b[i]!;
-        for (let i = 0; i < d1; i++) v[i] -= dot * b[i]!;
+        for (let i = 0; i < d1; i++) v[i] = v[i]! - dot * b[i]!;
       }
     }
     let norm = 0;
     for (let i = 0; i < d1; i++) norm += v[i]! ** 2;
     norm = Math.sqrt(norm);
-    for (let i = 0; i < d1; i++) v[i] /= norm;
+    for (let i = 0; i < d1; i++) v[i] = v[i]! / norm;
     basis.push(v);
     for (let i = 0; i < d1; i++) out[i * k + j] = v[i]!;
   }
@@ -114,7 +193,7 @@ export async function runJob(
   options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void },
 ): Promise<JobResult> {
   const data = buildData(spec);
-  const augment = buildAugment(spec.augment, data, spec.seed);
+  const augment = buildViews(spec.augment, data, spec.seed);
   const method = buildMethod(spec, data);
   const started = performance.now();
   let resumedFrom = 0;
@@ -153,6 +232,7 @@ export async function runJob(
     const final: Record<string, number> = {
       ...last,
       ...decouplingMetrics(spec, method, data, augment),
+      ...representationMetrics(spec, method, data, augment),
       loss: tail.reduce((s, v) => s + v, 0) / Math.max(1, tail.length),
     };
     const result: JobResult = {

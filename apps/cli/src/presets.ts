@@ -52,9 +52,9 @@ function featureDecoupling(size: 'small' | 'large'): ExperimentInput {
       },
     ],
     checks: [
-      { description: 'complementary masking recovers ≥ 90 % of atoms', arm: 'complementary masking', metric: 'atomRecovery.fractionRecovered', op: '>=', value: 0.9 },
-      { description: 'no augmentation recovers ≤ 10 % of atoms', arm: 'no augmentation', metric: 'atomRecovery.fractionRecovered', op: '<=', value: 0.1 },
-      { description: 'gaussian noise recovers ≤ 10 % of atoms', arm: 'gaussian noise', metric: 'atomRecovery.fractionRecovered', op: '<=', value: 0.1 },
+      { description: 'complementary masking recovers ≥ 90 % of atoms', arm: 'complementary masking', metric: 'atomRecovery.fraction', op: '>=', value: 0.9 },
+      { description: 'no augmentation recovers ≤ 10 % of atoms', arm: 'no augmentation', metric: 'atomRecovery.fraction', op: '<=', value: 0.1 },
+      { description: 'gaussian noise recovers ≤ 10 % of atoms', arm: 'gaussian noise', metric: 'atomRecovery.fraction', op: '<=', value: 0.1 },
     ],
   };
 }

@@ -19,7 +19,7 @@ export function createProgress(exp: Experiment, stream: NodeJS.WriteStream) {
       if (e.type === 'start') steps.set(k, e.step);
       if (e.type === 'step') steps.set(k, e.step);
       if (e.type === 'eval') {
-        const rec = e.metrics['atomRecovery.fractionRecovered'];
+        const rec = e.metrics['atomRecovery.fraction'];
         latest.set(k, rec === undefined ? '' : ` atoms ${(rec * 100).toFixed(0)}%`);
       }
       if (tty) {

@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { type Augmentation, type DataModel, type Network, ContrastiveError } from '@contrastive/core';
 import { complementaryMask, compose, denseJitter, gaussianNoise, identity, independentMask } from '@contrastive/augment';
 import { hltm, labeledSparseCoding, latentMixing, sparseCoding } from '@contrastive/data';
-import { mlp, projectionHead, predictionHead, symmetricRelu, treeNetwork } from '@contrastive/nets';
-import { contrastiveMethod, type Method } from '@contrastive/train';
-import type { AugmentConfig, JobSpec } from './config';
+import { linearPredictor, mlp, predictionHead, projectionHead, symmetricRelu } from '@contrastive/nets';
+import { byolMethod, contrastiveMethod, directPredMethod, type Method, simSiamMethod } from '@contrastive/train';
+import type { AugmentConfig, HeadConfig, JobSpec } from './config';
 
 /** Rethrows a package's validation error with the config path in front (`arms[2].data: …`). */
 function at<T>(path: string, build: () => T): T {
@@ -51,6 +51,18 @@ export function buildData(spec: JobSpec): DataModel {
         throw new Error(`unknown data type '${type}'`);
     }
   });
+}
+
+/**
+ * The augmentation of an arm; `{ type: 'dataPairs' }` means the data model draws the positive
+ * pairs itself (HLTM, latent mixing) and is returned as the train loop's `'data-pairs'`.
+ */
+export function buildViews(config: AugmentConfig, data: DataModel, seed: number): Augmentation | 'data-pairs' {
+  if (config.type !== 'dataPairs') return buildAugment(config, data, seed);
+  if (typeof (data as { samplePair?: unknown }).samplePair !== 'function') {
+    throw Object.assign(new Error(`augment: 'dataPairs' needs a data model that draws positive pairs (hltm, latentMixing), not '${data.name}'`), { name: 'ConfigError' });
+  }
+  return 'data-pairs';
 }
 
 export function buildAugment(config: AugmentConfig, data: DataModel, seed: number, path = 'augment'): Augmentation {
@@ -99,26 +111,52 @@ export function buildEncoder(spec: JobSpec, data: DataModel, name = 'encoder'): 
       }
       case 'mlp':
         return mlp({ ...o, inputDim: data.inputDim, seed: spec.seed, name } as never);
-      case 'treeNetwork':
-        return treeNetwork({ ...o, seed: spec.seed, name } as never);
       default:
         throw new Error(`unknown encoder '${cfg.type}'`);
     }
   });
 }
 
+/** A head on top of a network with output dimension `inputDim`. */
+export function buildHead(cfg: HeadConfig, inputDim: number, seed: number, name: string, path: string): Network {
+  return at(path, () => {
+    const o = strip(cfg);
+    switch (cfg.type) {
+      case 'mlp':
+        return mlp({ outputDim: inputDim, ...o, inputDim, seed, name } as never);
+      case 'projectionHead':
+        return projectionHead({ ...o, inputDim, seed, name } as never);
+      case 'predictionHead':
+        return predictionHead({ ...o, dim: inputDim, seed, name } as never);
+      case 'linearPredictor':
+        return linearPredictor({ ...o, dim: inputDim, seed, name } as never);
+      default:
+        throw new Error(`unknown head '${cfg.type}'`);
+    }
+  });
+}
+
 export function buildMethod(spec: JobSpec, data: DataModel): Method {
   const encoder = buildEncoder(spec, data);
+  const projector = spec.projector ? buildHead(spec.projector, encoder.outputDim, spec.seed, 'projector', 'projector') : undefined;
+  const top = (projector ?? encoder).outputDim;
+  const predictor = spec.predictor ? buildHead(spec.predictor, top, spec.seed, 'predictor', 'predictor') : undefined;
+  const heads = { encoder, ...(projector ? { projector } : {}) };
   const cfg = spec.method;
   return at('method', () => {
+    const o = strip(cfg);
     switch (cfg.type) {
       case 'contrastive':
-        return contrastiveMethod({ ...strip(cfg), encoder } as never);
+        return contrastiveMethod({ ...o, ...heads } as never);
+      case 'simsiam':
+        return simSiamMethod({ ...o, ...heads, ...(predictor ? { predictor } : {}) } as never);
+      case 'byol':
+        if (!predictor) throw new Error("byol needs a 'predictor' head (e.g. { type: 'predictionHead' })");
+        return byolMethod({ ...o, ...heads, predictor } as never);
+      case 'directpred':
+        return directPredMethod({ ...o, ...heads } as never);
       default:
         throw new Error(`unknown method '${cfg.type}'`);
     }
   });
 }
-
-// Referenced so that unused-import checks do not drop heads the non-contrastive presets use.
-export const heads = { mlp, projectionHead, predictionHead };

@@ -15,8 +15,8 @@ const exp = parseExperiment({
   seeds: [0, 1],
   arms: [{ name: 'masking <b>' }, { name: 'none' }],
   checks: [
-    { description: 'masking recovers atoms', arm: 'masking <b>', metric: 'atomRecovery.fractionRecovered', op: '>=', value: 0.9 },
-    { description: 'none does not', arm: 'none', metric: 'atomRecovery.fractionRecovered', op: '<=', value: 0.1 },
+    { description: 'masking recovers atoms', arm: 'masking <b>', metric: 'atomRecovery.fraction', op: '>=', value: 0.9 },
+    { description: 'none does not', arm: 'none', metric: 'atomRecovery.fraction', op: '<=', value: 0.1 },
   ],
 });
 
@@ -25,12 +25,12 @@ function job(arm: string, seed: number, rec: number): JobResult {
     arm,
     seed,
     backend: 'cpu',
-    final: { 'atomRecovery.fractionRecovered': rec, loss: 1 + seed },
+    final: { 'atomRecovery.fraction': rec, loss: 1 + seed },
     history: {
       loss: Array.from({ length: 200 }, (_, i) => 5 - i / 100 + seed),
       evals: [
-        { step: 0, metrics: { 'atomRecovery.fractionRecovered': 0 } },
-        { step: 200, metrics: { 'atomRecovery.fractionRecovered': rec } },
+        { step: 0, metrics: { 'atomRecovery.fraction': 0 } },
+        { step: 200, metrics: { 'atomRecovery.fraction': rec } },
       ],
     },
     seconds: 1,
@@ -46,9 +46,9 @@ describe('summarize, report and table', () => {
   it('aggregates mean ± sample std over seeds and judges checks per seed', () => {
     expect(meanStd([1, 3])).toEqual({ mean: 2, std: Math.SQRT2 });
     const masking = r.arms[0]!;
-    expect(masking.mean['atomRecovery.fractionRecovered']).toBeCloseTo(0.975);
-    expect(masking.std['atomRecovery.fractionRecovered']).toBeCloseTo(Math.sqrt(0.00125));
-    expect(masking.curves.metrics['atomRecovery.fractionRecovered']).toEqual([0, 0.975]);
+    expect(masking.mean['atomRecovery.fraction']).toBeCloseTo(0.975);
+    expect(masking.std['atomRecovery.fraction']).toBeCloseTo(Math.sqrt(0.00125));
+    expect(masking.curves.metrics['atomRecovery.fraction']).toEqual([0, 0.975]);
     expect(masking.loss.steps).toHaveLength(100);
     expect(masking.loss.values[0]).toBeCloseTo(5.5 - 0.005); // mean of the first 2-step window over both seeds
     expect(r.checks.map((c) => c.pass)).toEqual([true, false]); // seed 1 of 'none' recovers 20 %

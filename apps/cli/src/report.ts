@@ -104,14 +104,24 @@ export function barChart(title: string, categories: string[], series: Array<{ na
 
 /** Metrics shown in the final table, in order, with labels; only those present are shown. */
 export const TABLE_METRICS: Array<[key: string, label: string]> = [
-  ['atomRecovery.fractionRecovered', 'atoms recovered (a_j > 0.8)'],
+  ['atomRecovery.fraction', 'atoms recovered (a_j > 0.8)'],
   ['atomRecovery.median', 'median a_j'],
   ['atomRecovery.min', 'min a_j'],
   ['neuronPurity.median', 'median neuron purity'],
-  ['denseMass.mean', 'dense mass'],
+  ['residualMass.mean', 'mass outside span(M)'],
+  ['denseMass.mean', 'dense mass (span H)'],
   ['crossView.atoms', 'cross-view corr. (atoms)'],
   ['crossView.noise', 'cross-view corr. (noise)'],
   ['crossView.dense', 'cross-view corr. (dense)'],
+  ['linearProbe.testAccuracy', 'linear probe acc.'],
+  ['knn.accuracy', 'kNN acc.'],
+  ['stdOfNormalized', 'std of normalised output'],
+  ['effectiveRank', 'effective rank'],
+  ['alignment', 'alignment'],
+  ['uniformity', 'uniformity'],
+  ['hltmBestCorrelation.mean', 'best |corr| with latents'],
+  ['r2.mean', 'R² of latents'],
+  ['mcc', 'MCC'],
   ['loss', 'final loss'],
 ];
 
@@ -135,7 +145,7 @@ ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm
       : '';
   const cvKeys = ['crossView.atoms', 'crossView.noise', 'crossView.dense'].filter((k) => r.arms.some((a) => a.mean[k] !== undefined));
   const figures = [
-    curve('atomRecovery.fractionRecovered', 'Atoms recovered (a_j > 0.8) over training', 'fraction of atoms', [0, 1]),
+    curve('atomRecovery.fraction', 'Atoms recovered (a_j > 0.8) over training', 'fraction of atoms', [0, 1]),
     curve('atomRecovery.median', 'Median atom recovery a_j = max_i |cos(w_i, M_j)|', 'median a_j', [0, 1]),
     lineChart('Training loss', r.arms.map((a) => ({ name: a.name, x: a.loss.steps, y: a.loss.values })), { yLabel: 'loss' }),
     cvKeys.length

@@ -10,6 +10,17 @@ export {
 } from './checkpoint';
 export { methodToJSON, type Method } from './method';
 export { contrastiveMethod, contrastiveMethodSchema, type ContrastiveMethodOptions } from './methods/contrastive';
+export {
+  byolMethod,
+  byolMethodSchema,
+  directPredMethod,
+  directPredMethodSchema,
+  simSiamMethod,
+  simSiamMethodSchema,
+  type ByolMethodOptions,
+  type DirectPredMethodOptions,
+  type SimSiamMethodOptions,
+} from './methods/non-contrastive';
 export { createOptimizer, optimizerOptionsSchema, type Optimizer, type OptimizerOptions, type OptimizerState } from './optimizer';
 export { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 export { train, trainOptionsSchema, type EvalContext, type TrainEvent, type TrainOptions } from './train';
