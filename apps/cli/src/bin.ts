@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@contrastive/train';
 import { ConfigError, type Experiment } from './config';
 import { loadExperiment } from './load-config';
+import { comparison } from './compare';
+import { COMPARE_METHODS } from './paper-presets';
 import { PRESETS } from './presets';
 import { createProgress } from './progress';
 import { renderReport } from './report';
@@ -12,10 +14,11 @@ import type { RunResults } from './results';
 import { listRuns, runExperiment } from './runner';
 import { formatTable } from './table';
 
-const HELP = `contrastive — reproduce and compare self-supervised feature learning
+const HELP = () => `contrastive — reproduce and compare self-supervised feature learning
 
 Usage:
   contrastive run <preset | config.yaml | config.json> [options]
+  contrastive compare [preset | config] --losses infonce,supcon,simsiam,byol,directpred [--seeds 3] [options]
   contrastive list
   contrastive report <runDir> [--json]
 
@@ -26,8 +29,47 @@ Options for run:
   --out DIR          run directory (default runs/<name>-<time>); an existing one is resumed
   --workers N        parallel worker threads (default: one per core; 0 = in-process)
   --json             print results as JSON on stdout (progress goes to stderr)
+Options for compare (plus those of run):
+  --losses L1,L2     ${Object.keys(COMPARE_METHODS).join(', ')}
+  --seeds N          N seeds (0 … N−1), or a list 0,1,2
   -h, --help         this help
 `;
+
+/** Runs an experiment with progress, then prints the table (or JSON) and writes the report. */
+async function runAndReport(
+  exp: Experiment,
+  values: { out?: string; backend?: string; json?: boolean; workersCount?: number },
+  argv: string[],
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+  const outDir = values.out ?? join('runs', `${exp.name}-${stamp}`);
+  const resuming = existsSync(join(outDir, 'config.json'));
+  out.write(`${resuming ? 'Resuming' : 'Running'} ${exp.title ?? exp.name}: ${exp.arms.length} arms × ${exp.seeds.length} seed(s), ${exp.steps} steps → ${outDir}\n`);
+  const progress = createProgress(exp, process.stderr);
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping: saving checkpoints (press Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const started = performance.now();
+  const results = await runExperiment(exp, {
+    outDir,
+    ...(values.backend ? { backend: values.backend } : {}),
+    ...(values.workersCount !== undefined ? { workers: values.workersCount } : {}),
+    onEvent: progress.update,
+    signal: controller.signal,
+    meta: { command: ['contrastive', ...argv].join(' '), node: process.version },
+  });
+  progress.done();
+  const seconds = (performance.now() - started) / 1000;
+  if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, ...results }, null, 2)}\n`);
+  else out.write(`\n${formatTable(results)}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
+  return results.passed || results.checks.length === 0 ? 0 : 2;
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,12 +84,13 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
+      losses: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [command, target] = positionals;
   if (values.help || !command) {
-    process.stdout.write(HELP);
+    process.stdout.write(HELP());
     return command || values.help ? 0 : 1;
   }
   const out = values.json ? process.stderr : process.stdout;
@@ -76,48 +119,31 @@ async function main(argv: string[]): Promise<number> {
     return results.passed || results.checks.length === 0 ? 0 : 2;
   }
 
-  if (command === 'run') {
-    if (!target) throw new ConfigError(`run needs a preset or a config file; presets: ${Object.keys(PRESETS).join(', ')}`);
+  if (command === 'run' || command === 'compare') {
     const int = (name: string, v: string | undefined, min = 0) => {
       if (v === undefined) return undefined;
       const n = Number(v);
       if (!Number.isInteger(n) || n < min) throw new ConfigError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
       return n;
     };
-    const seeds = values.seeds !== undefined ? values.seeds.split(',').map((s) => int('seeds', s.trim())!) : values.seed !== undefined ? [int('seed', values.seed)!] : undefined;
+    let seeds = values.seeds !== undefined ? values.seeds.split(',').map((s) => int('seeds', s.trim())!) : values.seed !== undefined ? [int('seed', values.seed)!] : undefined;
+    // compare --seeds N means N seeds (0 … N−1), as in "mean ± std over 3 seeds".
+    if (command === 'compare' && values.seeds !== undefined && !values.seeds.includes(',')) seeds = Array.from({ length: int('seeds', values.seeds, 1)! }, (_, i) => i);
     const steps = int('steps', values.steps, 1);
     const workers = int('workers', values.workers);
-    const exp = loadExperiment(target, { ...(seeds ? { seeds } : {}), ...(steps ? { steps } : {}), ...(values.size ? { size: values.size } : {}) });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
-    const outDir = values.out ?? join('runs', `${exp.name}-${stamp}`);
-    const resuming = existsSync(join(outDir, 'config.json'));
-    out.write(`${resuming ? 'Resuming' : 'Running'} ${exp.title ?? exp.name}: ${exp.arms.length} arms × ${exp.seeds.length} seed(s), ${exp.steps} steps → ${outDir}\n`);
-    const progress = createProgress(exp, process.stderr);
-    const controller = new AbortController();
-    const stop = () => {
-      if (controller.signal.aborted) process.exit(130);
-      process.stderr.write('\nstopping: saving checkpoints (press Ctrl-C again to quit at once)…\n');
-      controller.abort();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    const started = performance.now();
-    const results = await runExperiment(exp, {
-      outDir,
-      ...(values.backend ? { backend: values.backend } : {}),
-      ...(workers !== undefined ? { workers } : {}),
-      onEvent: progress.update,
-      signal: controller.signal,
-      meta: { command: ['contrastive', ...argv].join(' '), node: process.version },
-    });
-    progress.done();
-    const seconds = (performance.now() - started) / 1000;
-    if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, ...results }, null, 2)}\n`);
-    else out.write(`\n${formatTable(results)}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
-    return results.passed || results.checks.length === 0 ? 0 : 2;
+    const overrides = { ...(seeds ? { seeds } : {}), ...(steps ? { steps } : {}), ...(values.size ? { size: values.size } : {}) };
+    let exp: Experiment;
+    if (command === 'run') {
+      if (!target) throw new ConfigError(`run needs a preset or a config file; presets: ${Object.keys(PRESETS).join(', ')}`);
+      exp = loadExperiment(target, overrides);
+    } else {
+      if (values.losses === undefined) throw new ConfigError(`compare needs --losses, a comma-separated list of ${Object.keys(COMPARE_METHODS).join(', ')}`);
+      exp = comparison(loadExperiment(target ?? 'compare', overrides), values.losses);
+    }
+    return runAndReport(exp, { ...values, ...(workers !== undefined ? { workersCount: workers } : {}) }, argv, out);
   }
 
-  throw new ConfigError(`unknown command '${command}'\n\n${HELP}`);
+  throw new ConfigError(`unknown command '${command}'\n\n${HELP()}`);
 }
 
 main(process.argv.slice(2)).then(

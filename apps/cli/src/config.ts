@@ -27,7 +27,12 @@ export const checkSchema = z.object({
   /** Final metric name, e.g. `atomRecovery.fraction`. */
   metric: z.string(),
   op: z.enum(['>=', '<=', '>', '<']),
-  value: z.number(),
+  /** The bound; with `than` or `relativeTo`, a margin added to the other side. */
+  value: z.number().default(0),
+  /** Compare with the same metric of another arm (same seed, or its mean): `metric op than.metric + value`. */
+  than: z.string().optional(),
+  /** Compare with this arm's own value before training (the step-0 evaluation): `metric op initial + value`. */
+  relativeTo: z.literal('initial').optional(),
   /** Hold for every seed (default) or for the mean over seeds. */
   aggregate: z.enum(['every-seed', 'mean']).default('every-seed'),
 });
@@ -84,6 +89,8 @@ export const experimentSchema = z
     });
     cfg.checks.forEach((c, i) => {
       if (!names.has(c.arm)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'arm'], message: `unknown arm '${c.arm}' (arms: ${[...names].join(', ')})` });
+      if (c.than !== undefined && !names.has(c.than)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'than'], message: `unknown arm '${c.than}' (arms: ${[...names].join(', ')})` });
+      if (c.than !== undefined && c.relativeTo !== undefined) ctx.addIssue({ code: 'custom', path: ['checks', i, 'relativeTo'], message: "use either 'than' or 'relativeTo'" });
     });
   });
 

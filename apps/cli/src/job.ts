@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   alignmentSync,
+  commutatorNormSync,
   atomRecoverySync,
   crossViewCorrelationSync,
   denseMassSync,
@@ -122,6 +123,67 @@ function representationMetrics(spec: JobSpec, method: Method, data: DataModel, a
   }
 }
 
+/** A fixed held-out batch for the periodic evaluation (same numbers at every eval and after a resume). */
+function evalBatch(spec: JobSpec, data: DataModel): Sample {
+  const rng = createRng(spec.seed).fork('eval-batch');
+  return data.sample(Math.min(spec.evalSamples, 1024), rng);
+}
+
+/** The input of the predictor: projector output if there is one, else the encoder output. */
+function predictorInput(method: Method, x: tf.Tensor2D): tf.Tensor2D {
+  const { encoder, projector } = method.networks;
+  const h = encoder!.apply(x);
+  return projector ? projector.apply(h) : h;
+}
+
+/** The predictor's matrix W_p, for DirectPred (set from F̂) or a trained linear predictor. */
+function predictorMatrix(method: Method): { values: ArrayLike<number>; dim: number } | undefined {
+  const p = method.networks['predictor'] as unknown as { predictorMatrix?: () => Float64Array; weight?: tf.Tensor2D; outputDim: number } | undefined;
+  if (!p) return undefined;
+  if (typeof p.predictorMatrix === 'function') return { values: p.predictorMatrix(), dim: p.outputDim };
+  if (p.weight && p.weight.rank === 2 && p.weight.shape[0] === p.weight.shape[1]) return { values: p.weight.dataSync(), dim: p.outputDim };
+  return undefined;
+}
+
+/** Cheap metrics tracked during training, on the fixed evaluation batch. */
+function periodicMetrics(method: Method, data: DataModel, batch: Sample): Record<string, number> {
+  const out = sparseCodingMetrics(method, data);
+  const keep: tf.Tensor[] = [];
+  try {
+    const h = method.embed(batch.x);
+    keep.push(h);
+    out['stdOfNormalized'] = stdOfNormalizedSync(h);
+    const labels = (batch['labels'] ?? batch['root']) as tf.Tensor1D | undefined;
+    if (labels) {
+      const n = h.shape[0];
+      const half = Math.floor(n / 2);
+      const y = Array.from(labels.dataSync());
+      const idx = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+      out['knn.accuracy'] = knnAccuracySync(takeRows(h, idx(0, half)), y.slice(0, half), takeRows(h, idx(half, n)), y.slice(half)).accuracy;
+    }
+    const latents = batch['latents'] as tf.Tensor2D | undefined;
+    if (latents) out['hltmBestCorrelation.mean'] = hltmBestCorrelationSync(h, latents).mean;
+    if (data.name === 'latentMixing' && batch['z']) {
+      out['r2.mean'] = regressionR2Sync(h, batch['z'] as tf.Tensor2D, { testFraction: 0.5, seed: 0 }).mean;
+      out['mcc'] = mccSync(h, batch['z'] as tf.Tensor2D).mcc;
+    }
+    const wp = predictorMatrix(method);
+    if (wp) {
+      // F = E[f fᵀ] of the predictor's input (THEORY.md §3.4: eigenspace alignment ⇒ [F, W_p] → 0).
+      const f = predictorInput(method, batch.x);
+      keep.push(f);
+      const fv = f.dataSync();
+      const [n, d] = f.shape;
+      const F = new Float64Array(d * d);
+      for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) F[i * d + j] = F[i * d + j]! + (fv[r * d + i]! * fv[r * d + j]!) / n;
+      out['commutatorNorm'] = commutatorNormSync({ rows: d, cols: d, data: F }, { rows: d, cols: d, data: Float64Array.from(wp.values) }, { normalize: true });
+    }
+    return out;
+  } finally {
+    tf.dispose(keep);
+  }
+}
+
 /** Cross-view correlations of the augmentation (input level) and of the learned features. */
 function decouplingMetrics(spec: JobSpec, method: Method, data: DataModel, augment: Augmentation | 'data-pairs'): Record<string, number> {
   const { dictionary, denseBasis } = groundTruth(data);
@@ -195,6 +257,7 @@ export async function runJob(
   const data = buildData(spec);
   const augment = buildViews(spec.augment, data, spec.seed);
   const method = buildMethod(spec, data);
+  const heldOut = evalBatch(spec, data);
   const started = performance.now();
   let resumedFrom = 0;
   let history: TrainHistory = { loss: [], evals: [] };
@@ -211,7 +274,7 @@ export async function runJob(
       evalEvery: spec.evalEvery,
       checkpointEvery: spec.checkpointEvery,
       logEvery: Math.max(1, Math.floor(spec.steps / 100)),
-      evaluate: ({ method: m }) => sparseCodingMetrics(m, data),
+      evaluate: ({ method: m }) => periodicMetrics(m, data, heldOut),
       ...(options.checkpointPath ? { checkpoint: fileCheckpointStore(options.checkpointPath) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment },
@@ -248,6 +311,7 @@ export async function runJob(
     options.onEvent?.({ type: 'result', result });
     return result;
   } finally {
+    tf.dispose(heldOut);
     method.dispose();
     data.dispose();
   }

@@ -1,4 +1,5 @@
 import type { ExperimentInput } from './config';
+import { compareBase, directPred, hltmPreset, latentRecovery, simSiamCollapse, supConVsSimClr } from './paper-presets';
 
 /**
  * Wen & Li 2021, feature decoupling (THEORY.md §1.7 recipe). Sparse-coding data x = Mz + ξ,
@@ -68,6 +69,12 @@ export const PRESETS: Record<string, { summary: string; build: () => ExperimentI
     summary: 'The same at d=64, d1=512, m=256, B=512 (`run feature-decoupling --size large`).',
     build: () => featureDecoupling('large'),
   },
+  'supcon-vs-simclr': { summary: 'Khosla et al. 2020: SupCon ≥ SimCLR on a linear probe; L_out ≥ L_in.', build: supConVsSimClr },
+  'simsiam-collapse': { summary: 'Chen & He 2021: without stop-gradient or predictor SimSiam collapses.', build: simSiamCollapse },
+  directpred: { summary: 'Tian et al. 2021: DirectPred does not collapse; a linear predictor aligns with F.', build: directPred },
+  hltm: { summary: 'Tian et al. 2020: hidden units learn the latent tree variables.', build: hltmPreset },
+  'latent-recovery': { summary: 'Zimmermann et al. 2021: InfoNCE recovers the latents (R², MCC).', build: latentRecovery },
+  compare: { summary: 'Base setting of `contrastive compare` (all losses on identical data and seeds).', build: compareBase },
 };
 
 /** Resolves `name` (+ `--size large`) to a preset id. */

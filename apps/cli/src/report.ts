@@ -133,7 +133,7 @@ ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm
 </tbody></table>`;
   const checks = r.checks.length
     ? `<ul class="checks">${r.checks
-        .map((c) => `<li class="${c.pass ? 'pass' : 'fail'}"><b>${c.pass ? 'PASS' : 'FAIL'}</b> ${esc(c.description)} — ${esc(c.metric)} ${esc(c.op)} ${c.value}: observed ${c.observed.map((v) => fmt(v)).join(', ')} (${c.aggregate === 'mean' ? 'mean over seeds' : 'every seed'})</li>`)
+        .map((c) => `<li class="${c.pass ? 'pass' : 'fail'}"><b>${c.pass ? 'PASS' : 'FAIL'}</b> ${esc(c.description)} — ${esc(c.metric)} ${esc(c.op)} ${c.reference ? `${esc(c.than ? `'${c.than}'` : 'initial value')}${c.value ? ` + ${c.value}` : ''} (${c.reference.map((v) => fmt(v)).join(', ')})` : c.value}: observed ${c.observed.map((v) => fmt(v)).join(', ')} (${c.aggregate === 'mean' ? 'mean over seeds' : 'every seed'})</li>`)
         .join('')}</ul>`
     : '';
   const curve = (key: string, title: string, yLabel: string, range?: [number, number]) =>
@@ -147,6 +147,13 @@ ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm
   const figures = [
     curve('atomRecovery.fraction', 'Atoms recovered (a_j > 0.8) over training', 'fraction of atoms', [0, 1]),
     curve('atomRecovery.median', 'Median atom recovery a_j = max_i |cos(w_i, M_j)|', 'median a_j', [0, 1]),
+    curve('denseMass.mean', 'Dense mass: share of ‖w_i‖² in span(H)', 'mean dense mass', [0, 1]),
+    curve('knn.accuracy', 'kNN accuracy on held-out samples', 'accuracy', [0, 1]),
+    curve('stdOfNormalized', 'Std of the L2-normalised output (collapse → 0)', 'std'),
+    curve('hltmBestCorrelation.mean', 'Best |corr| of hidden units with the latent nodes', 'mean over nodes', [0, 1]),
+    curve('r2.mean', 'R² of a linear map from features to latents', 'R²'),
+    curve('mcc', 'Mean correlation coefficient (matched latents)', 'MCC', [0, 1]),
+    curve('commutatorNorm', 'Normalised commutator ‖[F, W_p]‖ / (‖F‖‖W_p‖)', 'norm'),
     lineChart('Training loss', r.arms.map((a) => ({ name: a.name, x: a.loss.steps, y: a.loss.values })), { yLabel: 'loss' }),
     cvKeys.length
       ? barChart(

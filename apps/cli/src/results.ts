@@ -21,7 +21,11 @@ export interface CheckResult {
   op: string;
   value: number;
   aggregate: 'every-seed' | 'mean';
+  than?: string;
+  relativeTo?: 'initial';
   observed: number[];
+  /** What each observed value was compared with (per seed), when not the constant `value`. */
+  reference?: number[];
   pass: boolean;
 }
 
@@ -85,14 +89,24 @@ export function summarize(exp: Experiment, results: JobResult[]): RunResults {
       loss: { steps: lossSteps, values: lossValues },
     };
   });
+  const initial = (armName: string, seed: number, metric: string) =>
+    results.find((r) => r.arm === armName && r.seed === seed)?.history.evals.find((e) => e.step === 0)?.metrics[metric] ?? Number.NaN;
   const checks: CheckResult[] = exp.checks.map((c) => {
     const arm = arms.find((a) => a.name === c.arm)!;
     const observed = arm.seeds.map((s) => s.final[c.metric] ?? Number.NaN);
+    let reference: number[] | undefined;
+    if (c.than !== undefined) {
+      const other = arms.find((a) => a.name === c.than)!;
+      reference = arm.seeds.map((s) => (other.seeds.find((o) => o.seed === s.seed)?.final[c.metric] ?? Number.NaN) + c.value);
+    } else if (c.relativeTo === 'initial') {
+      reference = arm.seeds.map((s) => initial(arm.name, s.seed, c.metric) + c.value);
+    }
+    const bound = (i: number) => (reference ? reference[i]! : c.value);
     const pass =
       c.aggregate === 'mean'
-        ? compare(c.op, meanStd(observed).mean, c.value)
-        : observed.length > 0 && observed.every((v) => compare(c.op, v, c.value));
-    return { ...c, observed, pass };
+        ? compare(c.op, meanStd(observed).mean, reference ? meanStd(reference).mean : c.value)
+        : observed.length > 0 && observed.every((v, i) => compare(c.op, v, bound(i)));
+    return { ...c, observed, ...(reference ? { reference } : {}), pass };
   });
   return {
     experiment: exp.name,

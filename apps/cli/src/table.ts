@@ -10,7 +10,7 @@ export function formatTable(r: RunResults): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const lines = [r.title ?? r.experiment, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   if (r.claim) lines.push('', `Claim: ${r.claim}`);
-  for (const c of r.checks) lines.push(`${c.pass ? 'PASS' : 'FAIL'}  ${c.description}: ${c.metric} = ${c.observed.map((v) => fmt(v)).join(', ')} (${c.op} ${c.value})`);
+  for (const c of r.checks) lines.push(`${c.pass ? 'PASS' : 'FAIL'}  ${c.description}: ${c.metric} = ${c.observed.map((v) => fmt(v)).join(', ')} (${c.op} ${c.reference ? `${c.than ? `'${c.than}'` : 'initial'}${c.value ? ` + ${c.value}` : ''} = ${c.reference.map((v) => fmt(v)).join(', ')}` : c.value})`);
   if (r.checks.length) lines.push(r.passed ? 'The run shows the claim.' : 'The run does NOT show the claim.');
   return lines.join('\n');
 }
