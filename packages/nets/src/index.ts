@@ -1,1 +1,50 @@
-export {};
+export {
+  symmetricRelu,
+  symmetricReluFromJSON,
+  symmetricReluOptionsSchema,
+  softThreshold,
+  type SymmetricReluNetwork,
+  type SymmetricReluOptions,
+} from './symmetric-relu';
+export {
+  constantScheduleSchema,
+  linearWarmupScheduleSchema,
+  thresholdAt,
+  thresholdSchema,
+  type ThresholdSchedule,
+} from './threshold-schedule';
+export { BATCH_NORM_EPS, mlp, mlpFromJSON, mlpOptionsSchema, type MlpNetwork, type MlpOptions } from './mlp';
+export {
+  predictionHead,
+  predictionHeadOptionsSchema,
+  projectionHead,
+  projectionHeadOptionsSchema,
+  type PredictionHeadOptions,
+  type ProjectionHeadOptions,
+} from './heads';
+export {
+  linearPredictor,
+  linearPredictorFromJSON,
+  linearPredictorOptionsSchema,
+  type LinearPredictorNetwork,
+  type LinearPredictorOptions,
+} from './linear-predictor';
+export {
+  directPredEigenvalues,
+  directPredictor,
+  directPredictorFromJSON,
+  directPredictorOptionsSchema,
+  directPredictorStateSchema,
+  type DirectPredictor,
+  type DirectPredictorOptions,
+  type DirectPredictorState,
+} from './direct-predictor';
+export { ema } from './ema';
+export { cloneNetwork, fromJSON, networkTypes } from './from-json';
+export {
+  treeNetwork,
+  treeNetworkFromJSON,
+  treeNetworkOptionsSchema,
+  type TreeNetwork,
+  type TreeNetworkOptions,
+} from './tree-network';

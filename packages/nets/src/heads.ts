@@ -1,0 +1,72 @@
+import { parseOptions } from '@contrastive/core';
+import { z } from 'zod';
+import { mlp, type MlpNetwork } from './mlp';
+import { seedSchema } from './serialization';
+
+export const projectionHeadOptionsSchema = z.strictObject({
+  /** Input dimension (the encoder's output). */
+  inputDim: z.number().int().positive(),
+  /** Width of the hidden layers. Default: inputDim. */
+  hiddenDim: z.number().int().positive().optional(),
+  /** Output dimension. Default: inputDim. */
+  outputDim: z.number().int().positive().optional(),
+  /** Number of linear layers (SimSiam: 3; SupCon/SimCLR: 2). Default 2. */
+  layers: z.number().int().min(1).default(2),
+  /** Linear-BN-ReLU hidden layers and a non-affine BN on the output, as SimSiam (THEORY.md §3.1). Default true. */
+  batchNorm: z.boolean().default(true),
+  /** Seed of the initial weights. */
+  seed: seedSchema.default(0),
+  /** Network name. Default 'projector'. */
+  name: z.string().min(1).default('projector'),
+});
+export type ProjectionHeadOptions = z.input<typeof projectionHeadOptionsSchema>;
+
+/**
+ * Projection head g (SimSiam `builder.py` / SupCon): `layers` linear layers with ReLU between,
+ * widths inputDim → hiddenDim … → outputDim; with `batchNorm`, Linear(no bias)-BN-ReLU hidden
+ * layers and BN(affine=False) on the output (THEORY.md §3.1). An `mlp` preset: it serialises as 'mlp'.
+ */
+export function projectionHead(options: ProjectionHeadOptions): MlpNetwork {
+  const o = parseOptions('projectionHead', projectionHeadOptionsSchema, options);
+  return mlp({
+    inputDim: o.inputDim,
+    hidden: new Array<number>(o.layers - 1).fill(o.hiddenDim ?? o.inputDim),
+    outputDim: o.outputDim ?? o.inputDim,
+    activation: 'relu',
+    batchNorm: o.batchNorm,
+    outputBatchNorm: o.batchNorm,
+    seed: o.seed,
+    name: o.name,
+  });
+}
+
+export const predictionHeadOptionsSchema = z.strictObject({
+  /** Input and output dimension (the projector's output). */
+  dim: z.number().int().positive(),
+  /** Bottleneck width (SimSiam: 512 for dim 2048). Default: max(1, dim/4). */
+  hiddenDim: z.number().int().positive().optional(),
+  /** Linear(no bias)-BN-ReLU hidden layer, no BN on the output (THEORY.md §3.1). Default true. */
+  batchNorm: z.boolean().default(true),
+  /** Seed of the initial weights. */
+  seed: seedSchema.default(0),
+  /** Network name. Default 'predictor'. */
+  name: z.string().min(1).default('predictor'),
+});
+export type PredictionHeadOptions = z.input<typeof predictionHeadOptionsSchema>;
+
+/**
+ * Prediction head h (SimSiam `builder.py`): bottleneck Linear(dim→hidden)-BN-ReLU-Linear(hidden→dim),
+ * no BN on the output (THEORY.md §3.1). An `mlp` preset: it serialises as 'mlp'.
+ */
+export function predictionHead(options: PredictionHeadOptions): MlpNetwork {
+  const o = parseOptions('predictionHead', predictionHeadOptionsSchema, options);
+  return mlp({
+    inputDim: o.dim,
+    hidden: [o.hiddenDim ?? Math.max(1, Math.floor(o.dim / 4))],
+    outputDim: o.dim,
+    activation: 'relu',
+    batchNorm: o.batchNorm,
+    seed: o.seed,
+    name: o.name,
+  });
+}

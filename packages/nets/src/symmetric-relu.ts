@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { assertNumber, createRng, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
+import { z } from 'zod';
+import {
+  checkAlive,
+  checkInput,
+  checkType,
+  makeVariable,
+  netLabel,
+  orthonormalRows,
+  readWeight,
+  seedSchema,
+  tensorToJSON,
+} from './serialization';
+import { evaluate, initialThreshold, thresholdSchema } from './threshold-schedule';
+
+const TYPE = 'symmetricRelu';
+
+export const symmetricReluOptionsSchema = z.strictObject({
+  /** d1: dimension of an observation x. */
+  inputDim: z.number().int().positive(),
+  /** m: number of neurons h_i (THEORY.md §1.3 [P]: 2d, e.g. 64). */
+  width: z.number().int().positive(),
+  /**
+   * Threshold b ≥ 0 shared by all neurons: a number, or a schedule (`linear-warmup`, `constant`)
+   * advanced by `onStep`. Absolute units of ⟨w_i, x⟩. Default 0 (a linear network).
+   */
+  threshold: thresholdSchema.default(0),
+  /** Keep every row w_i at unit norm: at initialisation and in `afterUpdate` (projected SGD). Default true. */
+  unitNormRows: z.boolean().default(true),
+  /**
+   * 'normal': w_i ~ N(0, I/d1) (THEORY.md §1.3 [P]); 'orthogonal': Gaussian rows orthonormalised
+   * (in blocks of d1 rows when width > d1). Default 'normal'.
+   */
+  init: z.enum(['normal', 'orthogonal']).default('normal'),
+  /** Seed of the initial weights (with `name`: nets of different names draw different weights). */
+  seed: seedSchema.default(0),
+  /** Name of the network (used in errors, variable names and the init stream). */
+  name: z.string().min(1).default(TYPE),
+});
+export type SymmetricReluOptions = z.input<typeof symmetricReluOptionsSchema>;
+type Resolved = z.output<typeof symmetricReluOptionsSchema>;
+
+const stateSchema = z.strictObject({
+  /** The current threshold b. */
+  threshold: z.number().min(0),
+  /** Arguments of the last `onStep` call (null before the first). */
+  step: z.number().int().min(0).nullable().default(null),
+  totalSteps: z.number().int().min(1).nullable().default(null),
+});
+type State = z.output<typeof stateSchema>;
+
+/** The symmetric-ReLU network of Wen & Li 2021 (see `symmetricRelu`). */
+export interface SymmetricReluNetwork extends Network {
+  /** m: number of neurons (= outputDim). */
+  readonly width: number;
+  /** Current threshold b (advanced by `onStep` when a schedule was given). */
+  readonly threshold: number;
+  /** W [width, inputDim]: row i is w_i. Trainable. */
+  readonly weight: tf.Variable<tf.Rank.R2>;
+  onStep(step: number, totalSteps: number): void;
+  afterUpdate(): void;
+}
+
+/**
+ * The soft-threshold activation h(u) = relu(u − b) − relu(−u − b) = u − clip(u, −b, b), elementwise,
+ * with the closed-form gradient ∂h/∂u = 1[|u| > b] (THEORY.md §1.3). A `customGrad` keeps
+ * autograd from building relu/neg/sub chains in the hot path; the mask is read off the output
+ * (h ≠ 0 ⇔ |u| > b), which needs no broadcast comparison (slow on wasm).
+ *
+ * @param u [batch, width] pre-activations ⟨w_i, x⟩
+ * @param threshold b ≥ 0; b = 0 returns `u` itself (the identity)
+ * @returns [batch, width]
+ */
+export function softThreshold(u: tf.Tensor2D, threshold: number): tf.Tensor2D {
+  assertNumber('softThreshold', 'threshold', threshold, { min: 0 });
+  if (threshold === 0) return tf.clone(u);
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const h = tf.sub(x, tf.clipByValue(x, -threshold, threshold));
+    save([h]);
+    return {
+      value: h,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.sign(tf.abs(saved[0]!)))],
+    };
+  });
+  return f(u) as tf.Tensor2D;
+}
+
+class SymmetricRelu implements SymmetricReluNetwork {
+  readonly name: string;
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly width: number;
+  readonly weight: tf.Variable<tf.Rank.R2>;
+  private readonly label: string;
+  private state: State;
+  private disposed = false;
+
+  constructor(
+    private readonly config: Resolved,
+    w: Float32Array,
+    state: State | undefined,
+  ) {
+    this.name = config.name;
+    this.inputDim = config.inputDim;
+    this.width = config.width;
+    this.outputDim = config.width;
+    this.label = netLabel(TYPE, config.name);
+    this.weight = makeVariable(config.name, 'W', w, [config.width, config.inputDim]);
+    this.state = state ?? { threshold: initialThreshold(config.threshold), step: null, totalSteps: null };
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.weight];
+  }
+
+  get threshold(): number {
+    return this.state.threshold;
+  }
+
+  /**
+   * h(x) = relu(xWᵀ − b) − relu(−xWᵀ − b): one matMul and the soft-threshold.
+   * @param x [batch, inputDim]
+   * @returns [batch, width]
+   */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    checkAlive(this.label, 'apply', this.disposed);
+    checkInput(this.label, x, this.inputDim);
+    return tf.tidy(() => softThreshold(matMul(x, this.weight, false, true), this.state.threshold));
+  }
+
+  onStep(step: number, totalSteps: number): void {
+    checkAlive(this.label, 'onStep', this.disposed);
+    assertNumber(`${this.label}.onStep`, 'step', step, { min: 0, integer: true });
+    assertNumber(`${this.label}.onStep`, 'totalSteps', totalSteps, { min: 1, integer: true });
+    this.state = { threshold: evaluate(this.config.threshold, step, totalSteps), step, totalSteps };
+  }
+
+  /** Projects each row w_i back to the unit sphere (when `unitNormRows`). */
+  afterUpdate(): void {
+    checkAlive(this.label, 'afterUpdate', this.disposed);
+    if (!this.config.unitNormRows) return;
+    const normalized = tf.tidy(() => tf.div(this.weight, tf.maximum(tf.norm(this.weight, 'euclidean', 1, true), 1e-12)));
+    this.weight.assign(normalized as tf.Tensor2D);
+    normalized.dispose();
+  }
+
+  toJSON(): NetworkJSON {
+    checkAlive(this.label, 'toJSON', this.disposed);
+    return {
+      type: TYPE,
+      config: structuredClone(this.config) as unknown as Record<string, unknown>,
+      weights: { W: tensorToJSON(this.weight) },
+      state: { ...this.state },
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.weight.dispose();
+  }
+}
+
+function initialWeights(o: Resolved): Float32Array {
+  const { width: m, inputDim: d } = o;
+  const rng = createRng(o.seed).fork(`${TYPE}/${o.name}`);
+  let w: Float64Array = rng.fillNormal(new Float64Array(m * d), 0, 1 / Math.sqrt(d));
+  if (o.init === 'orthogonal') w = orthonormalRows(w, m, d);
+  else if (o.unitNormRows) {
+    for (let i = 0; i < m; i++) {
+      let n = 0;
+      for (let j = 0; j < d; j++) n += w[i * d + j]! ** 2;
+      n = Math.sqrt(n) || 1;
+      for (let j = 0; j < d; j++) w[i * d + j] = w[i * d + j]! / n;
+    }
+  }
+  return Float32Array.from(w);
+}
+
+/**
+ * The one-hidden-layer symmetric-ReLU network of Wen & Li 2021 (THEORY.md §1.3):
+ *   f(x) = (h_1(x), …, h_m(x)),   h_i(x) = relu(⟨w_i, x⟩ − b) − relu(−⟨w_i, x⟩ − b)
+ * with a shared threshold b (fixed or scheduled by `onStep`) and optional unit-norm rows
+ * (re-projected in `afterUpdate`).
+ *
+ * @example const net = symmetricRelu({ inputDim: 256, width: 64, threshold: { type: 'linear-warmup', final: 0.3, warmupFraction: 0.5 }, seed: 0 })
+ */
+export function symmetricRelu(options: SymmetricReluOptions): SymmetricReluNetwork {
+  const o = parseOptions(TYPE, symmetricReluOptionsSchema, options);
+  return new SymmetricRelu(o, initialWeights(o), undefined);
+}
+
+/** Rebuilds a symmetric-ReLU network from `toJSON()` exactly (weights, threshold state). */
+export function symmetricReluFromJSON(json: NetworkJSON): SymmetricReluNetwork {
+  const op = `fromJSON(${TYPE})`;
+  checkType(op, json, TYPE);
+  const o = parseOptions(op, symmetricReluOptionsSchema, json.config, 'json.config');
+  const w = readWeight(op, json, 'W', [o.width, o.inputDim]);
+  const state = json.state === undefined ? undefined : parseOptions(op, stateSchema, json.state, 'json.state');
+  return new SymmetricRelu(o, w, state);
+}
