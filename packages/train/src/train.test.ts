@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Augmentation } from '@contrastive/core';
 import { NonFiniteValueError } from '@contrastive/core';
 import { describeBackends } from '@contrastive/test-utils';
 import { expect, it } from 'vitest';
@@ -107,7 +108,7 @@ describeBackends('train', () => {
     const { method, options } = setup();
     await expect(collect(train({ ...options, steps: 0 }))).rejects.toThrow(/train: invalid argument 'options\.steps'/);
     await expect(collect(train({ ...options, batchSize: 1 }))).rejects.toThrow(/options\.batchSize/);
-    await expect(collect(train({ ...options, augment: { ...options.augment, views: 1 } }))).rejects.toThrow(/augment\.views/);
+    await expect(collect(train({ ...options, augment: { ...(options.augment as Augmentation), views: 1 } }))).rejects.toThrow(/augment\.views/);
     method.dispose();
   });
 
