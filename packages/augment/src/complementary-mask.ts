@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, parseOptions, type Rng } from '@contrastive/core';
+import { z } from 'zod';
+import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream, seedSchema } from './view-utils';
+
+export const complementaryMaskOptionsSchema = z.strictObject({
+  /**
+   * q = P(D_i = 1), the share of coordinates view 1 keeps; view 2 keeps the rest. In (0, 1).
+   * Default ½ (THEORY.md §1.2). Only for `views` = 2: with more views each coordinate goes to one
+   * view uniformly at random, so leave it unset.
+   */
+  keepProb: z.number().gt(0).lt(1).optional(),
+  /**
+   * Divide each view by its keep probability (view 1 = Dx/q, view 2 = (I−D)x/(1−q); 2Dx and
+   * 2(I−D)x at q = ½) so that E[view] = x. Default true.
+   */
+  rescale: z.boolean().default(true),
+  /** Number of views (≥ 2). Default 2: the positive pair. */
+  views: z.number().int().min(2).default(2),
+  /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
+  seed: seedSchema.default(0),
+});
+export type ComplementaryMaskOptions = z.input<typeof complementaryMaskOptionsSchema>;
+export type ComplementaryMaskResolvedOptions = Omit<z.output<typeof complementaryMaskOptionsSchema>, 'keepProb'> & {
+  /** q (1/views when views > 2). */
+  keepProb: number;
+};
+export type ComplementaryMask = ConfiguredAugmentation<'complementaryMask', ComplementaryMaskResolvedOptions>;
+
+/**
+ * Complementary random coordinate masking (Wen & Li 2021; THEORY.md §1.2):
+ * D = diag(D_1 … D_d1), D_i ~ Bernoulli(q) i.i.d., drawn fresh **per sample** (per row) and per
+ * call; x⁺ = Dx/q, x⁺⁺ = (I−D)x/(1−q), i.e. 2Dx and 2(I−D)x at q = ½. The views share no
+ * coordinate, so noise with independent coordinates has zero cross-view covariance while the
+ * delocalised sparse atoms keep almost all of theirs (Cov(x⁺, x⁺⁺) = Σ − diag Σ).
+ *
+ * With `views` = V > 2 the generalisation is a random partition: each coordinate of each sample
+ * goes to exactly one view (uniformly, probability 1/V) and the views are scaled by V (by 1 when
+ * `rescale` is false); every pair of views again has cross-covariance Σ − diag Σ.
+ *
+ * `transform(x)` draws one view alone: Dx/q (D ~ Bernoulli(q), or Bernoulli(1/V) scaled by V).
+ *
+ * Stream use per `apply`: V = 2, `fillBernoulli(B·d1, q)` row-major; V > 2, `int(V)` once per
+ * entry, row-major. Per `transform`: `fillBernoulli(B·d1, q)`.
+ *
+ * @example
+ * const aug = complementaryMask({ seed: 0 });
+ * const [xa, xb] = aug.apply(x); // x [batch, dim] → 2 × [batch, dim]
+ */
+export function complementaryMask(options: ComplementaryMaskOptions = {}): ComplementaryMask {
+  const op = 'complementaryMask';
+  const o = parseOptions(op, complementaryMaskOptionsSchema, options);
+  if (o.views > 2 && o.keepProb !== undefined) {
+    throw new InvalidArgumentError({
+      op,
+      argument: 'options.keepProb',
+      expected: 'unset when views > 2 (each coordinate then goes to one of the views with probability 1/views)',
+      actual: o.keepProb,
+    });
+  }
+  const views = o.views;
+  const q = o.keepProb ?? (views === 2 ? 0.5 : 1 / views);
+  const resolved: ComplementaryMaskResolvedOptions = { ...o, keepProb: q };
+  const own = ownStream(o.seed, op);
+  const s1 = o.rescale ? 1 / q : 1;
+
+  return {
+    name: op,
+    views,
+    options: resolved,
+    apply(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D[] {
+      const { batch, dim, rng: r } = checkApply(`${op}.apply`, x, rng, own);
+      const n = batch * dim;
+      const masks = new Float32Array(views * n);
+      if (views === 2) {
+        const keep = masks.subarray(0, n);
+        r.fillBernoulli(keep, q);
+        const s2 = o.rescale ? 1 / (1 - q) : 1;
+        for (let i = 0; i < n; i++) {
+          const di = keep[i]!;
+          masks[n + i] = (1 - di) * s2;
+          keep[i] = di * s1;
+        }
+      } else {
+        const s = o.rescale ? views : 1;
+        for (let i = 0; i < n; i++) masks[r.int(views) * n + i] = s;
+      }
+      return applyMasks(x, masks, views);
+    },
+    transform(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D {
+      const { batch, dim, rng: r } = checkApply(`${op}.transform`, x, rng, own);
+      const mask = r.fillBernoulli(new Float32Array(batch * dim), q);
+      if (s1 !== 1) for (let i = 0; i < mask.length; i++) mask[i] = mask[i]! * s1;
+      return tf.tidy(() => tf.mul(x, tf.tensor2d(mask, [batch, dim])));
+    },
+  };
+}

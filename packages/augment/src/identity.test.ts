@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from '@contrastive/core';
+import { describeBackends, expectNoLeak } from '@contrastive/test-utils';
+import { describe, expect, it } from 'vitest';
+import { identity } from './identity';
+
+describeBackends('identity', () => {
+  it('returns `views` independent copies of x (no augmentation: every direction has correlation 1)', () => {
+    const x = tf.tensor2d([[1, -2, 3], [4, 5, -6]]);
+    const views = identity({ views: 3 }).apply(x);
+    expect(views).toHaveLength(3);
+    for (const v of views) {
+      expect(v).not.toBe(x);
+      expect(v.arraySync()).toEqual(x.arraySync());
+    }
+    views[0]!.dispose(); // disposing one view leaves x and the others intact
+    expect(views[1]!.arraySync()).toEqual(x.arraySync());
+    expect(identity().views).toBe(2);
+    const t = identity().transform(x);
+    expect(t.arraySync()).toEqual(x.arraySync());
+    tf.dispose([x, ...views.slice(1), t]);
+  });
+
+  it('does not leak tensors', async () => {
+    const x = tf.ones([4, 5]) as tf.Tensor2D;
+    await expectNoLeak(() => identity().apply(x));
+    x.dispose();
+  });
+});
+
+describe('identity errors', () => {
+  it('rejects bad options and inputs', () => {
+    expect(() => identity({ views: 0 })).toThrow(InvalidArgumentError);
+    expect(() => identity({ views: 0 })).toThrow(/options\.views/);
+    expect(() => identity({ std: 1 } as never)).toThrow(/Unrecognized key/);
+    expect(identity({ seed: 1, views: 2 }).views).toBe(2); // seed accepted for uniform options
+    expect(() => identity().apply(tf.ones([2]) as never)).toThrow(/'x' must be rank 2/);
+  });
+});

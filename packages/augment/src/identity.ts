@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { parseOptions, type Rng } from '@contrastive/core';
+import { z } from 'zod';
+import { checkApply, type ConfiguredAugmentation, ownStream, seedSchema } from './view-utils';
+
+export const identityOptionsSchema = z.strictObject({
+  /** Number of views (≥ 1). Default 2. */
+  views: z.number().int().min(1).default(2),
+  /** Accepted (and ignored, identity draws nothing) so every factory takes the same `{ views, seed }`. */
+  seed: seedSchema.optional(),
+});
+export type IdentityOptions = z.input<typeof identityOptionsSchema>;
+export type IdentityResolvedOptions = z.output<typeof identityOptionsSchema>;
+export type IdentityAugmentation = ConfiguredAugmentation<'identity', IdentityResolvedOptions>;
+
+/**
+ * No augmentation: `views` copies of x (the "no aug" arm of THEORY.md §1.2/§1.7, where every
+ * direction has cross-view correlation 1). Copies (`tf.clone`), so the caller may dispose each
+ * view independently of x. Uses no randomness.
+ */
+export function identity(options: IdentityOptions = {}): IdentityAugmentation {
+  const op = 'identity';
+  const o = parseOptions(op, identityOptionsSchema, options);
+  const unused = ownStream(0, op);
+  return {
+    name: op,
+    views: o.views,
+    options: o,
+    apply(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D[] {
+      checkApply(`${op}.apply`, x, rng, unused);
+      return Array.from({ length: o.views }, () => tf.clone(x));
+    },
+    transform(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D {
+      checkApply(`${op}.transform`, x, rng, unused);
+      return tf.clone(x);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { parseOptions, type Rng } from '@contrastive/core';
+import { z } from 'zod';
+import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream, seedSchema } from './view-utils';
+
+export const independentMaskOptionsSchema = z.strictObject({
+  /** q = P(D_i = 1), the same for every view, in (0, 1]. Default ½. */
+  keepProb: z.number().gt(0).max(1).default(0.5),
+  /** Divide each view by q so that E[view] = x. Default true. */
+  rescale: z.boolean().default(true),
+  /** Number of views (≥ 1). Default 2. */
+  views: z.number().int().min(1).default(2),
+  /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
+  seed: seedSchema.default(0),
+});
+export type IndependentMaskOptions = z.input<typeof independentMaskOptionsSchema>;
+export type IndependentMaskResolvedOptions = z.output<typeof independentMaskOptionsSchema>;
+export type IndependentMask = ConfiguredAugmentation<'independentMask', IndependentMaskResolvedOptions>;
+
+/**
+ * Independent random coordinate masks, one per view: view v = D_v x / q with D_v i.i.d.
+ * Bernoulli(q) per sample and coordinate (the `MaskedSparseContrastiveDataset` of Pokle et al.,
+ * THEORY.md §1.8). Unlike complementary masks the views may share coordinates, so the
+ * cross-view covariance is all of Σ: noise is *not* decoupled, only each view's variance grows by
+ * (1/q − 1)·diag Σ (an isotropic-noise direction keeps cross-view correlation q).
+ *
+ * Stream use: `apply`, `fillBernoulli(views·B·d1, q)` view-major then row-major; `transform`,
+ * `fillBernoulli(B·d1, q)`.
+ *
+ * @example
+ * const [xa, xb] = independentMask({ keepProb: 0.75, seed: 1 }).apply(x);
+ */
+export function independentMask(options: IndependentMaskOptions = {}): IndependentMask {
+  const op = 'independentMask';
+  const o = parseOptions(op, independentMaskOptionsSchema, options);
+  const own = ownStream(o.seed, op);
+  const s = o.rescale ? 1 / o.keepProb : 1;
+  const draw = (r: Rng, size: number): Float32Array => {
+    const masks = r.fillBernoulli(new Float32Array(size), o.keepProb);
+    if (s !== 1) for (let i = 0; i < size; i++) masks[i] = masks[i]! * s;
+    return masks;
+  };
+  return {
+    name: op,
+    views: o.views,
+    options: o,
+    apply(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D[] {
+      const { batch, dim, rng: r } = checkApply(`${op}.apply`, x, rng, own);
+      return applyMasks(x, draw(r, o.views * batch * dim), o.views);
+    },
+    transform(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D {
+      const { batch, dim, rng: r } = checkApply(`${op}.transform`, x, rng, own);
+      const mask = draw(r, batch * dim);
+      return tf.tidy(() => tf.mul(x, tf.tensor2d(mask, [batch, dim])));
+    },
+  };
+}
