@@ -13,7 +13,7 @@ export const augmentConfigSchema: z.ZodType<AugmentConfig> = z.lazy(() =>
 );
 export type AugmentConfig = { type: 'compose'; steps: AugmentConfig[] } | ({ type: string } & Record<string, unknown>);
 
-export const encoderConfigSchema = component(['symmetricRelu', 'mlp']);
+export const encoderConfigSchema = component(['symmetricRelu', 'mlp', 'treeNetwork']);
 export const headConfigSchema = component(['mlp', 'projectionHead', 'predictionHead', 'linearPredictor']);
 export type HeadConfig = z.output<typeof headConfigSchema>;
 export const methodConfigSchema = component(['contrastive', 'simsiam', 'byol', 'directpred']);

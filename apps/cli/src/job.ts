@@ -110,8 +110,6 @@ function representationMetrics(spec: JobSpec, method: Method, data: DataModel, a
       out['linearProbe.testAccuracy'] = linearProbeSync(trX, pick(split.train), teX, pick(split.test)).testAccuracy;
       out['knn.accuracy'] = knnAccuracySync(trX, pick(split.train), teX, pick(split.test)).accuracy;
     }
-    const latents = batch['latents'] as tf.Tensor2D | undefined;
-    if (latents) out['hltmBestCorrelation.mean'] = hltmBestCorrelationSync(h, latents).mean;
     const z = batch['z'] as tf.Tensor2D | undefined;
     if (z && data.name === 'latentMixing') {
       out['r2.mean'] = regressionR2Sync(h, z, { testFraction: 0.5, seed: spec.seed }).mean;
@@ -145,6 +143,23 @@ function predictorMatrix(method: Method): { values: ArrayLike<number>; dim: numb
   return undefined;
 }
 
+/**
+ * HLTM (THEORY.md §4.5): per internal latent node, the best |corr| of a hidden unit with it. With the
+ * tree network, node μ is compared with its own `hid` units; otherwise with every output unit.
+ */
+function hltmMetrics(method: Method, data: DataModel, x: tf.Tensor2D, latents: tf.Tensor2D, h: tf.Tensor2D): Record<string, number> {
+  const tree = method.networks['encoder'] as unknown as { hiddenUnits?: (x: tf.Tensor2D) => tf.Tensor2D; hid?: number };
+  const leafOffset = (data as unknown as { leafOffset?: number }).leafOffset ?? latents.shape[1];
+  return tf.tidy(() => {
+    const internal = tf.slice(latents, [0, 0], [-1, leafOffset]) as tf.Tensor2D;
+    if (typeof tree.hiddenUnits === 'function') {
+      const units = tree.hiddenUnits(x);
+      return { 'hltmBestCorrelation.mean': hltmBestCorrelationSync(units, internal, { unitsPerNode: units.shape[1] / leafOffset }).mean };
+    }
+    return { 'hltmBestCorrelation.mean': hltmBestCorrelationSync(h, internal).mean };
+  });
+}
+
 /** Cheap metrics tracked during training, on the fixed evaluation batch. */
 function periodicMetrics(method: Method, data: DataModel, batch: Sample): Record<string, number> {
   const out = sparseCodingMetrics(method, data);
@@ -162,7 +177,12 @@ function periodicMetrics(method: Method, data: DataModel, batch: Sample): Record
       out['knn.accuracy'] = knnAccuracySync(takeRows(h, idx(0, half)), y.slice(0, half), takeRows(h, idx(half, n)), y.slice(half)).accuracy;
     }
     const latents = batch['latents'] as tf.Tensor2D | undefined;
-    if (latents) out['hltmBestCorrelation.mean'] = hltmBestCorrelationSync(h, latents).mean;
+    if (latents) Object.assign(out, hltmMetrics(method, data, batch.x, latents, h));
+    const projection = method.networks['projector'] ? predictorInput(method, batch.x) : undefined;
+    if (projection) {
+      keep.push(projection);
+      out['stdOfNormalized.projection'] = stdOfNormalizedSync(projection);
+    }
     if (data.name === 'latentMixing' && batch['z']) {
       out['r2.mean'] = regressionR2Sync(h, batch['z'] as tf.Tensor2D, { testFraction: 0.5, seed: 0 }).mean;
       out['mcc'] = mccSync(h, batch['z'] as tf.Tensor2D).mcc;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Augmentation, type DataModel, type Network, ContrastiveError } from '@contrastive/core';
 import { complementaryMask, compose, denseJitter, gaussianNoise, identity, independentMask } from '@contrastive/augment';
 import { hltm, labeledSparseCoding, latentMixing, sparseCoding } from '@contrastive/data';
-import { linearPredictor, mlp, predictionHead, projectionHead, symmetricRelu } from '@contrastive/nets';
+import { linearPredictor, mlp, predictionHead, projectionHead, symmetricRelu, treeNetwork } from '@contrastive/nets';
 import { byolMethod, contrastiveMethod, directPredMethod, type Method, simSiamMethod } from '@contrastive/train';
 import type { AugmentConfig, HeadConfig, JobSpec } from './config';
 
@@ -111,6 +111,11 @@ export function buildEncoder(spec: JobSpec, data: DataModel, name = 'encoder'): 
       }
       case 'mlp':
         return mlp({ ...o, inputDim: data.inputDim, seed: spec.seed, name } as never);
+      case 'treeNetwork': {
+        // Mirrors the HLTM tree (THEORY.md §4.3): depth and branching come from the data model.
+        const tree = data as unknown as { depth?: number; children?: number };
+        return treeNetwork({ ...(tree.depth ? { depth: tree.depth, children: tree.children } : {}), ...o, seed: spec.seed, name } as never);
+      }
       default:
         throw new Error(`unknown encoder '${cfg.type}'`);
     }
