@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runAsync } from './run-cli';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-e2e-'));
@@ -30,7 +31,7 @@ const configPath = join(dir, 'tiny.json');
 writeFileSync(configPath, JSON.stringify(config));
 
 const run = (out: string, extra: string[] = []) =>
-  spawnSync(process.execPath, [bin, 'run', configPath, '--out', out, '--workers', '2', '--backend', 'wasm', ...extra], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  runAsync(process.execPath, [bin, 'run', configPath, '--out', out, '--workers', '2', '--backend', 'wasm', ...extra], { ...process.env, CI: '1' });
 
 function stripVolatile(results: Record<string, unknown>) {
   const r = JSON.parse(JSON.stringify(results));
@@ -45,9 +46,9 @@ function stripVolatile(results: Record<string, unknown>) {
 }
 
 describe.skipIf(!existsSync(bin))('contrastive (built binary)', () => {
-  it('run writes the run directory, prints the table and --json results', () => {
+  it('run writes the run directory, prints the table and --json results', async () => {
     const out = join(dir, 'full');
-    const r = run(out, ['--json']);
+    const r = await run(out, ['--json']);
     expect(r.status, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.arms.map((a: { name: string }) => a.name)).toEqual(['none', 'masking']);
@@ -84,7 +85,7 @@ describe.skipIf(!existsSync(bin))('contrastive (built binary)', () => {
       });
     });
     expect(existsSync(join(out, 'results.json'))).toBe(false);
-    const resumed = run(out);
+    const resumed = await run(out);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('Resuming');
     const a = stripVolatile(JSON.parse(readFileSync(join(dir, 'full', 'results.json'), 'utf8')));

@@ -1,20 +1,20 @@
 // Each paper preset at its (small) default scale: the run must show the paper's qualitative claim,
 // and the report must state the claim and the verdict. These are the checks the presets carry
 // (apps/cli/src/paper-presets.ts), evaluated on real training runs of the built binary.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runAsync } from './run-cli';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-presets-'));
 
 describe.skipIf(!existsSync(bin))('paper presets reproduce their claims', () => {
   for (const preset of ['supcon-vs-simclr', 'simsiam-collapse', 'directpred', 'hltm', 'latent-recovery']) {
-    it(preset, () => {
+    it(preset, async () => {
       const out = join(dir, preset);
-      const r = spawnSync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+      const r = await runAsync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], { ...process.env, CI: '1' });
       expect(r.status, r.stderr).not.toBe(1);
       const json = JSON.parse(r.stdout);
       const failed = json.checks.filter((c: { pass: boolean }) => !c.pass).map((c: unknown) => JSON.stringify(c));
