@@ -123,18 +123,37 @@ export function byolMethod(options: ByolMethodOptions): Method {
   requireNetwork(op, 'encoder', encoder);
   if (projector) requireNetwork(op, 'projector', projector);
   requireNetwork(op, 'predictor', predictor);
-  const o = parseOptions(op, byolMethodSchema, rest);
+  return emaTargetMethod(op, 'byol', parseOptions(op, byolMethodSchema, rest), encoder, projector, predictor, true);
+}
+
+/**
+ * The BYOL structure shared with DirectPred: online encoder → projector → predictor, an EMA target
+ * (encoder → projector) whose outputs are computed in `prepare` (outside the gradient: constants),
+ * loss byolLoss(q1, t2, q2, t1), EMA update after each step. `beforeLoss` sees both views' online
+ * projections (DirectPred's correlation update).
+ */
+function emaTargetMethod(
+  op: string,
+  name: string,
+  o: { momentum: number; cosineMomentum: boolean },
+  encoder: Network,
+  projector: Network | undefined,
+  predictor: Network,
+  predictorTrained: boolean,
+  beforeLoss?: (views: tf.Tensor2D[], project: (x: tf.Tensor2D) => tf.Tensor2D) => void,
+): Method {
   const project = branch(encoder, projector);
   const pair = makeTarget(encoder, projector);
   const targetProject = branch(pair.target[0]!, pair.target[1]);
   const networks: Record<string, Network> = { encoder, ...(projector ? { projector } : {}), predictor, ...targetNetworks(pair) };
-  const online = [encoder, ...(projector ? [projector] : []), predictor];
+  const online = [encoder, ...(projector ? [projector] : []), ...(predictorTrained ? [predictor] : [])];
   return {
-    name: 'byol',
+    name,
     networks,
     trainableVariables: () => online.flatMap((n) => n.variables),
     prepare(views) {
       checkTwoViews(op, views);
+      beforeLoss?.(views, project);
       return views.map((v) => tf.tidy(() => targetProject(v)));
     },
     loss(views, _batch, prepared) {
@@ -178,41 +197,19 @@ export function directPredMethod(options: DirectPredMethodOptions): Method & { p
   requireNetwork(op, 'encoder', encoder);
   if (projector) requireNetwork(op, 'projector', projector);
   const o = parseOptions(op, directPredMethodSchema, rest);
-  const project = branch(encoder, projector);
   const dim = (projector ?? encoder).outputDim;
   const predictor = directPredictor({ dim, rho: o.rho, eps: o.eps, freq: o.freq });
-  const pair = makeTarget(encoder, projector);
-  const targetProject = branch(pair.target[0]!, pair.target[1]);
-  const networks: Record<string, Network> = { encoder, ...(projector ? { projector } : {}), predictor, ...targetNetworks(pair) };
-  const online = [encoder, ...(projector ? [projector] : [])];
+  const base = emaTargetMethod(op, 'directpred', o, encoder, projector, predictor, false, (views, project) => {
+    const f = tf.tidy(() => tf.concat(views.map(project), 0) as tf.Tensor2D);
+    predictor.update(f);
+    f.dispose();
+  });
   return {
-    name: 'directpred',
-    networks,
+    ...base,
     predictor,
-    trainableVariables: () => online.flatMap((n) => n.variables),
-    prepare(views) {
-      checkTwoViews(op, views);
-      const f = tf.tidy(() => tf.concat(views.map(project), 0) as tf.Tensor2D);
-      predictor.update(f);
-      f.dispose();
-      return views.map((v) => tf.tidy(() => targetProject(v)));
-    },
-    loss(views, _batch, prepared) {
-      const [t1, t2] = prepared as [tf.Tensor2D, tf.Tensor2D];
-      const [q1, q2] = views.map((v) => predictor.apply(project(v))) as [tf.Tensor2D, tf.Tensor2D];
-      return byolLoss(q1, t2, q2, t1);
-    },
-    afterUpdate(step, total) {
-      const m = emaMomentum(o, step, total);
-      pair.online.forEach((n, i) => ema(pair.target[i]!, n, m));
-    },
-    embed: (x) => encoder.apply(x),
     getState: () => predictor.toJSON().state,
     setState(state) {
       predictor.setState(state);
-    },
-    dispose() {
-      for (const n of Object.values(networks)) n.dispose();
     },
   };
 }
