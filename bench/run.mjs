@@ -42,13 +42,13 @@ async function benchTrain(shape, budget) {
     if (e.type !== 'step') continue;
     if (e.step === warmup) t0 = performance.now();
     if (e.step > warmup) n++;
-    if (e.step % 50 === 0) tensors.push(tf.memory().numTensors);
+    if (e.step % 5 === 0) tensors.push(tf.memory().numTensors);
     if (t0 && performance.now() - t0 > budget * 1000) break;
   }
   const rate = n / ((performance.now() - t0) / 1000);
   method.dispose();
   data.dispose();
-  return { stepsPerSecond: rate, tensorGrowth: tensors.length > 1 ? tensors.at(-1) - tensors[0] : 0 };
+  return { stepsPerSecond: rate, tensorGrowth: tensors.length > 1 ? tensors.at(-1) - tensors[0] : 0, tensors };
 }
 
 /** Steps/s of SupCon forward + backward, batch 1024, 2 views, dim 128. */
@@ -98,7 +98,7 @@ for (const backend of backends) {
   const small = await benchTrain('small', budget);
   const large = await benchTrain('large', budget);
   const supcon = benchSupCon(budget);
-  results.ours[backend] = { train_small: small.stepsPerSecond, train_large: large.stepsPerSecond, supcon, tensorGrowth: small.tensorGrowth + large.tensorGrowth };
+  results.ours[backend] = { train_small: small.stepsPerSecond, train_large: large.stepsPerSecond, supcon, tensorGrowth: small.tensorGrowth + large.tensorGrowth, tensorsOverTime: { small: small.tensors, large: large.tensors } };
   console.error(`[${backend}] train small ${fmt(small.stepsPerSecond)} steps/s, large ${fmt(large.stepsPerSecond)} steps/s, supcon ${fmt(supcon, 2)} steps/s, tensor growth ${small.tensorGrowth + large.tensorGrowth}`);
 }
 if (!args.includes('--no-flagship')) {
@@ -115,23 +115,38 @@ if (!py) {
   else results.torch = JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-// Time ratio ours/PyTorch = PyTorch steps/s ÷ our steps/s.
+// Time ratio ours/PyTorch = PyTorch steps/s ÷ our steps/s. PyTorch runs with its default thread
+// count (all cores) and with one thread; one tfjs engine uses one core (no wasm threads in Node).
 const rows = [];
 for (const [key, label] of [['train_small', 'train step, small (d=32, d1=256, m=64, B=256)'], ['train_large', 'train step, large (d=64, d1=512, m=256, B=512)'], ['supcon', 'supConLoss fwd+bwd (1024×2×128)']]) {
   const row = { label };
   for (const b of backends) row[b] = results.ours[b]?.[key];
   row.torch = results.torch?.[key];
-  for (const b of backends) row[`ratio_${b}`] = row.torch && row[b] ? row.torch / row[b] : undefined;
+  row.torch1 = results.torch?.[`${key}_1thread`];
+  for (const b of backends) {
+    row[`ratio_${b}`] = row.torch && row[b] ? row.torch / row[b] : undefined;
+    row[`ratio1_${b}`] = row.torch1 && row[b] ? row.torch1 / row[b] : undefined;
+  }
   rows.push(row);
 }
-const head = `| benchmark | ${backends.map((b) => `${b} steps/s`).join(' | ')} | PyTorch steps/s | ${backends.map((b) => `time ratio ${b}/PyTorch`).join(' | ')} |`;
-const sep = `|${' --- |'.repeat(2 + 2 * backends.length)}`;
-const lines = rows.map((r) => `| ${r.label} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${backends.map((b) => fmt(r[`ratio_${b}`], 2)).join(' | ')} |`);
+const threads = results.torch?.threads ?? '?';
+const head = `| benchmark | ${backends.map((b) => `${b} steps/s`).join(' | ')} | PyTorch steps/s (${threads} threads) | PyTorch steps/s (1 thread) | ${backends.map((b) => `time ${b}/PyTorch`).join(' | ')} | ${backends.map((b) => `time ${b}/PyTorch 1 thread`).join(' | ')} |`;
+const sep = `|${' --- |'.repeat(3 + 3 * backends.length)}`;
+const lines = rows.map(
+  (r) =>
+    `| ${r.label} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${fmt(r.torch1)} | ${backends.map((b) => fmt(r[`ratio_${b}`], 2)).join(' | ')} | ${backends.map((b) => fmt(r[`ratio1_${b}`], 2)).join(' | ')} |`,
+);
+console.log([head, sep, ...lines].join('\n'));
 if (results.ours.flagship) {
   const t = results.torch?.flagship_seconds;
-  lines.push(`| whole flagship run (wall s, lower is better) | ${fmt(results.ours.flagship.seconds)} (workers) | ${backends.slice(1).map(() => '').join(' | ')} ${fmt(t)} | ${t ? fmt(results.ours.flagship.seconds / t, 2) : '–'} |`);
+  results.flagshipRatio = t ? results.ours.flagship.seconds / t : undefined;
+  console.log(
+    `\nwhole flagship run (5 arms × 3 seeds${quick ? ' × 300 steps (--quick)' : ' × 3000 steps'}): ours ${fmt(results.ours.flagship.seconds)} s (worker threads, wasm), ` +
+      `PyTorch ${fmt(t)} s (serial, ${threads} threads); time ratio ${t ? fmt(results.flagshipRatio, 2) : '–'}; peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB`,
+  );
 }
-console.log([head, sep, ...lines].join('\n'));
+results.benchPeakRssMB = process.resourceUsage().maxRSS / 1024;
+console.log(`tensor growth over the timed training loops: ${backends.map((b) => `${b} ${results.ours[b]?.tensorGrowth}`).join(', ')}; bench process peak RSS ${fmt(results.benchPeakRssMB, 0)} MB`);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
 console.error(`\nraw numbers: bench/results/latest.json`);

@@ -6,7 +6,11 @@ Prints one JSON object on stdout. Usage: torch_ref.py [--quick]
       complementary masks, symmetric-ReLU forward with threshold b, one-directional InfoNCE on raw
       inner products (τ = 0.1), backward, SGD, unit-norm projection of the rows)
   supcon: steps/s of SupCon (L_out, SimCLR mask) forward + backward, batch 1024, 2 views, dim 128
-  flagship: wall time of the flagship experiment (5 arms × 3000 steps, evaluation every 100 steps)
+  flagship: wall time of the flagship experiment (5 arms × 3 seeds × 3000 steps, evaluation every
+      100 steps), run serially with torch's default thread count (all cores), as `contrastive run`
+      uses all cores through its worker threads
+  *_1thread: the same step rates with torch.set_num_threads(1), i.e. per core (one tfjs engine
+      uses one core)
 """
 import json
 import math
@@ -127,20 +131,21 @@ def bench_supcon(seconds):
     return n / (time.perf_counter() - t0)
 
 
-def flagship(steps=3000, eval_every=100, seed=0, dense_rank=16, dense_scale=0.5, arms=None):
+def flagship(steps=3000, eval_every=100, seeds=(0, 1, 2), dense_rank=16, dense_scale=0.5, arms=None):
     d, d1, m, B, p, r = 32, 256, 64, 256, 0.1, 4
     t0 = time.perf_counter()
     out = {}
     arms = arms or [('no augmentation', 'none', 0), ('gaussian noise', 'noise', 0), ('complementary masking', 'mask', 0),
                     ('dense: masking', 'mask', dense_rank), ('dense: masking + jitter', 'mask+jitter', dense_rank)]
     for name, augment, k in arms:
-        g, M, H, W, sigma = make_problem(d, d1, m, p, r, seed, k)
-        for step in range(steps):
-            b = 1.34 * sigma * min(1.0, step / (0.5 * steps))
-            train_step(g, M, H, W, B, p, sigma, b, 0.05, augment, dense_scale if k else 0.0)
-            if (step + 1) % eval_every == 0:
-                rec = atom_recovery(W, M)
-        out[name] = float((rec > 0.8).float().mean())
+        for seed in seeds:
+            g, M, H, W, sigma = make_problem(d, d1, m, p, r, seed, k)
+            for step in range(steps):
+                b = 1.34 * sigma * min(1.0, step / (0.5 * steps))
+                train_step(g, M, H, W, B, p, sigma, b, 0.05, augment, dense_scale if k else 0.0)
+                if (step + 1) % eval_every == 0:
+                    rec = atom_recovery(W, M)
+            out[f'{name} (seed {seed})'] = float((rec > 0.8).float().mean())
     return time.perf_counter() - t0, out
 
 
@@ -154,6 +159,12 @@ def main():
         'train_large': bench_train(64, 512, 256, 512, seconds),
         'supcon': bench_supcon(seconds),
     }
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    res['train_small_1thread'] = bench_train(32, 256, 64, 256, seconds)
+    res['train_large_1thread'] = bench_train(64, 512, 256, 512, seconds)
+    res['supcon_1thread'] = bench_supcon(seconds)
+    torch.set_num_threads(threads)
     if '--flagship' in sys.argv:
         wall, rec = flagship(300 if quick else 3000)
         res['flagship_seconds'] = wall

@@ -76,6 +76,16 @@ export function complementaryMask(options: ComplementaryMaskOptions = {}): Compl
         const keep = masks.subarray(0, n);
         r.fillBernoulli(keep, q);
         const s2 = o.rescale ? 1 / (1 - q) : 1;
+        if (s1 === s2) {
+          // q = ½ (or no rescaling): view 2 = s·x − view 1 exactly (each entry is s·x − s·x or
+          // s·x − 0), which saves uploading and multiplying a second [batch, dim] mask per step.
+          if (s1 !== 1) for (let i = 0; i < n; i++) keep[i] = keep[i]! * s1;
+          return tf.tidy(() => {
+            const x1: tf.Tensor2D = tf.mul(x, tf.tensor2d(keep, [batch, dim]));
+            const x2: tf.Tensor2D = tf.sub(s1 === 1 ? x : tf.mul(x, s1), x1);
+            return [x1, x2];
+          });
+        }
         for (let i = 0; i < n; i++) {
           const di = keep[i]!;
           masks[n + i] = (1 - di) * s2;

@@ -27,7 +27,8 @@ export type InfoNCELossOptions = z.input<typeof infoNCELossOptionsSchema>;
  *
  * Hot path of the flagship experiments (B = 256..512): one customGrad whose gradient is the
  * closed form ∂ℓ/∂logits = (softmax − I)/B, mapped back through the product (and the
- * normalisation by `l2Normalize`'s own closed form). The forward subtracts the row max.
+ * normalisation by `l2Normalize`'s own closed form) without forming it: B×B work is one exp and
+ * one transpose per direction. The forward subtracts the row max.
  *
  * @param a [batch, dim] anchors
  * @param b [batch, dim] positives: row i of b is the positive of row i of a
@@ -53,30 +54,38 @@ export function infoNCELoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: InfoNCELos
     const [x, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     const L = tf.matMul(tf.mul(x, 1 / tau), tf.transpose(y)); // [B, B] logits
     const diag = tf.mul(tf.sum(tf.mul(x, y), 1), 1 / tau); // positives s_ii/τ
-    const eye = tf.eye(B);
+    // Row softmax P = E/S (E = exp(L − max), S its row sums), kept factored: the gradient only
+    // needs P·y and Pᵀ·x, which are (E·y)/S and Eᵀ·(x/S), so no B×B division, no identity matrix.
     const mRow = tf.max(L, 1, true);
     const Erow = tf.exp(tf.sub(L, mRow));
-    const Srow = tf.sum(Erow, 1, true);
-    const lseRow = tf.add(mRow, tf.log(Srow));
-    let loss = tf.mean(tf.sub(tf.reshape(lseRow, [B]), diag));
-    // ∂ℓ/∂L = (softmax_row(L) − I)/B
-    let G = tf.sub(tf.div(Erow, Srow), eye);
+    const Srow = tf.sum(Erow, 1, true); // [B, 1]
+    let loss = tf.mean(tf.sub(tf.reshape(tf.add(mRow, tf.log(Srow)), [B]), diag));
+    const saved: tf.Tensor[] = [x, y, Erow, Srow];
     if (symmetric) {
+      // Column softmax: P_col[i, j] = E_col[i, j]/S_col[j].
       const mCol = tf.max(L, 0, true);
       const Ecol = tf.exp(tf.sub(L, mCol));
-      const Scol = tf.sum(Ecol, 0, true);
-      const lseCol = tf.add(mCol, tf.log(Scol));
-      loss = tf.mul(tf.add(loss, tf.mean(tf.sub(tf.reshape(lseCol, [B]), diag))), 0.5);
-      G = tf.mul(tf.add(G, tf.sub(tf.div(Ecol, Scol), eye)), 0.5);
+      const Scol = tf.sum(Ecol, 0, true); // [1, B]
+      loss = tf.mul(tf.add(loss, tf.mean(tf.sub(tf.reshape(tf.add(mCol, tf.log(Scol)), [B]), diag))), 0.5);
+      saved.push(Ecol, tf.reshape(Scol, [B, 1]));
     }
-    save([x, y, tf.mul(G, 1 / (B * tau))]);
+    save(saved);
     return {
       value: loss,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ys, Gs] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const Gd = tf.mul(Gs, dy);
-        // L = x yᵀ/τ: dx = G y, dy = Gᵀ x (explicit transposes: matMul flags are slow on wasm).
-        return [tf.matMul(Gd, ys), tf.matMul(tf.transpose(Gd), xs)];
+      gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) => {
+        const [xs, ys, Er, Sr, Ec, Sc] = s as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?, tf.Tensor2D?];
+        // ∂ℓ/∂L = (P − I)/B (averaged over the K = 1 or 2 directions); L = x yᵀ/τ, so
+        // dx = (P y − y)/(Bτ), dy = (Pᵀ x − x)/(Bτ). Explicit transposes: matMul flags are slow on wasm.
+        let Py = tf.div(tf.matMul(Er, ys), Sr);
+        let PTx = tf.matMul(tf.transpose(Er), tf.div(xs, Sr));
+        let k = 1;
+        if (Ec && Sc) {
+          Py = tf.add(Py, tf.matMul(Ec, tf.div(ys, Sc)));
+          PTx = tf.add(PTx, tf.div(tf.matMul(tf.transpose(Ec), xs), Sc));
+          k = 2;
+        }
+        const c = tf.mul(dy, 1 / (k * B * tau));
+        return [tf.mul(tf.sub(Py, k === 1 ? ys : tf.mul(ys, k)), c), tf.mul(tf.sub(PTx, k === 1 ? xs : tf.mul(xs, k)), c)];
       },
     };
   });

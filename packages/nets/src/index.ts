@@ -3,6 +3,7 @@ export {
   symmetricReluFromJSON,
   symmetricReluOptionsSchema,
   softThreshold,
+  symmetricReluLayer,
   type SymmetricReluNetwork,
   type SymmetricReluOptions,
 } from './symmetric-relu';

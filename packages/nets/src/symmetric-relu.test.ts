@@ -3,7 +3,7 @@ import { ContrastiveError, createRng, InvalidArgumentError, matMul, type Network
 import { describeBackends, expectClose, expectGradMatchesFiniteDiff, expectNoLeak } from '@contrastive/test-utils';
 import { expect, it } from 'vitest';
 import { fromJSON } from './from-json';
-import { softThreshold, symmetricRelu, type SymmetricReluNetwork } from './symmetric-relu';
+import { softThreshold, symmetricRelu, symmetricReluLayer, type SymmetricReluNetwork } from './symmetric-relu';
 
 let counter = 0;
 const uid = (base: string) => `${base}${counter++}`;
@@ -92,6 +92,49 @@ describeBackends('symmetricRelu', () => {
     expectClose(grads[net.weight.name]!, expected, { atol: 1e-5, rtol: 1e-5 });
     tf.dispose([x, c, u, W0, value, expected, ...Object.values(grads)]);
     net.dispose();
+  });
+
+  it('symmetricReluLayer equals the unfused layer and its autograd gradients (x, W, both at once), and finite differences', async () => {
+    const [B, d, m, b] = [6, 5, 4, 0.3];
+    const x = tf.tensor2d(randn(21, B * d), [B, d]);
+    const W = tf.tensor2d(randn(22, m * d), [m, d]);
+    const c = tf.tensor2d(randn(23, B * m), [B, m]);
+    const u = tf.matMul(x, W, false, true) as tf.Tensor2D;
+    const margin = Math.min(...Array.from(u.dataSync(), (v) => Math.abs(Math.abs(v) - b)));
+    expect(margin).toBeGreaterThan(1e-2); // finite differences (eps 1e-3) stay off the kinks
+    const ref = (xv: tf.Tensor, wv: tf.Tensor) => reference(tf.matMul(xv as tf.Tensor2D, wv as tf.Tensor2D, false, true), b);
+    const fused = (xv: tf.Tensor, wv: tf.Tensor) => symmetricReluLayer(xv as tf.Tensor2D, wv as tf.Tensor2D, b);
+    const loss = (f: typeof ref) => (xv: tf.Tensor, wv: tf.Tensor) => tf.sum(tf.mul(f(xv, wv), c)) as tf.Scalar;
+    for (const threshold of [0, b]) {
+      expectClose(symmetricReluLayer(x, W, threshold), reference(u, threshold), { atol: 1e-6, rtol: 1e-6 });
+    }
+    // Both gradients at once, then each alone (the other input's node is pruned from the tape).
+    const [gx, gw] = tf.grads(loss(fused))([x, W]);
+    const [rx, rw] = tf.grads(loss(ref))([x, W]);
+    expectClose(gx!, rx!, { atol: 1e-5, rtol: 1e-5 });
+    expectClose(gw!, rw!, { atol: 1e-5, rtol: 1e-5 });
+    expectClose(tf.grad((xv) => loss(fused)(xv, W))(x), rx!, { atol: 1e-5, rtol: 1e-5 });
+    expectClose(tf.grad((wv) => loss(fused)(x, wv))(W), rw!, { atol: 1e-5, rtol: 1e-5 });
+    expectGradMatchesFiniteDiff((xv) => loss(fused)(xv, W), x, { eps: 1e-3 });
+    expectGradMatchesFiniteDiff((wv) => loss(fused)(x, wv), W, { eps: 1e-3 });
+    // Stacked: x computed from a variable reaches W through the input node.
+    const V = tf.variable(tf.tensor2d(randn(24, d * d), [d, d]));
+    const stacked = () => tf.sum(tf.mul(symmetricReluLayer(tf.matMul(x, V) as tf.Tensor2D, W, b), c)) as tf.Scalar;
+    const stackedRef = () => tf.sum(tf.mul(reference(tf.matMul(tf.matMul(x, V), W, false, true), b), c)) as tf.Scalar;
+    const g1 = tf.variableGrads(stacked, [V]);
+    const g2 = tf.variableGrads(stackedRef, [V]);
+    expectClose(g1.grads[V.name]!, g2.grads[V.name]!, { atol: 1e-5, rtol: 1e-5 });
+    tf.dispose([x, W, c, u, V, gx!, gw!, rx!, rw!, g1.value, g2.value, ...Object.values(g1.grads), ...Object.values(g2.grads)]);
+    const [x3, w4] = [tf.ones([2, 3]), tf.ones([4, 5])];
+    expect(() => symmetricReluLayer(x3 as tf.Tensor2D, w4 as tf.Tensor2D, b)).toThrow(ShapeMismatchError);
+    expect(() => symmetricReluLayer(x3 as tf.Tensor2D, tf.ones([4, 3]) as tf.Tensor2D, -1)).toThrow(/threshold/);
+    tf.dispose([x3, w4]);
+    await expectNoLeak(() => {
+      const [xs, ws] = [tf.ones([2, 3]), tf.ones([4, 3])];
+      const out = tf.grads((xv: tf.Tensor, wv: tf.Tensor) => tf.sum(symmetricReluLayer(xv as tf.Tensor2D, wv as tf.Tensor2D, 0.5)))([xs, ws]);
+      tf.dispose([xs, ws]);
+      return out;
+    });
   });
 
   it('same seed and name ⇒ identical weights; another seed ⇒ different; rows start at unit norm', () => {

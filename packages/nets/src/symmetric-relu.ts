@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, createRng, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
+import { assertNumber, assertShapes, createRng, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
 import { z } from 'zod';
 import {
   checkAlive,
@@ -81,10 +81,63 @@ export function softThreshold(u: tf.Tensor2D, threshold: number): tf.Tensor2D {
     save([h]);
     return {
       value: h,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.sign(tf.abs(saved[0]!)))],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.step(tf.abs(saved[0]!)))],
     };
   });
   return f(u) as tf.Tensor2D;
+}
+
+/**
+ * One symmetric-ReLU layer h = softThreshold(x Wᵀ, b), fused forward and backward.
+ *
+ * Why two tape nodes: the gradient of a `customGrad` is computed eagerly for every input, but in
+ * training x is data and ∂L/∂x (a product as large as the forward one) is thrown away. So the
+ * weight gradient lives in one node (input W, x held as a constant) and the input gradient in a
+ * second node (input x, forward value zeros) that tfjs prunes from the tape whenever x does not
+ * depend on what is differentiated. Both use ∂h/∂u = 1[h ≠ 0] (= 1[|u| > b]) and plain products
+ * with explicit transposes (matMul flags are slow on wasm).
+ *
+ * @param x [batch, inputDim]
+ * @param weight W [width, inputDim]
+ * @param threshold b ≥ 0
+ * @returns [batch, width]
+ */
+export function symmetricReluLayer(x: tf.Tensor2D, weight: tf.Tensor2D, threshold: number): tf.Tensor2D {
+  assertShapes('symmetricReluLayer', [['x', x, ['batch', 'inputDim']], ['weight', weight, ['width', 'inputDim']]]);
+  assertNumber('symmetricReluLayer', 'threshold', threshold, { min: 0 });
+  const b = threshold;
+  /** dy ⊙ 1[h ≠ 0]: the soft-threshold's derivative read off its output (Step, not Sign: 20× faster on wasm). */
+  const gate = (dy: tf.Tensor, h: tf.Tensor) => (b === 0 ? dy : tf.mul(dy, tf.step(tf.abs(h))));
+  return tf.tidy(() => {
+    const weightNode = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+      const u = tf.matMul(x, tf.transpose(w));
+      const h = b === 0 ? u : tf.sub(u, tf.clipByValue(u, -b, b));
+      save([x, h]);
+      return {
+        value: h,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xs, hs] = saved as [tf.Tensor2D, tf.Tensor2D];
+          // ∂L/∂W = (dy ⊙ 1[h≠0])ᵀ x
+          return [tf.matMul(tf.transpose(gate(dy, hs) as tf.Tensor2D), xs)];
+        },
+      };
+    });
+    const hW = weightNode(weight) as tf.Tensor2D;
+    const inputNode = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+      save([weight, hW]);
+      return {
+        value: tf.zerosLike(hW),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [ws, hs] = saved as [tf.Tensor2D, tf.Tensor2D];
+          // ∂L/∂x = (dy ⊙ 1[h≠0]) W
+          return [tf.matMul(gate(dy, hs) as tf.Tensor2D, ws)];
+        },
+      };
+    });
+    return tf.add(hW, inputNode(x) as tf.Tensor2D);
+  });
 }
 
 class SymmetricRelu implements SymmetricReluNetwork {
@@ -127,7 +180,7 @@ class SymmetricRelu implements SymmetricReluNetwork {
   apply(x: tf.Tensor2D): tf.Tensor2D {
     checkAlive(this.label, 'apply', this.disposed);
     checkInput(this.label, x, this.inputDim);
-    return tf.tidy(() => softThreshold(matMul(x, this.weight, false, true), this.state.threshold));
+    return symmetricReluLayer(x, this.weight, this.state.threshold);
   }
 
   onStep(step: number, totalSteps: number): void {
@@ -141,7 +194,8 @@ class SymmetricRelu implements SymmetricReluNetwork {
   afterUpdate(): void {
     checkAlive(this.label, 'afterUpdate', this.disposed);
     if (!this.config.unitNormRows) return;
-    const normalized = tf.tidy(() => tf.div(this.weight, tf.maximum(tf.norm(this.weight, 'euclidean', 1, true), 1e-12)));
+    // sqrt(Σ w²) with Square rather than tf.norm, whose Pow kernel is ~30× slower on wasm.
+    const normalized = tf.tidy(() => tf.div(this.weight, tf.maximum(tf.sqrt(tf.sum(tf.square(this.weight), 1, true)), 1e-12)));
     this.weight.assign(normalized as tf.Tensor2D);
     normalized.dispose();
   }
