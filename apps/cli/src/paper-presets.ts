@@ -48,8 +48,8 @@ export function simSiamCollapse(): ExperimentInput {
     name: 'simsiam-collapse',
     title: 'SimSiam: stop-gradient and predictor prevent collapse (Chen & He 2021)',
     description:
-      'SimSiam on labeled sparse coding with complementary masking: MLP encoder, projection head with batch norm, ' +
-      'bottleneck prediction head, SGD with momentum. The ablations remove the stop-gradient or the predictor. Collapse ' +
+      'SimSiam on labeled sparse coding with complementary masking: MLP encoder, 2-layer MLP projector (no batch norm ' +
+      'on z, which would keep a constant output from showing), bottleneck prediction head, SGD with momentum. The ablations remove the stop-gradient or the predictor. Collapse ' +
       'diagnostic: the std over the batch of the L2-normalised projection z, averaged over channels (1/√dim when the ' +
       'outputs are spread isotropically, 0 when collapsed).',
     claim:
