@@ -6,7 +6,7 @@ export {
   describe as describeValue,
 } from './errors';
 export { parseOptions } from './options';
-export { createRng, hashSeed, type Rng, type RngState } from './rng';
+export { createRng, type FillNormalKernel, hashSeed, type Rng, type RngState, setFillNormalKernel } from './rng';
 export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
 export {
   assertFinite,

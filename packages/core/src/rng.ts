@@ -41,6 +41,28 @@ export interface Rng {
 
 const TWO_POW_32 = 4294967296;
 
+/**
+ * A drop-in kernel for `Rng.fillNormal`: the same xoshiro128** words and the same polar method,
+ * bit for bit (so installing one changes no number anywhere, only the speed). `state` holds the
+ * four state words and is advanced in place. `@contrastive/native` provides one.
+ */
+export type FillNormalKernel = (state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number) => void;
+
+let fillNormalKernel: FillNormalKernel | undefined;
+const kernelState = new Uint32Array(4);
+/** Below this many values a native call costs more than it saves. */
+const KERNEL_MIN_LENGTH = 64;
+
+/**
+ * Installs (or, with `undefined`, removes) the kernel every `Rng.fillNormal` of at least 64
+ * values uses. Returns the previous one.
+ */
+export function setFillNormalKernel(kernel: FillNormalKernel | undefined): FillNormalKernel | undefined {
+  const previous = fillNormalKernel;
+  fillNormalKernel = kernel;
+  return previous;
+}
+
 function splitmix32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -188,6 +210,21 @@ class Xoshiro implements Rng {
     // than Box–Muller here (this fills every batch of every training step). Independent of the
     // cached value `normal()` keeps.
     const n = out.length;
+    if (fillNormalKernel && n >= KERNEL_MIN_LENGTH) {
+      const st = kernelState;
+      st[0] = this.s0;
+      st[1] = this.s1;
+      st[2] = this.s2;
+      st[3] = this.s3;
+      fillNormalKernel(st, out, mean, std);
+      // `| 0`: the words as the JS generator itself holds them after a draw (signed int32), so
+      // getState() is the same whichever path ran.
+      this.s0 = st[0]! | 0;
+      this.s1 = st[1]! | 0;
+      this.s2 = st[2]! | 0;
+      this.s3 = st[3]! | 0;
+      return out;
+    }
     let i = 0;
     while (i < n) {
       const u = (this.nextUint32() / TWO_POW_32) * 2 - 1;

@@ -1,0 +1,114 @@
+// Compiled with -ffp-contract=off: every operation rounds exactly as JavaScript's doubles do, so
+// the streams equal @contrastive/core's Rng bit for bit.
+#include <math.h>
+#include <string.h>
+#include "kernels.h"
+
+static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+static inline uint32_t next_u32(uint32_t *s) {
+  const uint32_t result = rotl(s[1] * 5u, 7) * 9u;
+  const uint32_t t = s[1] << 9;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 11);
+  return result;
+}
+
+/* fdlibm's __ieee754_log (FreeBSD msun e_log.c), the algorithm of V8's base::ieee754::log behind
+   Math.log. Arguments here are in (0, 1), but the whole function is kept. */
+static const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10,
+                    two54 = 1.80143985094819840000e+16, Lg1 = 6.666666666666735130e-01,
+                    Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01,
+                    Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01,
+                    Lg6 = 1.531383769920937332e-01, Lg7 = 1.479819860511658591e-01;
+
+static inline int32_t high_word(double x) {
+  uint64_t b;
+  memcpy(&b, &x, 8);
+  return (int32_t)(b >> 32);
+}
+static inline uint32_t low_word(double x) {
+  uint64_t b;
+  memcpy(&b, &x, 8);
+  return (uint32_t)b;
+}
+static inline double with_high_word(double x, int32_t hi) {
+  uint64_t b;
+  memcpy(&b, &x, 8);
+  b = ((uint64_t)(uint32_t)hi << 32) | (b & 0xffffffffu);
+  memcpy(&x, &b, 8);
+  return x;
+}
+
+double cn_log(double x) {
+  double hfsq, f, s, z, R, w, t1, t2, dk;
+  int32_t k = 0, hx = high_word(x), i, j;
+  uint32_t lx = low_word(x);
+  if (hx < 0x00100000) { /* x < 2^-1022 */
+    if (((hx & 0x7fffffff) | lx) == 0) return -INFINITY;
+    if (hx < 0) return NAN;
+    k -= 54;
+    x *= two54;
+    hx = high_word(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  i = (hx + 0x95f64) & 0x100000;
+  x = with_high_word(x, hx | (i ^ 0x3ff00000)); /* normalize x or x/2 */
+  k += (i >> 20);
+  f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) { /* -2^-20 <= f < 2^-20 */
+    if (f == 0.0) {
+      if (k == 0) return 0.0;
+      dk = (double)k;
+      return dk * ln2_hi + dk * ln2_lo;
+    }
+    R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    dk = (double)k;
+    return dk * ln2_hi - ((R - dk * ln2_lo) - f);
+  }
+  s = f / (2.0 + f);
+  dk = (double)k;
+  z = s * s;
+  i = hx - 0x6147a;
+  w = z * z;
+  j = 0x6b851 - hx;
+  t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+  t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  i |= j;
+  R = t2 + t1;
+  if (i > 0) {
+    hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
+}
+
+#define TWO_POW_32 4294967296.0
+
+#define FILL_NORMAL(NAME, T)                                                  \
+  void NAME(uint32_t *state, T *out, size_t n, double mean, double std) {     \
+    uint32_t s[4] = {state[0], state[1], state[2], state[3]};                 \
+    size_t i = 0;                                                             \
+    while (i < n) {                                                           \
+      const double u = ((double)next_u32(s) / TWO_POW_32) * 2 - 1;            \
+      const double v = ((double)next_u32(s) / TWO_POW_32) * 2 - 1;            \
+      const double q = u * u + v * v;                                         \
+      if (q >= 1 || q == 0) continue;                                         \
+      const double f = sqrt((-2 * cn_log(q)) / q);                            \
+      out[i++] = (T)(mean + std * u * f);                                     \
+      if (i < n) out[i++] = (T)(mean + std * v * f);                          \
+    }                                                                         \
+    memcpy(state, s, sizeof s);                                               \
+  }
+
+FILL_NORMAL(cn_fill_normal_f32, float)
+FILL_NORMAL(cn_fill_normal_f64, double)

@@ -1,0 +1,22 @@
+import { type FillNormalKernel, setFillNormalKernel } from '@contrastive/core';
+import { loadNative } from './load';
+
+/**
+ * The native `Rng.fillNormal` kernel (xoshiro128** + polar method + fdlibm's log, compiled
+ * without FMA contraction): bit-identical to the JavaScript one, ~1.4–4× faster. `undefined`
+ * when the addon is unavailable.
+ */
+export function nativeFillNormalKernel(): FillNormalKernel | undefined {
+  const addon = loadNative();
+  return addon ? (state, out, mean, std) => addon.fillNormal(state, out, mean, std) : undefined;
+}
+
+/**
+ * Makes every `Rng.fillNormal` of this thread use the native kernel. Streams do not change (the
+ * kernel is bit-exact), only the speed. Returns whether it was installed.
+ */
+export function installNativeRng(): boolean {
+  const kernel = nativeFillNormalKernel();
+  if (kernel) setFillNormalKernel(kernel);
+  return kernel !== undefined;
+}

@@ -1,0 +1,4 @@
+export { installNativeRng, nativeFillNormalKernel } from './fill-normal';
+export { loadNative, type NativeAddon, type NativeInfo, nativeInfo } from './load';
+export { sgemm, type SgemmOptions } from './sgemm';
+export { symmetricReluInfoNCE, type SymmetricReluInfoNCEOptions, symmetricReluInfoNCELoss } from './symmetric-relu-infonce';
