@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { complementaryMask } from '@contrastive/augment';
-import { createRng } from '@contrastive/core';
+import { createRng, setFillNormalKernel } from '@contrastive/core';
 import { sparseCoding } from '@contrastive/data';
 import { supConLoss } from '@contrastive/losses';
+import { nativeInfo, restoreWasmMatMul, useNativeKernels } from '@contrastive/native';
 import { symmetricRelu } from '@contrastive/nets';
 import { contrastiveMethod, train } from '@contrastive/train';
 
@@ -21,19 +22,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const seconds = quick ? 1.5 : 4;
-const backends = (args.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? 'wasm,cpu').split(',');
+// Engines: 'native' = wasm backend + @contrastive/native (fused contrastive step, native GEMM
+// behind tf.matMul, native fillNormal), what the CLI uses; 'wasm' and 'cpu' = plain tfjs.
+const backends = (args.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (nativeInfo().available ? 'native,wasm,cpu' : 'wasm,cpu')).split(',');
 const SHAPES = {
   small: { latentDim: 32, ambientDim: 256, width: 64, batchSize: 256 },
   large: { latentDim: 64, ambientDim: 512, width: 256, batchSize: 512 },
 };
 
 /** Steps/s of the flagship training step (sample, mask, forward, InfoNCE, backward, SGD, projection). */
-async function benchTrain(shape, budget) {
+async function benchTrain(shape, budget, kernels) {
   const s = SHAPES[shape];
   const data = sparseCoding({ ambientDim: s.ambientDim, latentDim: s.latentDim, sparsity: 0.1, noiseToSignal: 4, seed: 0 });
   const augment = complementaryMask({ keepProb: 0.5, seed: 0 });
   const encoder = symmetricRelu({ inputDim: s.ambientDim, width: s.width, threshold: 1.34 * data.noiseStd, unitNormRows: true, seed: 0, name: `bench-${shape}-${tf.getBackend()}` });
-  const method = contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.1, normalize: false });
+  const method = contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.1, normalize: false, kernels });
   const warmup = 10;
   const tensors = [];
   let t0 = 0;
@@ -92,11 +95,17 @@ const fmt = (v, d = 1) => (v === undefined ? '–' : Number(v).toFixed(d));
 const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString(), ours: {}, torch: undefined };
 
 for (const backend of backends) {
-  await tf.setBackend(backend);
+  await tf.setBackend(backend === 'native' ? 'wasm' : backend);
   await tf.ready();
+  if (backend === 'native') useNativeKernels();
+  else {
+    setFillNormalKernel(undefined);
+    restoreWasmMatMul();
+  }
+  const kernels = backend === 'native' ? 'native' : 'tfjs';
   const budget = backend === 'cpu' ? Math.min(seconds, 3) : seconds;
-  const small = await benchTrain('small', budget);
-  const large = await benchTrain('large', budget);
+  const small = await benchTrain('small', budget, kernels);
+  const large = await benchTrain('large', budget, kernels);
   const supcon = benchSupCon(budget);
   results.ours[backend] = { train_small: small.stepsPerSecond, train_large: large.stepsPerSecond, supcon, tensorGrowth: small.tensorGrowth + large.tensorGrowth, tensorsOverTime: { small: small.tensors, large: large.tensors } };
   console.error(`[${backend}] train small ${fmt(small.stepsPerSecond)} steps/s, large ${fmt(large.stepsPerSecond)} steps/s, supcon ${fmt(supcon, 2)} steps/s, tensor growth ${small.tensorGrowth + large.tensorGrowth}`);

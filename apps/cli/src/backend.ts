@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { installNativeRng, useNativeWasmMatMul } from '@contrastive/native';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -9,6 +10,9 @@ export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', '
  * fast default in Node), else the pure-JS `cpu`. `CONTRASTIVE_BACKEND` or `--backend` overrides.
  */
 export async function selectBackend(requested?: string): Promise<string> {
+  // The native fillNormal is bit-exact, so installing it changes no number, only the speed.
+  // CONTRASTIVE_NATIVE=0 (`--no-native`) leaves everything on tfjs/JS.
+  installNativeRng();
   const want = (requested ?? process.env.CONTRASTIVE_BACKEND ?? 'auto') as BackendName;
   if (!BACKENDS.includes(want)) {
     throw new Error(`unknown backend '${want}': expected one of ${BACKENDS.join(', ')}`);
@@ -32,6 +36,8 @@ export async function selectBackend(requested?: string): Promise<string> {
     try {
       if (await tf.setBackend('wasm')) {
         await tf.ready();
+        // tf.matMul on the native GEMM, in place in the wasm heap (same results up to rounding).
+        useNativeWasmMatMul();
         return 'wasm';
       }
     } catch (e) {

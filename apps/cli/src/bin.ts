@@ -26,6 +26,7 @@ Options for run:
   --seed N           run a single seed            --seeds 0,1,2   several seeds
   --steps N          override the number of steps --size large    the large variant of a preset
   --backend B        auto | tensorflow | wasm | cpu (default: auto, or $CONTRASTIVE_BACKEND)
+  --no-native        do not use the compiled kernels of @contrastive/native (same as CONTRASTIVE_NATIVE=0)
   --out DIR          run directory (default runs/<name>-<time>); an existing one is resumed
   --workers N        parallel worker threads (default: one per core; 0 = in-process)
   --json             print results as JSON on stdout (progress goes to stderr)
@@ -84,10 +85,13 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-native': { type: 'boolean', default: false },
       losses: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  // Before any worker starts: workers inherit the environment, and the addon is loaded lazily.
+  if (values['no-native']) process.env.CONTRASTIVE_NATIVE = '0';
   const [command, target] = positionals;
   if (values.help || !command) {
     process.stdout.write(HELP());

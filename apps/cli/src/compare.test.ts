@@ -53,6 +53,7 @@ describe('checks against another arm or the initial value', () => {
     arm,
     seed,
     backend: 'cpu',
+    engine: 'tfjs',
     final: { acc: final },
     history: { loss: [1], evals: [{ step: 0, metrics: { acc: initial } }, { step: 10, metrics: { acc: final } }] },
     seconds: 1,

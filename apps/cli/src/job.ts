@@ -28,6 +28,8 @@ export interface JobResult {
   arm: string;
   seed: number;
   backend: string;
+  /** 'native' when the fused native step trained this job (see contrastiveMethod's `kernels`), else 'tfjs'. */
+  engine: 'native' | 'tfjs';
   /** Final metrics, flat keys (`atomRecovery.fraction`, `loss`, …). */
   final: Record<string, number>;
   history: TrainHistory;
@@ -322,6 +324,7 @@ export async function runJob(
       arm: spec.arm,
       seed: spec.seed,
       backend: options.backend,
+      engine: method.engine ?? 'tfjs',
       final,
       history,
       seconds,

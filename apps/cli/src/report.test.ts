@@ -25,6 +25,7 @@ function job(arm: string, seed: number, rec: number): JobResult {
     arm,
     seed,
     backend: 'cpu',
+    engine: 'tfjs',
     final: { 'atomRecovery.fraction': rec, loss: 1 + seed },
     history: {
       loss: Array.from({ length: 200 }, (_, i) => 5 - i / 100 + seed),

@@ -4,7 +4,7 @@ import type { JobResult } from './job';
 export interface ArmSummary {
   name: string;
   description?: string;
-  seeds: Array<{ seed: number; final: Record<string, number>; seconds: number; stepsPerSecond: number; backend: string }>;
+  seeds: Array<{ seed: number; final: Record<string, number>; seconds: number; stepsPerSecond: number; backend: string; engine?: 'native' | 'tfjs' }>;
   /** Mean and (sample) standard deviation across seeds of every final metric. */
   mean: Record<string, number>;
   std: Record<string, number>;
@@ -82,7 +82,7 @@ export function summarize(exp: Experiment, results: JobResult[]): RunResults {
     return {
       name: arm.name,
       ...(arm.description ? { description: arm.description } : {}),
-      seeds: rs.map((r) => ({ seed: r.seed, final: r.final, seconds: r.seconds, stepsPerSecond: r.stepsPerSecond, backend: r.backend })),
+      seeds: rs.map((r) => ({ seed: r.seed, final: r.final, seconds: r.seconds, stepsPerSecond: r.stepsPerSecond, backend: r.backend, engine: r.engine })),
       mean,
       std,
       curves: { steps, metrics },

@@ -27,16 +27,14 @@ let cached: { addon: NativeAddon | undefined; info: NativeInfo } | undefined;
 
 function addonPath(): string {
   // src/ (tests, `source` condition) and dist/ (built) both sit next to build/.
-  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
-  return join(here, '..', 'build', 'contrastive.node');
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'contrastive.node');
 }
 
 function load(): { addon: NativeAddon | undefined; info: NativeInfo } {
   const path = addonPath();
   if (process.env['CONTRASTIVE_NATIVE'] === '0') return { addon: undefined, info: { available: false, path, reason: 'disabled by CONTRASTIVE_NATIVE=0' } };
   try {
-    const req = typeof require === 'function' ? require : createRequire(import.meta.url);
-    const addon = req(path) as NativeAddon;
+    const addon = createRequire(import.meta.url)(path) as NativeAddon;
     return { addon, info: { available: true, path, simd: addon.simd } };
   } catch (e) {
     return { addon: undefined, info: { available: false, path, reason: `not built or not loadable (${(e as Error).message.split('\n')[0]})` } };

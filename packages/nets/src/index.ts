@@ -1,4 +1,5 @@
 export {
+  isSymmetricReluNetwork,
   symmetricRelu,
   symmetricReluFromJSON,
   symmetricReluOptionsSchema,

@@ -217,6 +217,11 @@ class SymmetricRelu implements SymmetricReluNetwork {
   }
 }
 
+/** Whether `net` is a symmetric-ReLU network (built by `symmetricRelu` or its `fromJSON`). */
+export function isSymmetricReluNetwork(net: unknown): net is SymmetricReluNetwork {
+  return net instanceof SymmetricRelu;
+}
+
 function initialWeights(o: Resolved): Float32Array {
   const { width: m, inputDim: d } = o;
   const rng = createRng(o.seed).fork(`${TYPE}/${o.name}`);

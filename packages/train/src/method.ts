@@ -11,6 +11,8 @@ import type { Network, NetworkJSON, Sample } from '@contrastive/core';
  */
 export interface Method {
   readonly name: string;
+  /** Which kernels compute the loss and gradients: 'tfjs' (composed ops) or 'native' (a fused step). */
+  readonly engine?: 'tfjs' | 'native';
   /** Every network the method owns, by role (`encoder`, `projector`, `predictor`, `target`, …). */
   readonly networks: Readonly<Record<string, Network>>;
   /** Variables the optimizer updates. */

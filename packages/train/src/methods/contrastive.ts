@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type Network, parseOptions, type Sample } from '@contrastive/core';
 import { infoNCELoss, ntXentLoss, supConLoss } from '@contrastive/losses';
+import { loadNative, nativeInfo, symmetricReluInfoNCELoss } from '@contrastive/native';
+import { isSymmetricReluNetwork } from '@contrastive/nets';
 import { z } from 'zod';
 import type { Method } from '../method';
 
@@ -19,6 +21,14 @@ export const contrastiveMethodSchema = z.object({
   variant: z.enum(['out', 'in']).default('out'),
   /** SupCon only: use the batch labels (true) or none, i.e. SimCLR (false). */
   supervised: z.boolean().default(true),
+  /**
+   * How the loss and its gradient are computed. 'auto' (default): with a symmetric-ReLU encoder,
+   * no projector and InfoNCE on raw inner products (the Wen & Li setting), the fused native step
+   * of `@contrastive/native` when its addon is built, else tfjs. 'native': that fused step or an
+   * error saying why not. 'tfjs': always the composed tfjs ops. Both compute the same function
+   * (float32 rounding aside); the native one is several times faster.
+   */
+  kernels: z.enum(['auto', 'native', 'tfjs']).default('auto'),
 });
 export type ContrastiveMethodOptions = z.input<typeof contrastiveMethodSchema> & {
   /** The encoder whose output is the learned representation. */
@@ -37,11 +47,14 @@ export function contrastiveMethod(options: ContrastiveMethodOptions): Method {
     return projector ? projector.apply(h) : h;
   };
   const networks: Record<string, Network> = projector ? { encoder, projector } : { encoder };
+  const fused = o.kernels !== 'tfjs' ? fusedKernel(o, encoder, projector) : undefined;
   return {
     name: o.loss,
+    engine: fused ? 'native' : 'tfjs',
     networks,
     trainableVariables: () => Object.values(networks).flatMap((n) => n.variables),
     loss(views: tf.Tensor2D[], batch: Sample) {
+      if (fused) return fused(views[0]!, views[1]!);
       const z = views.map(project);
       if (o.loss === 'infonce') {
         return infoNCELoss(z[0]!, z[1]!, {
@@ -76,4 +89,36 @@ export function contrastiveMethod(options: ContrastiveMethodOptions): Method {
       for (const n of Object.values(networks)) n.dispose();
     },
   };
+}
+
+/**
+ * The fused native loss for the Wen & Li setting, or undefined (auto) / an error (native) when the
+ * configuration or the machine does not allow it.
+ */
+function fusedKernel(
+  o: z.output<typeof contrastiveMethodSchema>,
+  encoder: Network,
+  projector: Network | undefined,
+): ((a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar) | undefined {
+  const why = !isSymmetricReluNetwork(encoder)
+    ? 'the encoder is not a symmetricRelu network'
+    : projector
+      ? 'a projector is set'
+      : o.loss !== 'infonce'
+        ? `loss is '${o.loss}', not 'infonce'`
+        : o.normalize
+          ? 'normalize is true (the fused step uses raw inner products)'
+          : o.symmetric
+            ? 'symmetric InfoNCE is not fused'
+            : !loadNative()
+              ? `the native addon is unavailable (${nativeInfo().reason})`
+              : undefined;
+  if (why !== undefined) {
+    if (o.kernels === 'native') {
+      throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'options.kernels', expected: "'auto' or 'tfjs' here", actual: 'native', message: `contrastiveMethod: kernels 'native' is not possible: ${why}` });
+    }
+    return undefined;
+  }
+  if (!isSymmetricReluNetwork(encoder)) return undefined;
+  return (a, b) => symmetricReluInfoNCELoss(a, b, encoder.weight, { threshold: encoder.threshold, temperature: o.temperature });
 }

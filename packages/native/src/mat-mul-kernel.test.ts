@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { createRng } from '@contrastive/core';
+import { expectClose, expectNoLeak, useBackend } from '@contrastive/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { restoreWasmMatMul, useNativeWasmMatMul } from './mat-mul-kernel';
+
+const randn = (seed: string, shape: number[]) => tf.tensor(createRng(seed).fillNormal(new Float32Array(tf.util.sizeFromShape(shape))), shape);
+
+beforeAll(async () => {
+  await useBackend('wasm');
+});
+afterAll(() => restoreWasmMatMul());
+
+/** The product with tfjs's own wasm kernel, then with the native one. */
+function both(f: () => tf.Tensor): [Float32Array, Float32Array] {
+  restoreWasmMatMul();
+  const ref = tf.tidy(f);
+  expect(useNativeWasmMatMul()).toBe(true);
+  const got = tf.tidy(f);
+  const out: [Float32Array, Float32Array] = [got.dataSync() as Float32Array, ref.dataSync() as Float32Array];
+  tf.dispose([ref, got]);
+  return out;
+}
+
+it('equals tfjs\'s wasm BatchMatMul for 2-D, batched and broadcast operands, every transpose', () => {
+  const cases: Array<[number[], number[], boolean, boolean]> = [
+    [[7, 5], [5, 3], false, false],
+    [[5, 7], [5, 3], true, false],
+    [[7, 5], [3, 5], false, true],
+    [[5, 7], [3, 5], true, true],
+    [[256, 64], [64, 256], false, false],
+    [[4, 9, 6], [4, 6, 11], false, false],
+    [[2, 3, 9, 6], [2, 3, 11, 6], false, true],
+    [[4, 9, 6], [6, 11], false, false], // rank-2 b broadcast over a's batch
+    [[9, 6], [4, 6, 11], false, false],
+  ];
+  for (const [sa, sb, tA, tB] of cases) {
+    const a = randn(`a${sa}`, sa);
+    const b = randn(`b${sb}`, sb);
+    const [got, ref] = both(() => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, tA, tB));
+    expectClose(got, ref, { atol: 1e-5, rtol: 1e-5 });
+    tf.dispose([a, b]);
+  }
+});
+
+it('gives the same gradients through tf.grads', () => {
+  const a = randn('ga', [33, 20]);
+  const b = randn('gb', [20, 17]);
+  const f = () => {
+    const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D))))([a, b]);
+    return tf.concat([da!.flatten(), db!.flatten()]);
+  };
+  const [got, ref] = both(f);
+  expectClose(got, ref, { atol: 1e-4, rtol: 1e-5 });
+  tf.dispose([a, b]);
+});
+
+it('falls back to tfjs for what it does not handle (int32) and for tfjs\'s own shape errors', () => {
+  useNativeWasmMatMul();
+  const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+  expect(Array.from(tf.matMul(a, a).dataSync())).toEqual([7, 10, 15, 22]);
+  expect(() => tf.matMul(tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2, 3]) as tf.Tensor2D)).toThrow(/inner shapes|must match/);
+  const empty = tf.matMul(tf.zeros([0, 3]) as tf.Tensor2D, tf.zeros([3, 4]) as tf.Tensor2D);
+  expect(empty.shape).toEqual([0, 4]);
+  tf.dispose([a, empty]);
+});
+
+it('keeps the tensor count flat', async () => {
+  useNativeWasmMatMul();
+  const a = randn('la', [64, 32]);
+  await expectNoLeak(() => tf.matMul(a as tf.Tensor2D, a as tf.Tensor2D, false, true));
+  a.dispose();
+});
