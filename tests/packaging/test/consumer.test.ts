@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const libraries = ['core', 'data', 'augment', 'nets', 'losses', 'analysis', 'train'];
+const libraries = ['core', 'data', 'augment', 'nets', 'losses', 'analysis', 'native', 'train'];
 const scratch = mkdtempSync(join(tmpdir(), 'contrastive-consumer-'));
 const tarballs: Record<string, string> = {};
 
@@ -73,6 +73,29 @@ describe('packed packages installed with npm in a scratch project', () => {
     expect(out.simclr).toBeCloseTo(out.expected, 5);
     expect(Number.isFinite(out.nce)).toBe(true);
     expect(out.grad).toBe(true);
+  });
+
+  it('native: the tarball compiles its addon at npm install and the fused step runs (ESM and CJS)', () => {
+    const app = join(scratch, 'app');
+    writeFileSync(
+      join(app, 'native.cjs'),
+      `const { nativeInfo, sgemm } = require('@contrastive/native');
+       const c = sgemm(Float32Array.from([1, 2, 3, 4]), Float32Array.from([1, 0, 0, 1]), 2, 2, 2);
+       console.log(JSON.stringify({ info: nativeInfo(), c: Array.from(c) }));`,
+    );
+    writeFileSync(
+      join(app, 'native.mjs'),
+      `import { symmetricReluInfoNCE } from '@contrastive/native';
+       const x = new Float32Array(8 * 4);
+       const { loss } = symmetricReluInfoNCE(x, x, new Float32Array(3 * 4).fill(0.5), { batch: 8, inputDim: 4, width: 3 }, { threshold: 0.1, temperature: 0.1 });
+       console.log(JSON.stringify({ loss, expected: Math.log(8) }));`,
+    );
+    const cjs = JSON.parse(sh('node', ['native.cjs'], app).trim().split('\n').pop()!);
+    expect(cjs.info.available, cjs.info.reason).toBe(true);
+    expect(cjs.info.path).toContain(join('node_modules', '@contrastive', 'native', 'build'));
+    expect(cjs.c).toEqual([1, 2, 3, 4]);
+    const esm = JSON.parse(sh('node', ['native.mjs'], app).trim().split('\n').pop()!);
+    expect(esm.loss).toBeCloseTo(esm.expected, 6); // all-zero features: every logit equal ⇒ log B
   });
 
   it('CommonJS: require() works and errors are typed', () => {
