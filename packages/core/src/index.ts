@@ -6,7 +6,16 @@ export {
   describe as describeValue,
 } from './errors';
 export { parseOptions } from './options';
-export { createRng, type FillNormalKernel, hashSeed, type Rng, type RngState, setFillNormalKernel } from './rng';
+export {
+  createRng,
+  type FillBernoulliKernel,
+  type FillNormalKernel,
+  hashSeed,
+  type Rng,
+  type RngState,
+  setFillBernoulliKernel,
+  setFillNormalKernel,
+} from './rng';
 export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
 export {
   assertFinite,

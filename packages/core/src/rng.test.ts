@@ -97,3 +97,34 @@ describe('createRng', () => {
     expect(hashSeed(0)).not.toBe(hashSeed(2 ** 32));
   });
 });
+
+describe('pluggable fill kernels', () => {
+  it('route fills of ≥ 64 values through the kernel with the live state words, and shorter ones not', async () => {
+    const { setFillNormalKernel, setFillBernoulliKernel } = await import('./rng');
+    const seen: number[][] = [];
+    setFillNormalKernel((state, out, mean) => {
+      seen.push(Array.from(state));
+      out.fill(mean);
+      state[0] = 0xffffffff; // the kernel's advanced words must come back as the generator's state
+      state.set([1, 2, 3], 1);
+    });
+    setFillBernoulliKernel((state, out) => {
+      out.fill(1);
+      state.set([5, 6, 7, 8]);
+    });
+    try {
+      const r = createRng(3);
+      const words = r.getState().s.map((w) => w >>> 0);
+      expect(Array.from(r.fillNormal(new Float32Array(64), 0.25)).every((v) => v === 0.25)).toBe(true);
+      expect(seen).toEqual([words]);
+      expect(r.getState().s).toEqual([-1, 1, 2, 3]);
+      r.fillNormal(new Float32Array(63)); // below the threshold: JavaScript path
+      expect(seen).toHaveLength(1);
+      expect(Array.from(r.fillBernoulli(new Float64Array(100), 0.5)).every((v) => v === 1)).toBe(true);
+      expect(r.getState().s).toEqual([5, 6, 7, 8]);
+    } finally {
+      setFillNormalKernel(undefined);
+      setFillBernoulliKernel(undefined);
+    }
+  });
+});

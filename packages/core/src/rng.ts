@@ -48,14 +48,26 @@ const TWO_POW_32 = 4294967296;
  */
 export type FillNormalKernel = (state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number) => void;
 
+/** A drop-in kernel for `Rng.fillBernoulli`, bit for bit like `FillNormalKernel`. */
+export type FillBernoulliKernel = (state: Uint32Array, out: Float32Array | Float64Array, p: number) => void;
+
 let fillNormalKernel: FillNormalKernel | undefined;
+let fillBernoulliKernel: FillBernoulliKernel | undefined;
 const kernelState = new Uint32Array(4);
 /** Below this many values a native call costs more than it saves. */
 const KERNEL_MIN_LENGTH = 64;
 
+/** Installs (or removes) the kernel of `Rng.fillBernoulli` (≥ 64 values). Returns the previous one. */
+export function setFillBernoulliKernel(kernel: FillBernoulliKernel | undefined): FillBernoulliKernel | undefined {
+  const previous = fillBernoulliKernel;
+  fillBernoulliKernel = kernel;
+  return previous;
+}
+
 /**
  * Installs (or, with `undefined`, removes) the kernel every `Rng.fillNormal` of at least 64
- * values uses. Returns the previous one.
+ * values uses. Returns the previous one. (`setFillBernoulliKernel` does the same for
+ * `fillBernoulli`.)
  */
 export function setFillNormalKernel(kernel: FillNormalKernel | undefined): FillNormalKernel | undefined {
   const previous = fillNormalKernel;
@@ -211,18 +223,8 @@ class Xoshiro implements Rng {
     // cached value `normal()` keeps.
     const n = out.length;
     if (fillNormalKernel && n >= KERNEL_MIN_LENGTH) {
-      const st = kernelState;
-      st[0] = this.s0;
-      st[1] = this.s1;
-      st[2] = this.s2;
-      st[3] = this.s3;
-      fillNormalKernel(st, out, mean, std);
-      // `| 0`: the words as the JS generator itself holds them after a draw (signed int32), so
-      // getState() is the same whichever path ran.
-      this.s0 = st[0]! | 0;
-      this.s1 = st[1]! | 0;
-      this.s2 = st[2]! | 0;
-      this.s3 = st[3]! | 0;
+      fillNormalKernel(this.exportWords(), out, mean, std);
+      this.importWords();
       return out;
     }
     let i = 0;
@@ -239,6 +241,11 @@ class Xoshiro implements Rng {
   }
 
   fillBernoulli<A extends Float32Array | Float64Array>(out: A, p: number): A {
+    if (fillBernoulliKernel && out.length >= KERNEL_MIN_LENGTH) {
+      fillBernoulliKernel(this.exportWords(), out, p);
+      this.importWords();
+      return out;
+    }
     if (p === 0.5) {
       // One random bit per entry (masks with keep probability ½ are the common case).
       for (let i = 0; i < out.length; i += 32) {
@@ -251,6 +258,25 @@ class Xoshiro implements Rng {
     const threshold = p * TWO_POW_32;
     for (let i = 0; i < out.length; i++) out[i] = this.nextUint32() < threshold ? 1 : 0;
     return out;
+  }
+
+  /** The state words, for a kernel to advance. */
+  private exportWords(): Uint32Array {
+    const st = kernelState;
+    st[0] = this.s0;
+    st[1] = this.s1;
+    st[2] = this.s2;
+    st[3] = this.s3;
+    return st;
+  }
+
+  /** Takes the words back; `| 0` stores them as the JS generator itself does after a draw (signed int32), so getState() is the same whichever path ran. */
+  private importWords(): void {
+    const st = kernelState;
+    this.s0 = st[0]! | 0;
+    this.s1 = st[1]! | 0;
+    this.s2 = st[2]! | 0;
+    this.s3 = st[3]! | 0;
   }
 
   fork(key: string | number): Rng {

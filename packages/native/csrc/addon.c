@@ -83,34 +83,65 @@ static napi_value js_sr_infonce(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* fillNormal(state Uint32Array(4), out Float32Array | Float64Array, mean, std) */
-static napi_value js_fill_normal(napi_env env, napi_callback_info info) {
+/* Shared argument handling of the two fills: state (4 words) and a float32/float64 out. */
+static int rng_args(napi_env env, napi_callback_info info, const char *name, uint32_t **state, void **out,
+                    size_t *n, int *is_f64, double *p0, double *p1) {
   size_t argc = 4;
   napi_value a[4];
-  CALL(env, napi_get_cb_info(env, info, &argc, a, NULL, NULL));
   napi_typedarray_type ts, to;
-  size_t ls, lo, off;
-  void *ps, *po;
+  size_t ls, off;
+  void *ps;
   napi_value ab;
   bool is_s = false, is_o = false;
-  if (argc < 4 || napi_is_typedarray(env, a[0], &is_s) != napi_ok || !is_s ||
-      napi_is_typedarray(env, a[1], &is_o) != napi_ok || !is_o) {
-    napi_throw_type_error(env, NULL, "contrastive-native: fillNormal(state, out, mean, std) needs typed arrays");
-    return NULL;
+  char msg[160];
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc < 3 ||
+      napi_is_typedarray(env, a[0], &is_s) != napi_ok || !is_s || napi_is_typedarray(env, a[1], &is_o) != napi_ok || !is_o) {
+    snprintf(msg, sizeof msg, "contrastive-native: %s(state, out, ...) needs typed arrays", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
   }
-  CALL(env, napi_get_typedarray_info(env, a[0], &ts, &ls, &ps, &ab, &off));
-  CALL(env, napi_get_typedarray_info(env, a[1], &to, &lo, &po, &ab, &off));
+  napi_get_typedarray_info(env, a[0], &ts, &ls, &ps, &ab, &off);
+  napi_get_typedarray_info(env, a[1], &to, n, out, &ab, &off);
   if ((ts != napi_uint32_array && ts != napi_int32_array) || ls != 4) {
-    napi_throw_type_error(env, NULL, "contrastive-native: fillNormal state must be a Uint32Array of 4 words");
-    return NULL;
+    snprintf(msg, sizeof msg, "contrastive-native: %s state must be a Uint32Array of 4 words", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
   }
-  const double mean = get_num(env, a[2]), std = get_num(env, a[3]);
-  if (to == napi_float32_array) cn_fill_normal_f32(ps, po, lo, mean, std);
-  else if (to == napi_float64_array) cn_fill_normal_f64(ps, po, lo, mean, std);
-  else {
-    napi_throw_type_error(env, NULL, "contrastive-native: fillNormal out must be a Float32Array or Float64Array");
-    return NULL;
+  if (to != napi_float32_array && to != napi_float64_array) {
+    snprintf(msg, sizeof msg, "contrastive-native: %s out must be a Float32Array or Float64Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
   }
+  *state = ps;
+  *is_f64 = to == napi_float64_array;
+  *p0 = get_num(env, a[2]);
+  *p1 = argc > 3 ? get_num(env, a[3]) : 0;
+  return 1;
+}
+
+/* fillNormal(state Uint32Array(4), out Float32Array | Float64Array, mean, std) */
+static napi_value js_fill_normal(napi_env env, napi_callback_info info) {
+  uint32_t *s;
+  void *out;
+  size_t n;
+  int f64;
+  double mean, std;
+  if (!rng_args(env, info, "fillNormal", &s, &out, &n, &f64, &mean, &std)) return NULL;
+  if (f64) cn_fill_normal_f64(s, out, n, mean, std);
+  else cn_fill_normal_f32(s, out, n, mean, std);
+  return NULL;
+}
+
+/* fillBernoulli(state Uint32Array(4), out Float32Array | Float64Array, p) */
+static napi_value js_fill_bernoulli(napi_env env, napi_callback_info info) {
+  uint32_t *s;
+  void *out;
+  size_t n;
+  int f64;
+  double p, unused;
+  if (!rng_args(env, info, "fillBernoulli", &s, &out, &n, &f64, &p, &unused)) return NULL;
+  if (f64) cn_fill_bernoulli_f64(s, out, n, p);
+  else cn_fill_bernoulli_f32(s, out, n, p);
   return NULL;
 }
 
@@ -127,6 +158,7 @@ NAPI_MODULE_INIT() {
       {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"symmetricReluInfoNCE", NULL, js_sr_infonce, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fillNormal", NULL, js_fill_normal, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fillBernoulli", NULL, js_fill_bernoulli, NULL, NULL, NULL, napi_enumerable, NULL},
       {"log", NULL, js_log, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_value simd;

@@ -19,6 +19,8 @@ double cn_symmetric_relu_infonce(const float *x1, const float *x2, const float *
 void cn_fill_normal_f32(uint32_t *state, float *out, size_t n, double mean, double std);
 void cn_fill_normal_f64(uint32_t *state, double *out, size_t n, double mean, double std);
 double cn_log(double x);
+void cn_fill_bernoulli_f32(uint32_t *state, float *out, size_t n, double p);
+void cn_fill_bernoulli_f64(uint32_t *state, double *out, size_t n, double p);
 
 /* Which SIMD width the kernels were compiled for. */
 const char *cn_simd(void);

@@ -186,3 +186,24 @@ static inline v8d vsqrt_lanes(v8d r) {
 
 FILL_NORMAL(cn_fill_normal_f32, float)
 FILL_NORMAL(cn_fill_normal_f64, double)
+
+/* Rng.fillBernoulli: at p = ½ one draw per 32 entries, bit j (LSB first) → entry j; otherwise
+   entry = draw < p·2^32. Same draws, same order as the JavaScript. */
+#define FILL_BERNOULLI(NAME, T)                                                      \
+  void NAME(uint32_t *state, T *out, size_t n, double p) {                           \
+    uint32_t s[4] = {state[0], state[1], state[2], state[3]};                        \
+    if (p == 0.5) {                                                                  \
+      for (size_t i = 0; i < n; i += 32) {                                           \
+        uint32_t bits = next_u32(s);                                                 \
+        const size_t end = n - i < 32 ? n - i : 32;                                  \
+        for (size_t j = 0; j < end; j++, bits >>= 1) out[i + j] = (T)(bits & 1u);    \
+      }                                                                              \
+    } else {                                                                         \
+      const double threshold = p * TWO_POW_32;                                       \
+      for (size_t i = 0; i < n; i++) out[i] = (double)next_u32(s) < threshold ? 1 : 0; \
+    }                                                                                \
+    memcpy(state, s, sizeof s);                                                      \
+  }
+
+FILL_BERNOULLI(cn_fill_bernoulli_f32, float)
+FILL_BERNOULLI(cn_fill_bernoulli_f64, double)

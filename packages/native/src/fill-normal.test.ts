@@ -1,10 +1,11 @@
-import { createRng, setFillNormalKernel } from '@contrastive/core';
+import { createRng, setFillBernoulliKernel, setFillNormalKernel } from '@contrastive/core';
 import { afterEach, expect, it } from 'vitest';
 import { installNativeRng, nativeFillNormalKernel } from './fill-normal';
 import { loadNative } from './load';
 
 afterEach(() => {
   setFillNormalKernel(undefined);
+  setFillBernoulliKernel(undefined);
 });
 
 it('is bit-identical to the JavaScript polar method, float32 and float64, and leaves the same state', () => {
@@ -24,6 +25,22 @@ it('is bit-identical to the JavaScript polar method, float32 and float64, and le
     expect(fast.getState()).toEqual(pure.getState());
   }
   // the streams stay in step afterwards (uint32 draws use the restored words)
+  expect(fast.nextUint32()).toBe(pure.nextUint32());
+});
+
+it('fillBernoulli is bit-identical too (p = ½ bit path and the threshold path)', () => {
+  const pure = createRng('coins');
+  const fast = createRng('coins');
+  for (const [n, p, kind] of [[65_537, 0.5, 'f32'], [1000, 0.3, 'f64'], [99, 0.5, 'f64'], [4096, 0.9, 'f32']] as const) {
+    const make = () => (kind === 'f32' ? new Float32Array(n) : new Float64Array(n));
+    installNativeRng();
+    const b = fast.fillBernoulli(make(), p);
+    setFillBernoulliKernel(undefined);
+    setFillNormalKernel(undefined);
+    const a = pure.fillBernoulli(make(), p);
+    expect(Array.from(b), `${kind} n=${n} p=${p}`).toEqual(Array.from(a));
+    expect(fast.getState()).toEqual(pure.getState());
+  }
   expect(fast.nextUint32()).toBe(pure.nextUint32());
 });
 

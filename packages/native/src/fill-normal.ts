@@ -1,4 +1,4 @@
-import { type FillNormalKernel, setFillNormalKernel } from '@contrastive/core';
+import { type FillBernoulliKernel, type FillNormalKernel, setFillBernoulliKernel, setFillNormalKernel } from '@contrastive/core';
 import { loadNative } from './load';
 
 /**
@@ -11,12 +11,20 @@ export function nativeFillNormalKernel(): FillNormalKernel | undefined {
   return addon ? (state, out, mean, std) => addon.fillNormal(state, out, mean, std) : undefined;
 }
 
+/** The native `Rng.fillBernoulli` kernel (bit-identical), or `undefined` without the addon. */
+export function nativeFillBernoulliKernel(): FillBernoulliKernel | undefined {
+  const addon = loadNative();
+  return addon ? (state, out, p) => addon.fillBernoulli(state, out, p) : undefined;
+}
+
 /**
- * Makes every `Rng.fillNormal` of this thread use the native kernel. Streams do not change (the
+ * Makes every `Rng.fillNormal` and `Rng.fillBernoulli` of this thread use the native kernels. Streams do not change (the
  * kernel is bit-exact), only the speed. Returns whether it was installed.
  */
 export function installNativeRng(): boolean {
   const kernel = nativeFillNormalKernel();
+  const bernoulli = nativeFillBernoulliKernel();
   if (kernel) setFillNormalKernel(kernel);
+  if (bernoulli) setFillBernoulliKernel(bernoulli);
   return kernel !== undefined;
 }

@@ -1,4 +1,4 @@
-export { installNativeRng, nativeFillNormalKernel } from './fill-normal';
+export { installNativeRng, nativeFillBernoulliKernel, nativeFillNormalKernel } from './fill-normal';
 export { loadNative, type NativeAddon, type NativeInfo, nativeInfo } from './load';
 export { restoreWasmMatMul, useNativeWasmMatMul } from './mat-mul-kernel';
 export { sgemm, type SgemmOptions } from './sgemm';

@@ -9,6 +9,7 @@ export interface NativeAddon {
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
   symmetricReluInfoNCE(x1: Float32Array, x2: Float32Array, w: Float32Array, B: number, d1: number, m: number, threshold: number, tau: number, dW: Float32Array): number;
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
+  fillBernoulli(state: Uint32Array, out: Float32Array | Float64Array, p: number): void;
   log(x: number): number;
 }
 

@@ -50,6 +50,13 @@ export function symmetricReluInfoNCE(
   return { loss, gradient };
 }
 
+/** float32 values of `t`: on wasm a view into the wasm heap (no copy), elsewhere `dataSync()`. */
+function values(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
+  if (t.dtype === 'float32' && tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function') return backend.typedArrayFromHeap(t);
+  return (t.dtype === 'float32' ? t.dataSync() : Float32Array.from(t.dataSync())) as Float32Array;
+}
+
 /**
  * The same as a tfjs op: a scalar whose gradient w.r.t. `weight` is the native closed form. The
  * views are constants of the op (data, as in training), so no gradient flows to them; use the
@@ -71,11 +78,11 @@ export function symmetricReluInfoNCELoss(x1: tf.Tensor2D, x2: tf.Tensor2D, weigh
   requireNative(op);
   const [B, d1] = x1.shape;
   const m = weight.shape[0];
-  const a = x1.dataSync() as Float32Array;
-  const b = x2.dataSync() as Float32Array;
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    const { loss, gradient } = symmetricReluInfoNCE(a, b, w.dataSync() as Float32Array, { batch: B, inputDim: d1, width: m }, options);
+    // Views of the inputs, valid for the native call (which allocates nothing in JS or tfjs).
+    const [a, b, wv] = [x1, x2, w].map(values);
+    const { loss, gradient } = symmetricReluInfoNCE(a!, b!, wv!, { batch: B, inputDim: d1, width: m }, options);
     const dW = tf.tensor2d(gradient, [m, d1]);
     save([dW]);
     return { value: tf.scalar(loss), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]!)] };
