@@ -63,6 +63,7 @@ export function complementaryMask(options: ComplementaryMaskOptions = {}): Compl
   const resolved: ComplementaryMaskResolvedOptions = { ...o, keepProb: q };
   const own = ownStream(o.seed, op);
   const s1 = o.rescale ? 1 / q : 1;
+  const s2 = o.rescale ? 1 / (1 - q) : 1;
 
   return {
     name: op,
@@ -71,21 +72,21 @@ export function complementaryMask(options: ComplementaryMaskOptions = {}): Compl
     apply(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D[] {
       const { batch, dim, rng: r } = checkApply(`${op}.apply`, x, rng, own);
       const n = batch * dim;
+      if (views === 2 && s1 === s2) {
+        // q = ½ (or no rescaling): view 1 = (s·x)·D and view 2 = s·x − view 1, exactly the
+        // entries s·x·D_i and s·x·(1 − D_i) (a 0/1 mask; s a power of two or 1), from one
+        // [batch, dim] 0/1 mask: no scaling loop, no second mask to upload and multiply.
+        const keep = r.fillBernoulli(new Float32Array(n), q);
+        return tf.tidy(() => {
+          const sx: tf.Tensor2D = s1 === 1 ? x : tf.mul(x, s1);
+          const x1: tf.Tensor2D = tf.mul(sx, tf.tensor2d(keep, [batch, dim]));
+          return [x1, tf.sub(sx, x1)];
+        });
+      }
       const masks = new Float32Array(views * n);
       if (views === 2) {
         const keep = masks.subarray(0, n);
         r.fillBernoulli(keep, q);
-        const s2 = o.rescale ? 1 / (1 - q) : 1;
-        if (s1 === s2) {
-          // q = ½ (or no rescaling): view 2 = s·x − view 1 exactly (each entry is s·x − s·x or
-          // s·x − 0), which saves uploading and multiplying a second [batch, dim] mask per step.
-          if (s1 !== 1) for (let i = 0; i < n; i++) keep[i] = keep[i]! * s1;
-          return tf.tidy(() => {
-            const x1: tf.Tensor2D = tf.mul(x, tf.tensor2d(keep, [batch, dim]));
-            const x2: tf.Tensor2D = tf.sub(s1 === 1 ? x : tf.mul(x, s1), x1);
-            return [x1, x2];
-          });
-        }
         for (let i = 0; i < n; i++) {
           const di = keep[i]!;
           masks[n + i] = (1 - di) * s2;
