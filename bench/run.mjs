@@ -119,13 +119,32 @@ const py = findTorchPython();
 if (!py) {
   console.error('PyTorch reference skipped: no python3 with torch (apt-get install python3-torch libopenblas0-pthread).');
 } else {
-  const r = spawnSync(py, [join(here, 'torch_ref.py'), ...(quick ? ['--quick'] : []), ...(args.includes('--no-flagship') ? [] : ['--flagship'])], { encoding: 'utf8' });
-  if (r.status !== 0) console.error(`PyTorch reference failed: ${r.stderr}`);
-  else results.torch = JSON.parse(r.stdout.trim().split('\n').pop());
+  const run = (extra, env) => {
+    const r = spawnSync(py, [join(here, 'torch_ref.py'), ...(quick ? ['--quick'] : []), ...(args.includes('--no-flagship') ? [] : ['--flagship']), ...extra], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+    if (r.status !== 0) {
+      console.error(`PyTorch reference failed: ${r.stderr}`);
+      return undefined;
+    }
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  };
+  // As PyTorch runs here by default (its pthread OpenBLAS uses every core), then on one core.
+  const def = run([], {});
+  const one = run(['--single-core'], { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
+  if (def && one) {
+    results.torch = { ...def };
+    for (const k of ['train_small', 'train_large', 'supcon']) results.torch[`${k}_1thread`] = one[k];
+    results.torch.cores_used_1thread = one.cores_used;
+    results.torch.flagship_seconds_1core = one.flagship_seconds;
+    results.torch.flagship_seconds_parallel = one.flagship_seconds_parallel;
+    results.torch.flagship_processes = one.flagship_processes;
+  }
 }
 
-// Time ratio ours/PyTorch = PyTorch steps/s ÷ our steps/s. PyTorch runs with its default thread
-// count (all cores) and with one thread; one tfjs engine uses one core (no wasm threads in Node).
+// Time ratio ours/PyTorch = PyTorch steps/s ÷ our steps/s. PyTorch runs as by default (its
+// OpenBLAS uses every core) and on one core; one engine of ours uses one core.
 const rows = [];
 for (const [key, label] of [['train_small', 'train step, small (d=32, d1=256, m=64, B=256)'], ['train_large', 'train step, large (d=64, d1=512, m=256, B=512)'], ['supcon', 'supConLoss fwd+bwd (1024×2×128)']]) {
   const row = { label };
@@ -138,8 +157,8 @@ for (const [key, label] of [['train_small', 'train step, small (d=32, d1=256, m=
   }
   rows.push(row);
 }
-const threads = results.torch?.threads ?? '?';
-const head = `| benchmark | ${backends.map((b) => `${b} steps/s`).join(' | ')} | PyTorch steps/s (${threads} threads) | PyTorch steps/s (1 thread) | ${backends.map((b) => `time ${b}/PyTorch`).join(' | ')} | ${backends.map((b) => `time ${b}/PyTorch 1 thread`).join(' | ')} |`;
+const cores = results.torch?.cores_used;
+const head = `| benchmark | ${backends.map((b) => `${b} steps/s`).join(' | ')} | PyTorch steps/s (default: ${fmt(cores, 1)} cores busy) | PyTorch steps/s (1 core) | ${backends.map((b) => `time ${b}/PyTorch`).join(' | ')} | ${backends.map((b) => `time ${b}/PyTorch 1 core`).join(' | ')} |`;
 const sep = `|${' --- |'.repeat(3 + 3 * backends.length)}`;
 const lines = rows.map(
   (r) =>
@@ -148,10 +167,15 @@ const lines = rows.map(
 console.log([head, sep, ...lines].join('\n'));
 if (results.ours.flagship) {
   const t = results.torch?.flagship_seconds;
-  results.flagshipRatio = t ? results.ours.flagship.seconds / t : undefined;
+  const t1 = results.torch?.flagship_seconds_1core;
+  const tp = results.torch?.flagship_seconds_parallel;
+  const ours = results.ours.flagship.seconds;
+  results.flagshipRatio = t ? ours / t : undefined;
+  results.flagshipRatioParallel = tp ? ours / tp : undefined;
   console.log(
-    `\nwhole flagship run (5 arms × 3 seeds${quick ? ' × 300 steps (--quick)' : ' × 3000 steps'}): ours ${fmt(results.ours.flagship.seconds)} s (worker threads, wasm), ` +
-      `PyTorch ${fmt(t)} s (serial, ${threads} threads); time ratio ${t ? fmt(results.flagshipRatio, 2) : '–'}; peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB`,
+    `\nwhole flagship run (5 arms × 3 seeds${quick ? ' × 300 steps (--quick)' : ' × 3000 steps'}): ours ${fmt(ours)} s (one worker thread per core, native kernels); ` +
+      `PyTorch serial ${fmt(t)} s (default threads), serial on 1 core ${fmt(t1)} s, ${results.torch?.flagship_processes ?? '?'} single-core processes ${fmt(tp)} s; ` +
+      `time ratio ${fmt(results.flagshipRatio, 2)} (vs serial default), ${fmt(results.flagshipRatioParallel, 2)} (vs parallel processes); peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB`,
   );
 }
 results.benchPeakRssMB = process.resourceUsage().maxRSS / 1024;

@@ -1,25 +1,28 @@
 #!/usr/bin/env python3
 """PyTorch reference for `pnpm bench`: the same computations as the TypeScript bench, timed the same way.
 
-Prints one JSON object on stdout. Usage: torch_ref.py [--quick]
+Prints one JSON object on stdout. Usage: torch_ref.py [--quick] [--flagship] [--single-core]
   train_small / train_large: steps/s of the feature-decoupling training step (sample x = zMᵀ + ξ,
       complementary masks, symmetric-ReLU forward with threshold b, one-directional InfoNCE on raw
       inner products (τ = 0.1), backward, SGD, unit-norm projection of the rows)
   supcon: steps/s of SupCon (L_out, SimCLR mask) forward + backward, batch 1024, 2 views, dim 128
   flagship: wall time of the flagship experiment (5 arms × 3 seeds × 3000 steps, evaluation every
-      100 steps), run serially with torch's default thread count (all cores), as `contrastive run`
-      uses all cores through its worker threads
-  *_1thread: the same step rates with torch.set_num_threads(1), i.e. per core (one tfjs engine
-      uses one core)
+      100 steps), run serially with torch's default thread count
+  flagship_seconds_parallel: the same 15 runs spread over one single-threaded process per core
+      (as `contrastive run` spreads them over one worker thread per core)
+  --single-core: the same on one core (needs OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 set before
+      start: Debian's pthread OpenBLAS ignores torch.set_num_threads and uses every core), plus the
+      flagship over one process per core
+  cores_used: CPU time / wall time of a large step loop (≈ 2 means both cores were busy)
 """
 import json
 import math
+import os
 import sys
 import time
 
 import torch
 
-torch.set_num_threads(max(1, torch.get_num_threads()))
 
 
 def make_problem(d, d1, m, p, r, seed, dense_rank=0):
@@ -131,26 +134,50 @@ def bench_supcon(seconds):
     return n / (time.perf_counter() - t0)
 
 
-def flagship(steps=3000, eval_every=100, seeds=(0, 1, 2), dense_rank=16, dense_scale=0.5, arms=None):
+FLAGSHIP_ARMS = [('no augmentation', 'none', 0), ('gaussian noise', 'noise', 0), ('complementary masking', 'mask', 0),
+                 ('dense: masking', 'mask', 16), ('dense: masking + jitter', 'mask+jitter', 16)]
+
+
+def flagship_run(job):
+    """One (arm, seed) run of the flagship: 3000 steps, atom recovery every 100."""
+    (name, augment, k), seed, steps, eval_every, dense_scale = job
     d, d1, m, B, p, r = 32, 256, 64, 256, 0.1, 4
+    g, M, H, W, sigma = make_problem(d, d1, m, p, r, seed, k)
+    for step in range(steps):
+        b = 1.34 * sigma * min(1.0, step / (0.5 * steps))
+        train_step(g, M, H, W, B, p, sigma, b, 0.05, augment, dense_scale if k else 0.0)
+        if (step + 1) % eval_every == 0:
+            rec = atom_recovery(W, M)
+    return f'{name} (seed {seed})', float((rec > 0.8).float().mean())
+
+
+def _init_worker():
+    torch.set_num_threads(1)
+
+
+def flagship(steps=3000, eval_every=100, seeds=(0, 1, 2), dense_scale=0.5, processes=1):
+    """Wall time of the 15 runs: serially (processes = 1), or spread over `processes` worker
+    processes of one thread each (the analogue of our worker threads, one per core)."""
+    jobs = [(arm, seed, steps, eval_every, dense_scale) for arm in FLAGSHIP_ARMS for seed in seeds]
     t0 = time.perf_counter()
-    out = {}
-    arms = arms or [('no augmentation', 'none', 0), ('gaussian noise', 'noise', 0), ('complementary masking', 'mask', 0),
-                    ('dense: masking', 'mask', dense_rank), ('dense: masking + jitter', 'mask+jitter', dense_rank)]
-    for name, augment, k in arms:
-        for seed in seeds:
-            g, M, H, W, sigma = make_problem(d, d1, m, p, r, seed, k)
-            for step in range(steps):
-                b = 1.34 * sigma * min(1.0, step / (0.5 * steps))
-                train_step(g, M, H, W, B, p, sigma, b, 0.05, augment, dense_scale if k else 0.0)
-                if (step + 1) % eval_every == 0:
-                    rec = atom_recovery(W, M)
-            out[f'{name} (seed {seed})'] = float((rec > 0.8).float().mean())
+    if processes == 1:
+        out = dict(map(flagship_run, jobs))
+    else:
+        import multiprocessing as mp
+        with mp.get_context('fork').Pool(processes, initializer=_init_worker) as pool:
+            out = dict(pool.map(flagship_run, jobs, chunksize=1))
     return time.perf_counter() - t0, out
 
 
 def main():
+    """Default run: torch as it runs here by default (OpenBLAS sizes its own thread pool from the
+    cores, whatever torch.get_num_threads() says). `--single-core` (run with OPENBLAS_NUM_THREADS=1
+    OMP_NUM_THREADS=1 in the environment, which `pnpm bench` does) measures one core, and the
+    flagship spread over one single-core process per core."""
     quick = '--quick' in sys.argv
+    single = '--single-core' in sys.argv
+    if single:
+        torch.set_num_threads(1)
     seconds = 1.0 if quick else 3.0
     res = {
         'torch': torch.__version__,
@@ -159,16 +186,16 @@ def main():
         'train_large': bench_train(64, 512, 256, 512, seconds),
         'supcon': bench_supcon(seconds),
     }
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    res['train_small_1thread'] = bench_train(32, 256, 64, 256, seconds)
-    res['train_large_1thread'] = bench_train(64, 512, 256, 512, seconds)
-    res['supcon_1thread'] = bench_supcon(seconds)
-    torch.set_num_threads(threads)
+    t0, c0 = time.perf_counter(), time.process_time()
+    bench_train(64, 512, 256, 512, 1.0)
+    res['cores_used'] = (time.process_time() - c0) / (time.perf_counter() - t0)
     if '--flagship' in sys.argv:
-        wall, rec = flagship(300 if quick else 3000)
-        res['flagship_seconds'] = wall
-        res['flagship_recovery'] = rec
+        steps = 300 if quick else 3000
+        res['flagship_seconds'], res['flagship_recovery'] = flagship(steps)
+        if single:
+            procs = os.cpu_count() or 1
+            res['flagship_processes'] = procs
+            res['flagship_seconds_parallel'], _ = flagship(steps, processes=procs)
     print(json.dumps(res))
 
 
