@@ -59,6 +59,21 @@ describe.skipIf(!existsSync(bin))('contrastive (built binary)', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
   });
 
+  it('--no-native trains on plain tfjs; the default run used the fused native step, to the same numbers', async () => {
+    const r = await run(join(dir, 'tfjs'), ['--json', '--no-native']);
+    expect(r.status, r.stderr).toBe(0);
+    type Arm = { name: string; mean: Record<string, number>; seeds: Array<{ engine: string }> };
+    const tfjs = JSON.parse(r.stdout) as { arms: Arm[] };
+    const native = JSON.parse(readFileSync(join(dir, 'full', 'results.json'), 'utf8')) as { arms: Arm[] };
+    expect(tfjs.arms.flatMap((a) => a.seeds.map((s) => s.engine))).toEqual(['tfjs', 'tfjs']);
+    expect(native.arms.flatMap((a) => a.seeds.map((s) => s.engine))).toEqual(['native', 'native']);
+    // Same data, masks and initial weights; float32 rounding only (400 SGD steps).
+    for (const [i, arm] of native.arms.entries()) {
+      expect(Math.abs(arm.mean['loss']! - tfjs.arms[i]!.mean['loss']!), arm.name).toBeLessThan(1e-3);
+      expect(Math.abs(arm.mean['atomRecovery.median']! - tfjs.arms[i]!.mean['atomRecovery.median']!), arm.name).toBeLessThan(1e-3);
+    }
+  });
+
   it('a killed run resumes to exactly the same results', async () => {
     const out = join(dir, 'killed');
     const child: ChildProcess = spawn(process.execPath, [bin, 'run', configPath, '--out', out, '--workers', '2', '--backend', 'wasm'], { stdio: 'ignore' });
