@@ -36,15 +36,22 @@ static double get_num(napi_env env, napi_value v) {
   return d;
 }
 
+/* Reads exactly `n` arguments into a, or throws naming the function. */
+static int get_args(napi_env env, napi_callback_info info, size_t n, napi_value *a, const char *name) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc < n) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "contrastive-native: %s takes %zu arguments", name, n);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
 /* sgemm(transA, transB, M, N, K, alpha, A, B, beta, C): dense row-major, C [M×N]. */
 static napi_value js_sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value a[10];
-  CALL(env, napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc < 10) {
-    napi_throw_type_error(env, NULL, "contrastive-native: sgemm takes 10 arguments");
-    return NULL;
-  }
+  if (!get_args(env, info, 10, a, "sgemm")) return NULL;
   const int tA = (int)get_num(env, a[0]), tB = (int)get_num(env, a[1]);
   const int M = (int)get_num(env, a[2]), N = (int)get_num(env, a[3]), K = (int)get_num(env, a[4]);
   float *A, *B, *C;
@@ -60,13 +67,8 @@ static napi_value js_sgemm(napi_env env, napi_callback_info info) {
 
 /* symmetricReluInfoNCE(x1, x2, w, B, d1, m, threshold, tau, dW) → loss */
 static napi_value js_sr_infonce(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
   napi_value a[9];
-  CALL(env, napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc < 9) {
-    napi_throw_type_error(env, NULL, "contrastive-native: symmetricReluInfoNCE takes 9 arguments");
-    return NULL;
-  }
+  if (!get_args(env, info, 9, a, "symmetricReluInfoNCE")) return NULL;
   float *x1, *x2, *w, *dW;
   size_t l1, l2, lw, ld;
   if (!get_f32(env, a[0], &x1, &l1, "x1") || !get_f32(env, a[1], &x2, &l2, "x2") || !get_f32(env, a[2], &w, &lw, "w") ||
