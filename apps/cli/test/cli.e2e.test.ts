@@ -77,7 +77,7 @@ describe.skipIf(!existsSync(bin))('contrastive (built binary)', () => {
   it('a killed run resumes to exactly the same results', async () => {
     const out = join(dir, 'killed');
     const child: ChildProcess = spawn(process.execPath, [bin, 'run', configPath, '--out', out, '--workers', '2', '--backend', 'wasm'], { stdio: 'ignore' });
-    // Wait until both jobs have checkpointed past step 100, then kill without warning.
+    // Wait until both jobs have checkpointed past step 50 (of 400), then kill without warning.
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         try {
@@ -85,7 +85,7 @@ describe.skipIf(!existsSync(bin))('contrastive (built binary)', () => {
             const p = join(out, 'checkpoints', `${id}.json`);
             return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')).step : 0;
           });
-          if (steps.every((s: number) => s >= 100)) {
+          if (steps.every((s: number) => s >= 50)) {
             clearInterval(timer);
             child.kill('SIGKILL');
             resolve();
