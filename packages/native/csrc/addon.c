@@ -155,7 +155,14 @@ static napi_value js_log(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static void free_scratch(void *unused) {
+  (void)unused;
+  cn_free_scratch();
+}
+
 NAPI_MODULE_INIT() {
+  /* Each worker thread has its own environment and scratch; free it when the thread goes away. */
+  napi_add_env_cleanup_hook(env, free_scratch, NULL);
   napi_property_descriptor props[] = {
       {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"symmetricReluInfoNCE", NULL, js_sr_infonce, NULL, NULL, NULL, napi_enumerable, NULL},

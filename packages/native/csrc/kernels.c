@@ -34,6 +34,16 @@ typedef struct {
 } buf_t;
 static __thread buf_t pack_a_buf, pack_b_buf, step_buf;
 
+/* Frees this thread's scratch (at environment teardown: a worker thread exiting). */
+void cn_free_scratch(void) {
+  buf_t *all[] = {&pack_a_buf, &pack_b_buf, &step_buf};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    free(all[i]->p);
+    all[i]->p = NULL;
+    all[i]->n = 0;
+  }
+}
+
 static float *reserve(buf_t *b, size_t n) {
   if (b->n < n) {
     free(b->p);

@@ -22,5 +22,8 @@ double cn_log(double x);
 void cn_fill_bernoulli_f32(uint32_t *state, float *out, size_t n, double p);
 void cn_fill_bernoulli_f64(uint32_t *state, double *out, size_t n, double p);
 
+/* Frees the calling thread's scratch buffers. */
+void cn_free_scratch(void);
+
 /* Which SIMD width the kernels were compiled for. */
 const char *cn_simd(void);
