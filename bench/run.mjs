@@ -14,7 +14,7 @@ import { complementaryMask } from '@contrastive/augment';
 import { createRng, setFillNormalKernel } from '@contrastive/core';
 import { sparseCoding } from '@contrastive/data';
 import { supConLoss } from '@contrastive/losses';
-import { nativeInfo, restoreWasmMatMul, useNativeKernels } from '@contrastive/native';
+import { nativeInfo, restoreWasmKernels, useNativeKernels } from '@contrastive/native';
 import { symmetricRelu } from '@contrastive/nets';
 import { contrastiveMethod, train } from '@contrastive/train';
 
@@ -100,7 +100,7 @@ for (const backend of backends) {
   if (backend === 'native') useNativeKernels();
   else {
     setFillNormalKernel(undefined);
-    restoreWasmMatMul();
+    restoreWasmKernels();
   }
   const kernels = backend === 'native' ? 'native' : 'tfjs';
   const budget = backend === 'cpu' ? Math.min(seconds, 3) : seconds;

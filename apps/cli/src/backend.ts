@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { installNativeRng, useNativeWasmMatMul } from '@contrastive/native';
+import { installNativeRng, useNativeWasmKernels } from '@contrastive/native';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -36,8 +36,8 @@ export async function selectBackend(requested?: string): Promise<string> {
     try {
       if (await tf.setBackend('wasm')) {
         await tf.ready();
-        // tf.matMul on the native GEMM, in place in the wasm heap (same results up to rounding).
-        useNativeWasmMatMul();
+        // tf.matMul, tf.exp, tf.transpose natively, in place in the wasm heap (same results up to rounding).
+        useNativeWasmKernels();
         return 'wasm';
       }
     } catch (e) {

@@ -147,6 +147,35 @@ static napi_value js_fill_bernoulli(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* exp(x, y): y = e^x, equal lengths */
+static napi_value js_exp(napi_env env, napi_callback_info info) {
+  napi_value a[2];
+  float *x, *y;
+  size_t lx, ly;
+  if (!get_args(env, info, 2, a, "exp") || !get_f32(env, a[0], &x, &lx, "x") || !get_f32(env, a[1], &y, &ly, "y")) return NULL;
+  if (lx != ly) {
+    napi_throw_range_error(env, NULL, "contrastive-native: exp arrays differ in length");
+    return NULL;
+  }
+  cn_exp_f32(x, y, lx);
+  return NULL;
+}
+
+/* transpose(x, y, batch, rows, cols) */
+static napi_value js_transpose(napi_env env, napi_callback_info info) {
+  napi_value a[5];
+  float *x, *y;
+  size_t lx, ly;
+  if (!get_args(env, info, 5, a, "transpose") || !get_f32(env, a[0], &x, &lx, "x") || !get_f32(env, a[1], &y, &ly, "y")) return NULL;
+  const int batch = (int)get_num(env, a[2]), rows = (int)get_num(env, a[3]), cols = (int)get_num(env, a[4]);
+  if (batch < 0 || rows < 0 || cols < 0 || lx != (size_t)batch * rows * cols || ly != lx) {
+    napi_throw_range_error(env, NULL, "contrastive-native: transpose array lengths do not match batch·rows·cols");
+    return NULL;
+  }
+  cn_transpose_f32(x, y, batch, rows, cols);
+  return NULL;
+}
+
 static napi_value js_log(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value a[1], out;
@@ -168,6 +197,8 @@ NAPI_MODULE_INIT() {
       {"symmetricReluInfoNCE", NULL, js_sr_infonce, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fillNormal", NULL, js_fill_normal, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fillBernoulli", NULL, js_fill_bernoulli, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"exp", NULL, js_exp, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"transpose", NULL, js_transpose, NULL, NULL, NULL, napi_enumerable, NULL},
       {"log", NULL, js_log, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_value simd;

@@ -194,6 +194,51 @@ static inline v16 vexp_nonpos(v16 x) {
   return p * (v16)e;
 }
 
+/* e^x for any float32 x, 16 lanes at a time (the same Cephes reduction as vexp_nonpos):
+   x > 88.72 → +inf, x < −103.98 → 0, NaN → NaN; lanes in the denormal range go through expf. */
+void cn_exp_f32(const float *x, float *y, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v16 v = *(const v16u *)(x + i);
+    const vi16 small = v < -87.0f, big = v > 88.0f;
+    int slow = 0;
+    for (int q = 0; q < 16; q++) slow |= small[q] | big[q] | (v[q] != v[q]);
+    if (slow) {
+      for (int q = 0; q < 16; q++) y[i + q] = expf(x[i + q]);
+      continue;
+    }
+    const v16 magic = (v16){0} + 12582912.0f;
+    const v16 nn = (v * 1.44269504088896341f + magic) - magic;
+    const v16 r = v - nn * 0.693359375f + nn * 2.12194440e-4f;
+    v16 p = (v16){0} + 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    /* n ∈ [−126, 127] here, but p·2^n may need 2^128 at the top: scale in two halves */
+    const vi16 ni = __builtin_convertvector(nn, vi16);
+    const vi16 n1 = ni >> 1, n2 = ni - n1;
+    *(v16u *)(y + i) = p * (v16)((n1 + 127) << 23) * (v16)((n2 + 127) << 23);
+  }
+  for (; i < n; i++) y[i] = expf(x[i]);
+}
+
+/* y[b] = x[b]ᵀ for `batch` row-major [rows × cols] matrices, in 16×16 tiles. */
+void cn_transpose_f32(const float *x, float *y, int batch, int rows, int cols) {
+  for (int b = 0; b < batch; b++) {
+    const float *xb = x + (size_t)b * rows * cols;
+    float *yb = y + (size_t)b * rows * cols;
+    for (int i0 = 0; i0 < rows; i0 += 16)
+      for (int j0 = 0; j0 < cols; j0 += 16) {
+        const int i1 = imin(rows, i0 + 16), j1 = imin(cols, j0 + 16);
+        for (int j = j0; j < j1; j++)
+          for (int i = i0; i < i1; i++) yb[(size_t)j * rows + i] = xb[(size_t)i * cols + j];
+      }
+  }
+}
+
 double cn_symmetric_relu_infonce(const float *x1, const float *x2, const float *w, int B, int d1, int m,
                                  float threshold, float tau, float *dW) {
   const size_t bm = (size_t)B * m, bm16 = (bm + 15) / 16 * 16; /* sections 64-byte aligned */

@@ -22,6 +22,12 @@ double cn_log(double x);
 void cn_fill_bernoulli_f32(uint32_t *state, float *out, size_t n, double p);
 void cn_fill_bernoulli_f64(uint32_t *state, double *out, size_t n, double p);
 
+/* y = e^x elementwise (≤ 2 ulp; inf/0/NaN as expf). */
+void cn_exp_f32(const float *x, float *y, size_t n);
+
+/* y[b] = x[b]ᵀ for batch row-major [rows × cols] matrices. */
+void cn_transpose_f32(const float *x, float *y, int batch, int rows, int cols);
+
 /* Frees the calling thread's scratch buffers. */
 void cn_free_scratch(void);
 

@@ -1,6 +1,6 @@
 export { installNativeRng, nativeFillBernoulliKernel, nativeFillNormalKernel } from './fill-normal';
 export { loadNative, type NativeAddon, type NativeInfo, nativeInfo } from './load';
-export { restoreWasmMatMul, useNativeWasmMatMul } from './mat-mul-kernel';
 export { sgemm, type SgemmOptions } from './sgemm';
 export { symmetricReluInfoNCE, type SymmetricReluInfoNCEOptions, symmetricReluInfoNCELoss } from './symmetric-relu-infonce';
 export { useNativeKernels } from './use-native-kernels';
+export { restoreWasmKernels, useNativeWasmKernels } from './wasm-kernels';

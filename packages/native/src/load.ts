@@ -11,6 +11,8 @@ export interface NativeAddon {
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
   fillBernoulli(state: Uint32Array, out: Float32Array | Float64Array, p: number): void;
   log(x: number): number;
+  exp(x: Float32Array, y: Float32Array): void;
+  transpose(x: Float32Array, y: Float32Array, batch: number, rows: number, cols: number): void;
 }
 
 export interface NativeInfo {

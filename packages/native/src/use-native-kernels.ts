@@ -1,10 +1,10 @@
 import { installNativeRng } from './fill-normal';
 import { nativeInfo } from './load';
-import { useNativeWasmMatMul } from './mat-mul-kernel';
+import { useNativeWasmKernels } from './wasm-kernels';
 
 /**
  * Turns on every native kernel for this thread: the bit-exact `Rng.fillNormal` and the native
- * GEMM behind the wasm backend's `tf.matMul`. (The fused contrastive step needs no call: the
+ * GEMM, exp and transpose behind the wasm backend's `tf.matMul`, `tf.exp` and `tf.transpose`. (The fused contrastive step needs no call: the
  * contrastive method picks it itself.) Call after importing `@tensorflow/tfjs-backend-wasm`.
  * A no-op returning `{ available: false, reason }` when the addon is not built or
  * CONTRASTIVE_NATIVE=0.
@@ -12,9 +12,9 @@ import { useNativeWasmMatMul } from './mat-mul-kernel';
  * @example
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
- * useNativeKernels(); // { available: true, simd: 'avx512', rng: true, wasmMatMul: true, … }
+ * useNativeKernels(); // { available: true, simd: 'avx512', rng: true, wasmKernels: ['BatchMatMul', 'Exp', 'Transpose'], … }
  */
-export function useNativeKernels(): ReturnType<typeof nativeInfo> & { rng: boolean; wasmMatMul: boolean } {
+export function useNativeKernels(): ReturnType<typeof nativeInfo> & { rng: boolean; wasmKernels: string[] } {
   const info = nativeInfo();
-  return { ...info, rng: installNativeRng(), wasmMatMul: useNativeWasmMatMul() };
+  return { ...info, rng: installNativeRng(), wasmKernels: useNativeWasmKernels() };
 }

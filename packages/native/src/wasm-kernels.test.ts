@@ -3,20 +3,20 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createRng } from '@contrastive/core';
 import { expectClose, expectNoLeak, useBackend } from '@contrastive/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { restoreWasmMatMul, useNativeWasmMatMul } from './mat-mul-kernel';
+import { restoreWasmKernels, useNativeWasmKernels } from './wasm-kernels';
 
 const randn = (seed: string, shape: number[]) => tf.tensor(createRng(seed).fillNormal(new Float32Array(tf.util.sizeFromShape(shape))), shape);
 
 beforeAll(async () => {
   await useBackend('wasm');
 });
-afterAll(() => restoreWasmMatMul());
+afterAll(() => restoreWasmKernels());
 
-/** The product with tfjs's own wasm kernel, then with the native one. */
+/** `f` with tfjs's own wasm kernels, then with the native ones: [native, tfjs]. */
 function both(f: () => tf.Tensor): [Float32Array, Float32Array] {
-  restoreWasmMatMul();
+  restoreWasmKernels();
   const ref = tf.tidy(f);
-  expect(useNativeWasmMatMul()).toBe(true);
+  expect(useNativeWasmKernels()).toEqual(['BatchMatMul', 'Exp', 'Transpose']);
   const got = tf.tidy(f);
   const out: [Float32Array, Float32Array] = [got.dataSync() as Float32Array, ref.dataSync() as Float32Array];
   tf.dispose([ref, got]);
@@ -57,7 +57,7 @@ it('gives the same gradients through tf.grads', () => {
 });
 
 it('falls back to tfjs for what it does not handle (int32) and for tfjs\'s own shape errors', () => {
-  useNativeWasmMatMul();
+  useNativeWasmKernels();
   const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
   expect(Array.from(tf.matMul(a, a).dataSync())).toEqual([7, 10, 15, 22]);
   expect(() => tf.matMul(tf.zeros([2, 3]) as tf.Tensor2D, tf.zeros([2, 3]) as tf.Tensor2D)).toThrow(/inner shapes|must match/);
@@ -66,9 +66,36 @@ it('falls back to tfjs for what it does not handle (int32) and for tfjs\'s own s
   tf.dispose([a, empty]);
 });
 
+it('exp equals tfjs\'s within 2 ulp, with inf, 0, NaN and denormals where expf puts them', () => {
+  const edge = [0, -0, 1, -1, 88, 88.7, 89, 100, -87.5, -100, -103.9, -104, -200, Number.NaN, Infinity, -Infinity];
+  const values = Float32Array.from([...edge, ...createRng('exp').fillNormal(new Float32Array(10_000), 0, 20)]);
+  const x = tf.tensor1d(values);
+  const [got, ref] = both(() => tf.exp(x));
+  for (let i = 0; i < values.length; i++) {
+    const e = ref[i]!;
+    if (Number.isNaN(e)) expect(got[i], `exp(${values[i]})`).toBeNaN();
+    else if (!Number.isFinite(e) || e === 0) expect(got[i], `exp(${values[i]})`).toBe(e);
+    else expect(Math.abs(got[i]! - e), `exp(${values[i]})`).toBeLessThanOrEqual(2.5e-7 * Math.abs(e) + 1e-45);
+  }
+  x.dispose();
+});
+
+it('transpose equals tfjs\'s for matrix and batched swaps, and falls back for other permutations', () => {
+  for (const [shape, perm] of [[[37, 45], [1, 0]], [[3, 16, 33], [0, 2, 1]], [[2, 3, 4, 5], [0, 1, 3, 2]], [[4, 5, 6], [2, 0, 1]], [[0, 3], [1, 0]]] as Array<[number[], number[]]>) {
+    const x = randn(`t${shape}`, shape);
+    const [got, ref] = both(() => tf.transpose(x, perm));
+    expect(Array.from(got), `${shape} ${perm}`).toEqual(Array.from(ref));
+    x.dispose();
+  }
+  const ints = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32');
+  expect(Array.from(tf.transpose(ints).dataSync())).toEqual([1, 4, 2, 5, 3, 6]);
+  ints.dispose();
+});
+
 it('keeps the tensor count flat', async () => {
-  useNativeWasmMatMul();
+  useNativeWasmKernels();
   const a = randn('la', [64, 32]);
   await expectNoLeak(() => tf.matMul(a as tf.Tensor2D, a as tf.Tensor2D, false, true));
+  await expectNoLeak(() => tf.tidy(() => tf.exp(tf.transpose(a))));
   a.dispose();
 });
