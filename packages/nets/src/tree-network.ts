@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, InvalidArgumentError, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
+import { createRng, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
 import { z } from 'zod';
 import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, seedSchema, tensorToJSON } from './serialization';
 
@@ -51,27 +51,6 @@ function levelSpecs(o: Resolved): Array<{ level: number; nodes: number; fanIn: n
   }));
 }
 
-/**
- * Node-wise products of a batch of matrices, with explicit transposes in the gradient (the
- * flags tfjs's own BatchMatMul gradient uses are slow on wasm).
- * @param a [nodes, batch, in]   @param w [nodes, in, hid]   @returns [nodes, batch, hid]
- */
-function batchedMatMul(a: tf.Tensor3D, w: tf.Tensor3D): tf.Tensor3D {
-  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [x, y, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
-    save([x, y]);
-    return {
-      value: tf.matMul(x, y),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ys] = saved as [tf.Tensor3D, tf.Tensor3D];
-        const d = dy as tf.Tensor3D;
-        return [tf.matMul(d, tf.transpose(ys, [0, 2, 1])), tf.matMul(tf.transpose(xs, [0, 2, 1]), d)];
-      },
-    };
-  });
-  return f(a, w) as tf.Tensor3D;
-}
-
 class TreeNet implements TreeNetwork {
   readonly name: string;
   readonly inputDim: number;
@@ -115,7 +94,8 @@ class TreeNet implements TreeNetwork {
     let input: tf.Tensor3D = tf.reshape(x, [batch, c ** (L - 1), c]);
     for (let l = L - 1; l >= 0; l--) {
       const nodes = c ** l;
-      const h = tf.add(batchedMatMul(tf.transpose(input, [1, 0, 2]), this.W[l]!), tf.reshape(this.b[l]!, [nodes, 1, hid]));
+      // Node-wise products [nodes, batch, in] × [nodes, in, hid] (core matMul: plain products in the gradient too).
+      const h = tf.add(matMul(tf.transpose(input, [1, 0, 2]) as tf.Tensor3D, this.W[l]!), tf.reshape(this.b[l]!, [nodes, 1, hid]));
       out[l] = tf.transpose(h as tf.Tensor3D, [1, 0, 2]);
       if (l > 0) input = tf.reshape(tf.relu(out[l]!), [batch, c ** (l - 1), c * hid]);
     }
