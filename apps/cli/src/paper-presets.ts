@@ -5,6 +5,18 @@ import type { ExperimentInput } from './config';
 const labeledData = { type: 'labeledSparseCoding', ambientDim: 64, latentDim: 16, numClasses: 4, sparsity: 0.3, offClassSparsity: 0.05, noiseToSignal: 1 } as const;
 const mlpEncoder = { type: 'mlp', hidden: [128], outputDim: 64, activation: 'relu' } as const;
 
+/** The setting the labeled presets (SupCon, SimSiam, DirectPred, compare) share. */
+const labeledSetting: Pick<ExperimentInput, 'seeds' | 'batchSize' | 'evalEvery' | 'data' | 'augment' | 'encoder'> = {
+  seeds: [0],
+  batchSize: 128,
+  evalEvery: 100,
+  data: labeledData,
+  augment: { type: 'complementaryMask', keepProb: 0.5 },
+  encoder: mlpEncoder,
+};
+/** SGD as in the SimSiam paper (momentum 0.9, weight decay 1e-4). */
+const sgdMomentum: ExperimentInput['optimizer'] = { type: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 1e-4 };
+
 /** Khosla et al. 2020 (THEORY.md §2): labels make positives of every same-class sample. */
 export function supConVsSimClr(): ExperimentInput {
   return {
@@ -18,13 +30,8 @@ export function supConVsSimClr(): ExperimentInput {
     claim:
       'Supervised contrastive learning gives a linear-probe accuracy at least as high as SimCLR, and the L_out variant ' +
       '(average outside the log) is at least as good as L_in (here: within 0.02) (Khosla et al. 2020, Table 5: 78.7 % vs 67.4 % top-1).',
-    seeds: [0],
+    ...labeledSetting,
     steps: 600,
-    batchSize: 128,
-    evalEvery: 100,
-    data: labeledData,
-    augment: { type: 'complementaryMask', keepProb: 0.5 },
-    encoder: mlpEncoder,
     projector: { type: 'mlp', hidden: [64], outputDim: 32 },
     method: { type: 'contrastive', loss: 'supcon', temperature: 0.3, normalize: true },
     // τ = 0.1 with 4 classes (a quarter of the batch positive) lets L_out collapse to log(2N − 1) here.
@@ -55,17 +62,12 @@ export function simSiamCollapse(): ExperimentInput {
     claim:
       'Without stop-gradient or without the predictor the outputs collapse (std of normalised outputs → 0); with both, ' +
       'the std stays near 1/√dim (Chen & He 2021, Fig. 2 and Table 1).',
-    seeds: [0],
+    ...labeledSetting,
     steps: 800,
-    batchSize: 128,
-    evalEvery: 100,
-    data: labeledData,
-    augment: { type: 'complementaryMask', keepProb: 0.5 },
-    encoder: mlpEncoder,
     projector: { type: 'mlp', hidden: [64], outputDim: 64 },
     predictor: { type: 'predictionHead', hiddenDim: 16 },
     method: { type: 'simsiam' },
-    optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 1e-4 },
+    optimizer: sgdMomentum,
     arms: [
       { name: 'SimSiam' },
       { name: 'no stop-gradient', method: { type: 'simsiam', stopGradient: false } },
@@ -92,16 +94,11 @@ export function directPred(): ExperimentInput {
     claim:
       'DirectPred does not collapse (std of normalised outputs stays near 1/√dim) and reaches a kNN accuracy above the ' +
       'untrained network; with a trained linear predictor, W_p aligns with the eigenbasis of F (commutator norm falls).',
-    seeds: [0],
+    ...labeledSetting,
     steps: 800,
-    batchSize: 128,
-    evalEvery: 100,
-    data: labeledData,
-    augment: { type: 'complementaryMask', keepProb: 0.5 },
-    encoder: mlpEncoder,
     projector: { type: 'mlp', hidden: [64], outputDim: 32 },
     method: { type: 'directpred', momentum: 0.99 },
-    optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 1e-4 },
+    optimizer: sgdMomentum,
     arms: [
       { name: 'DirectPred' },
       { name: 'BYOL + linear predictor', method: { type: 'byol', momentum: 0.99 }, predictor: { type: 'linearPredictor', init: 'normal' } },
@@ -192,13 +189,8 @@ export function compareBase(): ExperimentInput {
     description:
       'Labeled sparse coding (4 classes), complementary masking, MLP encoder with a projection head (batch norm), Adam; every method sees the same batches and views for a seed. Linear probe and kNN on frozen encoder ' +
       'features of held-out samples; alignment/uniformity of normalised features; collapse measures.',
-    seeds: [0],
+    ...labeledSetting,
     steps: 800,
-    batchSize: 128,
-    evalEvery: 100,
-    data: labeledData,
-    augment: { type: 'complementaryMask', keepProb: 0.5 },
-    encoder: mlpEncoder,
     projector: { type: 'projectionHead', hiddenDim: 64, outputDim: 32, layers: 2 },
     method: { type: 'contrastive' },
     optimizer: { type: 'adam', lr: 0.003 },
