@@ -175,11 +175,9 @@ void cn_sgemm(int transA, int transB, int M, int N, int K, float alpha, const fl
   }
 }
 
-/* e^x for x ≤ 0 (Cephes expf: range reduction by ln 2, degree-6 polynomial; ≤ 2 ulp). */
-static inline v16 vexp_nonpos(v16 x) {
-  const v16 lo = (v16){0} - 87.0f;
-  const vi16 under = x < lo;
-  x = (v16)(((vi16)x & ~under) | ((vi16)lo & under));
+/* e^x for x ∈ [−87, 88] (Cephes expf: range reduction by ln 2, degree-6 polynomial; ≤ 2 ulp);
+   n = round(x/ln 2) ∈ [−126, 127], so 2^n is one normal float. */
+static inline v16 vexp_core(v16 x) {
   const v16 magic = (v16){0} + 12582912.0f; /* 1.5·2^23: adding it rounds to an integer */
   const v16 n = (x * 1.44269504088896341f + magic) - magic;
   const v16 y = x - n * 0.693359375f + n * 2.12194440e-4f;
@@ -194,33 +192,26 @@ static inline v16 vexp_nonpos(v16 x) {
   return p * (v16)e;
 }
 
-/* e^x for any float32 x, 16 lanes at a time (the same Cephes reduction as vexp_nonpos):
-   x > 88.72 → +inf, x < −103.98 → 0, NaN → NaN; lanes in the denormal range go through expf. */
+/* e^x for x ≤ 0, with x below −87 clamped there (softmax terms that small do not matter). */
+static inline v16 vexp_nonpos(v16 x) {
+  const v16 lo = (v16){0} - 87.0f;
+  const vi16 under = x < lo;
+  return vexp_core((v16)(((vi16)x & ~under) | ((vi16)lo & under)));
+}
+
+/* e^x for any float32 x, 16 lanes at a time: vexp_core where it applies; blocks holding a value
+   outside [−87, 88] or a NaN go through expf (+inf above 88.72, denormals, 0, NaN). */
 void cn_exp_f32(const float *x, float *y, size_t n) {
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
-    v16 v = *(const v16u *)(x + i);
+    const v16 v = *(const v16u *)(x + i);
     const vi16 small = v < -87.0f, big = v > 88.0f;
     int slow = 0;
     for (int q = 0; q < 16; q++) slow |= small[q] | big[q] | (v[q] != v[q]);
-    if (slow) {
+    if (slow)
       for (int q = 0; q < 16; q++) y[i + q] = expf(x[i + q]);
-      continue;
-    }
-    const v16 magic = (v16){0} + 12582912.0f;
-    const v16 nn = (v * 1.44269504088896341f + magic) - magic;
-    const v16 r = v - nn * 0.693359375f + nn * 2.12194440e-4f;
-    v16 p = (v16){0} + 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    /* n ∈ [−126, 127] here, but p·2^n may need 2^128 at the top: scale in two halves */
-    const vi16 ni = __builtin_convertvector(nn, vi16);
-    const vi16 n1 = ni >> 1, n2 = ni - n1;
-    *(v16u *)(y + i) = p * (v16)((n1 + 127) << 23) * (v16)((n2 + 127) << 23);
+    else
+      *(v16u *)(y + i) = vexp_core(v);
   }
   for (; i < n; i++) y[i] = expf(x[i]);
 }
