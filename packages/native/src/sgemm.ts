@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@contrastive/core';
+import { assertNumber } from '@contrastive/core';
 import { checkArray, checkDim, requireNative } from './errors';
 
 export interface SgemmOptions {
@@ -27,13 +27,13 @@ export function sgemm(a: Float32Array, b: Float32Array, M: number, N: number, K:
   const op = 'sgemm';
   checkDim(op, 'M', M);
   checkDim(op, 'N', N);
-  if (typeof K !== 'number' || !Number.isInteger(K) || K < 0) throw new InvalidArgumentError({ op, argument: 'K', expected: 'an integer ≥ 0', actual: K });
+  assertNumber(op, 'K', K, { min: 0, integer: true });
   const tA = options.transposeA ?? false;
   const tB = options.transposeB ?? false;
   checkArray(op, 'a', a, M * K, tA ? `[K=${K}, M=${M}]` : `[M=${M}, K=${K}]`);
   checkArray(op, 'b', b, K * N, tB ? `[N=${N}, K=${K}]` : `[K=${K}, N=${N}]`);
   const alpha = options.alpha ?? 1;
-  if (!Number.isFinite(alpha)) throw new InvalidArgumentError({ op, argument: 'options.alpha', expected: 'a finite number', actual: alpha });
+  assertNumber(op, 'options.alpha', alpha);
   const out = options.out ?? new Float32Array(M * N);
   checkArray(op, 'options.out', out, M * N, `[M=${M}, N=${N}]`);
   requireNative(op).sgemm(tA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, a, b, options.accumulate ? 1 : 0, out);

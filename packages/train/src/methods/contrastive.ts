@@ -100,25 +100,26 @@ function fusedKernel(
   encoder: Network,
   projector: Network | undefined,
 ): ((a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar) | undefined {
-  const why = !isSymmetricReluNetwork(encoder)
-    ? 'the encoder is not a symmetricRelu network'
-    : projector
-      ? 'a projector is set'
-      : o.loss !== 'infonce'
-        ? `loss is '${o.loss}', not 'infonce'`
-        : o.normalize
-          ? 'normalize is true (the fused step uses raw inner products)'
-          : o.symmetric
-            ? 'symmetric InfoNCE is not fused'
-            : !loadNative()
-              ? `the native addon is unavailable (${nativeInfo().reason})`
-              : undefined;
-  if (why !== undefined) {
-    if (o.kernels === 'native') {
-      throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'options.kernels', expected: "'auto' or 'tfjs' here", actual: 'native', message: `contrastiveMethod: kernels 'native' is not possible: ${why}` });
-    }
-    return undefined;
-  }
-  if (!isSymmetricReluNetwork(encoder)) return undefined;
+  if (!isSymmetricReluNetwork(encoder)) return refuseFused(o, 'the encoder is not a symmetricRelu network');
+  const why = projector
+    ? 'a projector is set'
+    : o.loss !== 'infonce'
+      ? `loss is '${o.loss}', not 'infonce'`
+      : o.normalize
+        ? 'normalize is true (the fused step uses raw inner products)'
+        : o.symmetric
+          ? 'symmetric InfoNCE is not fused'
+          : !loadNative()
+            ? `the native addon is unavailable (${nativeInfo().reason})`
+            : undefined;
+  if (why !== undefined) return refuseFused(o, why);
   return (a, b) => symmetricReluInfoNCELoss(a, b, encoder.weight, { threshold: encoder.threshold, temperature: o.temperature });
+}
+
+/** No fused step: an error when `kernels: 'native'` asked for one, else the tfjs path. */
+function refuseFused(o: z.output<typeof contrastiveMethodSchema>, why: string): undefined {
+  if (o.kernels === 'native') {
+    throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'options.kernels', expected: "'auto' or 'tfjs' here", actual: 'native', message: `contrastiveMethod: kernels 'native' is not possible: ${why}` });
+  }
+  return undefined;
 }
