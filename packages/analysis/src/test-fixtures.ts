@@ -45,24 +45,8 @@ export function fromRows(rows: ArrayLike<number>[]): Matrix {
   return { rows: rows.length, cols, data };
 }
 
-/** Aᵀ. */
-export function transposed(a: Matrix): Matrix {
-  const data = new Float64Array(a.rows * a.cols);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) data[j * a.rows + i] = a.data[i * a.cols + j]!;
-  return { rows: a.cols, cols: a.rows, data };
-}
-
-/** A B. */
-export function matmul(a: Matrix, b: Matrix): Matrix {
-  const data = new Float64Array(a.rows * b.cols);
-  for (let i = 0; i < a.rows; i++) {
-    for (let k = 0; k < a.cols; k++) {
-      const v = a.data[i * a.cols + k]!;
-      for (let j = 0; j < b.cols; j++) data[i * b.cols + j] = data[i * b.cols + j]! + v * b.data[k * b.cols + j]!;
-    }
-  }
-  return { rows: a.rows, cols: b.cols, data };
-}
+/** Aᵀ and A B for building test inputs: the package's own float64 helpers. */
+export { multiply as matmul, transpose as transposed } from './matrix';
 
 /** Pairs of N(0,1) columns with correlation rho: returns [x, y] each of length n. */
 export function correlatedPair(rng: Rng, n: number, rho: number): [Float64Array, Float64Array] {
