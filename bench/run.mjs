@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { complementaryMask } from '@contrastive/augment';
-import { createRng, setFillNormalKernel } from '@contrastive/core';
+import { createRng, setFillBernoulliKernel, setFillNormalKernel } from '@contrastive/core';
 import { sparseCoding } from '@contrastive/data';
 import { supConLoss } from '@contrastive/losses';
 import { nativeInfo, restoreWasmKernels, useNativeKernels } from '@contrastive/native';
@@ -100,6 +100,7 @@ for (const backend of backends) {
   if (backend === 'native') useNativeKernels();
   else {
     setFillNormalKernel(undefined);
+    setFillBernoulliKernel(undefined);
     restoreWasmKernels();
   }
   const kernels = backend === 'native' ? 'native' : 'tfjs';
