@@ -97,7 +97,7 @@ const KERNELS: Array<[string, (addon: NativeAddon, args: KernelArgs) => tf.Tenso
 /**
  * Replaces three of the wasm backend's kernels with native ones that read and write the tensors in
  * place in the wasm heap: `BatchMatMul` (XNNPACK's 128-bit wasm SIMD, ~13 GMAC/s here → the native
- * GEMM, ~40–50), `Exp` (scalar → vectorised, ~9×) and matrix `Transpose`. Every `tf.matMul`,
+ * GEMM, ~40–50), `Exp` (scalar → vectorised, ~7×) and matrix `Transpose`. Every `tf.matMul`,
  * `tf.exp`, `tf.transpose` and their gradients on wasm get faster; results equal tfjs's up to
  * float32 rounding (exp within 2 ulp). What they do not handle (other dtypes, general
  * broadcasting or permutations) goes to tfjs's own kernel. Returns the kernels installed (none
