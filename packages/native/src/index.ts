@@ -1,4 +1,4 @@
-export { installNativeRng, nativeFillBernoulliKernel, nativeFillNormalKernel } from './fill-normal';
+export { installNativeRng, nativeFillBernoulliKernel, nativeFillNormalKernel } from './rng-kernels';
 export { loadNative, type NativeAddon, type NativeInfo, nativeInfo } from './load';
 export { sgemm, type SgemmOptions } from './sgemm';
 export { symmetricReluInfoNCE, type SymmetricReluInfoNCEOptions, symmetricReluInfoNCELoss } from './symmetric-relu-infonce';

@@ -1,11 +1,12 @@
-import { installNativeRng } from './fill-normal';
+import { installNativeRng } from './rng-kernels';
 import { nativeInfo } from './load';
 import { useNativeWasmKernels } from './wasm-kernels';
 
 /**
- * Turns on every native kernel for this thread: the bit-exact `Rng.fillNormal` and the native
- * GEMM, exp and transpose behind the wasm backend's `tf.matMul`, `tf.exp` and `tf.transpose`. (The fused contrastive step needs no call: the
- * contrastive method picks it itself.) Call after importing `@tensorflow/tfjs-backend-wasm`.
+ * Turns on every native kernel for this thread: the bit-exact `Rng.fillNormal`/`fillBernoulli`
+ * and the native GEMM, exp and transpose behind the wasm backend's `tf.matMul`, `tf.exp` and
+ * `tf.transpose`. (The fused contrastive step needs no call: the contrastive method picks it
+ * itself.) Call after importing `@tensorflow/tfjs-backend-wasm`.
  * A no-op returning `{ available: false, reason }` when the addon is not built or
  * CONTRASTIVE_NATIVE=0.
  *

@@ -1,6 +1,6 @@
 import { createRng, setFillBernoulliKernel, setFillNormalKernel } from '@contrastive/core';
 import { afterEach, expect, it } from 'vitest';
-import { installNativeRng, nativeFillNormalKernel } from './fill-normal';
+import { installNativeRng, nativeFillNormalKernel } from './rng-kernels';
 import { loadNative } from './load';
 
 afterEach(() => {

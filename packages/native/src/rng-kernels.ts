@@ -3,8 +3,8 @@ import { loadNative } from './load';
 
 /**
  * The native `Rng.fillNormal` kernel (xoshiro128** + polar method + fdlibm's log, compiled
- * without FMA contraction): bit-identical to the JavaScript one, ~1.4–4× faster. `undefined`
- * when the addon is unavailable.
+ * without FMA contraction): bit-identical to the JavaScript one, ~5× faster (3.4 against 17 ns
+ * per value on the dev machine). `undefined` when the addon is unavailable.
  */
 export function nativeFillNormalKernel(): FillNormalKernel | undefined {
   const addon = loadNative();
@@ -18,8 +18,9 @@ export function nativeFillBernoulliKernel(): FillBernoulliKernel | undefined {
 }
 
 /**
- * Makes every `Rng.fillNormal` and `Rng.fillBernoulli` of this thread use the native kernels. Streams do not change (the
- * kernel is bit-exact), only the speed. Returns whether it was installed.
+ * Makes every `Rng.fillNormal` and `Rng.fillBernoulli` of this thread use the native kernels.
+ * Streams do not change (the kernels are bit-exact), only the speed. Returns whether they were
+ * installed.
  */
 export function installNativeRng(): boolean {
   const kernel = nativeFillNormalKernel();
