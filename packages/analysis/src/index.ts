@@ -82,5 +82,11 @@ export {
   type MetricDirection,
   type MetricInfo,
   type MetricKey,
+  type MetricRecord,
   type MetricSuite,
 } from './metric-catalogue';
+export { sparseCodingMetrics } from './sparse-coding-metrics';
+export { decouplingMetrics, type DecouplingMetricsInput } from './decoupling-metrics';
+export { representationMetrics, type RepresentationMetricsInput } from './representation-metrics';
+export { monitorMetrics, type MonitorMetricsInput } from './monitor-metrics';
+export { trainingMetrics } from './training-metrics';

@@ -222,6 +222,9 @@ export const metricCatalogue = [
 /** A metric key the suites produce (`atomRecovery.fraction`, `loss`, …). */
 export type MetricKey = (typeof metricCatalogue)[number]['key'];
 
+/** Metric values by catalogue key: what the suites return (absent keys did not apply). */
+export type MetricRecord = Partial<Record<MetricKey, number>>;
+
 /** Every metric key, in table order. */
 export const metricKeys: readonly MetricKey[] = metricCatalogue.map((m) => m.key);
 
