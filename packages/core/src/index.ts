@@ -5,7 +5,10 @@ export {
   ShapeMismatchError,
   describe as describeValue,
 } from './errors';
-export { parseOptions } from './options';
+export { describeIssue, type IssueDescription, type OptionIssue, parseOptions } from './options';
+export { seedSchema, type Seed } from './seed';
+export { checkFinite, type Checks, type ChecksOptions, checksSchema, getChecks, setChecks } from './checks';
+export { columnsToRowMajor, gramSchmidt, orthonormalColumns } from './gram-schmidt';
 export {
   createRng,
   type FillBernoulliKernel,
@@ -18,13 +21,16 @@ export {
 } from './rng';
 export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
 export {
+  assertDims,
   assertFinite,
+  assertNonEmpty,
   assertNumber,
   assertRank,
   assertShape,
   assertShapes,
   assertTensor,
   type Dim,
+  type DimNames,
 } from './assert';
 export type { Augmentation, DataModel, Network, NetworkJSON, PairLoss, Sample } from './spec';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
