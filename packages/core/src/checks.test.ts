@@ -10,10 +10,11 @@ describe('setChecks', () => {
     const bad = tf.tensor([1, Number.NaN]);
     expect(getChecks()).toEqual({ finite: true });
     expect(() => checkFinite('op', 'x', bad)).toThrow(NonFiniteValueError);
+    expect(checkFinite('op', 'x', [1, -3, 2])).toBe(3);
     const previous = setChecks({ finite: false });
     expect(previous).toEqual({ finite: true });
     expect(getChecks()).toEqual({ finite: false });
-    expect(() => checkFinite('op', 'x', bad)).not.toThrow();
+    expect(checkFinite('op', 'x', bad)).toBeUndefined();
     setChecks(previous);
     expect(() => checkFinite('op', 'x', bad)).toThrow("op: 'x' contains NaN at flat index 1");
     bad.dispose();

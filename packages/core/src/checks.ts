@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as z from 'zod/mini';
-import { assertFinite } from './assert';
+import { NonFiniteValueError } from './errors';
 import { parseOptions } from './options';
 
 export const checksSchema = z.strictObject({
   /**
    * Scan the tensors given to losses for NaN/±Infinity on every call (a full read of each tensor,
-   * `checkFinite`). Turning it off saves that read on the training hot path; the train loop still
+   * `checkFinite`, which also bounds them against float32 overflow). Turning it off saves that read on the training hot path; the train loop still
    * stops on a non-finite loss and names the step. Default true.
    */
   finite: z.optional(z.boolean()),
@@ -40,9 +40,20 @@ export function getChecks(): Readonly<Checks> {
 }
 
 /**
- * `assertFinite` on the hot path: a no-op after `setChecks({ finite: false })`. Use `assertFinite`
- * for values that must always be checked (labels, masks, a training loss).
+ * `assertFinite` on the hot path, returning the largest |value| read (so a caller can guard against
+ * float32 overflow in the same pass). A no-op returning `undefined` after
+ * `setChecks({ finite: false })`. Use `assertFinite` for values that must always be checked
+ * (labels, masks, a training loss).
  */
-export function checkFinite(op: string, argument: string, x: tf.Tensor | ArrayLike<number>): void {
-  if (state().finite) assertFinite(op, argument, x);
+export function checkFinite(op: string, argument: string, x: tf.Tensor | ArrayLike<number>): number | undefined {
+  if (!state().finite) return undefined;
+  const data = x instanceof tf.Tensor ? x.dataSync() : x;
+  let max = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) throw new NonFiniteValueError({ op, argument, index: i, value: v });
+    const a = Math.abs(v);
+    if (a > max) max = a;
+  }
+  return max;
 }
