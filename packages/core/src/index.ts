@@ -32,6 +32,36 @@ export {
   type Dim,
   type DimNames,
 } from './assert';
-export type { Augmentation, DataModel, Network, NetworkJSON, PairLoss, Sample } from './spec';
+export type {
+  Augmentation,
+  DataModel,
+  HasDictionary,
+  HasHiddenUnits,
+  HasLabels,
+  HasLatentTree,
+  HasNeuronWeights,
+  HasPredictorMatrix,
+  HasRecoverableLatents,
+  Network,
+  NetworkJSON,
+  PairedDataModel,
+  PairLoss,
+  PairSample,
+  Sample,
+} from './spec';
+export {
+  drawsPairs,
+  drawViews,
+  hasDictionary,
+  hasHiddenUnits,
+  hasLabels,
+  hasLatentTree,
+  hasNeuronWeights,
+  hasPredictorMatrix,
+  hasRecoverableLatents,
+  noPairsError,
+  sampleLabels,
+  sampleLatents,
+} from './capabilities';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
 export { matMul } from './mat-mul';
