@@ -55,7 +55,15 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
   const ensureSlots = (variables: readonly tf.Variable[]) => {
     if (slots.length === variables.length * perVar) return;
     tf.dispose(slots);
-    slots = variables.flatMap((v) => Array.from({ length: perVar }, () => tf.variable(tf.zerosLike(v), false)));
+    // tf.variable copies its initial value: dispose the zeros (outside a tidy on resume via setState).
+    slots = variables.flatMap((v) =>
+      Array.from({ length: perVar }, () => {
+        const zeros = tf.zerosLike(v);
+        const slot = tf.variable(zeros, false);
+        zeros.dispose();
+        return slot;
+      }),
+    );
   };
 
   return {
@@ -104,6 +112,13 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
     setState(state, variables) {
       if (state.type !== opts.type) {
         throw new InvalidArgumentError({ op: 'Optimizer.setState', argument: 'state.type', expected: opts.type, actual: state.type });
+      }
+      // Before the first update the slots do not exist yet (they are created lazily, as zeros).
+      if (state.iterations === 0 && state.slots.length === 0) {
+        tf.dispose(slots);
+        slots = [];
+        iterations = 0;
+        return;
       }
       ensureSlots(variables);
       if (state.slots.length !== slots.length) {
