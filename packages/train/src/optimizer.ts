@@ -55,15 +55,7 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
   const ensureSlots = (variables: readonly tf.Variable[]) => {
     if (slots.length === variables.length * perVar) return;
     tf.dispose(slots);
-    // tf.variable copies its initial value: dispose the zeros (outside a tidy on resume via setState).
-    slots = variables.flatMap((v) =>
-      Array.from({ length: perVar }, () => {
-        const zeros = tf.zerosLike(v);
-        const slot = tf.variable(zeros, false);
-        zeros.dispose();
-        return slot;
-      }),
-    );
+    slots = variables.flatMap((v) => Array.from({ length: perVar }, () => tf.tidy(() => tf.variable(tf.zerosLike(v), false))));
   };
 
   return {
