@@ -282,7 +282,7 @@ function orthogonalDirections(m: tf.Tensor2D, h: tf.Tensor2D | undefined, k: num
  */
 export async function runJob(
   spec: JobSpec,
-  options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void },
+  options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void; meta?: Record<string, unknown> },
 ): Promise<JobResult> {
   const data = buildData(spec);
   // buildViews says 'data-pairs' when the data model draws its own pairs: train then takes no augmentation.
@@ -309,7 +309,7 @@ export async function runJob(
       evaluate: ({ method: m }) => periodicMetrics(m, data, heldOut),
       ...(options.checkpointPath ? { checkpoint: fileCheckpointStore(options.checkpointPath) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment },
+      meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment, ...options.meta },
     });
     for await (const e of events) {
       if (e.type === 'start') resumedFrom = e.step;
