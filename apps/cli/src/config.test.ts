@@ -154,6 +154,7 @@ describe('loading files', () => {
     expect(messageOf(() => loadExperiment(file('dup.yaml', `${yaml}steps: 3\narms: [{name: a}]\n`)))).toMatch(/dup\.yaml at line 7, column 1: Map keys must be unique/);
     expect(messageOf(() => loadExperiment(file('deep.yaml', `a: ${'['.repeat(20_000)}`)))).toMatch(/deep\.yaml: nested too deeply|deep\.yaml at line/);
     expect(messageOf(() => loadExperiment(file('deep.json', `{"a": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`)))).toMatch(/deep\.json/);
+    // eslint-disable-next-line no-control-regex
     expect(messageOf(() => loadExperiment(file('ctl.yaml', 'name: "\u001b[2J\u001b]0;pwned\u0007"\n')))).not.toMatch(/[\u0000-\u001f]/);
     expect(messageOf(() => loadExperiment(file('list.yaml', '- 1\n')))).toMatch(/list\.yaml: expected a mapping at the top level, got a list/);
     expect(messageOf(() => loadExperiment(file('tag.yaml', `${yaml}arms: !!foo [{name: a}]\n`)))).toMatch(/tag\.yaml at line 7, column \d+: Unresolved tag/);

@@ -38,7 +38,7 @@ function unwrap(s: Schema): Schema {
 }
 
 /** The literal values of a schema (`z.literal`, `z.enum`), else undefined. */
-function literals(s: Schema): unknown[] | undefined {
+export function literals(s: Schema): unknown[] | undefined {
   const d = defOf(unwrap(s));
   if (d.type === 'literal') return d.values;
   if (d.type === 'enum' && d.entries) return Object.values(d.entries);
@@ -207,9 +207,18 @@ function findUnion(root: Schema, input: unknown, path: readonly PropertyKey[]): 
   return s ? unwrap(s) : undefined;
 }
 
-/** A `ConfigError` for the first issue (the rest are counted): `tiny.yaml: steps: expected …`. */
+/** The bounds zod records for a number schema (`minimum`, `exclusiveMaximum`, `format: 'safeint'`, …). */
+export function numberBounds(s: Schema): { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number; format?: string } | undefined {
+  const inner = unwrap(s) as { _zod: { def: Def; bag?: Record<string, unknown> } };
+  return defOf(inner).type === 'number' ? (inner._zod.bag ?? {}) : undefined;
+}
+
+/**
+ * A `ConfigError` for the first issue (the rest are counted): `tiny.yaml: steps: expected …`.
+ * Unknown keys come first: a misspelt key (`setps`) is the cause of the missing one (`steps`).
+ */
 export function issuesError(issues: readonly Issue[], root: Schema, input: unknown, source: string): ConfigError {
-  const first = issues[0]!;
+  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
   const more = issues.length > 1 ? ` (and ${plural(issues.length - 1, 'more problem')})` : '';
   return new ConfigError(`${source}: ${formatIssue(first, root, input)}${more}`, { path: formatPath(first.path) });
 }
