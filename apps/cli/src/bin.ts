@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '@contrastive/train';
+import { writeFileAtomic } from '@contrastive/train/node';
 import type { Experiment } from './config';
 import { ConfigError } from './errors';
 import { failure, parseCommandLine, prepareRun } from './prepare';

@@ -11,7 +11,7 @@ const cosine = (t: number, tMax: number, min: number) => min + ((1 - min) * (1 +
 describe('lrFactor boundaries', () => {
   const T = 200;
   const W = 20;
-  const sched = { type: 'cosine', warmupSteps: W, minFactor: 0.05 } as const;
+  const sched = { type: 'cosine' as const, warmupSteps: W, minFactor: 0.05 };
 
   it('warm-up ends exactly at 1 and the cosine starts at 1', () => {
     expect(lrFactor(sched, 0, T)).toBeCloseTo(1 / W, 12);
@@ -35,7 +35,7 @@ describe('lrFactor boundaries', () => {
   });
 
   it('step milestones apply when the step reaches them; gamma defaults to 0.1', () => {
-    const s = { type: 'step', milestones: [50, 120] } as const;
+    const s = { type: 'step' as const, milestones: [50, 120] };
     expect(lrFactor(s, 49, T)).toBe(1);
     expect(lrFactor(s, 50, T)).toBeCloseTo(0.1, 12);
     expect(lrFactor(s, 119, T)).toBeCloseTo(0.1, 12);
