@@ -98,6 +98,10 @@ describe('experiment config', () => {
     expect(bad({ checks: [{ ...check, than: 'a' }] })).toMatch(/checks\[0\]\.than: compares arm 'a' with itself/);
     expect(bad({ checks: [{ ...check, than: 'b', relativeTo: 'initial' }] })).toMatch(/checks\[0\]\.relativeTo: use either 'than' or 'relativeTo'/);
     expect(bad({ evalEvery: 0, checks: [{ ...check, relativeTo: 'initial' }] })).toMatch(/checks\[0\]\.relativeTo: 'initial' needs the step-0 evaluation/);
+    expect(bad({ checks: [{ ...check, metric: 'atomRecovery.fractoin' }] })).toBe("config: checks[0].metric: unknown metric 'atomRecovery.fractoin'; did you mean 'atomRecovery.fraction'?");
+    expect(bad({ checks: [{ ...check, metric: 'linearProbe.testAccuracy' }] })).toMatch(/checks\[0\]\.metric: arm 'a' produces no 'linearProbe\.testAccuracy': it needs labels/);
+    expect(bad({ checks: [{ ...check, arm: 'b', than: 'a', metric: 'denseMass.mean' }] })).toMatch(/checks\[0\]\.metric: arm 'a' produces no 'denseMass\.mean'/);
+    expect(() => parseExperiment({ ...minimal, checks: [{ ...check, arm: 'b', metric: 'denseMass.mean' }] })).not.toThrow();
     expect(bad({ evalSamples: 1 })).toBe('config: evalSamples: expected a number ≥ 64, got 1');
   });
 

@@ -14,6 +14,7 @@ import {
   treeNetworkOptionsSchema,
 } from '@contrastive/nets';
 import { byolMethodSchema, contrastiveMethodSchema, directPredMethodSchema, lrScheduleSchema, optimizerOptionsSchema, simSiamMethodSchema } from '@contrastive/train';
+import { isMetricKey, metricInfo, unknownMetricMessage } from '@contrastive/analysis';
 import { z } from 'zod';
 import { ConfigError, formatPath } from './errors';
 import { issuesError } from './issues';
@@ -165,8 +166,13 @@ export const checkSchema = z.strictObject({
   description: text(),
   /** Arm the check applies to. */
   arm: z.string(),
-  /** Final metric name, e.g. `atomRecovery.fraction`. */
-  metric: z.string().min(1).max(200),
+  /** Final metric, a key of analysis' `metricCatalogue`, e.g. `atomRecovery.fraction`. */
+  metric: z
+    .string()
+    .max(200)
+    .superRefine((m, ctx) => {
+      if (!isMetricKey(m)) ctx.addIssue({ code: 'custom', message: unknownMetricMessage(m) });
+    }),
   op: z.enum(['>=', '<=', '>', '<']),
   /** The bound; with `than` or `relativeTo`, a margin added to the other side. Default 0. */
   value: z.number().default(0),
@@ -331,6 +337,48 @@ const PAIRED = new Set(['hltm', 'latentMixing']);
 const NOISY = new Set(['sparseCoding', 'labeledSparseCoding']);
 
 /**
+ * Why the arm's setup produces no `metric` (the evaluation suites need the data's ground truth), or
+ * undefined when it does. Mirrors what the suites measure (analysis' `metricCatalogue` says what
+ * each needs).
+ */
+function missingMetric(metric: string, exp: Experiment, arm: ArmConfig): string | undefined {
+  const data = arm.data ?? exp.data;
+  const augment = arm.augment ?? exp.augment;
+  const method = arm.method ?? exp.method;
+  const predictor = arm.predictor === undefined ? exp.predictor : arm.predictor;
+  const projector = arm.projector === undefined ? exp.projector : arm.projector;
+  const dictionary = data.type === 'sparseCoding' || data.type === 'labeledSparseCoding';
+  const dense = data.type === 'sparseCoding' && data.denseRank > 0;
+  switch (metric) {
+    case 'denseMass.mean':
+    case 'crossView.dense':
+      if (!dense) return 'it needs sparseCoding data with a dense part (denseRank > 0)';
+      break;
+    case 'linearProbe.testAccuracy':
+    case 'knn.accuracy':
+      if (data.type !== 'labeledSparseCoding' && data.type !== 'hltm') return `it needs labels (labeledSparseCoding, or hltm's root), and data '${data.type}' has none`;
+      break;
+    case 'hltmBestCorrelation.mean':
+      if (data.type !== 'hltm') return `it needs hltm data, not '${data.type}'`;
+      break;
+    case 'r2.mean':
+    case 'mcc':
+      if (data.type !== 'latentMixing') return `it needs latentMixing data (known latents), not '${data.type}'`;
+      break;
+    case 'commutatorNorm':
+      if (method.type !== 'directpred' && predictor?.type !== 'linearPredictor') return 'it needs a linear predictor (directpred, or predictor: { type: linearPredictor })';
+      break;
+    case 'stdOfNormalized.projection':
+      if (!projector) return 'it needs a projector';
+      break;
+  }
+  const suite = metricInfo(metric)?.suite;
+  if (suite === 'sparseCoding' && !dictionary) return `it needs data with a dictionary (sparseCoding, labeledSparseCoding), not '${data.type}'`;
+  if (suite === 'decoupling' && (!dictionary || augment.type === 'dataPairs')) return 'it needs data with a dictionary and an augmentation (not dataPairs)';
+  return undefined;
+}
+
+/**
  * Options that contradict each other or the data, which the packages would otherwise ignore or
  * reject only after training started. `raw` holds the keys as written (to tell a set option from
  * a default).
@@ -377,6 +425,13 @@ function contradictions(raw: Record<string, unknown>, exp: Experiment): Problem[
       problems.push({ path: at('encoder', 'threshold', 'unit'), message: `'noiseStd' needs data with a noise std σ (${[...NOISY].join(', ')}), not '${data.type}'` });
     }
     if (encoder.type === 'treeNetwork' && data.type !== 'hltm') problems.push({ path: at('encoder', 'type'), message: `treeNetwork mirrors an HLTM tree and needs data 'hltm', not '${data.type}'` });
+  });
+  exp.checks.forEach((c, i) => {
+    for (const name of c.than === undefined ? [c.arm] : [c.arm, c.than]) {
+      const arm = exp.arms.find((a) => a.name === name);
+      const why = arm && missingMetric(c.metric, exp, arm);
+      if (why) problems.push({ path: ['checks', i, 'metric'], message: `arm '${name}' produces no '${c.metric}': ${why}` });
+    }
   });
   const seen = new Set<string>();
   return problems.filter((p) => {

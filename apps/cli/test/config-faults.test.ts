@@ -148,6 +148,11 @@ function mutationsOf(preset: string, raw: Json, rng: Rng): Mutation[] {
     targeted.push(
       ['aggregrate', (c) => (((c['checks'] as Record<string, Json>[])[0]!['aggregrate'] = 'mean'), ['checks', 0, 'aggregrate'])],
       ['relativeto', (c) => (((c['checks'] as Record<string, Json>[])[0]!['relativeto'] = 'initial'), ['checks', 0, 'relativeto'])],
+      ['metric typo', (c) => {
+        const check = (c['checks'] as Record<string, Json>[])[0]!;
+        check['metric'] = typo(String(check['metric']), rng, []);
+        return ['checks', 0, 'metric'];
+      }],
       ['thann', (c) => (((c['checks'] as Record<string, Json>[])[0]!['thann'] = r.arms[0]!['name']), ['checks', 0, 'thann'])],
     );
   }
