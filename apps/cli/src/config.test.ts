@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobsOf, parseExperiment } from './config';
@@ -151,6 +151,13 @@ describe('loading files', () => {
     expect(messageOf(() => loadExperiment(file('merge-bad.yaml', `${yaml}arms:\n  - {<<: 5, name: a}\n`)))).toMatch(/merge-bad\.yaml: Merge sources must be maps/);
     // In JSON '<<' is an ordinary (unknown) key.
     expect(messageOf(() => loadExperiment(file('merge.json', JSON.stringify({ ...minimal, '<<': {} }))))).toMatch(/merge\.json: \["<<"\]: unknown key/);
+  });
+
+  it('the README example is a valid config', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const exp = loadExperiment(file('readme.yaml', example));
+    expect(exp.arms[1]!.data).toMatchObject({ type: 'sparseCoding', ambientDim: 256, denseRank: 16 });
   });
 
   it('turns parse failures into one clear line', () => {
