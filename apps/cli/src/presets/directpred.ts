@@ -1,7 +1,7 @@
 import type { ExperimentInput } from '../config';
 import { labeledSetting, sgdMomentum } from './shared';
 
-/** Tian, Chen & Ganguli 2021 (THEORY.md §3.3–3.4). */
+/** Tian, Chen & Ganguli 2021 (docs/science/non-contrastive.md §3.3–3.4). */
 export function directPred(): ExperimentInput {
   return {
     name: 'directpred',

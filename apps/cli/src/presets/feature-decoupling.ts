@@ -1,7 +1,7 @@
 import type { ExperimentInput } from '../config';
 
 /**
- * Wen & Li 2021, feature decoupling (THEORY.md §1.7 recipe). Sparse-coding data x = Mz + ξ,
+ * Wen & Li 2021, feature decoupling (docs/science/feature-decoupling.md §1.7 recipe). Sparse-coding data x = Mz + ξ,
  * symmetric-ReLU network with a threshold growing to 1.34σ, one-directional InfoNCE on raw
  * inner products, τ = 0.1, SGD lr 0.05, fresh batches of 256, 3000 steps.
  */

@@ -1,13 +1,13 @@
 import type { ExperimentInput } from '../config';
 
-/** Tian et al. 2020 (THEORY.md §4): hidden units learn the latent variables of the tree. */
+/** Tian et al. 2020 (docs/science/hltm.md §4): hidden units learn the latent variables of the tree. */
 export function hltmPreset(): ExperimentInput {
   return {
     name: 'hltm',
     title: 'Contrastive learning on a hierarchical latent tree model (Tian et al. 2020)',
     description:
       'A binary HLTM of depth 5 (polarities |ρ| ~ U[0.7, 1], hltm.yaml defaults); positive pairs share the root and re-sample every other ' +
-      'node given it. A network that mirrors the tree (hid = 10 units per internal node, THEORY.md §4.3) is trained with ' +
+      'node given it. A network that mirrors the tree (hid = 10 units per internal node, docs/science/hltm.md §4.3) is trained with ' +
       'InfoNCE (τ = 0.1, Adam). Measured: for every internal latent node, the best |Pearson correlation| of one of its own ' +
       'hidden units with it, averaged over nodes, on held-out samples.',
     claim:

@@ -1,6 +1,6 @@
 import type { ExperimentInput } from '../config';
 
-/** Zimmermann et al. 2021 (THEORY.md §5): contrastive learning inverts the generative process. */
+/** Zimmermann et al. 2021 (docs/science/latent-recovery.md §5): contrastive learning inverts the generative process. */
 export function latentRecovery(): ExperimentInput {
   return {
     name: 'latent-recovery',

@@ -1,7 +1,7 @@
 import type { ExperimentInput } from '../config';
 import { labeledSetting, sgdMomentum } from './shared';
 
-/** Chen & He 2021 (THEORY.md §3.1): stop-gradient and the predictor prevent collapse. */
+/** Chen & He 2021 (docs/science/non-contrastive.md §3.1): stop-gradient and the predictor prevent collapse. */
 export function simSiamCollapse(): ExperimentInput {
   return {
     name: 'simsiam-collapse',

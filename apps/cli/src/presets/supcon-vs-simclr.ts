@@ -1,7 +1,7 @@
 import type { ExperimentInput } from '../config';
 import { labeledSetting } from './shared';
 
-/** Khosla et al. 2020 (THEORY.md §2): labels make positives of every same-class sample. */
+/** Khosla et al. 2020 (docs/science/supcon.md §2): labels make positives of every same-class sample. */
 export function supConVsSimClr(): ExperimentInput {
   return {
     name: 'supcon-vs-simclr',
