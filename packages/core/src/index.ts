@@ -16,6 +16,16 @@ export {
   setFillBernoulliKernel,
   setFillNormalKernel,
 } from './rng';
+export {
+  getKernel,
+  type KernelName,
+  type KernelSignatures,
+  registeredKernels,
+  registerKernel,
+  type SgemmKernel,
+  type SymmetricReluInfoNCEKernel,
+  unregisterKernel,
+} from './kernel-registry';
 export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
 export {
   assertFinite,
