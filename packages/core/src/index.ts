@@ -39,3 +39,4 @@ export {
 export type { Augmentation, DataModel, Network, NetworkJSON, PairLoss, Sample } from './spec';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
 export { matMul } from './mat-mul';
+export { type BackendName, selectBackend, type SelectBackendOptions, type SelectedBackend } from './select-backend';
