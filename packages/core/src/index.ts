@@ -19,6 +19,16 @@ export {
   setFillBernoulliKernel,
   setFillNormalKernel,
 } from './rng';
+export {
+  getKernel,
+  type KernelName,
+  type KernelSignatures,
+  registeredKernels,
+  registerKernel,
+  type SgemmKernel,
+  type SymmetricReluInfoNCEKernel,
+  unregisterKernel,
+} from './kernel-registry';
 export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
 export {
   assertDims,
@@ -65,3 +75,4 @@ export {
 } from './capabilities';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
 export { matMul } from './mat-mul';
+export { type BackendName, selectBackend, type SelectBackendOptions, type SelectedBackend } from './select-backend';
