@@ -91,7 +91,10 @@ export function randomResizedCrop(options: RandomResizedCropOptions = {}): Rando
     const xs = width > 1 ? width - 1 : 1;
     for (let b = 0; b < batch; b++) {
       const c = sampleCrop(rng, height, width, o.scale, o.ratio);
-      boxes.set([c.i / ys, c.j / xs, (c.i + c.h - 1) / ys, (c.j + c.w - 1) / xs], b * 4);
+      // tfjs-backend-wasm 4.22 returns the columns from 0 instead of j for some un-resized crops of
+      // the top row (y1 = 0, x1 > 0); a top edge of 1e-7 px avoids it (≤ 1e-7·|Δpixel| on row 0).
+      const y1 = c.i === 0 && c.j > 0 && height > 1 ? 1e-7 / ys : c.i / ys;
+      boxes.set([y1, c.j / xs, (c.i + c.h - 1) / ys, (c.j + c.w - 1) / xs], b * 4);
     }
     return tf.tidy(() =>
       tf.image.cropAndResize(
