@@ -33,6 +33,53 @@ export function unitWeights(s: ConvSpec): Array<{ key: string; shape: number[] }
   return out;
 }
 
+/**
+ * Weight gradient of a 2-D convolution by im2col: the k² strided windows of the zero-padded input
+ * side by side ([N, k²·in], N = batch·outH·outW) times dy [N, out] → [k, k, in, out]. Used where the
+ * backend has no `Conv2DBackpropFilter` kernel (tfjs-backend-wasm 4.22), one matrix product.
+ */
+export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kernel: number, stride: number, pad: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, , , cin] = x.shape;
+    const [, oh, ow, cout] = dy.shape;
+    const xp = pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
+    const windows: tf.Tensor4D[] = [];
+    for (let kh = 0; kh < kernel; kh++) {
+      for (let kw = 0; kw < kernel; kw++) {
+        windows.push(tf.stridedSlice(xp, [0, kh, kw, 0], [b, kh + (oh - 1) * stride + 1, kw + (ow - 1) * stride + 1, cin], [1, stride, stride, 1]) as tf.Tensor4D);
+      }
+    }
+    const cols = tf.reshape(windows.length === 1 ? windows[0]! : tf.concat(windows, 3), [b * oh * ow, kernel * kernel * cin]) as tf.Tensor2D;
+    const grad = tf.matMul(cols, tf.reshape(dy, [b * oh * ow, cout]) as tf.Tensor2D, true, false);
+    return tf.reshape(grad, [kernel, kernel, cin, cout]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * `tf.conv2d` with symmetric zero padding `pad` (PyTorch's `padding=pad`). On a backend without
+ * a `Conv2DBackpropFilter` kernel the gradient is supplied by `tf.customGrad`: dx by
+ * `tf.conv2dTranspose` (Conv2DBackpropInput) and dW by `conv2dFilterGrad`.
+ */
+export function conv2dPadded(x: tf.Tensor4D, W: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
+  if (tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) !== undefined) return tf.conv2d(x, W, stride, pad);
+  const kernel = W.shape[0];
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xi, wi, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([xi, wi]);
+    return {
+      value: tf.conv2d(xi, wi, stride, pad),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+        return [
+          tf.conv2dTranspose(dy as tf.Tensor4D, ws, xs.shape, stride, pad),
+          conv2dFilterGrad(xs, dy as tf.Tensor4D, kernel, stride, pad),
+        ];
+      },
+    };
+  });
+  return f(x, W) as tf.Tensor4D;
+}
+
 /** He (Kaiming) normal init with fan_out = k·k·out, as torchvision's ResNet; γ = 1, β = b = 0. */
 export function initialConvWeights(specs: readonly ConvSpec[], seed: number | string, stream: string): Map<string, Float32Array> {
   const rng = createRng(seed).fork(stream);
@@ -136,7 +183,7 @@ export abstract class ConvNetworkBase<C extends BaseConfig> implements Trainable
   /** conv → (+b) → (BN) of unit `key`, with relu when asked. */
   protected unit(key: string, x: tf.Tensor4D, relu: boolean): tf.Tensor4D {
     const u = this.units.get(key)!;
-    let h: tf.Tensor4D = tf.conv2d(x, u.W, u.spec.stride, (u.spec.kernel - 1) / 2);
+    let h: tf.Tensor4D = conv2dPadded(x, u.W, u.spec.stride, (u.spec.kernel - 1) / 2);
     if (u.b) h = tf.add(h, u.b);
     if (u.bn) h = u.bn.apply(h, this.mode) as tf.Tensor4D;
     return relu ? tf.relu(h) : h;
