@@ -27,5 +27,6 @@ export {
   type Dim,
 } from './assert';
 export type { Augmentation, DataModel, Network, NetworkJSON, PairLoss, Sample } from './spec';
+export type { Dataset, DatasetBatch } from './dataset';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
 export { matMul } from './mat-mul';
