@@ -2,9 +2,9 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * One batch read from a `Dataset`. The caller owns both tensors (dispose them, e.g. with
- * `tf.dispose(batch)`).
+ * `tf.dispose(batch)`). A type alias, not an interface, so it is a `tf.TensorContainer`.
  */
-export interface DatasetBatch {
+export type DatasetBatch = {
   /**
    * Items [n, ...shape], float32. Images are [n, height, width, channels] with values in [0, 1];
    * vectors are [n, d] with the values as given.
@@ -12,7 +12,7 @@ export interface DatasetBatch {
   x: tf.Tensor;
   /** Class of every item [n], int32 in 0..numClasses − 1. */
   labels: tf.Tensor1D;
-}
+};
 
 /**
  * A finite, indexed, labelled dataset: items 0..length − 1, each of shape `shape`, each with one

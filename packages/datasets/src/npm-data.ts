@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ContrastiveError, type Dataset } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { readCache, writeCache } from './binary-cache';
@@ -67,17 +69,26 @@ interface Spec {
 
 const PIXELS = 28 * 28;
 
-/** Directory of an installed data package, or a clear error naming what to install. */
+/**
+ * Directory of an installed data package, or a clear error naming what to install. Looks in
+ * `node_modules/<pkg>` of `resolveFrom` and its parents; by default from this module's folder and
+ * from the working directory, then Node's own resolution (NODE_PATH, global folders).
+ */
 export function resolveDataPackage(op: string, pkg: string, version: string, resolveFrom?: string): string {
-  const bases = resolveFrom !== undefined ? [join(resolveFrom, 'noop.js')] : [import.meta.url, join(process.cwd(), 'noop.js')];
-  for (const base of bases) {
-    let manifest: string;
-    try {
-      manifest = createRequire(base).resolve(`${pkg}/package.json`);
-    } catch {
-      continue;
+  const starts = resolveFrom !== undefined ? [resolve(resolveFrom)] : [dirname(fileURLToPath(import.meta.url)), process.cwd()];
+  for (const start of starts) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', pkg);
+      if (existsSync(join(candidate, 'package.json'))) return candidate;
+      if (dirname(dir) === dir) break;
     }
-    return dirname(manifest);
+  }
+  if (resolveFrom === undefined) {
+    try {
+      return dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+    } catch {
+      // fall through to the error below
+    }
   }
   throw new ContrastiveError({
     op,
