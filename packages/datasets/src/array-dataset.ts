@@ -109,7 +109,11 @@ function toStorage(op: string, x: Exclude<ArrayInput, NestedArray>): { data: Ite
  * @example arrayDataset(pixels, labels, { shape: [28, 28, 1] }) // pixels: Uint8Array [n·784]
  */
 export function arrayDataset(x: ArrayInput, labels: ArrayLike<number>, options: ArrayDatasetOptions = {}): Dataset {
-  const op = 'arrayDataset';
+  return buildArrayDataset('arrayDataset', x, labels, options);
+}
+
+/** `arrayDataset` whose errors name `op` (the public function the user called). */
+export function buildArrayDataset(op: string, x: ArrayInput, labels: ArrayLike<number>, options: ArrayDatasetOptions): Dataset {
   const o = parse(op, arrayDatasetOptionsSchema, options);
   let data: ItemStorage;
   let shape: number[];

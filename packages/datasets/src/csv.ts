@@ -1,6 +1,6 @@
 import type { Dataset } from '@contrastive/core';
 import * as z from 'zod/mini';
-import { arrayDataset } from './array-dataset';
+import { buildArrayDataset } from './array-dataset';
 import { formatError } from './errors';
 import { checkClassNames } from './labels';
 import { parse } from './options';
@@ -171,7 +171,7 @@ export function csvDataset(input: string | Uint8Array, options: CsvDatasetOption
   const parsed = parseCsv(input, rest);
   const numClasses = rest.numClasses ?? rest.classNames?.length;
   if (rest.classNames && numClasses !== undefined) checkClassNames(op, rest.classNames, numClasses);
-  return arrayDataset(parsed.x, parsed.labels, {
+  return buildArrayDataset(op, parsed.x, parsed.labels, {
     name: rest.source,
     shape: shape ?? [parsed.features],
     scale,

@@ -1,6 +1,6 @@
 import type { Dataset } from '@contrastive/core';
 import * as z from 'zod/mini';
-import { arrayDataset, type ArrayInput } from './array-dataset';
+import { type ArrayInput, buildArrayDataset } from './array-dataset';
 import { formatError } from './errors';
 import { parse } from './options';
 
@@ -146,7 +146,7 @@ export function npyDataset(x: NpyArray | Uint8Array | ArrayBuffer, labels: NpyAr
   const ya = 'dtype' in labels ? labels : parseNpy(labels, { source: `${name} (labels)` });
   if (xa.shape.length < 2) throw formatError(op, `${name} (x)`, '', `must have shape [n, ...item shape], got (${xa.shape.join(', ')})`);
   if (ya.shape.length !== 1) throw formatError(op, `${name} (labels)`, '', `must have shape [n], got (${ya.shape.join(', ')})`);
-  return arrayDataset(xa.data as ArrayInput, ya.data, {
+  return buildArrayDataset(op, xa.data as ArrayInput, ya.data, {
     name,
     shape: xa.shape.slice(1),
     ...(o.numClasses === undefined ? {} : { numClasses: o.numClasses }),
