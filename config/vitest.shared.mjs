@@ -1,27 +1,3 @@
-// Shared vitest settings for every package (plain JS so vitest can load it without a build).
-import { fileURLToPath } from 'node:url';
-
-// vite's defaults for Node, with `source` first.
-const conditions = ['source', 'module', 'node', 'development|production'];
-const setup = fileURLToPath(new URL('./test-utils/src/setup.ts', import.meta.url));
-
-/**
- * @param {{ testTimeout?: number, include?: string[] }} [options]
- * @returns {import('vitest/config').UserConfig}
- */
-export function sharedConfig(options = {}) {
-  return {
-    // Tests run on `src` through the `source` export condition: no build needed.
-    resolve: { conditions },
-    ssr: { resolve: { conditions } },
-    test: {
-      include: options.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      setupFiles: [setup],
-      testTimeout: options.testTimeout ?? 60_000,
-      hookTimeout: 60_000,
-      pool: 'forks',
-      poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-      reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
-    },
-  };
-}
+// Moved to @contrastive/test-utils/vitest (importable by package name, so copies of a package, e.g.
+// StrykerJS sandboxes, resolve it too). Kept for configs that still import it by path.
+export * from './test-utils/vitest.shared.mjs';

@@ -57,7 +57,7 @@ writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify({ extends: '../../ts
 writeFileSync(join(dir, 'tsup.config.ts'), "export { default } from '../../config/tsup.base';\n");
 writeFileSync(
   join(dir, 'vitest.config.ts'),
-  "import { defineConfig } from 'vitest/config';\nimport { sharedConfig } from '../../config/vitest.shared.mjs';\n\nexport default defineConfig(sharedConfig());\n",
+  "import { defineConfig } from 'vitest/config';\nimport { sharedConfig } from '@contrastive/test-utils/vitest';\n\nexport default defineConfig(sharedConfig());\n",
 );
 if (!existsSync(join(dir, 'src', 'index.ts'))) writeFileSync(join(dir, 'src', 'index.ts'), 'export {};\n');
 if (!existsSync(join(dir, 'README.md'))) writeFileSync(join(dir, 'README.md'), `# @contrastive/${name}\n\n${description}\n`);

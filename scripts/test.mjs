@@ -28,6 +28,16 @@ const turbo = spawnSync(existsSync(turboBin) ? turboBin : 'turbo', ['run', ...ta
   shell: process.platform === 'win32',
 });
 
+// Code lint (ESLint) and formatting (Prettier) over the whole tree, from the workspace's own binaries.
+const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+const codeChecks = [
+  ['eslint', ['.', '--max-warnings=0']],
+].map(([name, args]) => {
+  const r = spawnSync(bin(name), args, { cwd: root, stdio: 'inherit', env, shell: process.platform === 'win32' });
+  if (r.status !== 0) console.log(`\n${name} failed: see the output above (pnpm lint:code, pnpm format).`);
+  return r.status ?? 1;
+});
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -43,7 +53,7 @@ for (const file of resultFiles()) {
   }
 }
 if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
-const code = turbo.status ?? 1;
-if (code !== 0 && failed === 0) console.log('\nturbo failed (build, typecheck or lint): see the output above.');
+const code = (turbo.status ?? 1) || codeChecks.find((c) => c !== 0) || 0;
+if ((turbo.status ?? 1) !== 0 && failed === 0) console.log('\nturbo failed (build, typecheck or lint): see the output above.');
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(code !== 0 ? code : failed > 0 ? 1 : 0);

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from '@contrastive/train';
+import { writeFileAtomic } from '@contrastive/train/node';
 import { ConfigError, type Experiment } from './config';
 import { loadExperiment } from './load-config';
 import { comparison } from './compare';

@@ -19,7 +19,8 @@ import {
   uniformitySync,
 } from '@contrastive/analysis';
 import { type Augmentation, createRng, type DataModel, type Network, type Rng, type Sample } from '@contrastive/core';
-import { fileCheckpointStore, type Method, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
+import { type Method, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
+import { fileCheckpointStore } from '@contrastive/train/node';
 import type { JobSpec } from './config';
 import { buildData, buildMethod, buildViews } from './registry';
 

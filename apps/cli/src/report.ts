@@ -1,3 +1,4 @@
+import { formatMetric, metricCatalogue, metricInfo } from '@contrastive/analysis';
 import type { Experiment } from './config';
 import type { RunResults } from './results';
 
@@ -102,33 +103,16 @@ export function barChart(title: string, categories: string[], series: Array<{ na
 <text transform="translate(14,${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></svg></figure>`;
 }
 
-/** Metrics shown in the final table, in order, with labels; only those present are shown. */
-export const TABLE_METRICS: Array<[key: string, label: string]> = [
-  ['atomRecovery.fraction', 'atoms recovered (a_j > 0.8)'],
-  ['atomRecovery.median', 'median a_j'],
-  ['atomRecovery.min', 'min a_j'],
-  ['neuronPurity.median', 'median neuron purity'],
-  ['residualMass.mean', 'mass outside span(M)'],
-  ['denseMass.mean', 'dense mass (span H)'],
-  ['crossView.atoms', 'cross-view corr. (atoms)'],
-  ['crossView.noise', 'cross-view corr. (noise)'],
-  ['crossView.dense', 'cross-view corr. (dense)'],
-  ['linearProbe.testAccuracy', 'linear probe acc.'],
-  ['knn.accuracy', 'kNN acc.'],
-  ['stdOfNormalized', 'std of normalised output'],
-  ['effectiveRank', 'effective rank'],
-  ['alignment', 'alignment'],
-  ['uniformity', 'uniformity'],
-  ['hltmBestCorrelation.mean', 'best |corr| with latents'],
-  ['r2.mean', 'R² of latents'],
-  ['mcc', 'MCC'],
-  ['loss', 'final loss'],
-];
+/** Metrics shown in the final table, in catalogue order, with labels; only those present are shown. */
+export const TABLE_METRICS: Array<[key: string, label: string]> = metricCatalogue.filter((m) => m.table).map((m) => [m.key, m.label]);
+
+/** ↑ when higher is better, ↓ when lower is better (catalogue direction). */
+const arrow = (key: string) => ({ higher: ' ↑', lower: ' ↓', neutral: '' })[metricInfo(key)?.direction ?? 'neutral'];
 
 export function renderReport(exp: Experiment, r: RunResults): string {
   const present = TABLE_METRICS.filter(([k]) => r.arms.some((a) => a.mean[k] !== undefined));
-  const pm = (a: RunResults['arms'][number], k: string) => (a.seeds.length > 1 ? `${fmt(a.mean[k])} ± ${fmt(a.std[k])}` : fmt(a.mean[k]));
-  const table = `<table><thead><tr><th>arm</th>${present.map(([, l]) => `<th>${esc(l)}</th>`).join('')}<th>steps/s</th></tr></thead><tbody>
+  const pm = (a: RunResults['arms'][number], k: string) => (a.seeds.length > 1 ? `${formatMetric(k, a.mean[k])} ± ${formatMetric(k, a.std[k])}` : formatMetric(k, a.mean[k]));
+  const table = `<table><thead><tr><th>arm</th>${present.map(([k, l]) => `<th title="${esc(metricInfo(k)?.description ?? '')}">${esc(l + arrow(k))}</th>`).join('')}<th>steps/s</th></tr></thead><tbody>
 ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm(a, k)}</td>`).join('')}<td>${fmt(meanOf(a.seeds.map((s) => s.stepsPerSecond)), 0)}</td></tr>`).join('\n')}
 </tbody></table>`;
   const checks = r.checks.length
@@ -136,23 +120,27 @@ ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm
         .map((c) => `<li class="${c.pass ? 'pass' : 'fail'}"><b>${c.pass ? 'PASS' : 'FAIL'}</b> ${esc(c.description)} — ${esc(c.metric)} ${esc(c.op)} ${c.reference ? `${esc(c.than ? `'${c.than}'` : 'initial value')}${c.value ? ` + ${c.value}` : ''} (${c.reference.map((v) => fmt(v)).join(', ')})` : c.value}: observed ${c.observed.map((v) => fmt(v)).join(', ')} (${c.aggregate === 'mean' ? 'mean over seeds' : 'every seed'})</li>`)
         .join('')}</ul>`
     : '';
-  const curve = (key: string, title: string, yLabel: string, range?: [number, number]) =>
-    r.arms.some((a) => a.curves.metrics[key])
+  // The y axis spans the metric's natural range when the catalogue gives one (e.g. [0, 1] for a fraction).
+  const curve = (key: string, title: string, yLabel: string) => {
+    const range = metricInfo(key)?.format.range;
+    return r.arms.some((a) => a.curves.metrics[key])
       ? lineChart(title, r.arms.filter((a) => a.curves.metrics[key]).map((a) => ({ name: a.name, x: a.curves.steps, y: a.curves.metrics[key]! })), {
           yLabel,
           ...(range ? { yMin: range[0], yMax: range[1] } : {}),
         })
       : '';
+  };
   const cvKeys = ['crossView.atoms', 'crossView.noise', 'crossView.dense'].filter((k) => r.arms.some((a) => a.mean[k] !== undefined));
   const figures = [
-    curve('atomRecovery.fraction', 'Atoms recovered (a_j > 0.8) over training', 'fraction of atoms', [0, 1]),
-    curve('atomRecovery.median', 'Median atom recovery a_j = max_i |cos(w_i, M_j)|', 'median a_j', [0, 1]),
-    curve('denseMass.mean', 'Dense mass: share of ‖w_i‖² in span(H)', 'mean dense mass', [0, 1]),
-    curve('knn.accuracy', 'kNN accuracy on held-out samples', 'accuracy', [0, 1]),
+    curve('atomRecovery.fraction', 'Atoms recovered (a_j > 0.8) over training', 'fraction of atoms'),
+    curve('atomRecovery.median', 'Median atom recovery a_j = max_i |cos(w_i, M_j)|', 'median a_j'),
+    curve('denseMass.mean', 'Dense mass: share of ‖w_i‖² in span(H)', 'mean dense mass'),
+    curve('knn.accuracy', 'kNN accuracy on held-out samples', 'accuracy'),
     curve('stdOfNormalized', 'Std of the L2-normalised output (collapse → 0)', 'std'),
-    curve('hltmBestCorrelation.mean', 'Best |corr| of hidden units with the latent nodes', 'mean over nodes', [0, 1]),
+    curve('stdOfNormalized.projection', 'Std of the L2-normalised projection (collapse → 0)', 'std'),
+    curve('hltmBestCorrelation.mean', 'Best |corr| of hidden units with the latent nodes', 'mean over nodes'),
     curve('r2.mean', 'R² of a linear map from features to latents', 'R²'),
-    curve('mcc', 'Mean correlation coefficient (matched latents)', 'MCC', [0, 1]),
+    curve('mcc', 'Mean correlation coefficient (matched latents)', 'MCC'),
     curve('commutatorNorm', 'Normalised commutator ‖[F, W_p]‖ / (‖F‖‖W_p‖)', 'norm'),
     lineChart('Training loss', r.arms.map((a) => ({ name: a.name, x: a.loss.steps, y: a.loss.values })), { yLabel: 'loss' }),
     cvKeys.length

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { writeFileAtomic } from '@contrastive/train';
+import { writeFileAtomic } from '@contrastive/train/node';
 import { type Experiment, type JobSpec, jobsOf } from './config';
 import type { JobEvent, JobResult } from './job';
 import { summarize, type RunResults } from './results';

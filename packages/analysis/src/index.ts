@@ -70,3 +70,17 @@ export {
   type HltmBestCorrelationResult,
 } from './hltm-best-correlation';
 export { commutatorNorm, commutatorNormOptionsSchema, commutatorNormSync, type CommutatorNormOptions } from './commutator-norm';
+export {
+  assertMetricKey,
+  formatMetric,
+  isMetricKey,
+  metricCatalogue,
+  metricInfo,
+  metricKeys,
+  suggestMetricKey,
+  unknownMetricMessage,
+  type MetricDirection,
+  type MetricInfo,
+  type MetricKey,
+  type MetricSuite,
+} from './metric-catalogue';

@@ -27,8 +27,13 @@ describe('labeledSparseCoding', () => {
       counts[c]!++;
       for (let j = 0; j < d; j++) {
         const active = zv[b * d + j] !== 0 ? 1 : 0;
-        if (groups[j] === c) (inActive += active), inTotal++;
-        else (offActive += active), offTotal++;
+        if (groups[j] === c) {
+          inActive += active;
+          inTotal++;
+        } else {
+          offActive += active;
+          offTotal++;
+        }
       }
     }
     // Labels are i.i.d. uniform: each class count ~ Bin(B, 1/C).

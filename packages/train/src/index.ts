@@ -1,9 +1,7 @@
 // Gradients: in Node, `@tensorflow/tfjs-core` alone registers none; the app imports
 // `@tensorflow/tfjs` (or tfjs-node), which registers them for every package.
 export {
-  fileCheckpointStore,
   memoryCheckpointStore,
-  writeFileAtomic,
   type Checkpoint,
   type CheckpointStore,
   type TrainHistory,

@@ -55,7 +55,7 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
   const ensureSlots = (variables: readonly tf.Variable[]) => {
     if (slots.length === variables.length * perVar) return;
     tf.dispose(slots);
-    slots = variables.flatMap((v) => Array.from({ length: perVar }, () => tf.variable(tf.zerosLike(v), false)));
+    slots = variables.flatMap((v) => Array.from({ length: perVar }, () => tf.tidy(() => tf.variable(tf.zerosLike(v), false))));
   };
 
   return {

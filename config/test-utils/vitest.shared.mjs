@@ -1,0 +1,27 @@
+// Shared vitest settings for every package (plain JS so vitest can load it without a build).
+import { fileURLToPath } from 'node:url';
+
+// vite's defaults for Node, with `source` first.
+const conditions = ['source', 'module', 'node', 'development|production'];
+const setup = fileURLToPath(new URL('./src/setup.ts', import.meta.url));
+
+/**
+ * @param {{ testTimeout?: number, include?: string[] }} [options]
+ * @returns {import('vitest/config').UserConfig}
+ */
+export function sharedConfig(options = {}) {
+  return {
+    // Tests run on `src` through the `source` export condition: no build needed.
+    resolve: { conditions },
+    ssr: { resolve: { conditions } },
+    test: {
+      include: options.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      setupFiles: [setup],
+      testTimeout: options.testTimeout ?? 60_000,
+      hookTimeout: 60_000,
+      pool: 'forks',
+      poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+      reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    },
+  };
+}

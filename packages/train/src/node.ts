@@ -1,0 +1,62 @@
+// Node-only entry (`@contrastive/train/node`): everything that touches the file system.
+// Kept out of the default entry so browser bundles of `@contrastive/train` never reach a Node built-in.
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Checkpoint, CheckpointStore } from './checkpoint';
+
+/**
+ * A JSON file store for Node. Writes to a temp file beside `path`, fsyncs, then renames over `path`
+ * (rename is atomic on POSIX), so a killed process leaves either the old or the new checkpoint.
+ */
+export function fileCheckpointStore(path: string): CheckpointStore {
+  return {
+    async load() {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw fsError('read', path, e);
+      }
+      return JSON.parse(text) as Checkpoint;
+    },
+    async save(c) {
+      await writeFileAtomic(path, JSON.stringify(c));
+    },
+  };
+}
+
+/**
+ * Writes `data` to `path` atomically (temp file in the same directory + fsync + rename).
+ * On any failure the temp file is removed and the error names `path` and the errno.
+ */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (e) {
+    throw fsError('create the directory of', path, e);
+  }
+  const tmp = `${path}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
+  try {
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(data, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw fsError('write', path, e);
+  }
+}
+
+/** An Error naming the operation, the path and the real errno (e.g. `EROFS`), with the cause kept. */
+function fsError(op: string, path: string, cause: unknown): Error {
+  const code = (cause as NodeJS.ErrnoException)?.code;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  const err = new Error(`cannot ${op} ${path}${code ? ` (${code})` : ''}: ${detail}`, { cause }) as NodeJS.ErrnoException;
+  if (code) err.code = code;
+  return err;
+}
