@@ -9,5 +9,6 @@ export default defineConfig(
     entry: ['src/index.ts', 'src/node.ts'],
     shims: true,
     external: [/^@tensorflow\//, /^@contrastive\//, 'zod', /^node:/],
+    removeNodeProtocol: false,
   }),
 );

@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { sharedConfig } from '../../config/vitest.shared.mjs';
+import { sharedConfig } from '@contrastive/test-utils/vitest';
 
 export default defineConfig(sharedConfig());

@@ -66,7 +66,9 @@ describe('arrayDataset', () => {
     expect(() => arrayDataset(x, [0, 1], { classNames: ['a'] })).toThrow(/'classNames' must name each of the 2 classes, got 1/);
     expect(() => arrayDataset([[0, 1], [2]], [0, 1])).toThrow(/'x' is ragged: x\[1\] has length 1, expected length 2/);
     expect(() => arrayDataset([[0, Number.NaN]], [0])).toThrow(/'x\[0\]\[1\]' contains NaN/);
-    expect(() => arrayDataset(new Float32Array(5), [0, 1], { shape: [2] })).toThrow(/'x' holds 5 values, not a whole number of items of shape \[2\]/);
+    expect(() => arrayDataset(new Float32Array(5), [0, 1], { shape: [2] })).toThrow(
+      /'x' holds 5 values, not a whole number of items of shape \[2\]/,
+    );
     expect(() => arrayDataset(new Float32Array(4), [0, 1])).toThrow(/needs options\.shape/);
     expect(() => arrayDataset(Float32Array.from([0, Infinity]), [0], { shape: [2] })).toThrow(/'x' contains Infinity at flat index 1/);
     expect(() => arrayDataset(x, [0, 1], { shape: [3] })).toThrow(/options\.shape/);
@@ -82,14 +84,20 @@ describe('arrayDataset', () => {
 
 describeBackends('tensorDataset', () => {
   it('gathers rows of an image tensor; keeps its own reference; no tensor leaks', async () => {
-    const x = tf.tensor4d(Array.from({ length: 5 * 2 * 2 * 3 }, (_, i) => i), [5, 2, 2, 3]);
+    const x = tf.tensor4d(
+      Array.from({ length: 5 * 2 * 2 * 3 }, (_, i) => i),
+      [5, 2, 2, 3],
+    );
     const y = tf.tensor1d([4, 3, 2, 1, 0], 'int32');
     const ds = tensorDataset(x, y, { scale: 0.5 });
     tf.dispose([x, y]); // the dataset holds its own reference to x (and a copy of the labels)
     expect([ds.length, ds.shape, ds.numClasses]).toEqual([5, [2, 2, 3], 5]);
     const b = ds.get([4, 1]);
     expect(b.x.shape).toEqual([2, 2, 2, 3]);
-    expect(values(b.x)).toEqual([...Array.from({ length: 12 }, (_, i) => (48 + i) / 2), ...Array.from({ length: 12 }, (_, i) => (12 + i) / 2)]);
+    expect(values(b.x)).toEqual([
+      ...Array.from({ length: 12 }, (_, i) => (48 + i) / 2),
+      ...Array.from({ length: 12 }, (_, i) => (12 + i) / 2),
+    ]);
     expect(values(b.labels)).toEqual([0, 3]);
     tf.dispose(b);
     await expectNoLeak(() => ds.get([0, 2, 2]));

@@ -126,7 +126,12 @@ export function buildArrayDataset(op: string, x: ArrayInput, labels: ArrayLike<n
       shape = o.shape;
     } else {
       if (o.shape !== undefined && o.shape.join() !== nested.join()) {
-        throw new ShapeMismatchError({ op, argument: 'options.shape', expected: `[${nested.join(', ')}] (the shape of x[0])`, actual: o.shape });
+        throw new ShapeMismatchError({
+          op,
+          argument: 'options.shape',
+          expected: `[${nested.join(', ')}] (the shape of x[0])`,
+          actual: o.shape,
+        });
       }
       if (flat.shape.length < 2) {
         throw new InvalidArgumentError({

@@ -27,7 +27,10 @@ interface Header<M> {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Reads a cache file; returns why it is unusable (missing, other key, corrupt) instead of throwing. */
-export async function readCache<M>(path: string, key: string): Promise<{ ok: true; content: CacheContent<M> } | { ok: false; reason: string }> {
+export async function readCache<M>(
+  path: string,
+  key: string,
+): Promise<{ ok: true; content: CacheContent<M> } | { ok: false; reason: string }> {
   let buf: Buffer;
   try {
     buf = await readFile(path);

@@ -23,7 +23,10 @@ describe('parseCsv', () => {
     const last = parseCsv(text);
     expect([Array.from(last.x), Array.from(last.labels), last.labelColumn]).toEqual([[0, 1, 3, 4], [2, 5], 2]);
     const firstCol = parseCsv(text, { label: 0 });
-    expect([Array.from(firstCol.x), Array.from(firstCol.labels)]).toEqual([[1, 2, 4, 5], [0, 3]]);
+    expect([Array.from(firstCol.x), Array.from(firstCol.labels)]).toEqual([
+      [1, 2, 4, 5],
+      [0, 3],
+    ]);
     expect(Array.from(parseCsv(text, { label: -2 }).labels)).toEqual([1, 4]);
     expect(parseCsv('a;b\n1;2\n', { delimiter: ';', header: true }).rows).toBe(1);
     // header: false makes a non-numeric first row an error instead of a header.
@@ -37,13 +40,19 @@ describe('parseCsv', () => {
 
   it('malformed input: each error names the source, the line and the column', () => {
     const o = { source: 'bad.csv' };
-    expect(() => parseCsv('a,b,label\n1,2,0\n3,4\n', o)).toThrow(/parseCsv: bad\.csv line 3: has 2 cells, expected 3 like the header \(ragged rows\)/);
+    expect(() => parseCsv('a,b,label\n1,2,0\n3,4\n', o)).toThrow(
+      /parseCsv: bad\.csv line 3: has 2 cells, expected 3 like the header \(ragged rows\)/,
+    );
     expect(() => parseCsv('a,b,label\n1,x,0\n', o)).toThrow(/bad\.csv line 2 column 2 \('b'\): "x" is not a number/);
     expect(() => parseCsv('a,b,label\n1,,0\n', o)).toThrow(/line 2 column 2 \('b'\): "" is not a number/);
     expect(() => parseCsv('a,b,label\n1,NaN,0\n', o)).toThrow(/"NaN" is not a number/);
-    expect(() => parseCsv('a,b,label\n1,2,0\n1,2,1.5\n', o)).toThrow(/bad\.csv line 3 column 3 \('label'\): label "1\.5" is not a non-negative integer/);
+    expect(() => parseCsv('a,b,label\n1,2,0\n1,2,1.5\n', o)).toThrow(
+      /bad\.csv line 3 column 3 \('label'\): label "1\.5" is not a non-negative integer/,
+    );
     expect(() => parseCsv('a,b,label\n1,2,-1\n', o)).toThrow(/label "-1" is not a non-negative integer/);
-    expect(() => parseCsv('a,b,label\n1,2,cat\n', { ...o, classNames: ['dog'] })).toThrow(/label "cat" is not a non-negative integer or one of the classNames/);
+    expect(() => parseCsv('a,b,label\n1,2,cat\n', { ...o, classNames: ['dog'] })).toThrow(
+      /label "cat" is not a non-negative integer or one of the classNames/,
+    );
     expect(() => parseCsv('a,b\n1,2\n', { ...o, label: 'y' })).toThrow(/bad\.csv header: has no column named 'y' \(columns: a, b\)/);
     expect(() => parseCsv('1,2\n', { ...o, label: 'y' })).toThrow(/is given by name but the file has no header/);
     expect(() => parseCsv('1,2\n', { ...o, label: 5 })).toThrow(/label column index 5 is outside the 2 columns/);
@@ -65,7 +74,9 @@ describe('csvDataset / loadCsvDataset', () => {
     Array.from(b.x.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([0, 0.2, 0.4, 1][i]!, 7));
     expect(Array.from(b.labels.dataSync())).toEqual([1]);
     tf.dispose(b);
-    expect(() => csvDataset('a,b,label\n1,2,0\n', { shape: [3] })).toThrow(/csvDataset: 'x' holds 2 values, not a whole number of items of shape \[3\]/);
+    expect(() => csvDataset('a,b,label\n1,2,0\n', { shape: [3] })).toThrow(
+      /csvDataset: 'x' holds 2 values, not a whole number of items of shape \[3\]/,
+    );
     expect(() => csvDataset('a,b,label\n1,2,3\n', { numClasses: 2 })).toThrow(/csvDataset: 'labels\[0\]' is 3, outside 0\.\.1/);
   });
 

@@ -118,7 +118,8 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
   const names = hasHeader ? first.map((c) => c.trim()) : undefined;
   const body = hasHeader ? rows.slice(1) : rows;
   const width = first.length;
-  if (width < 2) throw formatError(op, src, `line ${rows[0]!.line}`, `needs at least one feature column and a label column, found ${width} column`);
+  if (width < 2)
+    throw formatError(op, src, `line ${rows[0]!.line}`, `needs at least one feature column and a label column, found ${width} column`);
   let labelIndex: number;
   if (typeof o.label === 'string') {
     if (names === undefined) throw formatError(op, src, '', `label column '${o.label}' is given by name but the file has no header`);
@@ -126,7 +127,8 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
     if (labelIndex < 0) throw formatError(op, src, 'header', `has no column named '${o.label}' (columns: ${names.join(', ')})`);
   } else if (typeof o.label === 'number') {
     labelIndex = o.label < 0 ? width + o.label : o.label;
-    if (labelIndex < 0 || labelIndex >= width) throw formatError(op, src, '', `label column index ${o.label} is outside the ${width} columns`);
+    if (labelIndex < 0 || labelIndex >= width)
+      throw formatError(op, src, '', `label column index ${o.label} is outside the ${width} columns`);
   } else {
     const named = names?.indexOf('label') ?? -1;
     labelIndex = named >= 0 ? named : width - 1;
@@ -139,7 +141,12 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
   for (let r = 0; r < n; r++) {
     const { cells, line } = body[r]!;
     if (cells.length !== width) {
-      throw formatError(op, src, `line ${line}`, `has ${cells.length} cells, expected ${width} like the ${hasHeader ? 'header' : 'first row'} (ragged rows)`);
+      throw formatError(
+        op,
+        src,
+        `line ${line}`,
+        `has ${cells.length} cells, expected ${width} like the ${hasHeader ? 'header' : 'first row'} (ragged rows)`,
+      );
     }
     let f = 0;
     for (let c = 0; c < width; c++) {

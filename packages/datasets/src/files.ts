@@ -12,7 +12,8 @@ export async function readBytes(op: string, path: string): Promise<Uint8Array> {
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : String((error as Error).message ?? error);
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : String((error as Error).message ?? error);
     throw formatError(op, path, '', `cannot be read: ${why}`, error);
   }
 }

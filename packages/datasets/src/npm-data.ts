@@ -234,12 +234,18 @@ const fashionSpec: Spec = {
         return;
       }
       if (!Array.isArray(rec) || rec.length !== PIXELS) {
-        throw formatError(this.op, file, `record ${r}`, `has ${Array.isArray(rec) ? rec.length : typeof rec} values, expected ${PIXELS} (28×28) or an empty record`);
+        throw formatError(
+          this.op,
+          file,
+          `record ${r}`,
+          `has ${Array.isArray(rec) ? rec.length : typeof rec} values, expected ${PIXELS} (28×28) or an empty record`,
+        );
       }
       const img = new Uint8Array(PIXELS);
       for (let i = 0; i < PIXELS; i++) {
         const v = rec[i] as number;
-        if (!Number.isInteger(v) || v < 0 || v > 255) throw formatError(this.op, file, `record ${r} pixel ${i}`, `is ${String(v)}, expected an integer 0..255`);
+        if (!Number.isInteger(v) || v < 0 || v > 255)
+          throw formatError(this.op, file, `record ${r} pixel ${i}`, `is ${String(v)}, expected an integer 0..255`);
         img[i] = v;
       }
       out.push(img);
@@ -260,13 +266,15 @@ const mnistSpec: Spec = {
   decode(json, cls, file) {
     // One flat array per digit of k·784 intensities stored as round(p / 255, 3): p = round(255 v) is exact.
     const data = records(this.op, json, file);
-    if (data.length % PIXELS !== 0) throw formatError(this.op, file, '', `holds ${data.length} values, not a multiple of ${PIXELS} (28×28)`);
+    if (data.length % PIXELS !== 0)
+      throw formatError(this.op, file, '', `holds ${data.length} values, not a multiple of ${PIXELS} (28×28)`);
     const out: Uint8Array[] = [];
     for (let r = 0; r < data.length / PIXELS; r++) {
       const img = new Uint8Array(PIXELS);
       for (let i = 0; i < PIXELS; i++) {
         const v = data[r * PIXELS + i] as number;
-        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw formatError(this.op, file, `image ${r} pixel ${i}`, `is ${String(v)}, expected a number in [0, 1]`);
+        if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+          throw formatError(this.op, file, `image ${r} pixel ${i}`, `is ${String(v)}, expected a number in [0, 1]`);
         img[i] = Math.round(v * 255);
       }
       out.push(img);

@@ -56,10 +56,14 @@ describe('parseNpy', () => {
     expect(() => parseNpy(fixture('complex.npy'), src)).toThrow(/has dtype '<c16'/);
     expect(() => parseNpy(new TextEncoder().encode('x,y\n1,2\n'), src)).toThrow(/a\.npy: not a \.npy file/);
     const full = fixture('x_f4.npy');
-    expect(() => parseNpy(full.subarray(0, full.length - 4), src)).toThrow(/a\.npy data: holds 32 bytes but shape \(3, 3\) of <f4 needs 36 \(truncated or corrupt file\)/);
+    expect(() => parseNpy(full.subarray(0, full.length - 4), src)).toThrow(
+      /a\.npy data: holds 32 bytes but shape \(3, 3\) of <f4 needs 36 \(truncated or corrupt file\)/,
+    );
     expect(() => parseNpy(full.subarray(0, 40), src)).toThrow(/a\.npy header: declares/);
     const huge = new BigInt64Array([2n ** 60n]);
-    expect(() => parseNpy(npy('<i8', [1], new Uint8Array(huge.buffer)), src)).toThrow(/element 0: 1152921504606846976 does not fit a float64 exactly/);
+    expect(() => parseNpy(npy('<i8', [1], new Uint8Array(huge.buffer)), src)).toThrow(
+      /element 0: 1152921504606846976 does not fit a float64 exactly/,
+    );
   });
 
   it('agrees with a file written here from the spec (1-d shape, 0-d shape)', () => {
@@ -89,9 +93,13 @@ describe('npyDataset / loadNpyDataset', () => {
   });
 
   it('rejects non-integer labels, a label count that does not match, and missing files', async () => {
-    expect(() => npyDataset(fixture('x_f4.npy'), fixture('y_f8.npy'))).toThrow(/npyDataset: 'labels\[2\]' must be a non-negative integer class, got 1\.5/);
+    expect(() => npyDataset(fixture('x_f4.npy'), fixture('y_f8.npy'))).toThrow(
+      /npyDataset: 'labels\[2\]' must be a non-negative integer class, got 1\.5/,
+    );
     expect(() => npyDataset(fixture('img_u1.npy'), fixture('y_i8.npy'))).toThrow(/expected 2, got 3/);
-    expect(() => npyDataset(fixture('y_i8.npy'), fixture('y_i8.npy'))).toThrow(/npy \(x\): must have shape \[n, \.\.\.item shape\], got \(3\)/);
+    expect(() => npyDataset(fixture('y_i8.npy'), fixture('y_i8.npy'))).toThrow(
+      /npy \(x\): must have shape \[n, \.\.\.item shape\], got \(3\)/,
+    );
     await expect(loadNpy(join(dir, 'nope.npy'))).rejects.toThrow(/loadNpy: .*nope\.npy: cannot be read: no such file/);
     await expect(loadNpy(join(dir, 'fortran.npy'))).rejects.toThrow(/fortran\.npy header: is in Fortran order/);
   });

@@ -47,7 +47,8 @@ export function parseNpy(bytes: Uint8Array | ArrayBuffer, options: { source?: st
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = major === 1 ? 10 : 12;
   const dataStart = headerStart + headerLen;
-  if (dataStart > b.length) throw formatError(op, src, 'header', `declares ${headerLen} header bytes but the file has ${b.length - headerStart}`);
+  if (dataStart > b.length)
+    throw formatError(op, src, 'header', `declares ${headerLen} header bytes but the file has ${b.length - headerStart}`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(b.subarray(headerStart, dataStart));
   const descr = headerValue(header, 'descr');
   const fortran = headerValue(header, 'fortran_order');
@@ -73,7 +74,12 @@ export function parseNpy(bytes: Uint8Array | ArrayBuffer, options: { source?: st
   const need = count * itemSize;
   const have = b.length - dataStart;
   if (have !== need) {
-    throw formatError(op, src, 'data', `holds ${have} bytes but shape (${shape.join(', ')}) of ${dtype} needs ${need} (truncated or corrupt file)`);
+    throw formatError(
+      op,
+      src,
+      'data',
+      `holds ${have} bytes but shape (${shape.join(', ')}) of ${dtype} needs ${need} (truncated or corrupt file)`,
+    );
   }
   // Copy so the typed array is aligned and independent of the input buffer.
   const raw = b.slice(dataStart, dataStart + need).buffer;
@@ -138,7 +144,11 @@ export type NpyDatasetOptions = z.input<typeof npyDatasetOptionsSchema>;
  * A dataset from two .npy arrays (bytes or parsed): `x` [n, ...shape] (e.g. [n, 28, 28, 1]
  * uint8 images, or [n, d] float features) and integer `labels` [n].
  */
-export function npyDataset(x: NpyArray | Uint8Array | ArrayBuffer, labels: NpyArray | Uint8Array | ArrayBuffer, options: NpyDatasetOptions = {}): Dataset {
+export function npyDataset(
+  x: NpyArray | Uint8Array | ArrayBuffer,
+  labels: NpyArray | Uint8Array | ArrayBuffer,
+  options: NpyDatasetOptions = {},
+): Dataset {
   const op = 'npyDataset';
   const o = parse(op, npyDatasetOptionsSchema, options);
   const name = o.name ?? 'npy';
