@@ -73,6 +73,7 @@ export {
   sampleLabels,
   sampleLatents,
 } from './capabilities';
+export type { Dataset, DatasetBatch } from './dataset';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
 export { matMul } from './mat-mul';
 export { type BackendName, selectBackend, type SelectBackendOptions, type SelectedBackend } from './select-backend';
