@@ -34,7 +34,7 @@ function evalBatch(spec: JobSpec, data: DataModel): Sample {
  */
 export async function runJob(
   spec: JobSpec,
-  options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void },
+  options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void; meta?: Record<string, unknown> },
 ): Promise<JobResult> {
   const data = buildData(spec);
   // buildViews says 'data-pairs' when the data model draws its own pairs: train then takes no augmentation.
@@ -61,7 +61,7 @@ export async function runJob(
       evaluate: ({ method: m }) => monitorMetrics({ networks: m.networks, embed: (x) => m.embed(x), data, batch: heldOut }),
       ...(options.checkpointPath ? { checkpoint: fileCheckpointStore(options.checkpointPath) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment },
+      meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment, ...options.meta },
     });
     for await (const e of events) {
       if (e.type === 'start') resumedFrom = e.step;

@@ -80,14 +80,16 @@ export interface HasLatentTree {
 }
 
 /**
- * A view generator: maps a batch x [batch, dim] to `views` tensors [batch, dim]. Randomness comes
- * from `rng` when given, else from the augmentation's own seeded stream.
+ * A view generator: maps a batch x [batch, dim] to `views` tensors [batch, dim], or, as
+ * `Augmentation<tf.Tensor4D>`, images [batch, height, width, channels] (float32 in [0, 1], 1 or 3
+ * channels) to image views. `Augmentation<tf.Tensor>` accepts both kinds. Randomness comes from
+ * `rng` when given, else from the augmentation's own seeded stream.
  */
-export interface Augmentation {
+export interface Augmentation<T extends tf.Tensor = tf.Tensor2D> {
   readonly name: string;
   /** Views produced per call (2 for a positive pair). */
   readonly views: number;
-  apply(x: tf.Tensor2D, rng?: Rng): tf.Tensor2D[];
+  apply(x: T, rng?: Rng): T[];
 }
 
 /** Serialised network: enough to rebuild it exactly with the package's `fromJSON`. */
@@ -103,10 +105,13 @@ export interface NetworkJSON {
 /** A trainable function of a batch. `apply` is differentiable w.r.t. `variables`. */
 export interface Network {
   readonly name: string;
+  /** Size of one flattened input (h·w·c for an image network). */
   readonly inputDim: number;
+  /** Shape of one input when it is not a vector, e.g. [height, width, channels] for images. */
+  readonly inputShape?: readonly number[];
   readonly outputDim: number;
-  /** x [batch, inputDim] → [batch, outputDim]. */
-  apply(x: tf.Tensor2D): tf.Tensor2D;
+  /** x [batch, inputDim] (or [batch, ...inputShape]) → [batch, outputDim]. */
+  apply(x: tf.Tensor): tf.Tensor2D;
   readonly variables: tf.Variable[];
   /** Called by the training loop before step `step` (0-based) of `totalSteps`, e.g. to advance a threshold schedule. */
   onStep?(step: number, totalSteps: number): void;

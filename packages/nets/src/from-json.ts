@@ -1,7 +1,9 @@
 import { InvalidArgumentError, type Network, type NetworkJSON } from '@contrastive/core';
+import { convNetFromJSON } from './conv-net';
 import { directPredictorFromJSON } from './direct-predictor';
 import { linearPredictorFromJSON } from './linear-predictor';
 import { mlpFromJSON } from './mlp';
+import { resNetFromJSON } from './res-net';
 import { symmetricReluFromJSON } from './symmetric-relu';
 import { treeNetworkFromJSON } from './tree-network';
 
@@ -14,6 +16,8 @@ const readers = new Map<string, NetworkReader>([
   ['linearPredictor', linearPredictorFromJSON],
   ['directPredictor', directPredictorFromJSON],
   ['treeNetwork', treeNetworkFromJSON],
+  ['convNet', convNetFromJSON],
+  ['resNet', resNetFromJSON],
 ]);
 const builtIn = new Set(readers.keys());
 

@@ -60,6 +60,10 @@ export interface SymmetricReluNetwork extends Network, HasNeuronWeights {
   readonly weight: tf.Variable<tf.Rank.R2>;
   onStep(step: number, totalSteps: number): void;
   afterUpdate(): void;
+  /** The threshold schedule's state `{ threshold, step, totalSteps }` (what `toJSON().state` holds), for checkpoints. */
+  getState(): Record<string, unknown>;
+  /** Restores `getState()` exactly (validated), e.g. when a run resumes from a checkpoint after its last step. */
+  setState(state: unknown): void;
 }
 
 /**
@@ -196,6 +200,16 @@ class SymmetricRelu implements SymmetricReluNetwork {
     this.state = { threshold: evaluate(this.config.threshold, step, totalSteps), step, totalSteps };
   }
 
+  getState(): Record<string, unknown> {
+    checkAlive(this.label, 'getState', this.disposed);
+    return { ...this.state };
+  }
+
+  setState(state: unknown): void {
+    checkAlive(this.label, 'setState', this.disposed);
+    this.state = parseOptions(`${this.label}.setState`, stateSchema, state, 'state');
+  }
+
   /** Projects each row w_i back to the unit sphere (when `unitNormRows`). */
   afterUpdate(): void {
     checkAlive(this.label, 'afterUpdate', this.disposed);
@@ -212,7 +226,7 @@ class SymmetricRelu implements SymmetricReluNetwork {
       type: TYPE,
       config: structuredClone(this.config) as unknown as Record<string, unknown>,
       weights: { W: tensorToJSON(this.weight) },
-      state: { ...this.state },
+      state: this.getState(),
     };
   }
 
