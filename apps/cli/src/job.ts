@@ -37,9 +37,8 @@ export async function runJob(
   options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void; meta?: Record<string, unknown> },
 ): Promise<JobResult> {
   const data = buildData(spec);
-  // buildViews says 'data-pairs' when the data model draws its own pairs: train then takes no augmentation.
-  const views = buildViews(spec.augment, data, spec.seed);
-  const augment = typeof views === 'string' ? undefined : views;
+  // No augmentation (`dataPairs`): the data model draws its own positive pairs.
+  const augment = buildViews(spec.augment, data, spec.seed);
   const method = buildMethod(spec, data);
   const heldOut = evalBatch(spec, data);
   const started = performance.now();

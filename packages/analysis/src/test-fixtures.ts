@@ -67,7 +67,7 @@ export function stubNetwork(inputDim: number, outputDim: number, f: (x: tf.Tenso
     inputDim,
     outputDim,
     variables: [],
-    apply: (x) => tf.tidy(() => f(x)),
+    apply: (x) => tf.tidy(() => f(x as tf.Tensor2D)),
     toJSON: () => ({ type: 'stub', config: {}, weights: {} }),
     dispose: () => {},
     ...extra,
