@@ -16,7 +16,10 @@ async function finals(exp: Record<string, unknown>) {
 
 function expectCatalogueKeys(r: Awaited<ReturnType<typeof runJob>>) {
   const keys = [...Object.keys(r.final), ...r.history.evals.flatMap((e) => Object.keys(e.metrics))];
-  expect(keys.filter((k) => !isMetricKey(k)), `${r.arm}: keys outside the catalogue`).toEqual([]);
+  expect(
+    keys.filter((k) => !isMetricKey(k)),
+    `${r.arm}: keys outside the catalogue`,
+  ).toEqual([]);
   for (const [k, v] of Object.entries(r.final)) expect(Number.isFinite(v), `${r.arm}: ${k} = ${v}`).toBe(true);
 }
 
@@ -35,7 +38,22 @@ describe('runJob metrics', () => {
     });
     for (const r of [none!, dense!]) expectCatalogueKeys(r);
     expect(Object.keys(none!.final).sort()).toEqual(
-      ['atomRecovery.fraction', 'atomRecovery.median', 'atomRecovery.min', 'neuronPurity.median', 'residualMass.mean', 'stdOfNormalized', 'crossView.atoms', 'crossView.noise', 'featureCrossView.mean', 'stdOfNormalized.ideal', 'effectiveRank', 'alignment', 'uniformity', 'loss'].sort(),
+      [
+        'atomRecovery.fraction',
+        'atomRecovery.median',
+        'atomRecovery.min',
+        'neuronPurity.median',
+        'residualMass.mean',
+        'stdOfNormalized',
+        'crossView.atoms',
+        'crossView.noise',
+        'featureCrossView.mean',
+        'stdOfNormalized.ideal',
+        'effectiveRank',
+        'alignment',
+        'uniformity',
+        'loss',
+      ].sort(),
     );
     // Identity views are the same tensor: every direction correlates perfectly across them.
     expect(none!.final['crossView.atoms']).toBeCloseTo(1, 5);
@@ -57,13 +75,30 @@ describe('runJob metrics', () => {
       arms: [{ name: 'byol' }],
     });
     expectCatalogueKeys(r!);
-    for (const k of ['linearProbe.testAccuracy', 'knn.accuracy', 'stdOfNormalized.projection', 'commutatorNorm', 'atomRecovery.fraction']) expect(r!.final[k], k).toBeDefined();
+    for (const k of ['linearProbe.testAccuracy', 'knn.accuracy', 'stdOfNormalized.projection', 'commutatorNorm', 'atomRecovery.fraction'])
+      expect(r!.final[k], k).toBeDefined();
     expect(r!.history.evals[0]!.metrics['commutatorNorm']).toBeGreaterThan(0);
   });
 
   it('data models that draw their own pairs: HLTM and latent mixing', async () => {
-    const [tree] = await finals({ ...base, name: 'job-hltm', data: { type: 'hltm', depth: 3 }, augment: { type: 'dataPairs' }, encoder: { type: 'treeNetwork', hid: 4 }, method: { type: 'contrastive' }, arms: [{ name: 'tree' }] });
-    const [mix] = await finals({ ...base, name: 'job-lm', data: { type: 'latentMixing', dim: 3 }, augment: { type: 'dataPairs' }, encoder: { type: 'mlp', hidden: [16], outputDim: 3 }, method: { type: 'contrastive' }, arms: [{ name: 'mix' }] });
+    const [tree] = await finals({
+      ...base,
+      name: 'job-hltm',
+      data: { type: 'hltm', depth: 3 },
+      augment: { type: 'dataPairs' },
+      encoder: { type: 'treeNetwork', hid: 4 },
+      method: { type: 'contrastive' },
+      arms: [{ name: 'tree' }],
+    });
+    const [mix] = await finals({
+      ...base,
+      name: 'job-lm',
+      data: { type: 'latentMixing', dim: 3 },
+      augment: { type: 'dataPairs' },
+      encoder: { type: 'mlp', hidden: [16], outputDim: 3 },
+      method: { type: 'contrastive' },
+      arms: [{ name: 'mix' }],
+    });
     for (const r of [tree!, mix!]) expectCatalogueKeys(r);
     expect(tree!.final['hltmBestCorrelation.mean']).toBeGreaterThan(0);
     expect(tree!.final['linearProbe.testAccuracy']).toBeDefined(); // the root is the label

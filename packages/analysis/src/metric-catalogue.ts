@@ -39,12 +39,29 @@ export const metricCatalogue = [
     label: 'atoms recovered (a_j > 0.8)',
     direction: 'higher',
     suite: 'sparseCoding',
-    description: 'Share of dictionary atoms M_j with a_j = max_i |cos(w_i, M_j)| > 0.8 (Wen & Li 2021). Needs a data model with a dictionary.',
+    description:
+      'Share of dictionary atoms M_j with a_j = max_i |cos(w_i, M_j)| > 0.8 (Wen & Li 2021). Needs a data model with a dictionary.',
     format: unit,
     table: true,
   },
-  { key: 'atomRecovery.median', label: 'median a_j', direction: 'higher', suite: 'sparseCoding', description: 'Median over atoms of a_j = max_i |cos(w_i, M_j)|.', format: unit, table: true },
-  { key: 'atomRecovery.min', label: 'min a_j', direction: 'higher', suite: 'sparseCoding', description: 'Worst-recovered atom: min over atoms of a_j.', format: unit, table: true },
+  {
+    key: 'atomRecovery.median',
+    label: 'median a_j',
+    direction: 'higher',
+    suite: 'sparseCoding',
+    description: 'Median over atoms of a_j = max_i |cos(w_i, M_j)|.',
+    format: unit,
+    table: true,
+  },
+  {
+    key: 'atomRecovery.min',
+    label: 'min a_j',
+    direction: 'higher',
+    suite: 'sparseCoding',
+    description: 'Worst-recovered atom: min over atoms of a_j.',
+    format: unit,
+    table: true,
+  },
   {
     key: 'neuronPurity.median',
     label: 'median neuron purity',
@@ -68,7 +85,8 @@ export const metricCatalogue = [
     label: 'dense mass (span H)',
     direction: 'lower',
     suite: 'sparseCoding',
-    description: 'Mean over neurons of the share of ‖w_i‖² in the span of the dense basis H (dense features learned). Needs a data model with a dense basis.',
+    description:
+      'Mean over neurons of the share of ‖w_i‖² in the span of the dense basis H (dense features learned). Needs a data model with a dense basis.',
     format: unit,
     table: true,
   },
@@ -86,7 +104,8 @@ export const metricCatalogue = [
     label: 'cross-view corr. (noise)',
     direction: 'neutral',
     suite: 'decoupling',
-    description: 'The same along 16 random orthonormal directions orthogonal to span(M) (and span(H)): how much the views share their noise.',
+    description:
+      'The same along 16 random orthonormal directions orthogonal to span(M) (and span(H)): how much the views share their noise.',
     format: real,
     table: true,
   },
@@ -131,7 +150,8 @@ export const metricCatalogue = [
     label: 'std of normalised output',
     direction: 'higher',
     suite: 'representation',
-    description: "Channel-mean std over the batch of the L2-normalised embedding (SimSiam's collapse monitor: 0 collapsed, ≈ 1/√dim spread).",
+    description:
+      "Channel-mean std over the batch of the L2-normalised embedding (SimSiam's collapse monitor: 0 collapsed, ≈ 1/√dim spread).",
     format: real,
     table: true,
   },
@@ -185,7 +205,8 @@ export const metricCatalogue = [
     label: 'best |corr| with latents',
     direction: 'higher',
     suite: 'representation',
-    description: 'Mean over internal nodes of a hierarchical latent tree of the best |Pearson corr| of a hidden unit with the node (Tian et al. 2020).',
+    description:
+      'Mean over internal nodes of a hierarchical latent tree of the best |Pearson corr| of a hidden unit with the node (Tian et al. 2020).',
     format: unit,
     table: true,
   },
@@ -212,11 +233,20 @@ export const metricCatalogue = [
     label: 'commutator ‖[F, W_p]‖',
     direction: 'lower',
     suite: 'representation',
-    description: 'Normalised commutator ‖F W_p − W_p F‖_F / (‖F‖_F‖W_p‖_F) of the predictor input correlation F and a square predictor W_p (Tian et al. 2021).',
+    description:
+      'Normalised commutator ‖F W_p − W_p F‖_F / (‖F‖_F‖W_p‖_F) of the predictor input correlation F and a square predictor W_p (Tian et al. 2021).',
     format: real,
     table: true,
   },
-  { key: 'loss', label: 'final loss', direction: 'lower', suite: 'training', description: 'Mean training loss over the last 50 logged steps.', format: real, table: true },
+  {
+    key: 'loss',
+    label: 'final loss',
+    direction: 'lower',
+    suite: 'training',
+    description: 'Mean training loss over the last 50 logged steps.',
+    format: real,
+    table: true,
+  },
 ] as const satisfies readonly MetricInfo[];
 
 /** A metric key the suites produce (`atomRecovery.fraction`, `loss`, …). */
@@ -245,7 +275,9 @@ export function metricInfo(key: string): MetricInfo<MetricKey> | undefined {
  * 'fractoin' is 1 away from 'fraction'. Hand-written: 15 lines, not worth a dependency.
  */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;

@@ -11,16 +11,35 @@ describeBackends('monitorMetrics', () => {
   it('commutator ‖[F, W_p]‖/(‖F‖‖W_p‖) in closed form, and 0 for a W_p that commutes with F', () => {
     // f rows (√2, 0) and (0, 1): F = (1/n) Σ f fᵀ = diag(1, ½). With W_p = [[0, 1], [0, 0]],
     // F W_p − W_p F = [[0, 1 − ½], [0, 0]]: norm ½, divided by ‖F‖ = √(5/4) and ‖W_p‖ = 1.
-    const batch = { x: tf.tensor2d([[Math.SQRT2, 0], [0, 1]]) };
+    const batch = {
+      x: tf.tensor2d([
+        [Math.SQRT2, 0],
+        [0, 1],
+      ]),
+    };
     const data = stubData(2, () => batch);
     const predictor = (m: number[]) => stubNetwork(2, 2, (x) => tf.clone(x), { predictorMatrix: () => Float64Array.from(m) });
     const before = tf.memory().numTensors;
-    const out = monitorMetrics({ networks: { encoder: identity(2), predictor: predictor([0, 1, 0, 0]) }, embed: (x) => tf.clone(x), data, batch });
+    const out = monitorMetrics({
+      networks: { encoder: identity(2), predictor: predictor([0, 1, 0, 0]) },
+      embed: (x) => tf.clone(x),
+      data,
+      batch,
+    });
     expect(out['commutatorNorm']).toBeCloseTo(0.5 / Math.sqrt(1.25), 6);
-    const diag = monitorMetrics({ networks: { encoder: identity(2), predictor: predictor([3, 0, 0, -1]) }, embed: (x) => tf.clone(x), data, batch });
+    const diag = monitorMetrics({
+      networks: { encoder: identity(2), predictor: predictor([3, 0, 0, -1]) },
+      embed: (x) => tf.clone(x),
+      data,
+      batch,
+    });
     expect(diag['commutatorNorm']).toBeCloseTo(0, 12);
     // No predictor matrix (e.g. an MLP prediction head): no commutator.
-    expect(monitorMetrics({ networks: { encoder: identity(2), predictor: identity(2) }, embed: (x) => tf.clone(x), data, batch })['commutatorNorm']).toBeUndefined();
+    expect(
+      monitorMetrics({ networks: { encoder: identity(2), predictor: identity(2) }, embed: (x) => tf.clone(x), data, batch })[
+        'commutatorNorm'
+      ],
+    ).toBeUndefined();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(batch);
   });
@@ -42,10 +61,19 @@ describeBackends('monitorMetrics', () => {
     const n = 100; // 25 per class in each half: the k = 20 nearest of a query are all of its class
     const r = Array.from({ length: n }, (_, i) => i % 2);
     const batch = {
-      x: tf.tensor2d(r.flatMap((v) => [v, 1 - v]), [n, 2]),
-      latents: tf.tensor2d(r.flatMap((v) => [v, v, 1 - v]), [n, 3]),
+      x: tf.tensor2d(
+        r.flatMap((v) => [v, 1 - v]),
+        [n, 2],
+      ),
+      latents: tf.tensor2d(
+        r.flatMap((v) => [v, v, 1 - v]),
+        [n, 3],
+      ),
       root: tf.tensor1d(r, 'int32'),
-      z: tf.tensor2d(r.map((v) => [3 * v + 1]), [n, 1]),
+      z: tf.tensor2d(
+        r.map((v) => [3 * v + 1]),
+        [n, 1],
+      ),
     };
     const data = stubData(2, () => batch, { leafOffset: 1, labelKey: 'root', latentKey: 'z' });
     // The tree network's units are the leaves themselves (2 units for node 0): best |corr| = 1.
@@ -71,9 +99,19 @@ describeBackends('monitorMetrics', () => {
 
   it('includes the sparse-coding suite for an encoder with neurons on dictionary data', () => {
     const m = tf.tensor2d([[1], [0]]);
-    const batch = { x: tf.tensor2d([[1, 0], [0, 1]]) };
+    const batch = {
+      x: tf.tensor2d([
+        [1, 0],
+        [0, 1],
+      ]),
+    };
     const enc = stubNetwork(2, 1, (x) => tf.slice(x, [0, 0], [-1, 1]), { neuronWeights: () => tf.tensor2d([[1, 0]]) });
-    const out = monitorMetrics({ networks: { encoder: enc }, embed: (x) => enc.apply(x), data: stubData(2, () => batch, { dictionary: m }), batch });
+    const out = monitorMetrics({
+      networks: { encoder: enc },
+      embed: (x) => enc.apply(x),
+      data: stubData(2, () => batch, { dictionary: m }),
+      batch,
+    });
     expect(out['atomRecovery.fraction']).toBe(1);
     tf.dispose([m, batch]);
   });

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type DataModel, hasHiddenUnits, hasLatentTree, hasPredictorMatrix, type Network, type Sample, sampleLabels, sampleLatents } from '@contrastive/core';
+import {
+  type DataModel,
+  hasHiddenUnits,
+  hasLatentTree,
+  hasPredictorMatrix,
+  type Network,
+  type Sample,
+  sampleLabels,
+  sampleLatents,
+} from '@contrastive/core';
 import { commutatorNormSync } from './commutator-norm';
 import { hltmBestCorrelationSync } from './hltm-best-correlation';
 import { knnAccuracySync } from './knn';
@@ -83,7 +92,11 @@ export function monitorMetrics(input: MonitorMetricsInput): MetricRecord {
     if (encoder && predictor && hasPredictorMatrix(predictor)) {
       const f = predictorInput(networks, batch.x);
       keep.push(f);
-      out['commutatorNorm'] = commutatorNormSync(secondMoment(f), { rows: predictor.outputDim, cols: predictor.outputDim, data: predictor.predictorMatrix() }, { normalize: true });
+      out['commutatorNorm'] = commutatorNormSync(
+        secondMoment(f),
+        { rows: predictor.outputDim, cols: predictor.outputDim, data: predictor.predictorMatrix() },
+        { normalize: true },
+      );
     }
     return out;
   } finally {
@@ -96,6 +109,7 @@ function secondMoment(f: tf.Tensor2D): { rows: number; cols: number; data: Float
   const fv = f.dataSync();
   const [n, d] = f.shape;
   const F = new Float64Array(d * d);
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) F[i * d + j] = F[i * d + j]! + (fv[r * d + i]! * fv[r * d + j]!) / n;
+  for (let r = 0; r < n; r++)
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) F[i * d + j] = F[i * d + j]! + (fv[r * d + i]! * fv[r * d + j]!) / n;
   return { rows: d, cols: d, data: F };
 }

@@ -12,7 +12,13 @@ const twoCopies: Augmentation = { name: 'copies', views: 2, apply: (x) => [tf.cl
 describeBackends('representationMetrics', () => {
   it('a collapsed representation: std 0, effective rank 1, alignment 0, uniformity log 1 = 0', () => {
     const before = tf.memory().numTensors;
-    const out = representationMetrics({ data: stubData(4, gaussian(4)), augment: twoCopies, embed: (x) => tf.ones([x.shape[0], 3]), samples: 32, seed: 0 });
+    const out = representationMetrics({
+      data: stubData(4, gaussian(4)),
+      augment: twoCopies,
+      embed: (x) => tf.ones([x.shape[0], 3]),
+      samples: 32,
+      seed: 0,
+    });
     expect(Object.keys(out).sort()).toEqual(['alignment', 'effectiveRank', 'stdOfNormalized', 'stdOfNormalized.ideal', 'uniformity']);
     expect(out['stdOfNormalized']).toBeCloseTo(0, 12); // 1/√3 − mean(1/√3) in float64
     expect(out['stdOfNormalized.ideal']).toBe(1 / Math.sqrt(3));
@@ -27,10 +33,16 @@ describeBackends('representationMetrics', () => {
     const draw = (n: number, rng: Rng) => {
       const y = Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 0 : 1));
       const noise = rng.fillNormal(new Float32Array(n * 2), 0, 0.1);
-      const x = tf.tensor2d(Float32Array.from(noise, (v, k) => v + (y[Math.floor(k / 2)] === k % 2 ? 3 : 0)), [n, 2]);
+      const x = tf.tensor2d(
+        Float32Array.from(noise, (v, k) => v + (y[Math.floor(k / 2)] === k % 2 ? 3 : 0)),
+        [n, 2],
+      );
       return { x, labels: tf.tensor1d(y, 'int32') };
     };
-    const data = stubData(2, draw, { labelKey: 'labels', samplePair: (n: number, rng: Rng) => ({ ...draw(n, rng), xPositive: tf.zeros([n, 2]) }) });
+    const data = stubData(2, draw, {
+      labelKey: 'labels',
+      samplePair: (n: number, rng: Rng) => ({ ...draw(n, rng), xPositive: tf.zeros([n, 2]) }),
+    });
     const before = tf.memory().numTensors;
     const out = representationMetrics({ data, augment: undefined, embed: (x) => tf.clone(x), samples: 64, seed: 3 });
     expect(out['linearProbe.testAccuracy']).toBe(1);
@@ -51,7 +63,13 @@ describeBackends('representationMetrics', () => {
       });
       return { x: tf.tensor2d(x, [n, 3]), z: tf.tensor2d(z, [n, 3]) };
     };
-    const out = representationMetrics({ data: stubData(3, draw, { latentKey: 'z' }), augment: twoCopies, embed: (x) => tf.clone(x), samples: 200, seed: 0 });
+    const out = representationMetrics({
+      data: stubData(3, draw, { latentKey: 'z' }),
+      augment: twoCopies,
+      embed: (x) => tf.clone(x),
+      samples: 200,
+      seed: 0,
+    });
     expect(out['r2.mean']).toBeCloseTo(1, 5);
     expect(out['mcc']).toBeCloseTo(1, 5);
   });

@@ -16,7 +16,14 @@ describeBackends('sparseCodingMetrics', () => {
     const data = stubData(d1, () => ({ x: tf.zeros([1, d1]) }), { dictionary: m, denseBasis: h });
     const before = tf.memory().numTensors;
     const out = sparseCodingMetrics(neurons([basisVector(d1, 2), basisVector(d1, 0), basisVector(d1, 1).map((v) => -2 * v)]), data);
-    expect(out).toEqual({ 'atomRecovery.fraction': 1, 'atomRecovery.median': 1, 'atomRecovery.min': 1, 'neuronPurity.median': 1, 'residualMass.mean': 0, 'denseMass.mean': 0 });
+    expect(out).toEqual({
+      'atomRecovery.fraction': 1,
+      'atomRecovery.median': 1,
+      'atomRecovery.min': 1,
+      'neuronPurity.median': 1,
+      'residualMass.mean': 0,
+      'denseMass.mean': 0,
+    });
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([m, h]);
   });
@@ -25,7 +32,14 @@ describeBackends('sparseCodingMetrics', () => {
     const m = columns([0, 1, 2]);
     const data = stubData(d1, () => ({ x: tf.zeros([1, d1]) }), { dictionary: m, denseBasis: null });
     const s = Math.SQRT1_2;
-    const out = sparseCodingMetrics(neurons([[s, s, 0, 0, 0, 0], [0, s, s, 0, 0, 0], [s, 0, s, 0, 0, 0]]), data);
+    const out = sparseCodingMetrics(
+      neurons([
+        [s, s, 0, 0, 0, 0],
+        [0, s, s, 0, 0, 0],
+        [s, 0, s, 0, 0, 0],
+      ]),
+      data,
+    );
     expect(out['atomRecovery.fraction']).toBe(0);
     expect(out['atomRecovery.median']).toBeCloseTo(Math.SQRT1_2, 6);
     expect(out['neuronPurity.median']).toBeCloseTo(Math.SQRT1_2, 6);
@@ -49,9 +63,24 @@ describeBackends('sparseCodingMetrics', () => {
   it('does not apply without a dictionary, without neurons, or in another input space', () => {
     const m = columns([0, 1]);
     const withDict = stubData(d1, () => ({ x: tf.zeros([1, d1]) }), { dictionary: m });
-    expect(sparseCodingMetrics(neurons([basisVector(d1, 0)]), stubData(d1, () => ({ x: tf.zeros([1, d1]) })))).toEqual({});
-    expect(sparseCodingMetrics(stubNetwork(d1, 2, (x) => x), withDict)).toEqual({});
-    expect(sparseCodingMetrics(stubNetwork(4, 1, (x) => x, { neuronWeights: () => tf.zeros([1, 4]) }), withDict)).toEqual({});
+    expect(
+      sparseCodingMetrics(
+        neurons([basisVector(d1, 0)]),
+        stubData(d1, () => ({ x: tf.zeros([1, d1]) })),
+      ),
+    ).toEqual({});
+    expect(
+      sparseCodingMetrics(
+        stubNetwork(d1, 2, (x) => x),
+        withDict,
+      ),
+    ).toEqual({});
+    expect(
+      sparseCodingMetrics(
+        stubNetwork(4, 1, (x) => x, { neuronWeights: () => tf.zeros([1, 4]) }),
+        withDict,
+      ),
+    ).toEqual({});
     m.dispose();
   });
 });
