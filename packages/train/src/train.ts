@@ -10,7 +10,6 @@ import {
   noPairsError,
   NonFiniteValueError,
   parseOptions,
-  type Rng,
   type Sample,
 } from '@contrastive/core';
 import { z } from 'zod';
