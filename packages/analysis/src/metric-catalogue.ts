@@ -24,7 +24,26 @@ export interface MetricInfo<K extends string = string> {
   readonly format: { readonly digits: number; readonly range?: readonly [number, number] };
   /** Shown in the final results table (false: a diagnostic kept in results.json and the curves only). */
   readonly table: boolean;
+  /** What the setup must have for the metric to be produced (all of them); [] for every setup. */
+  readonly requires: readonly MetricRequirement[];
 }
+
+/**
+ * A precondition of a metric: a data capability of core (`dictionary`/`denseBasis`: `HasDictionary`,
+ * `labels`: `HasLabels`, `recoverableLatents`: `HasRecoverableLatents`, `latentTree`:
+ * `HasLatentTree`), a network capability (`neuronWeights` of the encoder, `predictorMatrix` of the
+ * predictor), an `augmentation` (not the data's own pairs) or a `projector`.
+ */
+export type MetricRequirement =
+  | 'dictionary'
+  | 'denseBasis'
+  | 'neuronWeights'
+  | 'augmentation'
+  | 'labels'
+  | 'recoverableLatents'
+  | 'latentTree'
+  | 'projector'
+  | 'predictorMatrix';
 
 const unit = { digits: 3, range: [0, 1] } as const;
 const real = { digits: 3 } as const;
@@ -39,6 +58,7 @@ export const metricCatalogue = [
     label: 'atoms recovered (a_j > 0.8)',
     direction: 'higher',
     suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
     description:
       'Share of dictionary atoms M_j with a_j = max_i |cos(w_i, M_j)| > 0.8 (Wen & Li 2021). Needs a data model with a dictionary.',
     format: unit,
@@ -49,6 +69,7 @@ export const metricCatalogue = [
     label: 'median a_j',
     direction: 'higher',
     suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
     description: 'Median over atoms of a_j = max_i |cos(w_i, M_j)|.',
     format: unit,
     table: true,
@@ -58,6 +79,7 @@ export const metricCatalogue = [
     label: 'min a_j',
     direction: 'higher',
     suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
     description: 'Worst-recovered atom: min over atoms of a_j.',
     format: unit,
     table: true,
@@ -67,6 +89,7 @@ export const metricCatalogue = [
     label: 'median neuron purity',
     direction: 'higher',
     suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
     description: 'Median over neurons of max_j |cos(w_i, M_j)|: how close each neuron is to a single atom.',
     format: unit,
     table: true,
@@ -76,6 +99,7 @@ export const metricCatalogue = [
     label: 'mass outside span(M)',
     direction: 'lower',
     suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
     description: 'Mean over neurons of the share of ‖w_i‖² outside the span of the dictionary.',
     format: unit,
     table: true,
@@ -85,6 +109,7 @@ export const metricCatalogue = [
     label: 'dense mass (span H)',
     direction: 'lower',
     suite: 'sparseCoding',
+    requires: ['dictionary', 'denseBasis', 'neuronWeights'],
     description:
       'Mean over neurons of the share of ‖w_i‖² in the span of the dense basis H (dense features learned). Needs a data model with a dense basis.',
     format: unit,
@@ -95,6 +120,7 @@ export const metricCatalogue = [
     label: 'cross-view corr. (atoms)',
     direction: 'neutral',
     suite: 'decoupling',
+    requires: ['dictionary', 'augmentation'],
     description: 'Mean over atoms M_j of the Pearson correlation of ⟨M_j, x⁺⟩ and ⟨M_j, x⁺⁺⟩ across the two views of the augmentation.',
     format: real,
     table: true,
@@ -104,6 +130,7 @@ export const metricCatalogue = [
     label: 'cross-view corr. (noise)',
     direction: 'neutral',
     suite: 'decoupling',
+    requires: ['dictionary', 'augmentation'],
     description:
       'The same along 16 random orthonormal directions orthogonal to span(M) (and span(H)): how much the views share their noise.',
     format: real,
@@ -114,6 +141,7 @@ export const metricCatalogue = [
     label: 'cross-view corr. (dense)',
     direction: 'neutral',
     suite: 'decoupling',
+    requires: ['dictionary', 'denseBasis', 'augmentation'],
     description: 'The same along the dense basis directions H.',
     format: real,
     table: true,
@@ -123,6 +151,7 @@ export const metricCatalogue = [
     label: 'cross-view corr. (features)',
     direction: 'neutral',
     suite: 'decoupling',
+    requires: ['dictionary', 'augmentation'],
     description: 'Mean over output features of the Pearson correlation of h_i(x⁺) and h_i(x⁺⁺) (constant features skipped).',
     format: real,
     table: false,
@@ -132,6 +161,7 @@ export const metricCatalogue = [
     label: 'linear probe acc.',
     direction: 'higher',
     suite: 'representation',
+    requires: ['labels'],
     description: 'Test accuracy of a logistic regression on frozen features of held-out samples (half train, half test). Needs labels.',
     format: unit,
     table: true,
@@ -141,6 +171,7 @@ export const metricCatalogue = [
     label: 'kNN acc.',
     direction: 'higher',
     suite: 'representation',
+    requires: ['labels'],
     description: 'Accuracy of a k = 20 cosine nearest-neighbour classifier on frozen features of held-out samples. Needs labels.',
     format: unit,
     table: true,
@@ -150,6 +181,7 @@ export const metricCatalogue = [
     label: 'std of normalised output',
     direction: 'higher',
     suite: 'representation',
+    requires: [],
     description:
       "Channel-mean std over the batch of the L2-normalised embedding (SimSiam's collapse monitor: 0 collapsed, ≈ 1/√dim spread).",
     format: real,
@@ -160,6 +192,7 @@ export const metricCatalogue = [
     label: 'std of normalised projection',
     direction: 'higher',
     suite: 'representation',
+    requires: ['projector'],
     description: 'The same for the projector output z (produced when the method has a projector).',
     format: real,
     table: true,
@@ -169,6 +202,7 @@ export const metricCatalogue = [
     label: 'std of normalised output if spread (1/√dim)',
     direction: 'neutral',
     suite: 'representation',
+    requires: [],
     description: 'Reference value 1/√dim of the embedding: the std of a coordinate of a uniform unit vector.',
     format: real,
     table: false,
@@ -178,6 +212,7 @@ export const metricCatalogue = [
     label: 'effective rank',
     direction: 'higher',
     suite: 'representation',
+    requires: [],
     description: 'exp of the entropy of the normalised singular values of the embeddings (Roy & Vetterli 2007).',
     format: real,
     table: true,
@@ -187,6 +222,7 @@ export const metricCatalogue = [
     label: 'alignment',
     direction: 'lower',
     suite: 'representation',
+    requires: [],
     description: 'Mean ‖f(x⁺) − f(x⁺⁺)‖² of normalised embeddings of positive pairs (Wang & Isola 2020).',
     format: real,
     table: true,
@@ -196,6 +232,7 @@ export const metricCatalogue = [
     label: 'uniformity',
     direction: 'lower',
     suite: 'representation',
+    requires: [],
     description: 'log mean_{i<j} exp(−2‖f(x_i) − f(x_j)‖²) of normalised embeddings (Wang & Isola 2020).',
     format: real,
     table: true,
@@ -205,6 +242,7 @@ export const metricCatalogue = [
     label: 'best |corr| with latents',
     direction: 'higher',
     suite: 'representation',
+    requires: ['latentTree'],
     description:
       'Mean over internal nodes of a hierarchical latent tree of the best |Pearson corr| of a hidden unit with the node (Tian et al. 2020).',
     format: unit,
@@ -215,6 +253,7 @@ export const metricCatalogue = [
     label: 'R² of latents',
     direction: 'higher',
     suite: 'representation',
+    requires: ['recoverableLatents'],
     description: 'Held-out R² of a linear regression from features to the true latents (Zimmermann et al. 2021).',
     format: real,
     table: true,
@@ -224,6 +263,7 @@ export const metricCatalogue = [
     label: 'MCC',
     direction: 'higher',
     suite: 'representation',
+    requires: ['recoverableLatents'],
     description: 'Mean |Pearson corr| of features and latents after the best one-to-one matching (Zimmermann et al. 2021).',
     format: unit,
     table: true,
@@ -233,6 +273,7 @@ export const metricCatalogue = [
     label: 'commutator ‖[F, W_p]‖',
     direction: 'lower',
     suite: 'representation',
+    requires: ['predictorMatrix'],
     description:
       'Normalised commutator ‖F W_p − W_p F‖_F / (‖F‖_F‖W_p‖_F) of the predictor input correlation F and a square predictor W_p (Tian et al. 2021).',
     format: real,
@@ -243,6 +284,7 @@ export const metricCatalogue = [
     label: 'final loss',
     direction: 'lower',
     suite: 'training',
+    requires: [],
     description: 'Mean training loss over the last 50 logged steps.',
     format: real,
     table: true,
