@@ -166,12 +166,22 @@ ${r.description ? `<p>${esc(r.description)}</p>` : ''}
 <p>${r.steps} steps · seeds ${r.seeds.join(', ')} · backend ${esc([...new Set(r.arms.flatMap((a) => a.seeds.map((s) => s.backend)))].join(', '))} · generated ${esc(r.generatedAt)}. Every number below comes from this run (<code>results.json</code>, <code>metrics.jsonl</code>).</p>
 <h2>Final results${r.seeds.length > 1 ? ' (mean ± std over seeds)' : ''}</h2>
 ${table}
+${glossary(present.map(([k]) => k))}
 <h2>Plots</h2>
 ${figures}
 <h2>Configuration</h2>
 <pre>${esc(JSON.stringify(exp, null, 2))}</pre>
 </body></html>
 `;
+}
+
+/** What each column of the table means (catalogue descriptions), with which way is better. */
+function glossary(keys: string[]): string {
+  const rows = keys.flatMap((k) => {
+    const m = metricInfo(k);
+    return m ? [`<dt><code>${esc(k)}</code> — ${esc(m.label + arrow(k))}</dt><dd>${esc(m.description)}</dd>`] : [];
+  });
+  return rows.length ? `<details class="glossary"><summary>What the columns mean (↑ higher is better, ↓ lower is better)</summary><dl>${rows.join('')}</dl></details>` : '';
 }
 
 function meanOf(v: number[]): number {
