@@ -1,4 +1,4 @@
-import { formatMetric, metricCatalogue, metricInfo } from '@contrastive/analysis';
+import { formatMetric, formatNumber, metricCatalogue, metricInfo } from '@contrastive/analysis';
 import type { Experiment } from './config';
 import type { RunResults } from './results';
 
@@ -6,11 +6,8 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
 
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function fmt(v: number | undefined, digits = 3): string {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(digits);
-}
+/** A number with `digits` decimals (analysis' `formatNumber`: exponent notation for tiny/huge, '–' if missing). */
+export const fmt = formatNumber;
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];

@@ -73,6 +73,7 @@ export { commutatorNorm, commutatorNormOptionsSchema, commutatorNormSync, type C
 export {
   assertMetricKey,
   formatMetric,
+  formatNumber,
   isMetricKey,
   metricCatalogue,
   metricInfo,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assertMetricKey,
   formatMetric,
+  formatNumber,
   isMetricKey,
   metricCatalogue,
   metricInfo,
@@ -83,5 +84,7 @@ describe('formatMetric', () => {
     expect(formatMetric('loss', Number.NaN)).toBe('–');
     expect(formatMetric('loss', undefined)).toBe('–');
     expect(formatMetric('unknown', 0)).toBe('0.000');
+    expect(formatNumber(123456.7)).toBe('1.23e+5');
+    expect(formatNumber(-0.5, 1)).toBe('-0.5');
   });
 });

@@ -372,12 +372,16 @@ export function assertMetricKey(s: unknown, argument = 'metric', op?: string): M
 }
 
 /**
- * Prints a metric value with its catalogue hint: `digits` decimals, exponent notation below 1e-3
- * or from 1e5, '–' for a missing or non-finite value. Unknown keys print with 3 decimals.
+ * Prints a number with `digits` decimals, in exponent notation below 1e-3 or from 1e5 (so tiny
+ * and huge values stay readable), and '–' for a missing or non-finite value.
  */
-export function formatMetric(key: string, value: number | undefined): string {
+export function formatNumber(value: number | undefined, digits = 3): string {
   if (value === undefined || !Number.isFinite(value)) return '–';
-  const digits = metricInfo(key)?.format.digits ?? 3;
   const a = Math.abs(value);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? value.toExponential(2) : value.toFixed(digits);
+}
+
+/** Prints a metric value with its catalogue hint (`formatNumber` with the entry's digits; 3 for an unknown key). */
+export function formatMetric(key: string, value: number | undefined): string {
+  return formatNumber(value, metricInfo(key)?.format.digits ?? 3);
 }
