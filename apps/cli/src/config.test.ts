@@ -122,6 +122,10 @@ describe('experiment config', () => {
     const mixing = { data: { type: 'latentMixing', dim: 4 }, augment: { type: 'dataPairs' }, arms: [{ name: 'a' }] };
     expect(bad({ ...mixing, arms: [{ name: 'a', augment: { type: 'gaussianNoise', std: 1, unit: 'noiseStd' } }] })).toMatch(/arms\[0\]\.augment\.unit: 'noiseStd' needs data with a noise std/);
     expect(bad({ ...mixing, encoder: { type: 'symmetricRelu', width: 8, threshold: { type: 'constant', value: 1, unit: 'noiseStd' } } })).toMatch(/encoder\.threshold\.unit: 'noiseStd' needs/);
+    expect(bad({ augment: { type: 'complementaryMask', views: 3 } })).toBe("config: augment.views: loss 'infonce' uses 2 views; 3 would leave 1 unused (only supcon takes more)");
+    expect(bad({ augment: { type: 'identity', views: 1 } })).toBe('config: augment.views: training needs at least 2 views, got 1');
+    expect(bad({ augment: { type: 'compose', steps: [{ type: 'complementaryMask' }, { type: 'gaussianNoise', std: 1, views: 4 }] } })).toMatch(/^config: augment\.steps\[1\]\.views: ignored: in compose the first step makes the views/);
+    expect(() => parseExperiment({ ...minimal, data: { type: 'labeledSparseCoding' }, augment: { type: 'independentMask', views: 4 }, arms: [{ name: 'a' }], method: supcon })).not.toThrow();
     // The same options are fine where they apply.
     expect(() => parseExperiment({ ...minimal, data: { type: 'labeledSparseCoding' }, arms: [{ name: 'a' }], method: supcon })).not.toThrow();
     expect(() => parseExperiment({ ...minimal, ...mixing, encoder: { type: 'mlp', outputDim: 4 } })).not.toThrow();

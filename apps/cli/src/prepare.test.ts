@@ -79,8 +79,8 @@ describe('prepareRun: every check before anything is written', () => {
   it("reports the packages' own option errors (found by building the arms) before the run directory exists", async () => {
     // latentDim > ambientDim: only sparseCoding's factory knows.
     expect(await fails(['run', config({ data: { type: 'sparseCoding', ambientDim: 4, latentDim: 8 } })])).toMatch(/arm 'a': data: sparseCoding: .*latentDim/);
-    // complementaryMask's keepProb is for two views only.
-    expect(await fails(['run', config({ arms: [{ name: 'a', augment: { type: 'complementaryMask', views: 3, keepProb: 0.5 } }] })])).toMatch(/arm 'a': augment: complementaryMask/);
+    // More classes than atoms: only labeledSparseCoding's factory knows.
+    expect(await fails(['run', config({ arms: [{ name: 'a', data: { type: 'labeledSparseCoding', latentDim: 4, numClasses: 8 } }] })])).toMatch(/arm 'a': data: labeledSparseCoding: .*numClasses/);
   });
 
   it('clamps --workers to the jobs and cores, with a note', async () => {
