@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@contrastive/train/node';
+import { z } from 'zod';
 import type { Experiment } from './config';
 import { ConfigError } from './errors';
 import { failure, parseCommandLine, prepareRun } from './prepare';
 import { COMPARE_METHODS, PRESETS } from './presets';
 import { createProgress } from './progress';
 import { renderReport } from './report';
-import type { RunResults } from './results';
+import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
 import { formatTable } from './table';
 
@@ -28,6 +29,8 @@ Options for run:
   --out DIR          run directory (default runs/<name>-<time>); an existing one is resumed
   --workers N        parallel worker threads (default: one per core; 0 = in-process)
   --json             print results as JSON on stdout (progress goes to stderr)
+  --restart-job ID   with --out: delete that job's checkpoint, result and metrics rows and train it
+                     again (repeatable; e.g. after a corrupt checkpoint)
 Options for compare (plus those of run):
   --losses L1,L2     ${Object.keys(COMPARE_METHODS).join(', ')}
   --seeds N          N seeds (0 … N−1), or a list 0,1,2
@@ -37,10 +40,11 @@ Options for compare (plus those of run):
 /** Runs an experiment with progress, then prints the table (or JSON) and writes the report. */
 async function runAndReport(
   exp: Experiment,
-  values: { out?: string; backend?: string; json?: boolean; workersCount?: number },
+  values: { out?: string; backend?: string; json?: boolean; workersCount?: number; 'restart-job'?: string[] },
   argv: string[],
   out: NodeJS.WritableStream,
 ): Promise<number> {
+  if (values['restart-job']?.length && values.out === undefined) throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   const outDir = values.out ?? join('runs', `${exp.name}-${stamp}`);
   const resuming = existsSync(join(outDir, 'config.json'));
@@ -61,6 +65,7 @@ async function runAndReport(
     ...(values.workersCount !== undefined ? { workers: values.workersCount } : {}),
     onEvent: progress.update,
     signal: controller.signal,
+    ...(values['restart-job']?.length ? { restartJobs: values['restart-job'].flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) } : {}),
     meta: { command: ['contrastive', ...argv].join(' '), node: process.version },
   });
   progress.done();
@@ -97,8 +102,10 @@ async function main(argv: string[]): Promise<number> {
     if (!target) throw new ConfigError('report needs a run directory: contrastive report runs/<name>-<time>');
     const resultsPath = join(target, 'results.json');
     if (!existsSync(resultsPath)) throw new ConfigError(`${resultsPath} does not exist: is the run finished? (run the same command again to resume it)`);
-    const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as RunResults;
-    const { experiment } = JSON.parse(readFileSync(join(target, 'config.json'), 'utf8')) as { experiment: Experiment };
+    const results = readRunFile(resultsPath, runResultsSchema) as unknown as RunResults;
+    const config = readRunFile(join(target, 'config.json'), z.looseObject({ experiment: z.looseObject({ name: z.string(), arms: z.array(z.unknown()) }) }));
+    if (!config) throw new ConfigError(`${join(target, 'config.json')} does not exist: ${target} is not a run directory`);
+    const experiment = config.experiment as unknown as Experiment;
     await writeFileAtomic(join(target, 'report.html'), renderReport(experiment, results));
     if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else out.write(`${formatTable(results)}\nreport: ${resolve(target, 'report.html')}\n`);

@@ -23,6 +23,8 @@ export const OPTIONS = {
   json: { type: 'boolean', default: false },
   'no-native': { type: 'boolean', default: false },
   losses: { type: 'string' },
+  /** With --out: delete these jobs' checkpoints, results and metrics rows and train them again. */
+  'restart-job': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
