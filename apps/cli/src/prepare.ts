@@ -118,6 +118,14 @@ export function parseRun(command: 'run' | 'compare', target: string | undefined,
     }
     if (!isDir) throw new ConfigError(`--out: '${escapeText(values.out)}' is a file, not a directory`, { path: '--out' });
   }
+  const restart = (values['restart-job'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (restart.length > 0) {
+    if (values.out === undefined) throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart', { path: '--restart-job' });
+    const ids = jobsOf(experiment).map(jobId);
+    for (const id of restart) {
+      if (!ids.includes(id)) throw new ConfigError(`--restart-job: no job '${escapeText(id, 60)}' in ${experiment.name}${closest(id, ids) ? `; did you mean '${closest(id, ids)}'?` : ''} Its jobs: ${ids.join(', ')}`, { path: '--restart-job' });
+    }
+  }
   const notes: string[] = [];
   let workers: number | undefined;
   if (values.workers !== undefined) {
