@@ -126,6 +126,9 @@ describe('experiment config', () => {
     expect(bad({ augment: { type: 'identity', views: 1 } })).toBe('config: augment.views: training needs at least 2 views, got 1');
     expect(bad({ augment: { type: 'compose', steps: [{ type: 'complementaryMask' }, { type: 'gaussianNoise', std: 1, views: 4 }] } })).toMatch(/^config: augment\.steps\[1\]\.views: ignored: in compose the first step makes the views/);
     expect(() => parseExperiment({ ...minimal, data: { type: 'labeledSparseCoding' }, augment: { type: 'independentMask', views: 4 }, arms: [{ name: 'a' }], method: supcon })).not.toThrow();
+    expect(bad({ schedule: { type: 'cosine', warmupSteps: 10 } })).toBe("config: schedule.warmupSteps: the warm-up (10 steps) does not end within the run's 10 steps");
+    expect(bad({ schedule: { type: 'step', milestones: [5, 20] } })).toBe('config: schedule.milestones[1]: milestone 20 is never reached in 10 steps');
+    expect(bad({ schedule: { type: 'step', milestones: [5, 3] } })).toBe('config: schedule.milestones[1]: milestones must increase');
     // The same options are fine where they apply.
     expect(() => parseExperiment({ ...minimal, data: { type: 'labeledSparseCoding' }, arms: [{ name: 'a' }], method: supcon })).not.toThrow();
     expect(() => parseExperiment({ ...minimal, ...mixing, encoder: { type: 'mlp', outputDim: 4 } })).not.toThrow();

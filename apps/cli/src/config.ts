@@ -446,6 +446,16 @@ function contradictions(raw: Record<string, unknown>, exp: Experiment): Problem[
     }
     if (encoder.type === 'treeNetwork' && data.type !== 'hltm') problems.push({ path: at('encoder', 'type'), message: `treeNetwork mirrors an HLTM tree and needs data 'hltm', not '${data.type}'` });
   });
+  const schedule = exp.schedule;
+  if (schedule.type === 'cosine' && schedule.warmupSteps >= exp.steps) {
+    problems.push({ path: ['schedule', 'warmupSteps'], message: `the warm-up (${schedule.warmupSteps} steps) does not end within the run's ${exp.steps} steps` });
+  }
+  if (schedule.type === 'step') {
+    const late = schedule.milestones.findIndex((m) => m >= exp.steps);
+    if (late >= 0) problems.push({ path: ['schedule', 'milestones', late], message: `milestone ${schedule.milestones[late]} is never reached in ${exp.steps} steps` });
+    const unsorted = schedule.milestones.findIndex((m, j) => j > 0 && m <= schedule.milestones[j - 1]!);
+    if (unsorted >= 0) problems.push({ path: ['schedule', 'milestones', unsorted], message: 'milestones must increase' });
+  }
   exp.checks.forEach((c, i) => {
     for (const name of c.than === undefined ? [c.arm] : [c.arm, c.than]) {
       const arm = exp.arms.find((a) => a.name === name);
