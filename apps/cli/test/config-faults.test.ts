@@ -273,6 +273,8 @@ describe('fault injection (a): mutated configs are rejected up front', () => {
     const unclear: string[] = [];
     const kinds = new Map<string, number>();
     for (const [i, m] of mutations.entries()) {
+      // Yield now and then: the loop is mostly synchronous, and vitest's worker must keep talking.
+      if (i % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
       kinds.set(m.kind.replace(/:.*/, ''), (kinds.get(m.kind.replace(/:.*/, '')) ?? 0) + 1);
       const r = await attempt(m, i);
       expect(existsSync(r.out), `${m.kind}: run directory created`).toBe(false);
