@@ -177,6 +177,7 @@ describe('loading files', () => {
     expect(messageOf(() => loadExperiment(file('list.yaml', '- 1\n')))).toMatch(/list\.yaml: expected a mapping at the top level, got a list/);
     expect(messageOf(() => loadExperiment(file('tag.yaml', `${yaml}arms: !!foo [{name: a}]\n`)))).toMatch(/tag\.yaml at line 7, column \d+: Unresolved tag/);
     expect(messageOf(() => loadExperiment('no-such-preset'))).toMatch(/neither a preset/);
+    expect(messageOf(() => loadExperiment('feature-decoupling-lage'))).toMatch(/neither a preset nor a config file; did you mean 'feature-decoupling-large'\?/);
     expect(messageOf(() => loadExperiment(dir))).toMatch(/is not a file/);
     expect(messageOf(() => loadExperiment('hltm', { size: 'large' }))).toMatch(/--size large: preset 'hltm' has no large variant/);
   });
