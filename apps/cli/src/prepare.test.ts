@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -84,6 +84,17 @@ describe('prepareRun: every check before anything is written', () => {
     expect(await fails(['run', config({ data: { type: 'sparseCoding', ambientDim: 4, latentDim: 8 } })])).toMatch(/arm 'a': data: sparseCoding: .*latentDim/);
     // More classes than atoms: only labeledSparseCoding's factory knows.
     expect(await fails(['run', config({ arms: [{ name: 'a', data: { type: 'labeledSparseCoding', latentDim: 4, numClasses: 8 } }] })])).toMatch(/arm 'a': data: labeledSparseCoding: .*numClasses/);
+  });
+
+  it('refuses to resume a run directory with a changed config, naming the first difference', async () => {
+    const run = join(dir, 'existing');
+    const c = config();
+    const p = await prepareRun(['run', c, '--backend', 'cpu']);
+    mkdirSync(run);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ experiment: p.experiment, meta: {} }));
+    await expect(prepareRun(['run', c, '--out', run, '--backend', 'cpu'])).resolves.toBeTruthy();
+    const changed = config({ arms: [{ name: 'a' }, { name: 'b', augment: { type: 'complementaryMask', keepProb: 0.3 } }] });
+    await expect(prepareRun(['run', changed, '--out', run, '--backend', 'cpu'])).rejects.toThrow(/--out: .*existing holds a run of a different config \(they differ at arms\[1\]\.augment\.keepProb\)/);
   });
 
   it('clamps --workers to the jobs and cores, with a note', async () => {
