@@ -73,7 +73,7 @@ describe('experiment config', () => {
     expect(bad({ steps: Infinity })).toBe('config: steps: expected a number, got Infinity');
     expect(bad({ batchSize: 1e9 })).toBe('config: batchSize: expected a number ≤ 65536, got 1000000000');
     expect(bad({ optimizer: { type: 'sgd', lr: 'fast' } })).toBe("config: optimizer.lr: expected a number, got 'fast'");
-    expect(bad({ arms: [{ name: 'a', augment: { type: 'blur' } }] })).toMatch(/^config: arms\[0\]\.augment\.type: unknown type 'blur' Expected one of: identity, complementaryMask/);
+    expect(bad({ arms: [{ name: 'a', augment: { type: 'blur' } }] })).toMatch(/^config: arms\[0\]\.augment\.type: unknown type 'blur'; expected one of: identity, complementaryMask/);
     expect(bad({ arms: [{ name: 'a', augment: { type: 'gaussianNoise', std: 1, unit: 'noisestd' } }] })).toBe(
       "config: arms[0].augment.unit: expected 'absolute' or 'noiseStd', got 'noisestd'; did you mean 'noiseStd'?",
     );

@@ -153,7 +153,7 @@ export function formatIssue(issue: Issue, root: Schema, input: unknown): string 
           return `${where}: missing; expected one of ${types.join(', ')}`;
         }
         const guess = typeof given === 'string' ? closest(given, types) : undefined;
-        return `${where}: unknown ${key} ${describeValue(given)}${guess ? `; did you mean '${guess}'?` : ''} Expected one of: ${types.join(', ')}`;
+        return `${where}: unknown ${key} ${describeValue(given)}; ${guess ? `did you mean '${guess}'?` : `expected one of: ${types.join(', ')}`}`;
       }
       // A plain union (e.g. a threshold: a number or a schedule): report the branch meant for this value.
       const branches = issue.errors.filter((errs) => errs.length > 0);

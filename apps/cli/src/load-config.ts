@@ -86,7 +86,7 @@ export function loadExperiment(target: string, overrides: Overrides = {}): Exper
     raw = readConfigFile(target);
   } else {
     const guess = closest(target, Object.keys(PRESETS));
-    throw new ConfigError(`'${escapeText(target)}' is neither a preset nor a config file${guess ? `; did you mean '${guess}'?` : ''} Presets: ${Object.keys(PRESETS).join(', ')}`);
+    throw new ConfigError(`'${escapeText(target)}' is neither a preset nor a config file; ${guess ? `did you mean '${guess}'?` : `presets: ${Object.keys(PRESETS).join(', ')}`}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${source}: expected a mapping at the top level, got ${raw === null ? 'nothing' : Array.isArray(raw) ? 'a list' : typeof raw}`);

@@ -62,7 +62,7 @@ describe('prepareRun: every check before anything is written', () => {
     expect(await fails(['compare', '--losses', 'infonse'])).toMatch(/--losses: unknown loss 'infonse'/);
     expect(await fails(['run', 'hltm', '--size', 'huge'])).toMatch(/--size: expected 'small' or 'large', got 'huge'/);
     await expect(prepareRun(['run', c, '--restart-job', 'a-seed0', '--backend', 'cpu'])).rejects.toThrow(/--restart-job needs --out/);
-    expect(await fails(['run', c, '--out', join(dir, 'r'), '--restart-job', 'a-seed1'])).toMatch(/--restart-job: no job 'a-seed1' in tiny; did you mean 'a-seed0'\? Its jobs: a-seed0, b-seed0/);
+    expect(await fails(['run', c, '--out', join(dir, 'r'), '--restart-job', 'a-seed1'])).toMatch(/--restart-job: no job 'a-seed1' in tiny; did you mean 'a-seed0'\?$/);
     expect(existsSync(join(dir, 'r'))).toBe(false);
     expect(await fails(['run', 'hltm', '--seeds', '0,\u001b[2J'])).toMatch(/--seeds: .*'\\u001b\[2J'/);
   });

@@ -125,7 +125,7 @@ export function parseRun(command: 'run' | 'compare', target: string | undefined,
     if (values.out === undefined) throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart', { path: '--restart-job' });
     const ids = jobsOf(experiment).map(jobId);
     for (const id of restart) {
-      if (!ids.includes(id)) throw new ConfigError(`--restart-job: no job '${escapeText(id, 60)}' in ${experiment.name}${closest(id, ids) ? `; did you mean '${closest(id, ids)}'?` : ''} Its jobs: ${ids.join(', ')}`, { path: '--restart-job' });
+      if (!ids.includes(id)) throw new ConfigError(`--restart-job: no job '${escapeText(id, 60)}' in ${experiment.name}; ${closest(id, ids) ? `did you mean '${closest(id, ids)}'?` : `its jobs: ${ids.join(', ')}`}`, { path: '--restart-job' });
     }
   }
   const notes: string[] = [];
