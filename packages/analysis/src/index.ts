@@ -84,6 +84,7 @@ export {
   type MetricInfo,
   type MetricKey,
   type MetricRecord,
+  type MetricRequirement,
   type MetricSuite,
 } from './metric-catalogue';
 export { sparseCodingMetrics } from './sparse-coding-metrics';
