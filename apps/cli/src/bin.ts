@@ -11,6 +11,7 @@ import { createProgress } from './progress';
 import { renderReport } from './report';
 import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
+import { sweepMain } from './sweep/command';
 import { formatTable } from './table';
 
 const HELP = () => `contrastive — reproduce and compare self-supervised feature learning
@@ -18,6 +19,7 @@ const HELP = () => `contrastive — reproduce and compare self-supervised featur
 Usage:
   contrastive run <preset | config.yaml | config.json> [options]
   contrastive compare [preset | config] --losses infonce,supcon,simsiam,byol,directpred [--seeds 3] [options]
+  contrastive sweep <sweep preset | sweep.yaml> [--metric KEY] [--workers N] [--out DIR] [--json]
   contrastive list
   contrastive report <runDir> [--json]
 
@@ -31,6 +33,9 @@ Options for run:
   --json             print results as JSON on stdout (progress goes to stderr)
   --restart-job ID   with --out: delete that job's checkpoint, result and metrics rows and train it
                      again (repeatable; e.g. after a corrupt checkpoint)
+Options for sweep (plus --seeds, --steps, --backend, --workers, --out, --json of run):
+  --metric KEY       metric of the phase diagrams (default: the sweep's, or its first check's)
+                     the default --out is runs/sweep-<name>: a rerun trains only the missing jobs
 Options for compare (plus those of run):
   --losses L1,L2     ${Object.keys(COMPARE_METHODS).join(', ')}
   --seeds N          N seeds (0 … N−1), or a list 0,1,2
@@ -112,6 +117,8 @@ async function main(argv: string[]): Promise<number> {
     return results.passed || results.checks.length === 0 ? 0 : 2;
   }
 
+  if (command === 'sweep') return sweepMain(argv, out);
+
   if (command === 'run' || command === 'compare') {
     // Every check (flags, config, components, backend, job ids) before the run directory exists.
     const prepared = await prepareRun(argv);
@@ -119,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
     return runAndReport(prepared.experiment, { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}) }, argv, out);
   }
 
-  throw new ConfigError(`unknown command '${command}' (commands: run, compare, list, report; see --help)`);
+  throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, list, report; see --help)`);
 }
 
 main(process.argv.slice(2)).then(

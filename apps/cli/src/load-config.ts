@@ -38,7 +38,7 @@ function parseText(text: string, file: string): unknown {
   }
 }
 
-function readConfigFile(file: string): unknown {
+export function readConfigFile(file: string): unknown {
   let size: number;
   try {
     const stat = statSync(file);

@@ -24,6 +24,8 @@ export const OPTIONS = {
   json: { type: 'boolean', default: false },
   'no-native': { type: 'boolean', default: false },
   losses: { type: 'string' },
+  /** sweep: the metric of the phase diagrams (a metricCatalogue key). */
+  metric: { type: 'string' },
   /** With --out: delete these jobs' checkpoints, results and metrics rows and train them again. */
   'restart-job': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
@@ -47,14 +49,14 @@ export function parseCommandLine(argv: string[]) {
 }
 
 /** A whole number ≥ `min` given on the command line (digits only: no `1e3`, `0x10`, ` 1`). */
-function wholeNumber(flag: string, v: string, min: number): number {
+export function wholeNumber(flag: string, v: string, min: number): number {
   const n = /^\d{1,15}$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${flag}: expected a whole number ≥ ${min}, got '${escapeText(v, 40)}'`, { path: `--${flag}` });
   return n;
 }
 
 /** `--seeds 0,1,2` (a list, each once) or, for `compare`, `--seeds 3` (seeds 0 … 2). */
-function parseSeeds(command: string, values: CommandLine['values']): number[] | undefined {
+export function parseSeeds(command: string, values: CommandLine['values']): number[] | undefined {
   if (values.seed !== undefined && values.seeds !== undefined) throw new ConfigError('--seed and --seeds: give one of them', { path: '--seeds' });
   if (values.seed !== undefined) return [wholeNumber('seed', values.seed, 0)];
   const text = values.seeds;
@@ -93,6 +95,7 @@ export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 /** The command line and config of `run`/`compare`, parsed and checked (no components built yet). */
 export function parseRun(command: 'run' | 'compare', target: string | undefined, values: CommandLine['values']): PreparedRun {
   if (command === 'run' && values.losses !== undefined) throw new ConfigError('--losses applies to compare only', { path: '--losses' });
+  if (values.metric !== undefined) throw new ConfigError('--metric applies to sweep only', { path: '--metric' });
   const seeds = parseSeeds(command, values);
   const steps = values.steps === undefined ? undefined : wholeNumber('steps', values.steps, 1);
   const overrides: Overrides = { ...(seeds ? { seeds } : {}), ...(steps ? { steps } : {}), ...(values.size !== undefined ? { size: values.size } : {}) };

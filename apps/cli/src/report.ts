@@ -9,7 +9,7 @@ export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /** A number with `digits` decimals (analysis' `formatNumber`: exponent notation for tiny/huge, '–' if missing). */
 export const fmt = formatNumber;
 
-function niceTicks(lo: number, hi: number, count = 5): number[] {
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));

@@ -222,7 +222,7 @@ function validCheckpointStep(path: string, job: JobSpec, id: string): number {
   }
 }
 
-async function runPool(
+export async function runPool(
   pending: JobSpec[],
   size: number,
   options: RunOptions,
