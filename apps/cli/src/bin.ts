@@ -12,6 +12,7 @@ import { renderReport } from './report';
 import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
 import { sweepMain } from './sweep/command';
+import { SWEEP_PRESETS } from './sweep/presets';
 import { formatTable } from './table';
 
 const HELP = () => `contrastive — reproduce and compare self-supervised feature learning
@@ -19,7 +20,7 @@ const HELP = () => `contrastive — reproduce and compare self-supervised featur
 Usage:
   contrastive run <preset | config.yaml | config.json> [options]
   contrastive compare [preset | config] --losses infonce,supcon,simsiam,byol,directpred [--seeds 3] [options]
-  contrastive sweep <sweep preset | sweep.yaml> [--metric KEY] [--workers N] [--out DIR] [--json]
+  contrastive sweep <${Object.keys(SWEEP_PRESETS).join(' | ')} | sweep.yaml> [--metric KEY] [options]
   contrastive list
   contrastive report <runDir> [--json]
 

@@ -21,7 +21,7 @@ export function viridis(t: number): string {
 }
 
 /** An axis value as a short label (numbers to 3 significant digits). */
-const label = (v: unknown) => (typeof v === 'number' ? formatNumber(v, 3) : typeof v === 'string' ? v : describeValue(v));
+const label = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(4))) : formatNumber(v, 3)) : typeof v === 'string' ? v : describeValue(v));
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 /** The metric's colour range: the catalogue's natural range (a fraction → [0, 1]) or the data's. */
@@ -79,7 +79,7 @@ export function heatmap(title: string, metric: string, x: SweepAxis, y: SweepAxi
 <text x="${m.l}" y="18" font-size="13" font-weight="bold">${esc(title)}</text>${rects}${xt}${yt}
 <rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#333"/>
 <text x="${(m.l + W - m.r) / 2}" y="${H - 12}" text-anchor="middle">${esc(x.path)}</text><text transform="translate(16,${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(y.path)}</text>
-<rect x="${lx}" y="${m.t}" width="14" height="${lh}" fill="url(#${gid})" stroke="#333"/>${lt}<text x="${lx}" y="${m.t - 8}">${esc(metricInfo(metric)?.label ?? metric)}</text>
+<rect x="${lx}" y="${m.t}" width="14" height="${lh}" fill="url(#${gid})" stroke="#333"/>${lt}<text transform="translate(${lx + 62},${(m.t + H - m.b) / 2}) rotate(90)" text-anchor="middle">${esc(metric)}</text>
 </svg></figure>`;
 }
 
@@ -103,7 +103,7 @@ export interface ErrorSeries {
 export function errorBarPlot(title: string, metric: string, x: SweepAxis, series: ErrorSeries[]): string {
   const W = 600;
   const H = 320;
-  const m = { l: 60, r: 150, t: 30, b: 46 };
+  const m = { l: 60, r: 190, t: 30, b: 46 };
   const numeric = x.values.every((v) => typeof v === 'number' && Number.isFinite(v));
   const log = numeric && x.log === true && x.values.every((v) => (v as number) > 0);
   const xs = x.values.map((v, i) => (numeric ? (log ? Math.log10(v as number) : (v as number)) : i));
