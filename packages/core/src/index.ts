@@ -19,6 +19,16 @@ export {
   setFillBernoulliKernel,
   setFillNormalKernel,
 } from './rng';
+export {
+  getKernel,
+  type KernelName,
+  type KernelSignatures,
+  registeredKernels,
+  registerKernel,
+  type SgemmKernel,
+  type SymmetricReluInfoNCEKernel,
+  unregisterKernel,
+} from './kernel-registry';
 export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
 export {
   assertDims,
@@ -32,6 +42,38 @@ export {
   type Dim,
   type DimNames,
 } from './assert';
-export type { Augmentation, DataModel, Network, NetworkJSON, PairLoss, Sample } from './spec';
+export type {
+  Augmentation,
+  DataModel,
+  HasDictionary,
+  HasHiddenUnits,
+  HasLabels,
+  HasLatentTree,
+  HasNeuronWeights,
+  HasPredictorMatrix,
+  HasRecoverableLatents,
+  Network,
+  NetworkJSON,
+  PairedDataModel,
+  PairLoss,
+  PairSample,
+  Sample,
+} from './spec';
+export {
+  drawsPairs,
+  drawViews,
+  hasDictionary,
+  hasHiddenUnits,
+  hasLabels,
+  hasLatentTree,
+  hasNeuronWeights,
+  hasPredictorMatrix,
+  hasRecoverableLatents,
+  noPairsError,
+  sampleLabels,
+  sampleLatents,
+} from './capabilities';
+export type { Dataset, DatasetBatch } from './dataset';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
 export { matMul } from './mat-mul';
+export { type BackendName, selectBackend, type SelectBackendOptions, type SelectedBackend } from './select-backend';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import { createRng, type HasLabels, type HasLatentTree, type PairedDataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
@@ -38,8 +38,10 @@ export interface HltmPair extends HltmSample {
   latentsPositive: tf.Tensor2D;
 }
 
-export interface HltmModel extends DataModel<HltmSample> {
+export interface HltmModel extends PairedDataModel<HltmSample, HltmPair>, HasLatentTree, HasLabels {
   readonly name: 'hltm';
+  /** 'root': the root value is the class a positive pair shares (for probes). */
+  readonly labelKey: 'root';
   readonly options: HltmResolvedOptions;
   /** Number of leaves (= dimension of x). */
   readonly inputDim: number;
@@ -138,6 +140,7 @@ export function hltm(options: HltmOptions = {}): HltmModel {
     numNodes,
     numLeaves,
     leafOffset,
+    labelKey: 'root',
     levelOffsets,
     polarities: () => polarities.slice(),
     parents: () => parents.slice(),

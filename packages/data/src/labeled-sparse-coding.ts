@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import { createRng, type DataModel, type HasDictionary, type HasLabels, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { buildDictionary, keptTensor2d, transposeToFloat32 } from './dictionary';
 import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
@@ -36,8 +36,9 @@ export interface LabeledSparseCodingSample extends Sample {
   labels: tf.Tensor1D;
 }
 
-export interface LabeledSparseCodingModel extends DataModel<LabeledSparseCodingSample> {
+export interface LabeledSparseCodingModel extends DataModel<LabeledSparseCodingSample>, HasDictionary, HasLabels {
   readonly name: 'labeledSparseCoding';
+  readonly labelKey: 'labels';
   readonly options: LabeledSparseCodingResolvedOptions;
   readonly inputDim: number;
   readonly latentDim: number;
@@ -98,6 +99,7 @@ export function labeledSparseCoding(options: LabeledSparseCodingOptions = {}): L
     inputDim: d1,
     latentDim: d,
     numClasses: C,
+    labelKey: 'labels',
     noiseStd,
     signalEnergy,
     dictionary,

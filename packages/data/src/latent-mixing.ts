@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertShape, createRng, type DataModel, InvalidArgumentError, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import { assertShape, createRng, type HasRecoverableLatents, InvalidArgumentError, type PairedDataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { keptTensor2d, transposeToFloat32 } from './dictionary';
 import { buildInvertibleMlp } from './invertible-mlp';
@@ -63,8 +63,10 @@ export interface LatentMixingPair extends LatentMixingSample {
   zPositive: tf.Tensor2D;
 }
 
-export interface LatentMixingModel extends DataModel<LatentMixingSample> {
+export interface LatentMixingModel extends PairedDataModel<LatentMixingSample, LatentMixingPair>, HasRecoverableLatents {
   readonly name: 'latentMixing';
+  /** 'z': the latents an ideal encoder recovers (scored by R² and MCC). */
+  readonly latentKey: 'z';
   readonly options: LatentMixingResolvedOptions;
   /** n. */
   readonly inputDim: number;
@@ -139,6 +141,7 @@ export function latentMixing(options: LatentMixingOptions = {}): LatentMixingMod
     options: o,
     inputDim: n,
     latentDim: n,
+    latentKey: 'z',
     conditionNumbers: mlp.conditionNumbers,
     conditionThreshold: mlp.conditionThreshold,
     mixingWeights: () => mlp.weights.map((w) => w.slice()),

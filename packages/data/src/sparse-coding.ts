@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import { createRng, type DataModel, type HasDictionary, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { buildDictionary, keptTensor2d, transposeToFloat32 } from './dictionary';
 import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
@@ -47,7 +47,7 @@ export interface SparseCodingSample extends Sample {
 }
 
 /** The sparse-coding data model of Wen & Li 2021 (THEORY.md §1.1), with its ground truth. */
-export interface SparseCodingModel extends DataModel<SparseCodingSample> {
+export interface SparseCodingModel extends DataModel<SparseCodingSample>, HasDictionary {
   readonly name: 'sparseCoding';
   /** Resolved options (defaults applied). */
   readonly options: SparseCodingResolvedOptions;
