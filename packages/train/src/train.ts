@@ -10,7 +10,6 @@ import {
   NonFiniteValueError,
   noPairsError,
   parseOptions,
-  type Rng,
   type Sample,
   seedSchema,
 } from '@contrastive/core';
