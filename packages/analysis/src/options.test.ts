@@ -2,6 +2,7 @@
 // names it and lists the known keys; enum values are case-exact and listed; Infinity says so.
 import * as tf from '@tensorflow/tfjs-core';
 import { describeIssue, InvalidArgumentError } from '@contrastive/core';
+import { nonStrictSchemas } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import * as analysis from './index';
@@ -38,5 +39,12 @@ describe('analysis options are strict', () => {
     bad(() => linearProbeSync(x, y, x, y, { solver: 'LBFGS' as 'lbfgs' }), `'options.solver': expected one of "lbfgs" | "gd" (got "LBFGS")`);
     bad(() => linearProbeSync(x, y, x, y, { lr: Number.POSITIVE_INFINITY }), "'options.lr': expected a finite number (got Infinity)");
     x.dispose();
+  });
+});
+
+describe('every exported schema', () => {
+  it('is strict at every depth (no object silently drops an unknown key)', () => {
+    expect(Object.keys(analysis).filter((n) => n.endsWith('Schema')).length).toBeGreaterThan(0);
+    expect(nonStrictSchemas(analysis as Record<string, unknown>)).toEqual({});
   });
 });

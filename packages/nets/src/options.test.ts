@@ -2,8 +2,10 @@
 // threshold schedule, and wrong-case enum values are errors naming the key path and the allowed
 // keys/values; non-finite numbers say so.
 import { InvalidArgumentError } from '@contrastive/core';
+import { nonStrictSchemas } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { directPredictor, linearPredictor, mlp, predictionHead, projectionHead, symmetricRelu, thresholdAt, treeNetwork } from './index';
+import * as nets from './index';
 
 describe('network options are strict', () => {
   const cases: Array<[string, () => unknown, RegExp | string]> = [
@@ -36,4 +38,11 @@ describe('network options are strict', () => {
       expect(f).toThrow(message);
     });
   }
+});
+
+describe('every exported schema', () => {
+  it('is strict at every depth (no object silently drops an unknown key)', () => {
+    expect(Object.keys(nets).filter((n) => n.endsWith('Schema')).length).toBeGreaterThan(0);
+    expect(nonStrictSchemas(nets as Record<string, unknown>)).toEqual({});
+  });
 });

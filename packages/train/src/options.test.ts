@@ -2,11 +2,13 @@
 // the schedule, each method and the train options reject unknown keys naming the path and the
 // known keys; enum values are case-exact and listed; non-finite numbers say so.
 import { InvalidArgumentError } from '@contrastive/core';
+import { nonStrictSchemas } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createOptimizer } from './optimizer';
 import { lrFactor } from './schedule';
 import { byolMethod, contrastiveMethod, directPredMethod, simSiamMethod, train } from './index';
 import { linearNet, toyData, toyNoise } from './testing/toy';
+import * as trainPackage from './index';
 
 const encoder = linearNet(4, 3, 1, 'options-test-encoder');
 
@@ -41,5 +43,12 @@ describe('train options are strict', () => {
     await expect(first({ ...base, optimizer: { type: 'sgd', lr: 0.1, momentm: 0.9 } })).rejects.toThrow("train: invalid argument 'options.optimizer.momentm': unknown key");
     await expect(first({ ...base, schedule: { type: 'cosine', warmupStep: 1 } })).rejects.toThrow("train: invalid argument 'options.schedule.warmupStep': unknown key");
     await expect(first({ ...base, steps: Number.POSITIVE_INFINITY })).rejects.toThrow("'options.steps': expected a finite integer (got Infinity)");
+  });
+});
+
+describe('every exported schema', () => {
+  it('is strict at every depth (no object silently drops an unknown key)', () => {
+    expect(Object.keys(trainPackage).filter((n) => n.endsWith('Schema')).length).toBeGreaterThan(0);
+    expect(nonStrictSchemas(trainPackage as Record<string, unknown>)).toEqual({});
   });
 });
