@@ -8,7 +8,7 @@ const OBJECT_STORE = 'checkpoints';
  * The part of the IndexedDB API used here, typed locally: the libraries compile without the DOM
  * lib, so `IDBFactory` is not in scope (a browser's `indexedDB` satisfies these).
  */
-type Handler = ((event: any) => unknown) | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Handler = ((event: any) => unknown) | null;
 interface IdbRequest<T> {
   readonly result: T;
   readonly error: unknown;

@@ -1,39 +1,12 @@
-// Proves that `npm install` of individual packages works for a user outside this workspace:
-// pack each library exactly as it would be published (`pnpm pack` rewrites workspace:/catalog:
-// ranges), install the tarballs with npm into a scratch project next to @tensorflow/tfjs, and
-// run a loss on real tensors from both ESM and CommonJS.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Proves that `npm install` of individual packages works for a user outside this workspace: the
+// tarballs (packed and installed by global-setup.ts) run a loss on real tensors from both ESM and
+// CommonJS, and the opt-in native package compiles at its own install.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { libraries, root, sh } from './global-setup';
 
-const root = join(import.meta.dirname, '..', '..', '..');
-const libraries = ['core', 'data', 'augment', 'nets', 'losses', 'analysis', 'native', 'train'];
-const scratch = mkdtempSync(join(tmpdir(), 'contrastive-consumer-'));
-const tarballs: Record<string, string> = {};
-
-function sh(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
-}
-
-beforeAll(() => {
-  const packs = join(scratch, 'packs');
-  for (const lib of libraries) {
-    sh('pnpm', ['pack', '--pack-destination', packs], join(root, 'packages', lib));
-  }
-  for (const f of readdirSync(packs)) {
-    const name = f.replace(/^contrastive-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '');
-    tarballs[name] = join(packs, f);
-  }
-  const app = join(scratch, 'app');
-  execFileSync('mkdir', ['-p', app]);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
-  const tfjs = JSON.parse(readFileSync(join(root, 'node_modules', '@tensorflow', 'tfjs', 'package.json'), 'utf8')).version;
-  sh('npm', ['install', '--no-audit', '--no-fund', `@tensorflow/tfjs@${tfjs}`, ...libraries.map((l) => tarballs[l]!)], app);
-});
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = inject('scratch');
 
 describe('packed packages installed with npm in a scratch project', () => {
   it('every library packs with dist (ESM, CJS, d.ts) and no bundled tfjs', () => {
