@@ -51,7 +51,9 @@ describe('kernel registry', () => {
 
   it('rejects unknown slots and non-functions with a clear error', () => {
     expect(() => registerKernel('gemm' as never, referenceSgemm as never)).toThrow(InvalidArgumentError);
-    expect(() => registerKernel('gemm' as never, referenceSgemm as never)).toThrow(/name.*fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE/s);
+    expect(() => registerKernel('gemm' as never, referenceSgemm as never)).toThrow(
+      /name.*fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE/s,
+    );
     expect(() => registerKernel('sgemm', 42 as never)).toThrow(/kernel.*a function/s);
     expect(() => unregisterKernel('nope' as never)).toThrow(InvalidArgumentError);
   });

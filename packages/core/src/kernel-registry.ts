@@ -73,7 +73,9 @@ interface Entry {
  * dynamic import) must see the same kernels, as tfjs keeps one engine on the global object.
  * A plain object, not a Map: `Rng.fillNormal` reads its slot on every call.
  */
-const registry: { [K in KernelName]?: Entry } = ((globalThis as Record<symbol, unknown>)[Symbol.for('@contrastive/core/kernel-registry')] ??= {}) as {
+const registry: { [K in KernelName]?: Entry } = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('@contrastive/core/kernel-registry')
+] ??= {}) as {
   [K in KernelName]?: Entry;
 };
 
@@ -90,7 +92,11 @@ function checkName(op: string, name: unknown): asserts name is KernelName {
  *
  * @example registerKernel('fillNormal', myFillNormal, { provider: 'my-plugin' })
  */
-export function registerKernel<K extends KernelName>(name: K, kernel: KernelSignatures[K], options: { provider?: string } = {}): KernelSignatures[K] | undefined {
+export function registerKernel<K extends KernelName>(
+  name: K,
+  kernel: KernelSignatures[K],
+  options: { provider?: string } = {},
+): KernelSignatures[K] | undefined {
   checkName('registerKernel', name);
   if (typeof kernel !== 'function') {
     throw new InvalidArgumentError({ op: 'registerKernel', argument: 'kernel', expected: 'a function', actual: kernel });

@@ -82,7 +82,12 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const node = isNode();
   const prefer = options.prefer ?? (node ? ['tensorflow', 'wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu']);
   if (!Array.isArray(prefer) || prefer.length === 0 || prefer.some((b) => !KNOWN.includes(b))) {
-    throw new InvalidArgumentError({ op: 'selectBackend', argument: 'options.prefer', expected: `a non-empty array of ${KNOWN.join(', ')}`, actual: prefer });
+    throw new InvalidArgumentError({
+      op: 'selectBackend',
+      argument: 'options.prefer',
+      expected: `a non-empty array of ${KNOWN.join(', ')}`,
+      actual: prefer,
+    });
   }
   const skipped: SelectedBackend['skipped'] = [];
   for (const backend of prefer) {
@@ -98,7 +103,10 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         continue;
       }
       if (!tf.findBackendFactory(backend)) {
-        skipped.push({ backend, reason: `${PACKAGES[backend]} loaded but registered no '${backend}' backend (a second copy of @tensorflow/tfjs-core?)` });
+        skipped.push({
+          backend,
+          reason: `${PACKAGES[backend]} loaded but registered no '${backend}' backend (a second copy of @tensorflow/tfjs-core?)`,
+        });
         continue;
       }
     }

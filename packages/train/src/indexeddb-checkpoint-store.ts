@@ -67,9 +67,11 @@ function request<T>(r: IdbRequest<T>): Promise<T> {
  */
 export function indexedDbCheckpointStore(name: string, options: IndexedDbCheckpointStoreOptions = {}): CheckpointStore {
   const op = 'indexedDbCheckpointStore';
-  if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError({ op, argument: 'name', expected: 'a non-empty database name', actual: name });
+  if (typeof name !== 'string' || name.length === 0)
+    throw new InvalidArgumentError({ op, argument: 'name', expected: 'a non-empty database name', actual: name });
   const key = options.key ?? 'latest';
-  if (typeof key !== 'string' || key.length === 0) throw new InvalidArgumentError({ op, argument: 'options.key', expected: 'a non-empty string', actual: key });
+  if (typeof key !== 'string' || key.length === 0)
+    throw new InvalidArgumentError({ op, argument: 'options.key', expected: 'a non-empty string', actual: key });
   const factory = options.indexedDB ?? (globalThis as { indexedDB?: IdbFactoryLike }).indexedDB;
   if (!factory) {
     throw new InvalidArgumentError({

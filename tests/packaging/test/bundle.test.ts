@@ -5,7 +5,7 @@
 // training bundle then does real work in both: InfoNCE steps on wasm, closed-form losses, an
 // IndexedDB checkpoint saved, reloaded and resumed from. A browser bundle of @contrastive/losses
 // must stay within 20 kB minified + gzipped (tfjs external: it is a peer).
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
@@ -44,13 +44,20 @@ async function bundle(name: string, source: string, platform: 'browser' | 'node'
 }
 
 /** esbuild errors, one line each (an unresolved Node built-in is one of them). */
-async function bundleErrors(name: string, source: string, platform: 'browser' | 'node', options: esbuild.BuildOptions = {}): Promise<string[]> {
+async function bundleErrors(
+  name: string,
+  source: string,
+  platform: 'browser' | 'node',
+  options: esbuild.BuildOptions = {},
+): Promise<string[]> {
   try {
     const { result } = await bundle(name, source, platform, options);
     // A warning about a Node built-in (e.g. a `require` of one that esbuild left in) counts too.
     return result.warnings.filter((w) => /built-in|node:|Node\.js/.test(w.text)).map((w) => `${w.location?.file}: ${w.text}`);
   } catch (e) {
-    return ((e as esbuild.BuildFailure).errors ?? [{ text: String(e) }]).map((m) => `${m.location?.file ?? ''}:${m.location?.line ?? ''} ${m.text}`);
+    return ((e as esbuild.BuildFailure).errors ?? [{ text: String(e) }]).map(
+      (m) => `${m.location?.file ?? ''}:${m.location?.line ?? ''} ${m.text}`,
+    );
   }
 }
 
@@ -117,14 +124,19 @@ async function run() {
 }
 ${
   platform === 'browser'
-    ? "run().then((r) => { window.__result = r; }, (e) => { window.__error = String(e && e.stack || e); });"
+    ? 'run().then((r) => { window.__result = r; }, (e) => { window.__error = String(e && e.stack || e); });'
     : 'run().then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });'
 }
 `;
 
 /** Serves the app directory (bundles, the wasm binaries) over http, so IndexedDB has an origin. */
 function serve(): Promise<Server> {
-  const types: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm', '.map': 'application/json' };
+  const types: Record<string, string> = {
+    '.js': 'text/javascript',
+    '.html': 'text/html',
+    '.wasm': 'application/wasm',
+    '.map': 'application/json',
+  };
   const wasmDir = join(app, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -132,7 +144,9 @@ function serve(): Promise<Server> {
       res.writeHead(204).end();
       return;
     }
-    const file = url.pathname.startsWith('/wasm/') ? join(wasmDir, url.pathname.slice(6)) : join(out, url.pathname.slice(1) || 'index.html');
+    const file = url.pathname.startsWith('/wasm/')
+      ? join(wasmDir, url.pathname.slice(6))
+      : join(out, url.pathname.slice(1) || 'index.html');
     if (!file.startsWith(app) || !existsSync(file)) {
       res.writeHead(404).end();
       return;
@@ -168,7 +182,10 @@ async function inBrowser<T>(scripts: string[], wait: string, expression: string)
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
   });
-  writeFileSync(join(out, 'index.html'), `<!doctype html><meta charset="utf-8"><body>${scripts.map((s) => `<script type="module" src="/${s}"></script>`).join('')}</body>`);
+  writeFileSync(
+    join(out, 'index.html'),
+    `<!doctype html><meta charset="utf-8"><body>${scripts.map((s) => `<script type="module" src="/${s}"></script>`).join('')}</body>`,
+  );
   await page.goto(`${origin}/index.html`);
   await page.waitForFunction(wait, undefined, { timeout: 240_000 });
   const value = (await page.evaluate(expression)) as T;
@@ -187,8 +204,13 @@ describe('bundles of every library (esbuild, from the installed tarballs)', () =
     for (const lib of libraries) {
       const file = join(out, `${lib}-node.js`);
       writeFileSync(file.replace(/\.js$/, '.mjs'), readFileSync(file));
-      writeFileSync(join(app, `run-${lib}.mjs`), `import './bundles/${lib}-node.mjs';\nconsole.log(JSON.stringify(globalThis.__nativeInfo ?? null));\nconsole.log(JSON.stringify(globalThis.__libs));\n`);
-      const lines = sh('node', [`run-${lib}.mjs`], app).trim().split('\n');
+      writeFileSync(
+        join(app, `run-${lib}.mjs`),
+        `import './bundles/${lib}-node.mjs';\nconsole.log(JSON.stringify(globalThis.__nativeInfo ?? null));\nconsole.log(JSON.stringify(globalThis.__libs));\n`,
+      );
+      const lines = sh('node', [`run-${lib}.mjs`], app)
+        .trim()
+        .split('\n');
       expect(JSON.parse(lines.at(-1)!)[lib], lib).toBeGreaterThan(0);
       if (lib === 'native') expect(JSON.parse(lines.at(-2)!).available, lines.at(-2)).toBe(true);
     }
@@ -223,12 +245,22 @@ describe('bundles of every library (esbuild, from the installed tarballs)', () =
   it('bundle sizes: every library minified + gzipped (tfjs external); @contrastive/losses within the 20 kB budget', async () => {
     const sizes: Record<string, { minified: number; gzip: number }> = {};
     for (const lib of libraries) {
-      const { outfile } = await bundle(`${lib}-min`, `export * from '${pkg(lib)}';`, 'browser', { minify: true, external: ['@tensorflow/*'] });
+      const { outfile } = await bundle(`${lib}-min`, `export * from '${pkg(lib)}';`, 'browser', {
+        minify: true,
+        external: ['@tensorflow/*'],
+      });
       const code = readFileSync(outfile);
       sizes[lib] = { minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
     }
-    console.log(`browser bundle sizes (bytes, tfjs external):\n${Object.entries(sizes).map(([l, s]) => `  @contrastive/${l}: ${s.minified} minified, ${s.gzip} gzip`).join('\n')}`);
-    expect(sizes['losses']!.gzip, `@contrastive/losses is ${sizes['losses']!.gzip} B gzip, budget ${LOSSES_BUDGET_GZIP}`).toBeLessThanOrEqual(LOSSES_BUDGET_GZIP);
+    console.log(
+      `browser bundle sizes (bytes, tfjs external):\n${Object.entries(sizes)
+        .map(([l, s]) => `  @contrastive/${l}: ${s.minified} minified, ${s.gzip} gzip`)
+        .join('\n')}`,
+    );
+    expect(
+      sizes['losses']!.gzip,
+      `@contrastive/losses is ${sizes['losses']!.gzip} B gzip, budget ${LOSSES_BUDGET_GZIP}`,
+    ).toBeLessThanOrEqual(LOSSES_BUDGET_GZIP);
   });
 
   it('selectBackend + training bundle: the same InfoNCE run in Node and in Chromium, closed forms, an IndexedDB checkpoint resumed', async () => {
@@ -238,8 +270,17 @@ describe('bundles of every library (esbuild, from the installed tarballs)', () =
     // included: the kernels selectBackend registers through its own import reach the bundled core.
     expect(await bundleErrors('train-work', TRAIN_SOURCE('node'), 'node', { external: ['@tensorflow/*'] })).toEqual([]);
     writeFileSync(join(out, 'train-work-node.mjs'), readFileSync(join(out, 'train-work-node.js')));
-    const node = JSON.parse(sh('node', [join(out, 'train-work-node.mjs')], app).trim().split('\n').at(-1)!);
-    const { value: web, errors } = await inBrowser<typeof node>(['train-work-browser.js'], 'window.__result || window.__error', 'window.__result ?? { error: window.__error }');
+    const node = JSON.parse(
+      sh('node', [join(out, 'train-work-node.mjs')], app)
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    );
+    const { value: web, errors } = await inBrowser<typeof node>(
+      ['train-work-browser.js'],
+      'window.__result || window.__error',
+      'window.__result ?? { error: window.__error }',
+    );
     expect(web.error).toBeUndefined();
     expect(errors).toEqual([]);
 
@@ -261,7 +302,8 @@ describe('bundles of every library (esbuild, from the installed tarballs)', () =
     }
     expect(web.nce).toBeCloseTo(node.nce, 5);
     // Fused native step (Node) against the composed tfjs ops (browser wasm): float32 rounding only.
-    for (let i = 0; i < 8; i++) expect(Math.abs(web.losses[i] - node.losses[i]), `step ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(node.losses[i])));
+    for (let i = 0; i < 8; i++)
+      expect(Math.abs(web.losses[i] - node.losses[i]), `step ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(node.losses[i])));
     for (let i = 0; i < node.fullWeights.length; i++) expect(Math.abs(web.fullWeights[i] - node.fullWeights[i])).toBeLessThan(1e-3);
     // IndexedDB: the run aborted at step 5 saved the state it reached; a new store instance read it
     // back from the database, and the resumed run ended on the uninterrupted run's weights.

@@ -19,7 +19,12 @@ declare module 'vitest' {
 }
 
 export function sh(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error', ...env } });
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_loglevel: 'error', ...env },
+  });
 }
 
 /** The tfjs version of the workspace, so the scratch apps use the same one. */
@@ -44,7 +49,11 @@ export default function setup(project: TestProject): () => void {
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0', type: 'commonjs' }));
   const v = tfjsVersion();
-  sh('npm', ['install', '--no-audit', '--no-fund', `@tensorflow/tfjs@${v}`, `@tensorflow/tfjs-backend-wasm@${v}`, ...libraries.map((l) => tgz[l]!)], app);
+  sh(
+    'npm',
+    ['install', '--no-audit', '--no-fund', `@tensorflow/tfjs@${v}`, `@tensorflow/tfjs-backend-wasm@${v}`, ...libraries.map((l) => tgz[l]!)],
+    app,
+  );
   project.provide('scratch', scratch);
   return () => rmSync(scratch, { recursive: true, force: true });
 }
