@@ -52,10 +52,31 @@ function isNode(): boolean {
 
 /**
  * Imports an optional package by a computed name. A bundler sees no literal specifier, so it
- * neither fails on a package that is not installed nor pulls one in; in Node it resolves normally.
+ * neither fails on a package that is not installed nor pulls one in. In Node it resolves from this
+ * package first, then from the application's directory (`process.cwd()`): under pnpm's strict
+ * layout the app's own dependencies are not visible from here. (Internal; exported for tests.)
  */
-async function importOptional(name: string): Promise<Record<string, unknown>> {
-  return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as Record<string, unknown>;
+export async function importOptional(name: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as Record<string, unknown>;
+  } catch (e) {
+    const fromApp = resolveFromApp(name);
+    if (!fromApp) throw e;
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ fromApp)) as Record<string, unknown>;
+  }
+}
+
+/** `name` resolved from the app's directory as a file URL, or undefined. Node ≥ 20.16 (`process.getBuiltinModule`, no static import of a built-in). */
+function resolveFromApp(name: string): string | undefined {
+  const p = (globalThis as { process?: { cwd?: () => string; getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = p?.getBuiltinModule?.('node:module') as { createRequire(path: string): { resolve(id: string): string } } | undefined;
+  const url = p?.getBuiltinModule?.('node:url') as { pathToFileURL(path: string): { href: string } } | undefined;
+  if (!mod || !url || !p?.cwd) return undefined;
+  try {
+    return url.pathToFileURL(mod.createRequire(`${p.cwd()}/`).resolve(name)).href;
+  } catch {
+    return undefined;
+  }
 }
 
 function message(e: unknown): string {
