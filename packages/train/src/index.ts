@@ -1,7 +1,11 @@
 // Gradients: in Node, `@tensorflow/tfjs-core` alone registers none; the app imports
 // `@tensorflow/tfjs` (or tfjs-node), which registers them for every package.
 export {
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  checkpointSchema,
   memoryCheckpointStore,
+  parseCheckpoint,
   type Checkpoint,
   type CheckpointStore,
   type TrainHistory,

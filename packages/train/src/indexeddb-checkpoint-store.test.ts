@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '@contrastive/core';
 import { describeBackends } from '@contrastive/test-utils';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import type { Checkpoint } from './checkpoint';
+import { type Checkpoint, CHECKPOINT_VERSION } from './checkpoint';
 import { indexedDbCheckpointStore } from './indexeddb-checkpoint-store';
 import { linearNet, toyData, toyMethod, toyNoise } from './testing/toy';
 import { train, type TrainEvent, type TrainOptions } from './train';
@@ -12,7 +12,7 @@ import { train, type TrainEvent, type TrainOptions } from './train';
 // The packaging test runs the same store against Chromium's real IndexedDB.
 
 const checkpoint = (step: number): Checkpoint => ({
-  version: 1,
+  version: CHECKPOINT_VERSION,
   step,
   rng: { data: { s: [1, 2, 3, 4] }, augment: { s: [5, 6, 7, 8] } } as unknown as Checkpoint['rng'],
   variables: [{ name: 'w', shape: [2], values: [0.5, -step] }],
