@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 export const root = join(import.meta.dirname, '..', '..', '..');
-export const libraries = ['core', 'data', 'augment', 'nets', 'losses', 'analysis', 'native', 'train'] as const;
+export const libraries = ['core', 'data', 'datasets', 'augment', 'nets', 'losses', 'analysis', 'native', 'train'] as const;
 
 declare module 'vitest' {
   export interface ProvidedContext {
