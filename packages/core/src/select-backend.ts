@@ -79,6 +79,12 @@ function resolveFromApp(name: string): string | undefined {
   }
 }
 
+/** A module-not-found error (ESM or CommonJS resolution), as opposed to a package that failed to load. */
+function notFound(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)/.test(message(e));
+}
+
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 }
@@ -120,7 +126,10 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       try {
         await importOptional(PACKAGES[backend]);
       } catch (e) {
-        skipped.push({ backend, reason: `${PACKAGES[backend]} is not installed (${message(e)})` });
+        skipped.push({
+          backend,
+          reason: notFound(e) ? `${PACKAGES[backend]} is not installed` : `${PACKAGES[backend]} failed to load (${message(e)})`,
+        });
         continue;
       }
       if (!tf.findBackendFactory(backend)) {
@@ -160,7 +169,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     argument: 'options.prefer',
     expected: 'at least one backend that initialises',
     actual: prefer,
-    message: `selectBackend: no backend could be initialised: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`,
+    message: `no backend could be initialised: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`,
   });
 }
 

@@ -79,7 +79,7 @@ export function indexedDbCheckpointStore(name: string, options: IndexedDbCheckpo
       argument: 'options.indexedDB',
       expected: 'an IndexedDB implementation (globalThis.indexedDB in a browser)',
       actual: undefined,
-      message: `${op}: no IndexedDB here (globalThis.indexedDB is undefined); in Node use fileCheckpointStore from '@contrastive/train/node' or pass options.indexedDB`,
+      message: `no IndexedDB here (globalThis.indexedDB is undefined); in Node use fileCheckpointStore from '@contrastive/train/node' or pass options.indexedDB`,
     });
   }
   let db: Promise<IdbDatabase> | undefined;
