@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CheckpointError, parseCheckpoint } from '@contrastive/train';
-import { writeFileAtomic } from '@contrastive/train/node';
+import { makeDirectory, writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
 import { ConfigError, type Experiment, type JobSpec, jobsOf } from './config';
 import { faultPoint } from './fault';
@@ -56,11 +56,7 @@ function fsError(action: string, path: string, e: unknown): Error {
  */
 export async function runExperiment(exp: Experiment, options: RunOptions): Promise<RunResults> {
   const { outDir } = options;
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (e) {
-    throw fsError('create the run directory', outDir, e);
-  }
+  await makeDirectory(outDir);
   const lock = lockRunDir(outDir, typeof options.meta?.['command'] === 'string' ? options.meta['command'] : undefined);
   try {
     return await runLocked(exp, options);
@@ -71,13 +67,7 @@ export async function runExperiment(exp: Experiment, options: RunOptions): Promi
 
 async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResults> {
   const { outDir } = options;
-  for (const sub of ['jobs', 'checkpoints']) {
-    try {
-      mkdirSync(join(outDir, sub), { recursive: true });
-    } catch (e) {
-      throw fsError('create', join(outDir, sub), e);
-    }
-  }
+  for (const sub of ['jobs', 'checkpoints']) await makeDirectory(join(outDir, sub));
   const configPath = join(outDir, 'config.json');
   const configText = JSON.stringify(exp, null, 2);
   const previous = readRunFile(configPath, z.looseObject({ experiment: z.unknown() }));
