@@ -1,14 +1,12 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { writeFileAtomic } from '@contrastive/train/node';
-import { ConfigError, type Experiment } from './config';
-import { loadExperiment } from './load-config';
-import { comparison } from './compare';
-import { COMPARE_METHODS } from './paper-presets';
-import { PRESETS } from './presets';
+import { z } from 'zod';
+import type { Experiment } from './config';
+import { ConfigError } from './errors';
+import { failure, parseCommandLine, prepareRun } from './prepare';
+import { COMPARE_METHODS, PRESETS } from './presets';
 import { createProgress } from './progress';
 import { renderReport } from './report';
 import { readRunFile, type RunResults, runResultsSchema } from './results';
@@ -78,24 +76,7 @@ async function runAndReport(
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string' },
-      seeds: { type: 'string' },
-      steps: { type: 'string' },
-      size: { type: 'string' },
-      backend: { type: 'string' },
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'no-native': { type: 'boolean', default: false },
-      losses: { type: 'string' },
-      'restart-job': { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   // Before any worker starts: workers inherit the environment, and the addon is loaded lazily.
   if (values['no-native']) process.env.CONTRASTIVE_NATIVE = '0';
   const [command, target] = positionals;
@@ -132,30 +113,13 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'run' || command === 'compare') {
-    const int = (name: string, v: string | undefined, min = 0) => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new ConfigError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
-      return n;
-    };
-    let seeds = values.seeds !== undefined ? values.seeds.split(',').map((s) => int('seeds', s.trim())!) : values.seed !== undefined ? [int('seed', values.seed)!] : undefined;
-    // compare --seeds N means N seeds (0 … N−1), as in "mean ± std over 3 seeds".
-    if (command === 'compare' && values.seeds !== undefined && !values.seeds.includes(',')) seeds = Array.from({ length: int('seeds', values.seeds, 1)! }, (_, i) => i);
-    const steps = int('steps', values.steps, 1);
-    const workers = int('workers', values.workers);
-    const overrides = { ...(seeds ? { seeds } : {}), ...(steps ? { steps } : {}), ...(values.size ? { size: values.size } : {}) };
-    let exp: Experiment;
-    if (command === 'run') {
-      if (!target) throw new ConfigError(`run needs a preset or a config file; presets: ${Object.keys(PRESETS).join(', ')}`);
-      exp = loadExperiment(target, overrides);
-    } else {
-      if (values.losses === undefined) throw new ConfigError(`compare needs --losses, a comma-separated list of ${Object.keys(COMPARE_METHODS).join(', ')}`);
-      exp = comparison(loadExperiment(target ?? 'compare', overrides), values.losses);
-    }
-    return runAndReport(exp, { ...values, ...(workers !== undefined ? { workersCount: workers } : {}) }, argv, out);
+    // Every check (flags, config, components, backend, job ids) before the run directory exists.
+    const prepared = await prepareRun(argv);
+    for (const note of prepared.notes) process.stderr.write(`${note}\n`);
+    return runAndReport(prepared.experiment, { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}) }, argv, out);
   }
 
-  throw new ConfigError(`unknown command '${command}'\n\n${HELP()}`);
+  throw new ConfigError(`unknown command '${command}' (commands: run, compare, list, report; see --help)`);
 }
 
 main(process.argv.slice(2)).then(
@@ -165,9 +129,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`\n${e.message}\n`);
       process.exit(130);
     }
-    const known = ['ConfigError', 'RunFileError', 'RunLockedError'].includes(e.name) || e.name === 'TypeError' && /parseArgs|Unknown option/i.test(e.message) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`contrastive: ${e.message}\n`);
-    if (!known && process.env.CONTRASTIVE_DEBUG) process.stderr.write(`${e.stack}\n`);
-    process.exit(1);
+    const { code, line } = failure(e);
+    process.stderr.write(`${line}\n`);
+    if (!ConfigError.isInstance(e) && process.env.CONTRASTIVE_DEBUG) process.stderr.write(`${e.stack}\n`);
+    process.exit(code);
   },
 );

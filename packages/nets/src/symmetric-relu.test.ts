@@ -275,3 +275,21 @@ describeBackends('symmetricRelu', () => {
     tf.dispose(bad);
   });
 });
+
+describeBackends('symmetricRelu.neuronWeights', () => {
+  it('returns a copy of W whose rows are the neurons (the analysis capability)', () => {
+    const net = symmetricRelu({ inputDim: 3, width: 2, name: 'sr-nw' });
+    const before = tf.memory().numTensors;
+    const w = net.neuronWeights();
+    expect(w.shape).toEqual([2, 3]);
+    expect(w).not.toBe(net.weight);
+    expect(Array.from(w.dataSync())).toEqual(Array.from(net.weight.dataSync()));
+    // Row i is the direction of neuron i: ⟨w_i, x⟩ is its pre-activation (threshold 0: h = u).
+    const x = tf.tensor2d([[1, 0, 0]]);
+    const h = net.apply(x);
+    expect(Array.from(h.dataSync())).toEqual([w.dataSync()[0], w.dataSync()[3]]);
+    tf.dispose([w, x, h]);
+    expect(tf.memory().numTensors).toBe(before);
+    net.dispose();
+  });
+});

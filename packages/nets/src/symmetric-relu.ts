@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, assertShapes, createRng, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
+import { assertNumber, assertShapes, createRng, type HasNeuronWeights, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
 import { z } from 'zod';
 import {
   checkAlive,
@@ -51,7 +51,7 @@ const stateSchema = z.strictObject({
 type State = z.output<typeof stateSchema>;
 
 /** The symmetric-ReLU network of Wen & Li 2021 (see `symmetricRelu`). */
-export interface SymmetricReluNetwork extends Network {
+export interface SymmetricReluNetwork extends Network, HasNeuronWeights {
   /** m: number of neurons (= outputDim). */
   readonly width: number;
   /** Current threshold b (advanced by `onStep` when a schedule was given). */
@@ -174,6 +174,12 @@ class SymmetricRelu implements SymmetricReluNetwork {
 
   get threshold(): number {
     return this.state.threshold;
+  }
+
+  /** A copy of W [width, inputDim]: row i is neuron w_i. */
+  neuronWeights(): tf.Tensor2D {
+    checkAlive(this.label, 'neuronWeights', this.disposed);
+    return tf.clone(this.weight);
   }
 
   /**

@@ -10,6 +10,7 @@ export {
   type CheckpointStore,
   type TrainHistory,
 } from './checkpoint';
+export { type IdbFactoryLike, indexedDbCheckpointStore, type IndexedDbCheckpointStoreOptions } from './indexeddb-checkpoint-store';
 export { methodToJSON, type Method } from './method';
 export { contrastiveMethod, contrastiveMethodSchema, type ContrastiveMethodOptions } from './methods/contrastive';
 export {

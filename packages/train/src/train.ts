@@ -3,11 +3,13 @@ import {
   type Augmentation,
   createRng,
   type DataModel,
+  drawsPairs,
+  drawViews,
   InvalidArgumentError,
   type Network,
+  noPairsError,
   NonFiniteValueError,
   parseOptions,
-  type Rng,
   type Sample,
 } from '@contrastive/core';
 import { z } from 'zod';
@@ -40,11 +42,11 @@ export const trainOptionsSchema = z.object({
 export type TrainOptions = z.input<typeof trainOptionsSchema> & {
   data: DataModel;
   /**
-   * How the views of a batch are made: an augmentation of `x`, or `'data-pairs'` when the data
-   * model draws positive pairs itself (`samplePair(batchSize, rng)` → views `[x, xPositive]`, as
-   * HLTM and latent mixing do).
+   * How the views of a batch are made: an augmentation of `x`; or, when omitted, the data model
+   * draws the positive pairs itself (a `PairedDataModel`: `samplePair(batchSize, rng)` → views
+   * `[x, xPositive]`, as HLTM and latent mixing do).
    */
-  augment: Augmentation | 'data-pairs';
+  augment?: Augmentation | undefined;
   method: Method;
   optimizer: OptimizerOptions;
   schedule?: LrSchedule;
@@ -135,28 +137,20 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
     checkpointEvery: options.checkpointEvery,
     logEvery: options.logEvery,
   });
-  for (const [name, value] of [['data', data], ['augment', augment], ['method', method]] as const) {
+  for (const [name, value] of [['data', data], ['method', method]] as const) {
     if (value === undefined || value === null) {
       throw new InvalidArgumentError({ op: 'train', argument: name, expected: `a ${name}`, actual: value });
     }
   }
-  const samplePair = (data as { samplePair?: (b: number, r: Rng) => Sample }).samplePair;
-  if (augment === 'data-pairs') {
-    if (typeof samplePair !== 'function') {
-      throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "a data model with samplePair() for 'data-pairs'", actual: data.name });
-    }
+  if (augment === undefined || augment === null) {
+    if (!drawsPairs(data)) throw noPairsError('train', data);
+  } else if (typeof augment !== 'object' || typeof augment.apply !== 'function') {
+    throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "an Augmentation (omit it when the data model draws its own pairs)", actual: augment });
   } else if (augment.views < 2) {
     throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: 'at least 2 views', actual: augment.views });
   }
-  /** One batch and its views. */
-  const draw = (): { batch: Sample; views: tf.Tensor2D[] } => {
-    if (augment === 'data-pairs') {
-      const batch = samplePair!.call(data, opts.batchSize, dataRng);
-      return { batch, views: [batch.x, batch['xPositive'] as tf.Tensor2D] };
-    }
-    const batch = data.sample(opts.batchSize, dataRng);
-    return { batch, views: augment.apply(batch.x, augRng) };
-  };
+  /** One batch and its views: the augmentation's, or the data model's own pairs. */
+  const draw = (): { batch: Sample; views: tf.Tensor2D[] } => drawViews(data, augment ?? undefined, opts.batchSize, dataRng, augRng);
 
   const rng = createRng(opts.seed);
   let dataRng = rng.fork('data');
