@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'n
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CheckpointError, parseCheckpoint } from '@contrastive/train';
+import { type Checkpoint, CheckpointError, lrFactor, parseCheckpoint } from '@contrastive/train';
 import { makeDirectory, writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
 import { ConfigError, type Experiment, type JobSpec, jobsOf } from './config';
@@ -98,7 +98,7 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
   // Validate every file this run would trust before changing anything (metrics.jsonl is pruned
   // only after every checkpoint it is pruned to has been validated).
   const results = new Map<string, JobResult>();
-  const resumeAt = new Map<string, number>();
+  const resumeFrom = new Map<string, { job: JobSpec; checkpoint: Checkpoint | undefined }>();
   for (const job of jobs) {
     const id = jobId(job);
     const done = readRunFile(jobPath(id), jobResultSchema, id);
@@ -107,14 +107,14 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
       results.set(id, done as JobResult);
       continue;
     }
-    resumeAt.set(id, validCheckpointStep(checkpointPath(id), job, id));
+    resumeFrom.set(id, { job, checkpoint: validCheckpoint(checkpointPath(id), job, id) });
   }
-  await cleanMetrics(metricsPath, resumeAt, restart);
+  await cleanMetrics(metricsPath, resumeFrom);
 
   const pending = jobs.filter((j) => !results.has(jobId(j)));
   const record = (job: JobSpec, event: JobEvent) => {
-    if (event.type === 'eval' || (event.type === 'step' && event.step % Math.max(1, Math.floor(job.steps / 100)) === 0)) {
-      const line = event.type === 'eval' ? { arm: job.arm, seed: job.seed, step: event.step, ...event.metrics } : { arm: job.arm, seed: job.seed, step: event.step, loss: event.loss, lr: event.lr };
+    if (event.type === 'eval' || (event.type === 'step' && event.step % logEvery(job) === 0)) {
+      const line = event.type === 'eval' ? evalRow(job, event.step, event.metrics) : lossRow(job, event.step, event.loss, event.lr);
       try {
         appendFileSync(metricsPath, `${JSON.stringify(line)}\n`);
       } catch (e) {
@@ -179,16 +179,16 @@ function withRestartHint(e: Error, outDir: string): Error {
 }
 
 /**
- * The step a pending job resumes from: its checkpoint's, after validating the file (JSON, schema,
- * internal consistency, arm/seed/experiment/config hash, step ≤ steps); -1 without a checkpoint.
- * The job validates the variables against its method again when it loads the checkpoint.
+ * The checkpoint a pending job resumes from, after validating the file (JSON, schema, internal
+ * consistency, arm/seed/experiment/config hash, step ≤ steps); undefined without one. The job
+ * validates the variables against its method again when it loads the checkpoint.
  */
-function validCheckpointStep(path: string, job: JobSpec, id: string): number {
+function validCheckpoint(path: string, job: JobSpec, id: string): Checkpoint | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return -1;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new RunFileError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${(e as Error).message}`, id, { cause: e });
   }
   let value: unknown;
@@ -205,7 +205,7 @@ function validCheckpointStep(path: string, job: JobSpec, id: string): number {
       if (got !== want) throw new RunFileError(path, `belongs to another job: its ${key} is ${got === undefined ? 'missing' : JSON.stringify(got)}, this job's is ${JSON.stringify(want)}`, id);
     }
     if (c.step > job.steps) throw new RunFileError(path, `is at step ${c.step}, past the job's ${job.steps} steps`, id);
-    return c.step;
+    return c;
   } catch (e) {
     if (CheckpointError.isInstance(e)) throw new RunFileError(path, e.reason, id, { cause: e });
     throw e;
@@ -298,19 +298,42 @@ async function runPool(
   if (options.signal?.aborted || failure) throw interrupted();
 }
 
+/** A job's loss rows are logged every this many steps (its `logEvery`). */
+const logEvery = (job: JobSpec) => Math.max(1, Math.floor(job.steps / 100));
+const lossRow = (job: JobSpec, step: number, loss: number, lr: number) => ({ arm: job.arm, seed: job.seed, step, loss, lr });
+const evalRow = (job: JobSpec, step: number, metrics: Record<string, number>) => ({ arm: job.arm, seed: job.seed, step, ...metrics });
+
 /**
- * On resume, drops metrics.jsonl lines that a crash tore, and the lines of unfinished jobs past
- * their (validated) checkpoint: those steps are recomputed and logged again. A job without a
- * checkpoint (`resumeAt` −1) or restarted loses all its lines (it starts again at step 0, whose
- * evaluation it logs again). Finished jobs keep theirs.
+ * The metrics.jsonl rows of a job up to its checkpoint, rebuilt from the checkpoint's history (the
+ * loss of every step, every evaluation) in the order the job logs them. The worker writes a
+ * checkpoint before the parent has necessarily appended the rows that precede it, so after a kill
+ * the file may lack some of them; the checkpoint never does.
  */
-async function cleanMetrics(path: string, resumeAt: Map<string, number>, restart: Set<string>): Promise<void> {
+function rowsFromCheckpoint(job: JobSpec, c: Checkpoint): string[] {
+  const evals = new Map(c.history.evals.map((e) => [e.step, e.metrics]));
+  const rows: object[] = [];
+  if (evals.has(0)) rows.push(evalRow(job, 0, evals.get(0)!));
+  for (let step = 1; step <= c.step; step++) {
+    // The same lr the training step reported: optimizer.lr × lrFactor(schedule, step − 1, steps).
+    if (step % logEvery(job) === 0) rows.push(lossRow(job, step, c.history.loss[step - 1]!, job.optimizer.lr * lrFactor(job.schedule, step - 1, job.steps)));
+    if (evals.has(step)) rows.push(evalRow(job, step, evals.get(step)!));
+  }
+  return rows.map((r) => JSON.stringify(r));
+}
+
+/**
+ * On resume, rewrites metrics.jsonl: drops lines a crash tore; keeps the rows of finished jobs;
+ * replaces the rows of every unfinished job by those rebuilt from its validated checkpoint (none
+ * without one: it starts again at step 0 and logs that evaluation again), so no row is duplicated
+ * or missing.
+ */
+async function cleanMetrics(path: string, pending: Map<string, { job: JobSpec; checkpoint: Checkpoint | undefined }>): Promise<void> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw fsError('read', path, e);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError('read', path, e);
+    text = '';
   }
   const kept: string[] = [];
   for (const line of text.split('\n')) {
@@ -322,11 +345,9 @@ async function cleanMetrics(path: string, resumeAt: Map<string, number>, restart
       continue;
     }
     if (typeof row !== 'object' || row === null || typeof row.arm !== 'string' || typeof row.seed !== 'number' || typeof row.step !== 'number') continue;
-    const id = jobId(row);
-    if (restart.has(id)) continue;
-    const max = resumeAt.get(id);
-    if (max === undefined || row.step <= max) kept.push(line);
+    if (!pending.has(jobId(row))) kept.push(line);
   }
+  for (const { job, checkpoint } of pending.values()) if (checkpoint) kept.push(...rowsFromCheckpoint(job, checkpoint));
   const cleaned = kept.map((l) => `${l}\n`).join('');
   if (cleaned !== text) await writeFileAtomic(path, cleaned);
 }
