@@ -297,6 +297,58 @@ describe.skipIf(!existsSync(bin))('fault injection (built binary)', () => {
     });
   });
 
+  // Ctrl-C / SIGTERM with checkpointEvery 0 (no checkpoint write ever awaits I/O during training).
+  describe('interrupts', () => {
+    const slowPath = join(dir, 'slow.json');
+    const slow = { ...config, name: 'slow', steps: 2000, evalEvery: 0, checkpointEvery: 0, arms: [config.arms[1]!], checks: [] };
+    const slowArgs = (out: string) => [bin, 'run', slowPath, '--out', out, '--workers', '1', '--backend', 'wasm'];
+    /** Starts a run and resolves once its job has logged a loss row (training is under way). */
+    async function started(out: string) {
+      const child = spawn(process.execPath, slowArgs(out), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: '1' } });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+      const metrics = join(out, 'metrics.jsonl');
+      while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').includes('"lr"'))) await new Promise((r) => setTimeout(r, 5));
+      return { child, exited, stderr: () => stderr };
+    }
+    beforeAll(() => writeFileSync(slowPath, JSON.stringify(slow)));
+
+    it.each(['SIGINT', 'SIGTERM'] as const)('%s stops within a second, saving a checkpoint at the current step; the resume ends like an uninterrupted run', async (sig) => {
+      const out = join(dir, `interrupt-${sig}`);
+      const { child, exited, stderr } = await started(out);
+      const sent = performance.now();
+      child.kill(sig);
+      const code = await exited;
+      const took = performance.now() - sent;
+      expect(code, stderr()).toBe(130);
+      expect(took, `exit ${took.toFixed(0)} ms after ${sig}`).toBeLessThan(1000);
+      expect(stderr()).toContain('run the same command again to resume');
+      const cp = JSON.parse(readFileSync(join(out, 'checkpoints', 'masking-seed0.json'), 'utf8'));
+      expect(cp.step).toBeGreaterThan(0);
+      expect(cp.step).toBeLessThan(slow.steps);
+      tally.kills++;
+      tally.scenarios++;
+      const resumed = await runAsync(process.execPath, slowArgs(out), { ...process.env, CI: '1' });
+      expect(resumed.status, resumed.stderr).toBe(0);
+      const uninterrupted = join(dir, 'slow-reference');
+      if (!existsSync(join(uninterrupted, 'results.json'))) expect((await runAsync(process.execPath, slowArgs(uninterrupted), { ...process.env, CI: '1' })).status).toBe(0);
+      expect(results(out)).toEqual(results(uninterrupted));
+      tally.identical++;
+      expect(sortedRows(out)).toEqual(sortedRows(uninterrupted));
+    });
+
+    it('a second Ctrl-C quits at once', async () => {
+      const out = join(dir, 'interrupt-twice');
+      const { child, exited } = await started(out);
+      const sent = performance.now();
+      child.kill('SIGINT');
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(performance.now() - sent).toBeLessThan(1000);
+    });
+  });
+
   // (e) a full disk and a read-only file system, on a small tmpfs.
   describe('ENOSPC and read-only targets (tmpfs)', () => {
     const mnt = join(dir, 'tmpfs');
