@@ -7,7 +7,7 @@
 //   (d) two runs on one directory: the second is refused naming the holder's pid; a dead holder's
 //       lock is taken over;
 //   (e) ENOSPC and a read-only file system on a small tmpfs (root only; skipped with a reason otherwise).
-// The numbers (kills survived / identical, corrupt cases named) are printed at the end.
+// The numbers (kills, interrupted runs resumed identically, corrupt cases named) are printed at the end.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
