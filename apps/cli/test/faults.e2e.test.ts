@@ -288,7 +288,9 @@ describe.skipIf(!existsSync(bin))('fault injection (built binary)', () => {
       const live = spawn('sleep', ['30']);
       const busy = join(dir, 'busy');
       mkdirSync(busy, { recursive: true });
-      writeFileSync(join(busy, '.lock'), JSON.stringify({ pid: live.pid, hostname: host, startedAt: '2026-01-01T00:00:00.000Z' }));
+      await new Promise((r) => live.on('spawn', r));
+      // Taken after that process started (a lock older than its holder would be a reused pid: stale).
+      writeFileSync(join(busy, '.lock'), JSON.stringify({ pid: live.pid, hostname: host, startedAt: new Date().toISOString() }));
       const r2 = await run(busy);
       live.kill('SIGKILL');
       expect(r2.status).toBe(1);
