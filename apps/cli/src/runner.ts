@@ -68,6 +68,7 @@ export async function runExperiment(exp: Experiment, options: RunOptions): Promi
 async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResults> {
   const { outDir } = options;
   for (const sub of ['jobs', 'checkpoints']) await makeDirectory(join(outDir, sub));
+  removeStaleTempFiles(outDir);
   const configPath = join(outDir, 'config.json');
   const configText = JSON.stringify(exp, null, 2);
   const previous = readRunFile(configPath, z.looseObject({ experiment: z.unknown() }));
@@ -162,6 +163,17 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
   faultPoint('after-results');
   await writeFileAtomic(join(outDir, 'report.html'), renderReport(exp, summary));
   return summary;
+}
+
+/**
+ * Removes the temp files of atomic writes that a killed process left (`<file>.tmp-<pid>-<n>`): with
+ * the lock held no other process writes here, so every one of them is stale.
+ */
+function removeStaleTempFiles(outDir: string): void {
+  for (const sub of ['', 'jobs', 'checkpoints']) {
+    const d = join(outDir, sub);
+    for (const f of readdirSync(d)) if (/\.tmp-\d+-\d+$/.test(f)) rmSync(join(d, f), { force: true });
+  }
 }
 
 const interrupted = () => {

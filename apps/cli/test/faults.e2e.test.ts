@@ -212,7 +212,7 @@ describe.skipIf(!existsSync(bin))('fault injection (built binary)', () => {
       }
     });
 
-    it('corrupt results.json: `report` exits 1 naming it; a torn metrics.jsonl line and a garbage lock file are repaired', async () => {
+    it('corrupt results.json: `report` exits 1 naming it; a torn metrics.jsonl line, a garbage lock file and a stale temp file are repaired', async () => {
       const out = join(dir, 'corrupt-results');
       cpSync(join(dir, 'reference'), out, { recursive: true });
       writeFileSync(join(out, 'results.json'), '{"experiment": "faults", "arms": [');
@@ -234,8 +234,11 @@ describe.skipIf(!existsSync(bin))('fault injection (built binary)', () => {
       cpSync(base, torn, { recursive: true });
       writeFileSync(join(torn, 'metrics.jsonl'), `${readFileSync(join(torn, 'metrics.jsonl'), 'utf8')}{"arm":"masking","se`);
       writeFileSync(join(torn, '.lock'), '\u0000garbage');
+      // The temp file of a write that a kill -9 cut short.
+      writeFileSync(join(torn, 'checkpoints', 'masking-seed0.json.tmp-999999-12345'), '{"version":2,"st');
       const r3 = await run(torn);
       expect(r3.status, r3.stderr).toBe(0);
+      expect(tempFiles(torn)).toEqual([]);
       expect(results(torn)).toEqual(reference);
       expect(duplicateRows(torn)).toEqual([]);
     });
