@@ -141,13 +141,18 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
       const backend = await selectBackend(options.backend);
       for (const job of pending) {
         if (options.signal?.aborted) break;
-        const result = await runJob(job, {
-          backend,
-          checkpointPath: checkpointPath(jobId(job)),
-          meta: runMeta(job),
-          onEvent: (e) => record(job, e),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
+        let result: JobResult;
+        try {
+          result = await runJob(job, {
+            backend,
+            checkpointPath: checkpointPath(jobId(job)),
+            meta: runMeta(job),
+            onEvent: (e) => record(job, e),
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+        } catch (e) {
+          throw inJob(job, e as Error);
+        }
         await finish(job, result);
       }
       if (options.signal?.aborted) throw interrupted();
@@ -181,6 +186,16 @@ const interrupted = () => {
   err.name = 'AbortError';
   return err;
 };
+
+/**
+ * Names the job in a training error (a diverged loss names the step; which arm and seed it was is
+ * known only here). Interrupts, checkpoint and run-file errors already say whose they are.
+ */
+function inJob(job: JobSpec, e: Error): Error {
+  if (['AbortError', 'CheckpointError', 'RunFileError'].includes(e.name) || !(e instanceof Error)) return e;
+  e.message = `${job.arm} (seed ${job.seed}): ${e.message}`;
+  return e;
+}
 
 /** A checkpoint a job refused (corrupt, foreign, wrong shapes): name it and say how to restart that job. */
 function withRestartHint(e: Error, outDir: string): Error {
@@ -268,7 +283,7 @@ async function runPool(
               const err = new Error(msg.message);
               err.name = msg.name;
               if (msg.stack) err.stack = msg.stack;
-              reject(err);
+              reject(inJob(job, err));
             }
           };
           const onError = (e: Error) => {

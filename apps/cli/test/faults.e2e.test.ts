@@ -243,6 +243,14 @@ describe.skipIf(!existsSync(bin))('fault injection (built binary)', () => {
       expect(duplicateRows(torn)).toEqual([]);
     });
 
+    it('a diverging job names its arm, seed and step', async () => {
+      const path = join(dir, 'diverge.json');
+      writeFileSync(path, JSON.stringify({ ...config, name: 'diverge', encoder: { ...config.encoder, unitNormRows: false }, optimizer: { type: 'sgd', lr: 1e30 } }));
+      const r = await runAsync(process.execPath, [bin, 'run', path, '--out', join(dir, 'diverge'), '--workers', '1', '--backend', 'wasm'], { ...process.env, CI: '1' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/contrastive: none \(seed 0\): train: 'loss' contains (NaN|Infinity) at step \d+/);
+    });
+
     it('--restart-job with an unknown id lists the jobs', async () => {
       const r = await run(join(dir, 'reference'), ['--restart-job', 'nope-seed0']);
       expect(r.status).toBe(1);
