@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, InvalidArgumentError, type NetworkJSON, randomUniformTensor, ShapeMismatchError } from '@contrastive/core';
-import { describeBackends, expectClose, expectGradMatchesFiniteDiff, expectNoLeak } from '@contrastive/test-utils';
+import { describeBackends, expectClose, expectGradMatchesFiniteDiff, expectNoLeak, useBackend } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
+import { conv2dFilterGrad } from './conv-layers';
 import { convNet, convNetFromJSON } from './conv-net';
 import reference from './fixtures/conv-net-reference.json';
 import { cloneNetwork, fromJSON } from './from-json';
@@ -196,5 +197,23 @@ describe('convNet errors', () => {
     expect(() => convNet({ inputShape: [28, 28] } as never)).toThrow(InvalidArgumentError);
     expect(() => net.apply(tf.zeros([1, 28, 28, 1]))).toThrow(/disposed/);
     expect(() => fromJSON({ type: 'convNet', config: { inputShape: [4, 4, 1], channels: [2], strides: [1] }, weights: {} })).toThrow(/json\.weights\.conv0\/W/);
+  });
+});
+
+describe('conv2dFilterGrad (the im2col weight gradient used on wasm)', () => {
+  it("equals tfjs-cpu's Conv2DBackpropFilter for strides 1 and 2, kernels 1 and 3, odd sizes", async () => {
+    await useBackend('cpu');
+    for (const [k, s, h, w] of [[3, 1, 5, 6], [3, 2, 7, 5], [1, 2, 6, 6], [3, 2, 8, 8]] as const) {
+      const p = (k - 1) / 2;
+      const x = randomUniformTensor<tf.Rank.R4>(createRng(`fx${k}${s}${h}`), [2, h, w, 3]);
+      const W = randomUniformTensor<tf.Rank.R4>(createRng(`fw${k}${s}`), [k, k, 3, 4], -1, 1);
+      const y = tf.conv2d(x, W, s, p);
+      const dy = randomUniformTensor<tf.Rank.R4>(createRng(`fdy${k}${s}`), y.shape, -1, 1);
+      // Reference: autograd of tf.conv2d on cpu (its Conv2DBackpropFilter kernel) for loss Σ y·dy.
+      const ref = tf.grad((wi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, wi as tf.Tensor4D, s, p), dy)))(W);
+      const got = conv2dFilterGrad(x, dy, k, s, p);
+      expectClose(got, ref, { atol: 1e-5, rtol: 1e-5 });
+      tf.dispose([x, W, y, dy, ref, got]);
+    }
   });
 });
