@@ -137,6 +137,13 @@ export function luma(x: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(x, [b * h * w, 3]) as tf.Tensor2D, tf.tensor2d(LUMA_WEIGHTS as unknown as number[], [3, 1])), [b, h, w, 1]));
 }
 
+/** Luma of RGB images in all three channels, [b, h, w, 3] (one [pixels, 3] × [3, 3] product; tile is slow on wasm). */
+export function luma3(x: tf.Tensor4D): tf.Tensor4D {
+  const [b, h, w] = x.shape;
+  const m = LUMA_WEIGHTS.flatMap((wt) => [wt, wt, wt]);
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(x, [b * h * w, 3]) as tf.Tensor2D, tf.tensor2d(m, [3, 3])), [b, h, w, 3]));
+}
+
 /** A [batch, 1, 1, 1] tensor of per-sample values, to broadcast over an image batch. */
 export function perSample(values: Float32Array | number[]): tf.Tensor4D {
   return tf.tensor4d(values instanceof Float32Array ? values : Float32Array.from(values), [values.length, 1, 1, 1]);

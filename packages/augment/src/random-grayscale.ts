@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, luma, parseImageOptions, selectPerSample, viewsSchema } from './image-utils';
+import { type ImageAugmentation, imageAugmentation, imageSeedSchema, luma3, parseImageOptions, selectPerSample, viewsSchema } from './image-utils';
 
 export const randomGrayscaleOptionsSchema = z.strictObject({
   /** Probability that an image is turned grey. Default 0.1 (torchvision's RandomGrayscale; SimCLR uses 0.2). */
@@ -26,6 +26,6 @@ export function randomGrayscale(options: RandomGrayscaleOptions = {}): RandomGra
   return imageAugmentation(op, o, o.views, o.seed, (x, { batch, channels, rng }) => {
     const grey = Float32Array.from({ length: batch }, () => (rng.bernoulli(o.p) ? 1 : 0));
     if (channels === 1 || grey.every((g) => g === 0)) return tf.clone(x);
-    return tf.tidy(() => selectPerSample(grey, tf.tile(luma(x), [1, 1, 1, 3]), x));
+    return tf.tidy(() => selectPerSample(grey, luma3(x), x));
   });
 }
