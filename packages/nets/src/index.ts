@@ -42,7 +42,7 @@ export {
   type DirectPredictorState,
 } from './direct-predictor';
 export { ema } from './ema';
-export { cloneNetwork, fromJSON, networkTypes } from './from-json';
+export { cloneNetwork, fromJSON, networkTypes, registerNetworkType, type NetworkReader } from './from-json';
 export {
   treeNetwork,
   treeNetworkFromJSON,
