@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, luma, parseImageOptions, perSample, viewsSchema } from './image-utils';
+import { parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, luma, perSample, viewsSchema } from './image-utils';
 
 /** A strength s ≥ 0 (factor range [max(0, 1 − s), 1 + s]) or an explicit [min, max] range of factors ≥ 0. */
 const factorSchema = z.union([
@@ -34,7 +35,7 @@ export const colorJitterOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: viewsSchema,
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type ColorJitterOptions = z.input<typeof colorJitterOptionsSchema>;
 export type ColorJitterResolvedOptions = z.output<typeof colorJitterOptionsSchema>;
@@ -127,7 +128,7 @@ export function adjustHue(x: tf.Tensor4D, shift: tf.Tensor4D): tf.Tensor4D {
  */
 export function colorJitter(options: ColorJitterOptions = {}): ColorJitter {
   const op = 'colorJitter';
-  const o = parseImageOptions(op, colorJitterOptionsSchema, options);
+  const o = parseOptions(op, colorJitterOptionsSchema, options);
   const ranges = [factorRange(o.brightness), factorRange(o.contrast), factorRange(o.saturation), hueRange(o.hue)];
   return imageAugmentation(op, o, o.views, o.seed, (x, { batch, channels, rng }) => {
     // orders[b·4 + k] = op of image b at stage k; factors[b·4 + op].

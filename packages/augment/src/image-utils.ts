@@ -1,18 +1,9 @@
 // Shared plumbing of the image augmentations: the image-augmentation type, input checks, the
-// zod/mini option helpers and the views loop. Not exported from the package index except types.
+// zod/mini option pieces and the views loop. Not exported from the package index except types.
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, parseOptions, type Rng, ShapeMismatchError } from '@contrastive/core';
-import { z } from 'zod/mini';
+import { InvalidArgumentError, type Rng, ShapeMismatchError } from '@contrastive/core';
+import * as z from 'zod/mini';
 import { ownStream } from './view-utils';
-
-/** A seed: any finite number or a string (hashed). Same seed ⇒ same views. */
-export const imageSeedSchema = z.union([z.number(), z.string()]);
-
-/** Parses options with a zod/mini schema through core's `parseOptions` (same error messages). */
-export function parseImageOptions<S extends z.ZodMiniType>(op: string, schema: S, value: unknown, argument = 'options'): z.output<S> {
-  // parseOptions is typed for classic zod schemas; both kinds share safeParse and issue shapes.
-  return parseOptions(op, schema as never, value, argument) as z.output<S>;
-}
 
 /** `[min, max]` with min ≤ max (zod/mini check). */
 export function rangeSchema(min: number, max: number) {

@@ -2,7 +2,7 @@
 // train/eval mode, input checks, (de)serialisation with the running statistics. Internal.
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, InvalidArgumentError, type Network, type NetworkJSON, parseOptions, ShapeMismatchError } from '@contrastive/core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type BatchNorm, batchNormStateSchema, createBatchNorm } from './batch-norm';
 import { checkAlive, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
 
@@ -225,7 +225,7 @@ export abstract class ConvNetworkBase<C extends BaseConfig> implements Trainable
   /** Restores the mode and running statistics from `toJSON().state` (exact). */
   setState(state: unknown): void {
     const op = `${this.label}.setState`;
-    const st = parseOptions(op, convStateSchema as never, state, 'state') as ConvState;
+    const st = parseOptions(op, convStateSchema, state, 'state');
     for (const [key, u] of this.units) {
       if (!u.bn) continue;
       const s = st.batchNorm[key];
@@ -278,11 +278,3 @@ export const inputShapeSchema = z.tuple([z.int().check(z.positive()), z.int().ch
 export function scaledWidth(c: number, multiplier: number): number {
   return Math.max(1, Math.round(c * multiplier));
 }
-
-/** Parses options with a zod/mini schema through core's `parseOptions` (same error messages). */
-export function parseMiniOptions<S extends z.ZodMiniType>(op: string, schema: S, value: unknown, argument = 'options'): z.output<S> {
-  return parseOptions(op, schema as never, value, argument) as z.output<S>;
-}
-
-/** A seed: any finite number or a string (hashed). */
-export const convSeedSchema = z.union([z.number(), z.string()]);

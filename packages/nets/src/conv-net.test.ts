@@ -74,6 +74,7 @@ describeBackends('convNet', () => {
       });
       expect(net.training).toBe(true);
       const err = checkAgainstTorch(fx, net);
+      console.info(`PyTorch max abs error ${key} [${tf.getBackend()}]: ${err.toExponential(2)}`);
       expect(err).toBeLessThan(1e-5);
       net.dispose();
     }
@@ -86,7 +87,9 @@ describeBackends('convNet', () => {
       config: { inputShape: fx.inputShape, blocks: [1, 1], channels: [4, 8], stemChannels: 4, name: 'torch-resnet' },
       weights: torchWeights(fx.weights),
     });
-    expect(checkAgainstTorch(fx, net)).toBeLessThan(1e-5);
+    const err = checkAgainstTorch(fx, net);
+    console.info(`PyTorch max abs error resNet [${tf.getBackend()}]: ${err.toExponential(2)}`);
+    expect(err).toBeLessThan(1e-5);
     net.dispose();
   });
 
