@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, InvalidArgumentError, type NetworkJSON, randomUniformTensor, ShapeMismatchError } from '@contrastive/core';
 import { describeBackends, expectClose, expectGradMatchesFiniteDiff, expectNoLeak, useBackend } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
-import { conv2dFilterGrad } from './conv-layers';
+import { conv2dFilterGrad, conv2dInputGrad, conv2dPadded } from './conv-layers';
 import { convNet, convNetFromJSON } from './conv-net';
 import reference from './fixtures/conv-net-reference.json';
 import { cloneNetwork, fromJSON } from './from-json';
@@ -203,20 +203,33 @@ describe('convNet errors', () => {
   });
 });
 
-describe('conv2dFilterGrad (the im2col weight gradient used on wasm)', () => {
-  it("equals tfjs-cpu's Conv2DBackpropFilter for strides 1 and 2, kernels 1 and 3, odd sizes", async () => {
+describe('conv2dFilterGrad / conv2dInputGrad (the convolution gradients used on wasm)', () => {
+  const cases = [[3, 1, 5, 6], [3, 2, 7, 5], [1, 2, 6, 6], [3, 2, 8, 8], [5, 2, 9, 7]] as const;
+  it("equal tfjs-cpu's Conv2DBackpropFilter / Conv2DBackpropInput for strides 1 and 2, kernels 1, 3, 5, odd sizes", async () => {
     await useBackend('cpu');
-    for (const [k, s, h, w] of [[3, 1, 5, 6], [3, 2, 7, 5], [1, 2, 6, 6], [3, 2, 8, 8]] as const) {
+    for (const [k, s, h, w] of cases) {
       const p = (k - 1) / 2;
       const x = randomUniformTensor<tf.Rank.R4>(createRng(`fx${k}${s}${h}`), [2, h, w, 3]);
       const W = randomUniformTensor<tf.Rank.R4>(createRng(`fw${k}${s}`), [k, k, 3, 4], -1, 1);
       const y = tf.conv2d(x, W, s, p);
       const dy = randomUniformTensor<tf.Rank.R4>(createRng(`fdy${k}${s}`), y.shape, -1, 1);
-      // Reference: autograd of tf.conv2d on cpu (its Conv2DBackpropFilter kernel) for loss Σ y·dy.
-      const ref = tf.grad((wi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, wi as tf.Tensor4D, s, p), dy)))(W);
-      const got = conv2dFilterGrad(x, dy, k, s, p);
-      expectClose(got, ref, { atol: 1e-5, rtol: 1e-5 });
-      tf.dispose([x, W, y, dy, ref, got]);
+      // Reference: autograd of tf.conv2d on cpu (its backprop kernels) for the loss Σ y·dy.
+      const [rx, rw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, s, p), dy)))([x, W]);
+      const gw = conv2dFilterGrad(x, dy, k, s, p);
+      const gx = conv2dInputGrad(dy, W, x.shape, s, p);
+      expectClose(gw, rw!, { atol: 1e-5, rtol: 1e-5 });
+      expectClose(gx, rx!, { atol: 1e-5, rtol: 1e-5 });
+      // The wasm backend takes the customGrad path of conv2dPadded: same gradients.
+      const [rxv, rwv] = [rx!.dataSync().slice(), rw!.dataSync().slice()];
+      const [xv, wv, dyv] = [x.dataSync().slice(), W.dataSync().slice(), dy.dataSync().slice()];
+      tf.dispose([x, W, y, dy, rx!, rw!, gw, gx]);
+      await useBackend('wasm');
+      const [xw, ww, dyw] = [tf.tensor4d(xv, [2, h, w, 3]), tf.tensor4d(wv, [k, k, 3, 4]), tf.tensor(dyv, [2, ...y.shape.slice(1)])];
+      const [wx, wwg] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(conv2dPadded(xi as tf.Tensor4D, wi as tf.Tensor4D, s, p), dyw)))([xw, ww]);
+      expectClose(wx!, rxv, { atol: 1e-5, rtol: 1e-5 });
+      expectClose(wwg!, rwv, { atol: 1e-5, rtol: 1e-5 });
+      tf.dispose([xw, ww, dyw, wx!, wwg!]);
+      await useBackend('cpu');
     }
   });
 });
