@@ -26,8 +26,8 @@ describe('fromJSON', () => {
       linearPredictor({ dim: 4, init: 'normal', name: 'fj-lin' }),
       dp,
       treeNetwork({ depth: 2, hid: 3, name: 'fj-tree' }),
-      convNet({ inputShape: [4, 4, 1], channels: [2], strides: [1], name: 'fj-conv' }),
-      resNet({ inputShape: [4, 4, 1], blocks: [1], channels: [2], stemChannels: 2, name: 'fj-res' }),
+      convNet({ inputShape: [5, 5, 2], channels: [3, 4], strides: [1, 2], seed: 7, name: 'fj-conv' }),
+      resNet({ inputShape: [8, 8, 1], blocks: [1, 1], channels: [4, 8], stemChannels: 4, seed: 2, name: 'fj-res' }),
     ];
     expect(new Set(nets.map((n) => n.toJSON().type))).toEqual(new Set(networkTypes));
     for (const net of nets) {
