@@ -9,3 +9,8 @@ export { PRESETS } from './presets';
 export { renderReport } from './report';
 export { summarize, type RunResults } from './results';
 export { runExperiment } from './runner';
+export { expandSweep, type ExpandedSweep } from './sweep/expand';
+export { loadSweep, parseSweep } from './sweep/load';
+export { SWEEP_PRESETS } from './sweep/presets';
+export { runSweep, type SweepResults, validateSweep } from './sweep/run';
+export { sweepSchema, type SweepInput } from './sweep/schema';

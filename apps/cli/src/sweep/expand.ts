@@ -3,7 +3,7 @@
 // hashes of the resolved config, so a rerun (or a sweep with one more axis value) finds every
 // finished job again.
 import { createHash } from 'node:crypto';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { isMetricKey, unknownMetricMessage } from '@contrastive/analysis';
 import { createRng } from '@contrastive/core';
 import { type Experiment, type JobSpec, jobsOf, parseExperiment } from '../config';
@@ -274,6 +274,3 @@ export function expandSweep(config: SweepConfig, options: { source?: string; bas
   });
   return { config, base: baseExp, axes, points, jobs, seeds, metric, checks: config.checks };
 }
-
-/** Where a relative `base` file of a sweep file is looked up. */
-export const sweepDir = (file: string) => dirname(file);

@@ -169,7 +169,6 @@ export async function runSweep(sweep: ExpandedSweep, options: SweepRunOptions): 
     }
     const reused = results.size;
     const pending = sweep.jobs.filter((j) => !results.has(j.id));
-    const byId = new Map(sweep.jobs.map((j) => [j.id, j]));
     const idOf = (spec: JobSpec) => `${spec.arm}-seed${spec.seed}`;
     const finish = async (spec: JobSpec, result: JobResult) => {
       results.set(idOf(spec), result);
@@ -182,7 +181,7 @@ export async function runSweep(sweep: ExpandedSweep, options: SweepRunOptions): 
     };
     // The checkpoint carries the hash of the whole spec: a checkpoint of another config is refused.
     const runMeta = (spec: JobSpec) => ({ config: jobConfigHash(spec) });
-    const workers = options.workers ?? Math.min(pending.length, Math.max(1, availableParallelism()));
+    const workers = Math.min(options.workers ?? Math.max(1, availableParallelism()), pending.length);
     if (pending.length > 0) {
       if (workers === 0) {
         const { runJob } = await import('../job');
@@ -216,7 +215,6 @@ export async function runSweep(sweep: ExpandedSweep, options: SweepRunOptions): 
         );
       }
     }
-    for (const id of results.keys()) if (!byId.has(id)) results.delete(id);
     const summary = summarizeSweep(sweep, results, { trained: results.size - reused, reused });
     await writeFileAtomic(join(outDir, 'results.json'), JSON.stringify(summary, null, 2));
     await writeFileAtomic(join(outDir, 'report.html'), renderSweepReport(summary));
