@@ -37,6 +37,35 @@ export function maskingPhase(): SweepInput {
   };
 }
 
+/**
+ * How small a SupCon batch can be (a recurring question in SupContrast's tracker): linear-probe
+ * accuracy over batch size × τ, on the supcon-vs-simclr setting (labeled sparse coding, 4 classes).
+ */
+export function supConBatch(): SweepInput {
+  return {
+    name: 'supcon-batch',
+    title: 'SupCon batch size: linear probe over batch size × τ (Khosla et al. 2020)',
+    description:
+      'The SupCon (L_out) arm of supcon-vs-simclr (labeled sparse coding with 4 classes, complementary masking, MLP encoder ' +
+      'and projection head, Adam, 600 steps) at batch sizes 4 … 256 and τ ∈ {0.1, 0.5}. The number of steps is fixed, so a ' +
+      'larger batch also sees more samples; a batch of 4 holds about one sample per class, so most anchors have no ' +
+      'same-class positive but their other view. Linear probe: logistic regression on frozen features of held-out samples (chance 0.25).',
+    claim: 'With the step budget fixed, the linear probe rises with the batch: batches of a few samples per class (≤ 16) stay well below batches of 64 and more.',
+    base: 'supcon-vs-simclr',
+    arm: 'SupCon (out)',
+    axes: { batchSize: [4, 16, 64, 256], 'method.temperature': [0.1, 0.5] },
+    seeds: [0, 1],
+    metric: 'linearProbe.testAccuracy',
+    checks: [
+      { description: 'batch 256 reaches a linear probe ≥ 0.55 at every τ', metric: 'linearProbe.testAccuracy', where: { batchSize: 256 }, op: '>=', value: 0.55 },
+      { description: 'batch 64 reaches a linear probe ≥ 0.55 at every τ', metric: 'linearProbe.testAccuracy', where: { batchSize: 64 }, op: '>=', value: 0.55 },
+      { description: 'batch 16 stays below 0.5 at every τ', metric: 'linearProbe.testAccuracy', where: { batchSize: 16 }, op: '<', value: 0.5 },
+      { description: 'batch 4 stays below 0.5 at every τ', metric: 'linearProbe.testAccuracy', where: { batchSize: 4 }, op: '<', value: 0.5 },
+    ],
+  };
+}
+
 export const SWEEP_PRESETS: Record<string, SweepPreset> = {
   'masking-phase': { summary: 'Wen & Li 2021: atoms recovered over masking keep probability × τ (phase diagram).', build: maskingPhase },
+  'supcon-batch': { summary: 'Khosla et al. 2020: SupCon linear probe over batch size × τ.', build: supConBatch },
 };
