@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Augmentation, type Dataset, InvalidArgumentError, parseOptions, type Rng, type Sample } from '@contrastive/core';
+import { type Augmentation, createRng, type Dataset, InvalidArgumentError, parseOptions, type Rng, type Sample } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type BatchSampler, createBatchSampler, type SamplerOptions, type SamplerState } from './batch-sampler';
 import type { LrSchedule } from './schedule';
@@ -42,6 +42,23 @@ export function scheduleInSteps(schedule: LrSchedule | EpochLrSchedule | undefin
   return s.type === 'cosine'
     ? { type: 'cosine', warmupSteps: Math.round(s.warmupEpochs * stepsPerEpoch), minFactor: s.minFactor }
     : { type: 'step', milestones: s.milestoneEpochs.map((e) => e * stepsPerEpoch), gamma: s.gamma };
+}
+
+/** A `DataModel` run has no epochs: `epochs`, `sampler` or a schedule in epochs is an error naming the option. */
+export function checkOnlineOptions(o: { epochs?: unknown; sampler?: unknown; schedule?: unknown }): undefined {
+  for (const key of ['epochs', 'sampler'] as const) {
+    if (o[key] !== undefined) {
+      throw new InvalidArgumentError({ op: 'train', argument: key, expected: 'no epochs or sampler with an online DataModel (they need a finite Dataset; give steps)', actual: o[key] });
+    }
+  }
+  if (isEpochSchedule(o.schedule)) {
+    throw new InvalidArgumentError({ op: 'train', argument: 'schedule', expected: 'a schedule in steps (warmupSteps, milestones) with an online DataModel: epochs need a finite Dataset', actual: o.schedule });
+  }  return undefined;
+}
+
+/** The sampler's seed: the `sampler` fork of the run's seed (an invalid seed is left for the options check to report). */
+export function samplerSeed(seed: unknown): number {
+  return createRng(typeof seed === 'number' && Number.isFinite(seed) ? seed : typeof seed === 'string' ? seed : 0).fork('sampler').seed;
 }
 
 /** The options of `train` that only a `Dataset` run takes. */

@@ -15,7 +15,7 @@ import {
 } from '@contrastive/core';
 import { z } from 'zod';
 import { type Checkpoint, CHECKPOINT_VERSION, CheckpointError, type CheckpointStore, parseCheckpoint, type TrainHistory } from './checkpoint';
-import { type DatasetRun, type DatasetRunOptions, type EpochLrSchedule, isDataset, planDatasetRun } from './dataset-run';
+import { checkOnlineOptions, type DatasetRun, type DatasetRunOptions, type EpochLrSchedule, isDataset, planDatasetRun, samplerSeed } from './dataset-run';
 import type { Method } from './method';
 import { setTrainingMode } from './network-modes';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
@@ -137,9 +137,7 @@ function variableKeys(method: Method, variables: tf.Variable[]): string[] {
  */
 export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, TrainHistory> {
   const { data, augment, method, evaluate, checkpoint, signal, meta } = options;
-  const dataset = isDataset(data)
-    ? planDatasetRun(data, { ...options, samplerSeed: createRng(options.seed ?? 0).fork('sampler').seed })
-    : undefined;
+  const dataset = isDataset(data) ? planDatasetRun(data, { ...options, samplerSeed: samplerSeed(options.seed) }) : checkOnlineOptions(options);
   const opts = parseOptions('train', trainOptionsSchema, {
     optimizer: options.optimizer,
     schedule: dataset ? dataset.schedule : options.schedule,
@@ -314,7 +312,8 @@ function restore(
       fail(`belongs to another job: its ${key} is ${theirs === undefined ? 'missing' : JSON.stringify(theirs)}, this job's is ${JSON.stringify(value)}`);
     }
   }
-  run.dataset?.restore(saved.sampler, saved.step, fail);
+  if (run.dataset) run.dataset.restore(saved.sampler, saved.step, fail);
+  else if (saved.sampler) fail('holds a sampler state (written by a Dataset run), but this run trains on an online DataModel');
   if (saved.variables.length !== run.variables.length) {
     fail(`holds ${saved.variables.length} variables but the method has ${run.variables.length} (${run.keys.join(', ')}): it was written for another configuration`);
   }
