@@ -159,7 +159,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
   } else if (typeof augment !== 'object' || typeof augment.apply !== 'function') {
     throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "an Augmentation (omit it when the data model draws its own pairs)", actual: augment });
   } else if (augment.views < (dataset ? 1 : 2)) {
-    throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: 'at least 2 views', actual: augment.views });
+    throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: dataset ? 'at least 1 view' : 'at least 2 views', actual: augment.views });
   }
   /** One batch and its views: the augmentation's, or the data model's own pairs. */
   const draw = (): { batch: Sample; views: tf.Tensor2D[] } =>
