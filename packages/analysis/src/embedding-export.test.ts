@@ -10,7 +10,10 @@ describe('Embedding Projector export', () => {
     ]);
     const tsv = embeddingsToTsv(x);
     expect(tsv).toBe('0.100000001\t-2\t3.5\n1.00000001e-7\t0\t12345.6777\n');
-    const back = tsv.trim().split('\n').map((l) => l.split('\t').map(Number));
+    const back = tsv
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').map(Number));
     expect(Float32Array.from(back.flat())).toEqual(x.dataSync());
     x.dispose();
     expect(embeddingsToTsv([[1 / 3, 2 / 3]], { digits: 3 })).toBe('0.333\t0.667\n');
@@ -25,7 +28,15 @@ describe('Embedding Projector export', () => {
   });
 
   it('embeddingProjectorFiles: vectors plus index/label/class metadata, one line each per point', () => {
-    const files = embeddingProjectorFiles([[1, 2], [3, 4], [5, 6]], [2, 0, 2], { classNames: ['a', 'b', 'c'] });
+    const files = embeddingProjectorFiles(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [2, 0, 2],
+      { classNames: ['a', 'b', 'c'] },
+    );
     expect(files.vectors).toBe('1\t2\n3\t4\n5\t6\n');
     expect(files.metadata).toBe('index\tlabel\tclass\n0\t2\tc\n1\t0\ta\n2\t2\tc\n');
     expect(() => embeddingProjectorFiles([[1, 2]], [0, 1])).toThrow(/labels.*1 labels/);

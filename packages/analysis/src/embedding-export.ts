@@ -47,7 +47,13 @@ export function metadataToTsv(columns: Record<string, ArrayLike<string | number>
     if (col === null || typeof col !== 'object' || typeof col.length !== 'number') {
       throw new InvalidArgumentError({ op, argument: `columns.${name}`, expected: 'an array of values', actual: col });
     }
-    if (col.length !== n) throw new InvalidArgumentError({ op, argument: `columns.${name}`, expected: `${n} values (as columns.${names[0]})`, actual: `${col.length} values` });
+    if (col.length !== n)
+      throw new InvalidArgumentError({
+        op,
+        argument: `columns.${name}`,
+        expected: `${n} values (as columns.${names[0]})`,
+        actual: `${col.length} values`,
+      });
   }
   const lines = names.length > 1 ? [names.map(cell).join('\t')] : [];
   for (let i = 0; i < n; i++) lines.push(names.map((name) => cell(columns[name]![i])).join('\t'));
@@ -79,12 +85,24 @@ export function embeddingProjectorFiles(
   const { classNames, ...rest } = options;
   const vectors = embeddingsToTsv(embeddings, rest);
   const n = vectors.split('\n').length - 1;
-  if (labels?.length !== n) throw new InvalidArgumentError({ op, argument: 'labels', expected: `${n} labels (one per embedding row)`, actual: labels?.length ?? labels });
+  if (labels?.length !== n)
+    throw new InvalidArgumentError({
+      op,
+      argument: 'labels',
+      expected: `${n} labels (one per embedding row)`,
+      actual: labels?.length ?? labels,
+    });
   const y = Array.from(labels);
   const columns: Record<string, Array<string | number>> = { index: y.map((_, i) => i), label: y };
   if (classNames) {
     const bad = y.findIndex((l) => classNames[l] === undefined);
-    if (bad >= 0) throw new InvalidArgumentError({ op, argument: `labels[${bad}]`, expected: `a class with a name in classNames (0..${classNames.length - 1})`, actual: y[bad] });
+    if (bad >= 0)
+      throw new InvalidArgumentError({
+        op,
+        argument: `labels[${bad}]`,
+        expected: `a class with a name in classNames (0..${classNames.length - 1})`,
+        actual: y[bad],
+      });
     columns['class'] = y.map((l) => classNames[l]!);
   }
   return { vectors, metadata: metadataToTsv(columns) };

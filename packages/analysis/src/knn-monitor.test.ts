@@ -16,22 +16,40 @@ function squares(n: number, seed: number): Dataset {
   const y = Int32Array.from({ length: n }, (_, i) => i % 3);
   const x = new Float32Array(n * 36);
   for (let i = 0; i < n; i++) {
-    const [r0, c0] = [[0, 0], [0, 3], [3, 0]][y[i]!]!;
-    for (let r = 0; r < 6; r++) for (let c = 0; c < 6; c++) x[i * 36 + r * 6 + c] = (r >= r0! && r < r0! + 3 && c >= c0! && c < c0! + 3 ? 0.8 : 0.2) + rng.normal(0, 0.05);
+    const [r0, c0] = [
+      [0, 0],
+      [0, 3],
+      [3, 0],
+    ][y[i]!]!;
+    for (let r = 0; r < 6; r++)
+      for (let c = 0; c < 6; c++)
+        x[i * 36 + r * 6 + c] = (r >= r0! && r < r0! + 3 && c >= c0! && c < c0! + 3 ? 0.8 : 0.2) + rng.normal(0, 0.05);
   }
   return {
     name: 'squares',
     length: n,
     shape: [6, 6, 1],
     numClasses: 3,
-    get: (idx) => tf.tidy(() => ({ x: tf.gather(tf.tensor4d(x, [n, 6, 6, 1]), Int32Array.from(idx)), labels: tf.tensor1d(Int32Array.from(idx, (i) => y[i]!), 'int32') })),
+    get: (idx) =>
+      tf.tidy(() => ({
+        x: tf.gather(tf.tensor4d(x, [n, 6, 6, 1]), Int32Array.from(idx)),
+        labels: tf.tensor1d(
+          Int32Array.from(idx, (i) => y[i]!),
+          'int32',
+        ),
+      })),
     dispose() {},
   };
 }
 
 function setup() {
   const encoder = convNet({ inputShape: [6, 6, 1], channels: [4, 8], strides: [1, 2], seed: 1 });
-  const method = contrastiveMethod({ encoder, projector: mlp({ inputDim: 8, hidden: [8], outputDim: 4, seed: 2 }), loss: 'ntxent', temperature: 0.5 });
+  const method = contrastiveMethod({
+    encoder,
+    projector: mlp({ inputDim: 8, hidden: [8], outputDim: 4, seed: 2 }),
+    loss: 'ntxent',
+    temperature: 0.5,
+  });
   const augment = compose(randomResizedCrop({ scale: [0.6, 1], seed: 3 }), horizontalFlip({ seed: 4 }));
   return { encoder, method, augment };
 }

@@ -38,7 +38,8 @@ interface ModeNetwork {
   readonly training: boolean;
   setTraining(mode: boolean): unknown;
 }
-const hasMode = (n: unknown): n is ModeNetwork => typeof n === 'object' && n !== null && typeof (n as ModeNetwork).setTraining === 'function';
+const hasMode = (n: unknown): n is ModeNetwork =>
+  typeof n === 'object' && n !== null && typeof (n as ModeNetwork).setTraining === 'function';
 
 function subset(n: number, size: number, seed: number): Int32Array {
   const perm = createRng(seed).permutation(n);
@@ -46,7 +47,12 @@ function subset(n: number, size: number, seed: number): Int32Array {
 }
 
 /** Embeddings [indices.length, dim] of the dataset's `indices`, in chunks (float32 values). */
-function embedItems(dataset: Dataset, indices: Int32Array, batchSize: number, embed: (x: tf.Tensor2D) => tf.Tensor2D): { values: Float32Array; dim: number; labels: Int32Array } {
+function embedItems(
+  dataset: Dataset,
+  indices: Int32Array,
+  batchSize: number,
+  embed: (x: tf.Tensor2D) => tf.Tensor2D,
+): { values: Float32Array; dim: number; labels: Int32Array } {
   const parts: Float32Array[] = [];
   const labels = new Int32Array(indices.length);
   let dim = 0;
@@ -87,7 +93,10 @@ function embedItems(dataset: Dataset, indices: Int32Array, batchSize: number, em
 export function knnMonitor(options: KnnMonitorOptions): (context: KnnMonitorContext) => Record<string, number> {
   const op = 'knnMonitor';
   const { train, test, ...rest } = options ?? ({} as KnnMonitorOptions);
-  for (const [name, d] of [['train', train], ['test', test]] as const) {
+  for (const [name, d] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     if (typeof d !== 'object' || d === null || typeof d.get !== 'function' || !Number.isInteger(d.length) || d.length < 1) {
       throw new InvalidArgumentError({ op, argument: name, expected: 'a non-empty Dataset', actual: d });
     }
@@ -107,10 +116,16 @@ export function knnMonitor(options: KnnMonitorOptions): (context: KnnMonitorCont
       const embed = (x: tf.Tensor2D) => method.embed(x);
       const a = embedItems(train, trainIdx, o.batchSize, embed);
       const b = embedItems(test, testIdx, o.batchSize, embed);
-      const r = weightedKnnSync({ rows: trainIdx.length, cols: a.dim, data: a.values }, a.labels, { rows: testIdx.length, cols: b.dim, data: b.values }, b.labels, {
-        k: o.k,
-        temperature: o.temperature,
-      });
+      const r = weightedKnnSync(
+        { rows: trainIdx.length, cols: a.dim, data: a.values },
+        a.labels,
+        { rows: testIdx.length, cols: b.dim, data: b.values },
+        b.labels,
+        {
+          k: o.k,
+          temperature: o.temperature,
+        },
+      );
       return { 'knn.top1': r.top1, 'knn.top5': r.top5 };
     } finally {
       for (const n of switched) n.setTraining(true);

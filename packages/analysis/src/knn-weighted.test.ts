@@ -19,7 +19,12 @@ describe('weightedKnn: hand-computed cases', () => {
     // τ = 1:    class 0: e^1 = 2.718;      class 1: e^0.8 + e^0 = 3.226   → class 1 (as a majority vote).
     // τ = 0.07: class 0: e^14.29 = 1.6e6;  class 1: e^11.43 + 1 = 9.2e4   → class 0.
     expect(weightedKnnSync(trainX, trainY, [[2, 0]], [1], { k: 3, temperature: 1 })).toEqual({ top1: 1, top5: 1, k: 3, predictions: [1] });
-    expect(weightedKnnSync(trainX, trainY, [[2, 0]], [1], { k: 3, temperature: 0.07 })).toEqual({ top1: 0, top5: 1, k: 3, predictions: [0] });
+    expect(weightedKnnSync(trainX, trainY, [[2, 0]], [1], { k: 3, temperature: 0.07 })).toEqual({
+      top1: 0,
+      top5: 1,
+      k: 3,
+      predictions: [0],
+    });
     // k = 1: only the nearest votes; k capped at the training size.
     expect(weightedKnnSync(trainX, trainY, [[0.7, 0.7]], [1], { k: 1 }).predictions).toEqual([1]);
     expect(weightedKnnSync(trainX, trainY, [[0.7, 0.7]], [1], { k: 50 }).k).toBe(4);
@@ -35,7 +40,7 @@ describe('weightedKnn: hand-computed cases', () => {
     expect(weightedKnnSync(x, [1, 0], [[1, 0]], [0], { k: 2 }).predictions).toEqual([0]); // equal scores → lower label
   });
 
-  it('defaults are InstDisc\'s: k = 200, τ = 0.07', () => {
+  it("defaults are InstDisc's: k = 200, τ = 0.07", () => {
     expect(weightedKnnOptionsSchema.parse({})).toEqual({ k: 200, temperature: 0.07 });
   });
 

@@ -1,6 +1,15 @@
 import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
-import { type Matrix, type MatrixInput, normalizeRows, readLabels, readLabelsSync, readMatrices, readMatricesSync, type VectorInput } from './matrix';
+import {
+  type Matrix,
+  type MatrixInput,
+  normalizeRows,
+  readLabels,
+  readLabelsSync,
+  readMatrices,
+  readMatricesSync,
+  type VectorInput,
+} from './matrix';
 
 export const weightedKnnOptionsSchema = z.strictObject({
   /** Neighbours voting, capped at the training size. Default 200 (InstDisc, Wu et al. 2018; lightly's `knn_k`); 20 is DINO's. */
@@ -75,7 +84,13 @@ const specs = (trainX: MatrixInput, testX: MatrixInput) =>
  * @param trainX [nTrain, dim] embeddings; trainY [nTrain] integer labels
  * @param testX  [nTest, dim] embeddings;  testY [nTest] integer labels
  */
-export async function weightedKnn(trainX: MatrixInput, trainY: VectorInput, testX: MatrixInput, testY: VectorInput, options: WeightedKnnOptions = {}): Promise<WeightedKnnResult> {
+export async function weightedKnn(
+  trainX: MatrixInput,
+  trainY: VectorInput,
+  testX: MatrixInput,
+  testY: VectorInput,
+  options: WeightedKnnOptions = {},
+): Promise<WeightedKnnResult> {
   const { k, temperature } = parseOptions(OP, weightedKnnOptionsSchema, options);
   const [a, b] = await readMatrices(OP, specs(trainX, testX));
   const [ya, yb] = await Promise.all([readLabels(OP, 'trainY', trainY, a.rows, 'trainX'), readLabels(OP, 'testY', testY, b.rows, 'testX')]);
@@ -83,8 +98,21 @@ export async function weightedKnn(trainX: MatrixInput, trainY: VectorInput, test
 }
 
 /** Synchronous `weightedKnn`. */
-export function weightedKnnSync(trainX: MatrixInput, trainY: VectorInput, testX: MatrixInput, testY: VectorInput, options: WeightedKnnOptions = {}): WeightedKnnResult {
+export function weightedKnnSync(
+  trainX: MatrixInput,
+  trainY: VectorInput,
+  testX: MatrixInput,
+  testY: VectorInput,
+  options: WeightedKnnOptions = {},
+): WeightedKnnResult {
   const { k, temperature } = parseOptions(OP, weightedKnnOptionsSchema, options);
   const [a, b] = readMatricesSync(OP, specs(trainX, testX));
-  return classify(a, readLabelsSync(OP, 'trainY', trainY, a.rows, 'trainX'), b, readLabelsSync(OP, 'testY', testY, b.rows, 'testX'), k, temperature);
+  return classify(
+    a,
+    readLabelsSync(OP, 'trainY', trainY, a.rows, 'trainX'),
+    b,
+    readLabelsSync(OP, 'testY', testY, b.rows, 'testX'),
+    k,
+    temperature,
+  );
 }

@@ -87,8 +87,12 @@ describe('createBatchSampler: classBalanced', () => {
   });
 
   it('errors: m·classes ≠ batch size, a class with fewer than m items, labels out of range', () => {
-    expect(() => createBatchSampler(info(labels.length, 3), 8, { type: 'classBalanced', perClass: 2 }, 0, labels)).toThrow(/perClass · numClasses = 2 · 3 = 6/);
-    expect(() => createBatchSampler(info(labels.length, 3), 18, { type: 'classBalanced', perClass: 6 }, 0, labels)).toThrow(/class 1 of dataset 'items' has 5 items, fewer than perClass = 6/);
+    expect(() => createBatchSampler(info(labels.length, 3), 8, { type: 'classBalanced', perClass: 2 }, 0, labels)).toThrow(
+      /perClass · numClasses = 2 · 3 = 6/,
+    );
+    expect(() => createBatchSampler(info(labels.length, 3), 18, { type: 'classBalanced', perClass: 6 }, 0, labels)).toThrow(
+      /class 1 of dataset 'items' has 5 items, fewer than perClass = 6/,
+    );
     const bad = Int32Array.from(labels, (l, i) => (i === 4 ? 3 : l));
     expect(() => createBatchSampler(info(labels.length, 3), 3, { type: 'classBalanced', perClass: 1 }, 0, bad)).toThrow(/labels\[4\]/);
   });

@@ -160,7 +160,12 @@ export function createBatchSampler(
     };
   }
   if (stepsPerEpoch < 1) {
-    throw new InvalidArgumentError({ op: OP, argument: 'batchSize', expected: `a batch size that gives at least one batch of dataset '${dataset.name}' (${n} items)`, actual: batchSize });
+    throw new InvalidArgumentError({
+      op: OP,
+      argument: 'batchSize',
+      expected: `a batch size that gives at least one batch of dataset '${dataset.name}' (${n} items)`,
+      actual: batchSize,
+    });
   }
 
   return {
@@ -173,13 +178,28 @@ export function createBatchSampler(
       }
       const start = state.position * batchSize;
       const batch = order!.slice(start, Math.min(start + batchSize, order!.length));
-      state = state.position + 1 === stepsPerEpoch ? { ...state, epoch: state.epoch + 1, position: 0 } : { ...state, position: state.position + 1 };
+      state =
+        state.position + 1 === stepsPerEpoch
+          ? { ...state, epoch: state.epoch + 1, position: 0 }
+          : { ...state, position: state.position + 1 };
       return batch;
     },
     getState: () => ({ ...state }),
     setState(s) {
-      if (!Number.isInteger(s?.epoch) || s.epoch < 0 || !Number.isInteger(s.position) || s.position < 0 || s.position >= stepsPerEpoch || !Number.isFinite(s.seed)) {
-        throw new InvalidArgumentError({ op: `${OP}.setState`, argument: 'state', expected: `{ epoch ≥ 0, position in 0..${stepsPerEpoch - 1}, seed }`, actual: s });
+      if (
+        !Number.isInteger(s?.epoch) ||
+        s.epoch < 0 ||
+        !Number.isInteger(s.position) ||
+        s.position < 0 ||
+        s.position >= stepsPerEpoch ||
+        !Number.isFinite(s.seed)
+      ) {
+        throw new InvalidArgumentError({
+          op: `${OP}.setState`,
+          argument: 'state',
+          expected: `{ epoch ≥ 0, position in 0..${stepsPerEpoch - 1}, seed }`,
+          actual: s,
+        });
       }
       if (s.seed !== state.seed) orderEpoch = -1;
       state = { epoch: s.epoch, position: s.position, seed: s.seed };

@@ -168,15 +168,26 @@ describeBackends('train on a DataModel: dataset-only options are errors', () => 
   it('epochs, sampler or a schedule in epochs with a DataModel; a Dataset checkpoint resumed by a DataModel run', async () => {
     const { toyData, toyMethod, toyNoise, linearNet } = await import('./testing/toy');
     const method = toyMethod(linearNet(4, 3, 1, 'online-enc'));
-    const base: TrainOptions = { data: toyData(4), augment: toyNoise(0.1), method, optimizer: { type: 'sgd', lr: 0.01 }, steps: 2, batchSize: 8 };
+    const base: TrainOptions = {
+      data: toyData(4),
+      augment: toyNoise(0.1),
+      method,
+      optimizer: { type: 'sgd', lr: 0.01 },
+      steps: 2,
+      batchSize: 8,
+    };
     await expect(run({ ...base, epochs: 2 })).rejects.toThrow(/train.*epochs.*finite Dataset/);
     await expect(run({ ...base, sampler: { type: 'shuffle' } })).rejects.toThrow(/train.*sampler/);
-    await expect(run({ ...base, schedule: { type: 'cosine', warmupEpochs: 1 } })).rejects.toThrow(/train.*schedule.*epochs need a finite Dataset/);
+    await expect(run({ ...base, schedule: { type: 'cosine', warmupEpochs: 1 } })).rejects.toThrow(
+      /train.*schedule.*epochs need a finite Dataset/,
+    );
     const store = memoryCheckpointStore();
     await run({ ...base, checkpoint: store });
     const c = (await store.load())!;
     c.sampler = { epoch: 0, position: 0, seed: 1 };
-    await expect(run({ ...base, steps: 4, checkpoint: { load: async () => c, save: async () => {}, location: 'mem' } })).rejects.toThrow(/holds a sampler state.*online DataModel/);
+    await expect(run({ ...base, steps: 4, checkpoint: { load: async () => c, save: async () => {}, location: 'mem' } })).rejects.toThrow(
+      /holds a sampler state.*online DataModel/,
+    );
     method.dispose();
   });
 });

@@ -7,7 +7,13 @@ import type { LrSchedule } from './schedule';
 /** Is `data` a finite `Dataset` (read by index) rather than an online `DataModel` (sampled)? */
 export function isDataset(data: unknown): data is Dataset {
   const d = data as Partial<Dataset> & { sample?: unknown };
-  return typeof data === 'object' && data !== null && typeof d.get === 'function' && typeof d.length === 'number' && typeof d.sample !== 'function';
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof d.get === 'function' &&
+    typeof d.length === 'number' &&
+    typeof d.sample !== 'function'
+  );
 }
 
 /**
@@ -32,8 +38,7 @@ export const epochScheduleSchema = z.discriminatedUnion('type', [
 ]);
 export type EpochLrSchedule = z.input<typeof epochScheduleSchema>;
 
-const isEpochSchedule = (s: unknown): boolean =>
-  typeof s === 'object' && s !== null && ('warmupEpochs' in s || 'milestoneEpochs' in s);
+const isEpochSchedule = (s: unknown): boolean => typeof s === 'object' && s !== null && ('warmupEpochs' in s || 'milestoneEpochs' in s);
 
 /** `schedule` with its epochs turned into steps (`stepsPerEpoch` per epoch); a step schedule is returned as is. */
 export function scheduleInSteps(schedule: LrSchedule | EpochLrSchedule | undefined, stepsPerEpoch: number): LrSchedule | undefined {
@@ -48,12 +53,23 @@ export function scheduleInSteps(schedule: LrSchedule | EpochLrSchedule | undefin
 export function checkOnlineOptions(o: { epochs?: unknown; sampler?: unknown; schedule?: unknown }): undefined {
   for (const key of ['epochs', 'sampler'] as const) {
     if (o[key] !== undefined) {
-      throw new InvalidArgumentError({ op: 'train', argument: key, expected: 'no epochs or sampler with an online DataModel (they need a finite Dataset; give steps)', actual: o[key] });
+      throw new InvalidArgumentError({
+        op: 'train',
+        argument: key,
+        expected: 'no epochs or sampler with an online DataModel (they need a finite Dataset; give steps)',
+        actual: o[key],
+      });
     }
   }
   if (isEpochSchedule(o.schedule)) {
-    throw new InvalidArgumentError({ op: 'train', argument: 'schedule', expected: 'a schedule in steps (warmupSteps, milestones) with an online DataModel: epochs need a finite Dataset', actual: o.schedule });
-  }  return undefined;
+    throw new InvalidArgumentError({
+      op: 'train',
+      argument: 'schedule',
+      expected: 'a schedule in steps (warmupSteps, milestones) with an online DataModel: epochs need a finite Dataset',
+      actual: o.schedule,
+    });
+  }
+  return undefined;
 }
 
 /** The sampler's seed: the `sampler` fork of the run's seed (an invalid seed is left for the options check to report). */
@@ -86,7 +102,12 @@ export interface DatasetRun {
 /** Sets up the epochs, the sampler and the schedule of a `Dataset` run of `train`. */
 export function planDatasetRun(
   dataset: Dataset,
-  o: DatasetRunOptions & { steps?: number | undefined; batchSize: number; schedule?: LrSchedule | EpochLrSchedule | undefined; samplerSeed: number },
+  o: DatasetRunOptions & {
+    steps?: number | undefined;
+    batchSize: number;
+    schedule?: LrSchedule | EpochLrSchedule | undefined;
+    samplerSeed: number;
+  },
 ): DatasetRun {
   const op = 'train';
   if (o.epochs !== undefined && (!Number.isInteger(o.epochs) || o.epochs < 1)) {
@@ -114,11 +135,15 @@ export function planDatasetRun(
     },
     restore(state, step, fail) {
       const spe = sampler.stepsPerEpoch;
-      if (state === undefined) return fail('holds no sampler state, but this run trains on a Dataset (written by an online DataModel run?)');
+      if (state === undefined)
+        return fail('holds no sampler state, but this run trains on a Dataset (written by an online DataModel run?)');
       if (state.epoch !== Math.floor(step / spe) || state.position !== step % spe) {
-        fail(`has its sampler at epoch ${state.epoch}, batch ${state.position} for step ${step}, but this run has ${spe} batches per epoch (another dataset, batch size or sampler?)`);
+        fail(
+          `has its sampler at epoch ${state.epoch}, batch ${state.position} for step ${step}, but this run has ${spe} batches per epoch (another dataset, batch size or sampler?)`,
+        );
       }
-      if (state.seed !== sampler.getState().seed) fail(`has sampler seed ${state.seed}, this run's is ${sampler.getState().seed} (another seed?)`);
+      if (state.seed !== sampler.getState().seed)
+        fail(`has sampler seed ${state.seed}, this run's is ${sampler.getState().seed} (another seed?)`);
       sampler.setState(state);
     },
   };

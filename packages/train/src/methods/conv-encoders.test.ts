@@ -19,8 +19,14 @@ const head = (name: string, out = 4) => mlp({ inputDim: 8, hidden: [8], outputDi
 const methods: Record<string, () => Method> = {
   simclr: () => contrastiveMethod({ encoder: encoder(), projector: head('proj'), loss: 'ntxent', temperature: 0.5 }),
   supcon: () => contrastiveMethod({ encoder: encoder(), projector: head('proj'), loss: 'supcon', temperature: 0.5 }),
-  simsiam: () => simSiamMethod({ encoder: encoder(), projector: head('proj'), predictor: mlp({ inputDim: 4, hidden: [4], outputDim: 4, name: 'pred' }) }),
-  byol: () => byolMethod({ encoder: encoder(), projector: head('proj'), predictor: mlp({ inputDim: 4, hidden: [4], outputDim: 4, name: 'pred' }) }),
+  simsiam: () =>
+    simSiamMethod({
+      encoder: encoder(),
+      projector: head('proj'),
+      predictor: mlp({ inputDim: 4, hidden: [4], outputDim: 4, name: 'pred' }),
+    }),
+  byol: () =>
+    byolMethod({ encoder: encoder(), projector: head('proj'), predictor: mlp({ inputDim: 4, hidden: [4], outputDim: 4, name: 'pred' }) }),
   directpred: () => directPredMethod({ encoder: encoder(), projector: head('proj') }),
   barlowtwins: () => barlowTwinsMethod({ encoder: encoder(), projector: head('proj') }),
   vicreg: () => vicRegMethod({ encoder: encoder(), projector: head('proj') }),

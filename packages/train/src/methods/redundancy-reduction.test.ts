@@ -8,12 +8,22 @@ import { train } from '../train';
 import { barlowTwinsMethod, barlowTwinsMethodSchema, vicRegMethod, vicRegMethodSchema } from './redundancy-reduction';
 
 const cases = [
-  { name: 'barlowTwinsMethod', make: barlowTwinsMethod, plain: (a: tf.Tensor2D, b: tf.Tensor2D) => barlowTwinsLoss(a, b, { lambda: 0.02 }), opts: { lambda: 0.02 } },
-  { name: 'vicRegMethod', make: vicRegMethod, plain: (a: tf.Tensor2D, b: tf.Tensor2D) => vicRegLoss(a, b, { invariance: 10, variance: 20, covariance: 2 }), opts: { invariance: 10, variance: 20, covariance: 2 } },
+  {
+    name: 'barlowTwinsMethod',
+    make: barlowTwinsMethod,
+    plain: (a: tf.Tensor2D, b: tf.Tensor2D) => barlowTwinsLoss(a, b, { lambda: 0.02 }),
+    opts: { lambda: 0.02 },
+  },
+  {
+    name: 'vicRegMethod',
+    make: vicRegMethod,
+    plain: (a: tf.Tensor2D, b: tf.Tensor2D) => vicRegLoss(a, b, { invariance: 10, variance: 20, covariance: 2 }),
+    opts: { invariance: 10, variance: 20, covariance: 2 },
+  },
 ] as const;
 
 describeBackends('Barlow Twins and VICReg methods', () => {
-  it('defaults are the papers\' (Barlow Twins λ = 0.0051; VICReg 25/25/1)', () => {
+  it("defaults are the papers' (Barlow Twins λ = 0.0051; VICReg 25/25/1)", () => {
     expect(barlowTwinsMethodSchema.parse({})).toEqual({ lambda: 0.0051 });
     expect(vicRegMethodSchema.parse({})).toEqual({ invariance: 25, variance: 25, covariance: 1 });
   });
@@ -46,7 +56,15 @@ describeBackends('Barlow Twins and VICReg methods', () => {
       const method = c.make({ encoder: linearNet(6, 6, 4, 'enc'), projector: linearNet(6, 4, 5, 'proj'), ...c.opts } as never);
       const run = async (steps: number) => {
         const losses: number[] = [];
-        for await (const e of train({ data, augment: toyNoise(0.2), method, optimizer: { type: 'adam', lr: 0.02 }, steps, batchSize: 32, seed: 1 })) {
+        for await (const e of train({
+          data,
+          augment: toyNoise(0.2),
+          method,
+          optimizer: { type: 'adam', lr: 0.02 },
+          steps,
+          batchSize: 32,
+          seed: 1,
+        })) {
           if (e.type === 'step') losses.push(e.loss);
         }
         return losses;

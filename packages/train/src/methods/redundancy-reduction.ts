@@ -36,7 +36,13 @@ function requireNetwork(op: string, argument: string, net: unknown): asserts net
  * Two views through one shared encoder → projector, a symmetric loss of both projections and
  * gradients through both branches (no stop-gradient, no predictor, no target network).
  */
-function twinMethod(op: string, name: string, encoder: Network, projector: Network | undefined, pairLoss: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar): Method {
+function twinMethod(
+  op: string,
+  name: string,
+  encoder: Network,
+  projector: Network | undefined,
+  pairLoss: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar,
+): Method {
   requireNetwork(op, 'encoder', encoder);
   if (projector) requireNetwork(op, 'projector', projector);
   const networks: Record<string, Network> = projector ? { encoder, projector } : { encoder };
@@ -49,7 +55,8 @@ function twinMethod(op: string, name: string, encoder: Network, projector: Netwo
     networks,
     trainableVariables: () => Object.values(networks).flatMap((n) => n.variables),
     loss(views) {
-      if (views.length !== 2) throw new InvalidArgumentError({ op, argument: 'views', expected: 'exactly 2 views', actual: `${views.length} views` });
+      if (views.length !== 2)
+        throw new InvalidArgumentError({ op, argument: 'views', expected: 'exactly 2 views', actual: `${views.length} views` });
       return pairLoss(project(views[0]!), project(views[1]!));
     },
     embed: (x) => encoder.apply(x),

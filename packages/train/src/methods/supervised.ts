@@ -34,15 +34,28 @@ export interface SupervisedMethod extends Method {
 export function supervisedMethod(options: SupervisedMethodOptions): SupervisedMethod {
   const op = 'supervisedMethod';
   const { encoder, head: given, ...rest } = options ?? ({} as SupervisedMethodOptions);
-  if (!encoder || typeof encoder.apply !== 'function') throw new InvalidArgumentError({ op, argument: 'encoder', expected: 'a Network', actual: encoder });
-  if (given !== undefined && typeof given?.apply !== 'function') throw new InvalidArgumentError({ op, argument: 'head', expected: 'a Network', actual: given });
+  if (!encoder || typeof encoder.apply !== 'function')
+    throw new InvalidArgumentError({ op, argument: 'encoder', expected: 'a Network', actual: encoder });
+  if (given !== undefined && typeof given?.apply !== 'function')
+    throw new InvalidArgumentError({ op, argument: 'head', expected: 'a Network', actual: given });
   const o = parseOptions(op, supervisedMethodSchema, rest);
   if (!given && o.numClasses === undefined) {
-    throw new InvalidArgumentError({ op, argument: 'numClasses', expected: 'the number of classes (or a head network)', actual: undefined });
+    throw new InvalidArgumentError({
+      op,
+      argument: 'numClasses',
+      expected: 'the number of classes (or a head network)',
+      actual: undefined,
+    });
   }
-  const head = given ?? mlp({ inputDim: encoder.outputDim, hidden: [], outputDim: o.numClasses!, init: 'lecun', seed: o.seed, name: 'classifier' });
+  const head =
+    given ?? mlp({ inputDim: encoder.outputDim, hidden: [], outputDim: o.numClasses!, init: 'lecun', seed: o.seed, name: 'classifier' });
   if (head.inputDim !== encoder.outputDim) {
-    throw new InvalidArgumentError({ op, argument: 'head.inputDim', expected: `the encoder's outputDim ${encoder.outputDim}`, actual: head.inputDim });
+    throw new InvalidArgumentError({
+      op,
+      argument: 'head.inputDim',
+      expected: `the encoder's outputDim ${encoder.outputDim}`,
+      actual: head.inputDim,
+    });
   }
   const classes = head.outputDim;
   const networks: Record<string, Network> = { encoder, head };
@@ -54,11 +67,17 @@ export function supervisedMethod(options: SupervisedMethodOptions): SupervisedMe
     loss(views, batch) {
       const labels = batch['labels'];
       if (!labels) {
-        throw new InvalidArgumentError({ op, argument: 'batch.labels', expected: "labels [batch] (a Dataset, or a data model whose samples carry 'labels')", actual: undefined });
+        throw new InvalidArgumentError({
+          op,
+          argument: 'batch.labels',
+          expected: "labels [batch] (a Dataset, or a data model whose samples carry 'labels')",
+          actual: undefined,
+        });
       }
       const y = labels.dataSync();
       const bad = y.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= classes);
-      if (bad >= 0) throw new InvalidArgumentError({ op, argument: `batch.labels[${bad}]`, expected: `a class in 0..${classes - 1}`, actual: y[bad] });
+      if (bad >= 0)
+        throw new InvalidArgumentError({ op, argument: `batch.labels[${bad}]`, expected: `a class in 0..${classes - 1}`, actual: y[bad] });
       return tf.tidy(() => {
         const logP = tf.logSoftmax(logits(views[0]!));
         const oneHot = tf.oneHot(tf.cast(labels, 'int32') as tf.Tensor1D, classes);
