@@ -137,13 +137,13 @@ function variableKeys(method: Method, variables: tf.Variable[]): string[] {
  * }
  */
 export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, TrainHistory> {
-  const { data, augment, method, evaluate, checkpoint, signal, meta, epochs, sampler, ...rest } = options;
-  const dataset = isDataset(data)
-    ? planDatasetRun(data, { epochs, sampler, steps: options.steps, batchSize: options.batchSize, schedule: options.schedule, samplerSeed: samplerSeed(options.seed) })
-    : checkOnlineOptions({ epochs, sampler, schedule: options.schedule });
+  const { data, augment, method, evaluate, checkpoint, signal, meta, epochs: _epochs, sampler: _sampler, ...rest } = options;
+  const dataset = isDataset(data) ? planDatasetRun(data, { ...options, samplerSeed: samplerSeed(options.seed) }) : checkOnlineOptions(options);
   // Everything but the objects above goes through the strict schema: a misspelt key is an error.
-  // A Dataset run states its length and schedule in steps by now (epochs × batches per epoch).
-  const opts = parseOptions('train', trainOptionsSchema, dataset ? { ...rest, schedule: dataset.schedule, steps: dataset.steps } : rest);
+  const opts = parseOptions('train', trainOptionsSchema, {
+    ...rest,
+    ...(dataset ? { schedule: dataset.schedule, steps: dataset.steps } : {}),
+  });
   for (const [name, value] of [['data', data], ['method', method]] as const) {
     if (value === undefined || value === null) {
       throw new InvalidArgumentError({ op: 'train', argument: name, expected: `a ${name}`, actual: value });
