@@ -3,53 +3,65 @@ import {
   type Augmentation,
   createRng,
   type DataModel,
+  type Dataset,
   drawsPairs,
   drawViews,
   InvalidArgumentError,
   type Network,
-  noPairsError,
   NonFiniteValueError,
+  noPairsError,
   parseOptions,
   type Sample,
+  seedSchema,
 } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Checkpoint, CHECKPOINT_VERSION, CheckpointError, type CheckpointStore, parseCheckpoint, type TrainHistory } from './checkpoint';
+import { checkOnlineOptions, type DatasetRun, type DatasetRunOptions, type EpochLrSchedule, isDataset, planDatasetRun, samplerSeed } from './dataset-run';
 import type { Method } from './method';
+import { setTrainingMode } from './network-modes';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
 import { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 
-export const trainOptionsSchema = z.object({
+export const trainOptionsSchema = z.strictObject({
   /** Optimizer and its hyper-parameters. */
   optimizer: optimizerOptionsSchema,
   /** Learning-rate schedule (multiplies `optimizer.lr`). */
   schedule: lrScheduleSchema,
   /** Total optimisation steps. */
-  steps: z.number().int().positive(),
+  steps: z.int().check(z.positive()),
   /** Samples per step (fresh samples every step: online training). */
-  batchSize: z.number().int().min(2),
+  batchSize: z.int().check(z.gte(2)),
   /** Seed of the data and augmentation streams. */
-  seed: z.union([z.number(), z.string()]).default(0),
+  seed: z._default(seedSchema, 0),
   /** Run `evaluate` every this many steps (and after the last step). 0 = only at the end. */
-  evalEvery: z.number().int().min(0).default(0),
+  evalEvery: z._default(z.int().check(z.gte(0)), 0),
   /** Evaluate before the first step too (the untrained baseline). */
-  evalAtStart: z.boolean().default(true),
+  evalAtStart: z._default(z.boolean(), true),
   /** Save a checkpoint every this many steps (and at the end). 0 = only at the end. */
-  checkpointEvery: z.number().int().min(0).default(0),
+  checkpointEvery: z._default(z.int().check(z.gte(0)), 0),
   /** Emit a `step` event every this many steps. */
-  logEvery: z.number().int().positive().default(1),
+  logEvery: z._default(z.int().check(z.positive()), 1),
 });
 
-export type TrainOptions = z.input<typeof trainOptionsSchema> & {
-  data: DataModel;
+export type TrainOptions = Omit<z.input<typeof trainOptionsSchema>, 'steps'> & DatasetRunOptions & {
+  /** Total optimisation steps (required for a `DataModel`; for a `Dataset`, `epochs` or `steps`). */
+  steps?: number | undefined;
   /**
-   * How the views of a batch are made: an augmentation of `x`; or, when omitted, the data model
-   * draws the positive pairs itself (a `PairedDataModel`: `samplePair(batchSize, rng)` → views
-   * `[x, xPositive]`, as HLTM and latent mixing do).
+   * An online `DataModel` (fresh samples every step), or a finite `Dataset` read in epochs by a
+   * seeded sampler without replacement (`sampler`, `epochs`; its position is checkpointed).
    */
-  augment?: Augmentation | undefined;
+  data: DataModel | Dataset;
+  /**
+   * How the views of a batch are made: an augmentation of `x` (`[batch, h, w, c]` image batches
+   * for an image `Dataset`); or, when omitted, the data model draws the positive pairs itself (a
+   * `PairedDataModel`: `samplePair(batchSize, rng)` → views `[x, xPositive]`, as HLTM and latent
+   * mixing do), or, for a `Dataset`, the one view `[x]` (the supervised baseline).
+   */
+  augment?: Augmentation | Augmentation<tf.Tensor4D> | Augmentation<tf.Tensor> | undefined;
   method: Method;
   optimizer: OptimizerOptions;
-  schedule?: LrSchedule;
+  /** Learning-rate schedule; for a `Dataset` it may be stated in epochs (`warmupEpochs`, `milestoneEpochs`). */
+  schedule?: LrSchedule | EpochLrSchedule;
   /** Metrics of the current model; called at evaluation steps. */
   evaluate?: (context: EvalContext) => Record<string, number> | Promise<Record<string, number>>;
   /**
@@ -67,7 +79,7 @@ export type TrainOptions = z.input<typeof trainOptionsSchema> & {
 export interface EvalContext {
   step: number;
   method: Method;
-  data: DataModel;
+  data: DataModel | Dataset;
 }
 
 export type TrainEvent =
@@ -125,17 +137,12 @@ function variableKeys(method: Method, variables: tf.Variable[]): string[] {
  * }
  */
 export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, TrainHistory> {
-  const { data, augment, method, evaluate, checkpoint, signal, meta } = options;
+  const { data, augment, method, evaluate, checkpoint, signal, meta, epochs: _epochs, sampler: _sampler, ...rest } = options;
+  const dataset = isDataset(data) ? planDatasetRun(data, { ...options, samplerSeed: samplerSeed(options.seed) }) : checkOnlineOptions(options);
+  // Everything but the objects above goes through the strict schema: a misspelt key is an error.
   const opts = parseOptions('train', trainOptionsSchema, {
-    optimizer: options.optimizer,
-    schedule: options.schedule,
-    steps: options.steps,
-    batchSize: options.batchSize,
-    seed: options.seed,
-    evalEvery: options.evalEvery,
-    evalAtStart: options.evalAtStart,
-    checkpointEvery: options.checkpointEvery,
-    logEvery: options.logEvery,
+    ...rest,
+    ...(dataset ? { schedule: dataset.schedule, steps: dataset.steps } : {}),
   });
   for (const [name, value] of [['data', data], ['method', method]] as const) {
     if (value === undefined || value === null) {
@@ -143,14 +150,15 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
     }
   }
   if (augment === undefined || augment === null) {
-    if (!drawsPairs(data)) throw noPairsError('train', data);
+    if (!dataset && !drawsPairs(data as DataModel)) throw noPairsError('train', data as DataModel);
   } else if (typeof augment !== 'object' || typeof augment.apply !== 'function') {
     throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "an Augmentation (omit it when the data model draws its own pairs)", actual: augment });
-  } else if (augment.views < 2) {
-    throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: 'at least 2 views', actual: augment.views });
+  } else if (augment.views < (dataset ? 1 : 2)) {
+    throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: dataset ? 'at least 1 view' : 'at least 2 views', actual: augment.views });
   }
   /** One batch and its views: the augmentation's, or the data model's own pairs. */
-  const draw = (): { batch: Sample; views: tf.Tensor2D[] } => drawViews(data, augment ?? undefined, opts.batchSize, dataRng, augRng);
+  const draw = (): { batch: Sample; views: tf.Tensor2D[] } =>
+    dataset ? dataset.draw(augment ?? undefined, augRng) : drawViews(data as DataModel, (augment ?? undefined) as Augmentation | undefined, opts.batchSize, dataRng, augRng);
 
   const rng = createRng(opts.seed);
   let dataRng = rng.fork('data');
@@ -175,6 +183,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
       optimizer: optimizer.getState(),
       ...(statefulNets.length > 0 ? { networks: Object.fromEntries(statefulNets.map(([role, n]) => [role, n.getState()])) } : {}),
       methodState: method.getState?.(),
+      ...(dataset ? { sampler: dataset.sampler.getState() } : {}),
       history,
       ...(meta ? { meta } : {}),
     };
@@ -183,7 +192,13 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
 
   const runEval = async (step: number) => {
     if (!evaluate) return undefined;
-    const metrics = await evaluate({ step, method, data });
+    const restoreMode = setTrainingMode(method, false);
+    let metrics: Record<string, number>;
+    try {
+      metrics = await evaluate({ step, method, data });
+    } finally {
+      restoreMode();
+    }
     history.evals.push({ step, metrics });
     return metrics;
   };
@@ -192,7 +207,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
     if (checkpoint) {
       const raw = await checkpoint.load();
       if (raw !== undefined) {
-        saved = restore(raw, checkpoint.location, { method, variables, keys, trainable, optimizer, statefulNets, steps: opts.steps, meta });
+        saved = restore(raw, checkpoint.location, { method, variables, keys, trainable, optimizer, statefulNets, steps: opts.steps, meta, dataset });
         dataRng = createRng(saved.rng.data);
         augRng = createRng(saved.rng.augment);
         history.loss = saved.history.loss.slice();
@@ -207,6 +222,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
       if (metrics) yield { type: 'eval', step: 0, metrics };
     }
 
+    setTrainingMode(method, true);
     let yielded = performance.now();
     for (let step = start; step < opts.steps; step++) {
       // The loop's awaits are microtasks: give the event loop a turn at least every 100 ms, so an
@@ -276,6 +292,8 @@ function restore(
     statefulNets: Array<[string, StatefulNetwork]>;
     steps: number;
     meta: Record<string, unknown> | undefined;
+    /** A `Dataset` run: its sampler is checked against (and set to) the checkpoint's. */
+    dataset?: DatasetRun | undefined;
   },
 ): Checkpoint {
   const fail = (reason: string, cause?: unknown): never => {
@@ -289,6 +307,8 @@ function restore(
       fail(`belongs to another job: its ${key} is ${theirs === undefined ? 'missing' : JSON.stringify(theirs)}, this job's is ${JSON.stringify(value)}`);
     }
   }
+  if (run.dataset) run.dataset.restore(saved.sampler, saved.step, fail);
+  else if (saved.sampler) fail('holds a sampler state (written by a Dataset run), but this run trains on an online DataModel');
   if (saved.variables.length !== run.variables.length) {
     fail(`holds ${saved.variables.length} variables but the method has ${run.variables.length} (${run.keys.join(', ')}): it was written for another configuration`);
   }
