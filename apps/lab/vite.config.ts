@@ -29,6 +29,24 @@ function tfjsWasm(): Plugin {
   };
 }
 
+/**
+ * tfjs-backend-wasm starts its pthreads from a Blob of `wasmFactoryThreadedSimd.toString()`: once
+ * bundled and minified, that function refers to renamed outer variables ("e is not defined" in the
+ * pthread workers), so multi-threaded wasm never starts. Give the Blob the emscripten script's
+ * own pristine source instead (the file the factory was imported from), verbatim.
+ */
+function tfjsWasmThreads(): Plugin {
+  const needle = /`var WasmBackendModuleThreadedSimd = ` \+\s*wasmFactoryThreadedSimd\.toString\(\)/;
+  return {
+    name: 'contrastive-lab:tfjs-wasm-threads',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('@tensorflow/tfjs-backend-wasm/dist/backend_wasm.js')) return null;
+      if (!needle.test(code)) throw new Error('tfjs-wasm-threads: the pthread Blob code of tfjs-backend-wasm changed; update vite.config.ts');
+      return `import threadedSimdSource from '../wasm-out/tfjs-backend-wasm-threaded-simd.js?raw';\n${code.replace(needle, 'threadedSimdSource')}`;
+    },
+  };
+}
+
 export default defineConfig({
   // Relative URLs: the built site works from any folder of any static host.
   base: './',
@@ -38,8 +56,8 @@ export default defineConfig({
     // The Node-only native addon is never bundled (see src/native-browser.ts for why an alias is needed).
     alias: { '@contrastive/native': fileURLToPath(new URL('./src/native-browser.ts', import.meta.url)) },
   },
-  worker: { format: 'es' },
-  plugins: [tfjsWasm()],
+  plugins: [tfjsWasm(), tfjsWasmThreads()],
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -39,7 +39,8 @@ const ping = () =>
 // The page's own state, for the end-to-end tests and the curious (devtools: __lab.state).
 Object.assign(window, { __lab: { state: store.state, store, send, ping, clicks: 0 } });
 
-send({ type: 'init', backend: backendRequest, wasmPath: new URL('tfjs-wasm/', document.baseURI).href });
+const threads = Number(params.get('threads')) || undefined;
+send({ type: 'init', backend: backendRequest, wasmPath: new URL('tfjs-wasm/', document.baseURI).href, ...(threads ? { threads } : {}) });
 
 // ---- header: views and backend
 const backendSelect = $<HTMLSelectElement>('backend-select');

@@ -45,5 +45,6 @@ export async function initBrowserBackend(options: { backend: BackendRequest; was
     }
   }
   if (!name) throw new Error(`backend '${options.backend}' is not available in this browser (available: ${available.join(', ')})`);
-  return { name, threads: name === 'wasm' ? getThreadsCount() : 1, crossOriginIsolated: isolated, available };
+  const wasmThreads = name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) : false;
+  return { name, threads: name === 'wasm' ? getThreadsCount() : 1, wasmThreads, cores: g.navigator?.hardwareConcurrency ?? 1, crossOriginIsolated: isolated, available };
 }

@@ -10,6 +10,10 @@ export interface BackendInfo {
   name: string;
   /** wasm threads (1 unless the page is cross-origin isolated). */
   threads: number;
+  /** Whether the threaded wasm build runs (cross-origin isolated and the browser has wasm threads). */
+  wasmThreads?: boolean;
+  /** navigator.hardwareConcurrency. */
+  cores?: number;
   crossOriginIsolated: boolean;
   /** Backends that initialised in this browser, for the picker. */
   available: string[];
