@@ -21,7 +21,7 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOT
 const tasks = ['build', 'typecheck', 'lint', 'test', 'test:pack'];
 // The workspace's own turbo, so the script also works when run with plain `node`.
 const turboBin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'turbo.cmd' : 'turbo');
-const turbo = spawnSync(existsSync(turboBin) ? turboBin : 'turbo', ['run', ...tasks, '--concurrency=2', '--output-logs=new-only', ...process.argv.slice(2)], {
+const turbo = spawnSync(existsSync(turboBin) ? turboBin : 'turbo', ['run', ...tasks, '--continue', '--concurrency=2', '--output-logs=new-only', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { installNativeRng, useNativeWasmKernels } from '@contrastive/native';
+import { useNativeKernels, useNativeWasmKernels } from '@contrastive/native';
 
 export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -10,9 +10,10 @@ export const BACKENDS: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', '
  * fast default in Node), else the pure-JS `cpu`. `CONTRASTIVE_BACKEND` or `--backend` overrides.
  */
 export async function selectBackend(requested?: string): Promise<string> {
-  // The native fillNormal is bit-exact, so installing it changes no number, only the speed.
+  // Registers the native kernels in core's registry: the bit-exact fillNormal/fillBernoulli (same
+  // numbers, only faster) and the fused contrastive step contrastiveMethod picks up.
   // CONTRASTIVE_NATIVE=0 (`--no-native`) leaves everything on tfjs/JS.
-  installNativeRng();
+  useNativeKernels();
   const want = (requested ?? process.env.CONTRASTIVE_BACKEND ?? 'auto') as BackendName;
   if (!BACKENDS.includes(want)) {
     throw new Error(`unknown backend '${want}': expected one of ${BACKENDS.join(', ')}`);

@@ -1,16 +1,15 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@contrastive/train/node';
-import { ConfigError, type Experiment } from './config';
-import { loadExperiment } from './load-config';
-import { comparison } from './compare';
-import { COMPARE_METHODS } from './paper-presets';
-import { PRESETS } from './presets';
+import { z } from 'zod';
+import type { Experiment } from './config';
+import { ConfigError } from './errors';
+import { failure, parseCommandLine, prepareRun } from './prepare';
+import { COMPARE_METHODS, PRESETS } from './presets';
 import { createProgress } from './progress';
 import { renderReport } from './report';
-import type { RunResults } from './results';
+import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
 import { formatTable } from './table';
 
@@ -30,6 +29,8 @@ Options for run:
   --out DIR          run directory (default runs/<name>-<time>); an existing one is resumed
   --workers N        parallel worker threads (default: one per core; 0 = in-process)
   --json             print results as JSON on stdout (progress goes to stderr)
+  --restart-job ID   with --out: delete that job's checkpoint, result and metrics rows and train it
+                     again (repeatable; e.g. after a corrupt checkpoint)
 Options for compare (plus those of run):
   --losses L1,L2     ${Object.keys(COMPARE_METHODS).join(', ')}
   --seeds N          N seeds (0 … N−1), or a list 0,1,2
@@ -39,10 +40,11 @@ Options for compare (plus those of run):
 /** Runs an experiment with progress, then prints the table (or JSON) and writes the report. */
 async function runAndReport(
   exp: Experiment,
-  values: { out?: string; backend?: string; json?: boolean; workersCount?: number },
+  values: { out?: string; backend?: string; json?: boolean; workersCount?: number; 'restart-job'?: string[] },
   argv: string[],
   out: NodeJS.WritableStream,
 ): Promise<number> {
+  if (values['restart-job']?.length && values.out === undefined) throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   const outDir = values.out ?? join('runs', `${exp.name}-${stamp}`);
   const resuming = existsSync(join(outDir, 'config.json'));
@@ -63,6 +65,7 @@ async function runAndReport(
     ...(values.workersCount !== undefined ? { workers: values.workersCount } : {}),
     onEvent: progress.update,
     signal: controller.signal,
+    ...(values['restart-job']?.length ? { restartJobs: values['restart-job'].flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) } : {}),
     meta: { command: ['contrastive', ...argv].join(' '), node: process.version },
   });
   progress.done();
@@ -73,23 +76,7 @@ async function runAndReport(
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string' },
-      seeds: { type: 'string' },
-      steps: { type: 'string' },
-      size: { type: 'string' },
-      backend: { type: 'string' },
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'no-native': { type: 'boolean', default: false },
-      losses: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   // Before any worker starts: workers inherit the environment, and the addon is loaded lazily.
   if (values['no-native']) process.env.CONTRASTIVE_NATIVE = '0';
   const [command, target] = positionals;
@@ -115,8 +102,10 @@ async function main(argv: string[]): Promise<number> {
     if (!target) throw new ConfigError('report needs a run directory: contrastive report runs/<name>-<time>');
     const resultsPath = join(target, 'results.json');
     if (!existsSync(resultsPath)) throw new ConfigError(`${resultsPath} does not exist: is the run finished? (run the same command again to resume it)`);
-    const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as RunResults;
-    const { experiment } = JSON.parse(readFileSync(join(target, 'config.json'), 'utf8')) as { experiment: Experiment };
+    const results = readRunFile(resultsPath, runResultsSchema) as unknown as RunResults;
+    const config = readRunFile(join(target, 'config.json'), z.looseObject({ experiment: z.looseObject({ name: z.string(), arms: z.array(z.unknown()) }) }));
+    if (!config) throw new ConfigError(`${join(target, 'config.json')} does not exist: ${target} is not a run directory`);
+    const experiment = config.experiment as unknown as Experiment;
     await writeFileAtomic(join(target, 'report.html'), renderReport(experiment, results));
     if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else out.write(`${formatTable(results)}\nreport: ${resolve(target, 'report.html')}\n`);
@@ -124,30 +113,13 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'run' || command === 'compare') {
-    const int = (name: string, v: string | undefined, min = 0) => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new ConfigError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
-      return n;
-    };
-    let seeds = values.seeds !== undefined ? values.seeds.split(',').map((s) => int('seeds', s.trim())!) : values.seed !== undefined ? [int('seed', values.seed)!] : undefined;
-    // compare --seeds N means N seeds (0 … N−1), as in "mean ± std over 3 seeds".
-    if (command === 'compare' && values.seeds !== undefined && !values.seeds.includes(',')) seeds = Array.from({ length: int('seeds', values.seeds, 1)! }, (_, i) => i);
-    const steps = int('steps', values.steps, 1);
-    const workers = int('workers', values.workers);
-    const overrides = { ...(seeds ? { seeds } : {}), ...(steps ? { steps } : {}), ...(values.size ? { size: values.size } : {}) };
-    let exp: Experiment;
-    if (command === 'run') {
-      if (!target) throw new ConfigError(`run needs a preset or a config file; presets: ${Object.keys(PRESETS).join(', ')}`);
-      exp = loadExperiment(target, overrides);
-    } else {
-      if (values.losses === undefined) throw new ConfigError(`compare needs --losses, a comma-separated list of ${Object.keys(COMPARE_METHODS).join(', ')}`);
-      exp = comparison(loadExperiment(target ?? 'compare', overrides), values.losses);
-    }
-    return runAndReport(exp, { ...values, ...(workers !== undefined ? { workersCount: workers } : {}) }, argv, out);
+    // Every check (flags, config, components, backend, job ids) before the run directory exists.
+    const prepared = await prepareRun(argv);
+    for (const note of prepared.notes) process.stderr.write(`${note}\n`);
+    return runAndReport(prepared.experiment, { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}) }, argv, out);
   }
 
-  throw new ConfigError(`unknown command '${command}'\n\n${HELP()}`);
+  throw new ConfigError(`unknown command '${command}' (commands: run, compare, list, report; see --help)`);
 }
 
 main(process.argv.slice(2)).then(
@@ -157,9 +129,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`\n${e.message}\n`);
       process.exit(130);
     }
-    const known = e.name === 'ConfigError' || e.name === 'TypeError' && /parseArgs|Unknown option/i.test(e.message) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`contrastive: ${e.message}\n`);
-    if (!known && process.env.CONTRASTIVE_DEBUG) process.stderr.write(`${e.stack}\n`);
-    process.exit(1);
+    const { code, line } = failure(e);
+    process.stderr.write(`${line}\n`);
+    if (!ConfigError.isInstance(e) && process.env.CONTRASTIVE_DEBUG) process.stderr.write(`${e.stack}\n`);
+    process.exit(code);
   },
 );

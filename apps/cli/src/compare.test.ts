@@ -39,14 +39,14 @@ describe('checks against another arm or the initial value', () => {
     steps: 10,
     batchSize: 8,
     data: { type: 'sparseCoding' },
-    encoder: { type: 'symmetricRelu' },
+    encoder: { type: 'symmetricRelu', width: 8 },
     optimizer: { type: 'sgd', lr: 0.1 },
     seeds: [0, 1],
     arms: [{ name: 'a' }, { name: 'b' }],
     checks: [
-      { description: 'a ≥ b', arm: 'a', metric: 'acc', op: '>=', than: 'b' },
-      { description: 'b rises by 0.1', arm: 'b', metric: 'acc', op: '>=', relativeTo: 'initial', value: 0.1 },
-      { description: 'a ≥ b on average', arm: 'a', metric: 'acc', op: '>=', than: 'b', aggregate: 'mean' },
+      { description: 'a ≥ b', arm: 'a', metric: 'atomRecovery.median', op: '>=', than: 'b' },
+      { description: 'b rises by 0.1', arm: 'b', metric: 'atomRecovery.median', op: '>=', relativeTo: 'initial', value: 0.1 },
+      { description: 'a ≥ b on average', arm: 'a', metric: 'atomRecovery.median', op: '>=', than: 'b', aggregate: 'mean' },
     ],
   });
   const job = (arm: string, seed: number, initial: number, final: number): JobResult => ({
@@ -54,8 +54,8 @@ describe('checks against another arm or the initial value', () => {
     seed,
     backend: 'cpu',
     engine: 'tfjs',
-    final: { acc: final },
-    history: { loss: [1], evals: [{ step: 0, metrics: { acc: initial } }, { step: 10, metrics: { acc: final } }] },
+    final: { 'atomRecovery.median': final },
+    history: { loss: [1], evals: [{ step: 0, metrics: { 'atomRecovery.median': initial } }, { step: 10, metrics: { 'atomRecovery.median': final } }] },
     seconds: 1,
     stepsPerSecond: 10,
     resumedFrom: 0,
@@ -72,6 +72,6 @@ describe('checks against another arm or the initial value', () => {
   });
 
   it('validates the arms a check refers to', () => {
-    expect(() => parseExperiment({ ...exp, checks: [{ description: 'x', arm: 'a', metric: 'acc', op: '>=', than: 'zzz' }] })).toThrow(/checks\.0\.than: unknown arm 'zzz'/);
+    expect(() => parseExperiment({ ...exp, checks: [{ description: 'x', arm: 'a', metric: 'atomRecovery.median', op: '>=', than: 'zzz' }] })).toThrow(/checks\[0\]\.than: unknown arm 'zzz'/);
   });
 });

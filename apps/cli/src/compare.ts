@@ -1,5 +1,6 @@
-import { ConfigError, type Experiment, parseExperiment } from './config';
-import { COMPARE_METHODS } from './paper-presets';
+import { type Experiment, parseExperiment } from './config';
+import { ConfigError, escapeText } from './errors';
+import { COMPARE_METHODS } from './presets';
 
 /**
  * `contrastive compare`: the base experiment's data, augmentation, encoder, projector, optimizer,
@@ -8,11 +9,11 @@ import { COMPARE_METHODS } from './paper-presets';
  */
 export function comparison(base: Experiment, losses: string): Experiment {
   const names = losses.split(',').map((l) => l.trim().toLowerCase()).filter(Boolean);
-  const unknown = names.filter((n) => !COMPARE_METHODS[n]);
+  const unknown = names.filter((n) => !Object.hasOwn(COMPARE_METHODS, n));
   if (names.length === 0 || unknown.length) {
-    throw new ConfigError(`--losses: unknown loss ${unknown.map((u) => `'${u}'`).join(', ') || "''"}; choose from ${Object.keys(COMPARE_METHODS).join(', ')}`);
+    throw new ConfigError(`--losses: unknown loss ${unknown.map((u) => `'${escapeText(u, 40)}'`).join(', ') || "''"}; choose from ${Object.keys(COMPARE_METHODS).join(', ')}`);
   }
-  if (new Set(names).size !== names.length) throw new ConfigError(`--losses: '${losses}' names a loss twice`);
+  if (new Set(names).size !== names.length) throw new ConfigError(`--losses: '${escapeText(losses, 100)}' names a loss twice`, { path: '--losses' });
   const arms = names.map((n) => {
     const m = COMPARE_METHODS[n]!;
     return { name: n, method: m.method, predictor: m.predictor ?? null };

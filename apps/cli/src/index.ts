@@ -1,6 +1,8 @@
 // Programmatic API of the CLI (used by tests and the bench).
 export { selectBackend } from './backend';
-export { experimentSchema, jobsOf, parseExperiment, type Experiment, type JobSpec } from './config';
+export { experimentSchema, jobsOf, parseExperiment, type Experiment, type ExperimentInput, type JobSpec } from './config';
+export { ConfigError } from './errors';
+export { prepareRun, type PreparedRun } from './prepare';
 export { runJob, type JobResult } from './job';
 export { loadExperiment } from './load-config';
 export { PRESETS } from './presets';

@@ -77,8 +77,8 @@ function sparseCodingMetrics(method: Method, data: DataModel): Record<string, nu
 }
 
 /** Draws `n` samples with the views training sees (augmentation or the data's own pairs). */
-function drawViews(data: DataModel, augment: Augmentation | 'data-pairs', n: number, rng: Rng): { batch: Sample; views: tf.Tensor2D[] } {
-  if (augment === 'data-pairs') {
+function drawViews(data: DataModel, augment: Augmentation | undefined, n: number, rng: Rng): { batch: Sample; views: tf.Tensor2D[] } {
+  if (augment === undefined) {
     const batch = groundTruth(data).samplePair!.call(data, n, rng);
     return { batch, views: [batch.x, batch['xPositive'] as tf.Tensor2D] };
   }
@@ -87,7 +87,7 @@ function drawViews(data: DataModel, augment: Augmentation | 'data-pairs', n: num
 }
 
 /** Collapse and geometry of the representation on held-out samples (every method, every data). */
-function representationMetrics(spec: JobSpec, method: Method, data: DataModel, augment: Augmentation | 'data-pairs'): Record<string, number> {
+function representationMetrics(spec: JobSpec, method: Method, data: DataModel, augment: Augmentation | undefined): Record<string, number> {
   const rng = createRng(spec.seed).fork('final-representation');
   const n = Math.min(spec.evalSamples, 2048);
   const out: Record<string, number> = {};
@@ -207,9 +207,9 @@ function periodicMetrics(method: Method, data: DataModel, batch: Sample): Record
 }
 
 /** Cross-view correlations of the augmentation (input level) and of the learned features. */
-function decouplingMetrics(spec: JobSpec, method: Method, data: DataModel, augment: Augmentation | 'data-pairs'): Record<string, number> {
+function decouplingMetrics(spec: JobSpec, method: Method, data: DataModel, augment: Augmentation | undefined): Record<string, number> {
   const { dictionary, denseBasis } = groundTruth(data);
-  if (!dictionary || augment === 'data-pairs') return {};
+  if (!dictionary || augment === undefined) return {};
   const rng = createRng(spec.seed).fork('final-eval');
   const keep: tf.Tensor[] = [];
   try {
@@ -282,10 +282,12 @@ function orthogonalDirections(m: tf.Tensor2D, h: tf.Tensor2D | undefined, k: num
  */
 export async function runJob(
   spec: JobSpec,
-  options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void },
+  options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void; meta?: Record<string, unknown> },
 ): Promise<JobResult> {
   const data = buildData(spec);
-  const augment = buildViews(spec.augment, data, spec.seed);
+  // buildViews says 'data-pairs' when the data model draws its own pairs: train then takes no augmentation.
+  const views = buildViews(spec.augment, data, spec.seed);
+  const augment = typeof views === 'string' ? undefined : views;
   const method = buildMethod(spec, data);
   const heldOut = evalBatch(spec, data);
   const started = performance.now();
@@ -307,7 +309,7 @@ export async function runJob(
       evaluate: ({ method: m }) => periodicMetrics(m, data, heldOut),
       ...(options.checkpointPath ? { checkpoint: fileCheckpointStore(options.checkpointPath) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment },
+      meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment, ...options.meta },
     });
     for await (const e of events) {
       if (e.type === 'start') resumedFrom = e.step;

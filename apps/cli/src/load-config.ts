@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { ConfigError, type Experiment, parseExperiment } from './config';
+import { parseDocument } from 'yaml';
+import { type Experiment, parseExperiment } from './config';
+import { ConfigError, escapeText } from './errors';
 import { PRESETS, presetId } from './presets';
 
 export interface Overrides {
@@ -10,32 +11,94 @@ export interface Overrides {
   size?: string;
 }
 
+/** Largest config file read: configs are a few kB; a bigger file is a mistake (or an attack). */
+export const MAX_CONFIG_BYTES = 1_000_000;
+
+/** The first line of a parser's message, escaped (parsers quote the offending text). */
+const firstLine = (e: unknown) => escapeText(String((e as Error)?.message ?? e).split('\n')[0]!, 300);
+
+/**
+ * Parses YAML (1.2, with YAML 1.1 merge keys `<<: *anchor` merged) or JSON. Duplicate keys, unknown
+ * tags and other warnings are errors; aliases are capped (no "billion laughs").
+ */
+function parseText(text: string, file: string): unknown {
+  try {
+    if (extname(file).toLowerCase() === '.json') return JSON.parse(text);
+    const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) {
+      const where = problem.linePos ? ` at line ${problem.linePos[0].line}, column ${problem.linePos[0].col}` : '';
+      throw new ConfigError(`cannot parse ${escapeText(file)}${where}: ${firstLine(problem).replace(/ at line \d+, column \d+:?$/, '')}`);
+    }
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    if (ConfigError.isInstance(e)) throw e;
+    if (e instanceof RangeError) throw new ConfigError(`cannot parse ${escapeText(file)}: nested too deeply (${firstLine(e)})`);
+    throw new ConfigError(`cannot parse ${escapeText(file)}: ${firstLine(e)}`);
+  }
+}
+
+function readConfigFile(file: string): unknown {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new ConfigError(`${escapeText(file)} is not a file`);
+    size = stat.size;
+  } catch (e) {
+    if (ConfigError.isInstance(e)) throw e;
+    throw new ConfigError(`cannot read ${escapeText(file)}: ${firstLine(e)}`);
+  }
+  if (size > MAX_CONFIG_BYTES) throw new ConfigError(`${escapeText(file)}: ${size} bytes; a config holds at most ${MAX_CONFIG_BYTES} bytes`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${escapeText(file)}: ${firstLine(e)}`);
+  }
+  return parseText(text, file);
+}
+
+const isFile = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
 /** Loads a preset name or a YAML/JSON config file, applies CLI overrides and validates it. */
 export function loadExperiment(target: string, overrides: Overrides = {}): Experiment {
-  let raw: Record<string, unknown>;
+  let raw: unknown;
   let source: string;
-  const id = presetId(target, overrides.size);
-  if (PRESETS[id]) {
-    raw = PRESETS[id]!.build() as unknown as Record<string, unknown>;
-    source = `preset '${id}'`;
-  } else if (existsSync(target)) {
-    const text = readFileSync(target, 'utf8');
-    const ext = extname(target).toLowerCase();
-    try {
-      raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
-    } catch (e) {
-      throw new ConfigError(`cannot parse ${target}: ${(e as Error).message}`);
-    }
-    source = target;
-    if (overrides.size) throw new ConfigError('--size applies to presets only');
-  } else {
-    throw new ConfigError(`'${target}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a config file`);
+  if (overrides.size !== undefined && overrides.size !== 'small' && overrides.size !== 'large') {
+    throw new ConfigError(`--size: expected 'small' or 'large', got '${escapeText(overrides.size)}'`, { path: '--size' });
   }
-  if (raw === null || typeof raw !== 'object') throw new ConfigError(`${source}: expected an object at the top level`);
+  const id = presetId(target, overrides.size);
+  const preset = Object.hasOwn(PRESETS, id) ? PRESETS[id] : undefined;
+  if (preset) {
+    raw = preset.build();
+    source = `preset '${id}'`;
+  } else if (Object.hasOwn(PRESETS, target) && overrides.size === 'large') {
+    throw new ConfigError(`--size large: preset '${target}' has no large variant (presets with one: ${Object.keys(PRESETS).filter((p) => p.endsWith('-large')).map((p) => p.slice(0, -6)).join(', ')})`, { path: '--size' });
+  } else if (isFile(target) || target.includes('/') || /\.(ya?ml|json)$/i.test(target)) {
+    if (overrides.size) throw new ConfigError('--size applies to presets only', { path: '--size' });
+    source = escapeText(target);
+    raw = readConfigFile(target);
+  } else {
+    throw new ConfigError(`'${escapeText(target)}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a config file`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`${source}: expected a mapping at the top level, got ${raw === null ? 'nothing' : Array.isArray(raw) ? 'a list' : typeof raw}`);
+  }
   const merged = {
     ...raw,
     ...(overrides.seeds ? { seeds: overrides.seeds } : {}),
     ...(overrides.steps ? { steps: overrides.steps } : {}),
   };
-  return parseExperiment(merged, source);
+  try {
+    return parseExperiment(merged, source);
+  } catch (e) {
+    if (e instanceof RangeError) throw new ConfigError(`${source}: nested too deeply (${firstLine(e)})`);
+    throw e;
+  }
 }

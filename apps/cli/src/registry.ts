@@ -1,56 +1,52 @@
-// Name → factory tables built from the packages' exports (no global registries), plus the
-// config conventions the CLI adds on top (thresholds and noise levels in units of the data's σ).
+// Builds a job's components from its parsed, typed config sections with the packages' factories
+// (no global registries), applying the CLI's conventions: seeds from the job, input dimensions
+// from the network below, noise levels and thresholds in units of the data's σ.
 import * as tf from '@tensorflow/tfjs';
 import { type Augmentation, type DataModel, type Network, ContrastiveError } from '@contrastive/core';
 import { complementaryMask, compose, denseJitter, gaussianNoise, identity, independentMask } from '@contrastive/augment';
 import { hltm, labeledSparseCoding, latentMixing, sparseCoding } from '@contrastive/data';
 import { linearPredictor, mlp, predictionHead, projectionHead, symmetricRelu, treeNetwork } from '@contrastive/nets';
 import { byolMethod, contrastiveMethod, directPredMethod, type Method, simSiamMethod } from '@contrastive/train';
-import type { AugmentConfig, HeadConfig, JobSpec } from './config';
+import type { AugmentConfig, AugmentStep, DataConfig, EncoderConfig, HeadConfig, JobSpec } from './config';
+import { ConfigError } from './errors';
 
-/** Rethrows a package's validation error with the config path in front (`arms[2].data: …`). */
+/** Rethrows a package's validation error as a `ConfigError` with the config path in front (`data: …`). */
 function at<T>(path: string, build: () => T): T {
   try {
     return build();
   } catch (e) {
-    if (ContrastiveError.isInstance(e)) {
-      const err = new Error(`${path}: ${e.message}`, { cause: e });
-      err.name = 'ConfigError';
-      throw err;
-    }
+    if (ContrastiveError.isInstance(e) && !ConfigError.isInstance(e)) throw new ConfigError(`${path}: ${e.message}`, { path, cause: e });
     throw e;
   }
 }
 
-function strip<T extends Record<string, unknown>>(o: T, ...keys: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...o };
-  for (const k of ['type', ...keys]) delete out[k];
-  return out;
+/** `config` without its `type` tag (and the CLI-only `unit`): the factory's own options. */
+function optionsOf<T extends { type: string }>(config: T): Omit<T, 'type'> {
+  const { type: _type, ...rest } = config;
+  return rest;
 }
 
-/** The data's isotropic noise std σ, the unit of thresholds and noise levels in presets. */
+/** The data's isotropic noise std σ, the unit of `unit: noiseStd` (sparse-coding data only). */
 export function noiseStdOf(data: DataModel): number {
-  const s = (data as unknown as { noiseStd?: number }).noiseStd;
-  return typeof s === 'number' ? s : 1;
+  if ('noiseStd' in data && typeof data.noiseStd === 'number') return data.noiseStd;
+  throw new ConfigError(`unit 'noiseStd' needs data with a noise std σ; '${data.name}' has none`);
+}
+
+function createData(config: DataConfig, seed: number): DataModel {
+  switch (config.type) {
+    case 'sparseCoding':
+      return sparseCoding({ ...optionsOf(config), seed });
+    case 'labeledSparseCoding':
+      return labeledSparseCoding({ ...optionsOf(config), seed });
+    case 'hltm':
+      return hltm({ ...optionsOf(config), seed });
+    case 'latentMixing':
+      return latentMixing({ ...optionsOf(config), seed });
+  }
 }
 
 export function buildData(spec: JobSpec): DataModel {
-  const { type } = spec.data;
-  const options = { ...strip(spec.data), seed: spec.seed };
-  return at('data', () => {
-    switch (type) {
-      case 'sparseCoding':
-        return sparseCoding(options as never);
-      case 'labeledSparseCoding':
-        return labeledSparseCoding(options as never);
-      case 'hltm':
-        return hltm(options as never) as unknown as DataModel;
-      case 'latentMixing':
-        return latentMixing(options as never) as unknown as DataModel;
-      default:
-        throw new Error(`unknown data type '${type}'`);
-    }
-  });
+  return at('data', () => createData(spec.data, spec.seed));
 }
 
 /**
@@ -59,109 +55,118 @@ export function buildData(spec: JobSpec): DataModel {
  */
 export function buildViews(config: AugmentConfig, data: DataModel, seed: number): Augmentation | 'data-pairs' {
   if (config.type !== 'dataPairs') return buildAugment(config, data, seed);
-  if (typeof (data as { samplePair?: unknown }).samplePair !== 'function') {
-    throw Object.assign(new Error(`augment: 'dataPairs' needs a data model that draws positive pairs (hltm, latentMixing), not '${data.name}'`), { name: 'ConfigError' });
+  if (!('samplePair' in data) || typeof data.samplePair !== 'function') {
+    throw new ConfigError(`augment: 'dataPairs' needs a data model that draws positive pairs (hltm, latentMixing), not '${data.name}'`, { path: 'augment' });
   }
   return 'data-pairs';
 }
 
-export function buildAugment(config: AugmentConfig, data: DataModel, seed: number, path = 'augment'): Augmentation {
+export function buildAugment(config: Exclude<AugmentConfig, { type: 'dataPairs' }>, data: DataModel, seed: number, path = 'augment'): Augmentation {
+  if (config.type === 'compose') return compose(...config.steps.map((s, i) => buildStep(s, data, seed, `${path}.steps[${i}]`)));
+  return buildStep(config, data, seed, path);
+}
+
+function buildStep(config: AugmentStep, data: DataModel, seed: number, path: string): Augmentation {
   return at(path, () => {
-    if (config.type === 'compose') {
-      const steps = (config as { steps: AugmentConfig[] }).steps;
-      return compose(...steps.map((s, i) => buildAugment(s, data, seed, `${path}.steps[${i}]`)));
-    }
-    const o = strip(config, 'unit');
     switch (config.type) {
       case 'identity':
-        return identity(o as never);
+        return identity({ ...optionsOf(config), seed });
       case 'complementaryMask':
-        return complementaryMask({ ...o, seed } as never);
+        return complementaryMask({ ...optionsOf(config), seed });
       case 'independentMask':
-        return independentMask({ ...o, seed } as never);
+        return independentMask({ ...optionsOf(config), seed });
       case 'gaussianNoise': {
-        const std = (o['std'] as number | undefined) ?? 1;
-        return gaussianNoise({ ...o, std: config['unit'] === 'noiseStd' ? std * noiseStdOf(data) : std, seed } as never);
+        const { unit, std, ...o } = optionsOf(config);
+        return gaussianNoise({ ...o, std: unit === 'noiseStd' ? std * noiseStdOf(data) : std, seed });
       }
       case 'denseJitter': {
-        const basis = (data as unknown as { denseBasis?: tf.Tensor2D }).denseBasis;
-        if (!basis) throw new Error("denseJitter needs a data model with a structured dense part (denseRank > 0)");
-        const scale = (o['scale'] as number | undefined) ?? (data as unknown as { denseStd?: number }).denseStd ?? 1;
-        return denseJitter({ ...o, basis, scale, seed } as never);
+        const basis = 'denseBasis' in data ? data.denseBasis : null;
+        if (!(basis instanceof tf.Tensor) || basis.rank !== 2) throw new ConfigError(`${path}: denseJitter needs a data model with a structured dense part (denseRank > 0)`, { path });
+        const denseStd = 'denseStd' in data && typeof data.denseStd === 'number' ? data.denseStd : 1;
+        const { scale, ...o } = optionsOf(config);
+        return denseJitter({ ...o, basis, scale: scale ?? denseStd, seed });
       }
-      default:
-        throw new Error(`unknown augmentation '${config.type}'`);
     }
   });
 }
 
+/** A threshold or schedule in units of σ converted to absolute units. */
+function absoluteThreshold(threshold: Extract<EncoderConfig, { type: 'symmetricRelu' }>['threshold'], data: DataModel) {
+  if (typeof threshold === 'number') return threshold;
+  const { unit, ...schedule } = threshold;
+  if (unit !== 'noiseStd') return schedule;
+  const sigma = noiseStdOf(data);
+  return schedule.type === 'constant' ? { ...schedule, value: schedule.value * sigma } : { ...schedule, final: schedule.final * sigma, initial: schedule.initial * sigma };
+}
+
 export function buildEncoder(spec: JobSpec, data: DataModel, name = 'encoder'): Network {
-  const cfg = spec.encoder;
+  const config = spec.encoder;
+  const seed = spec.seed;
   return at('encoder', () => {
-    const o = strip(cfg);
-    switch (cfg.type) {
-      case 'symmetricRelu': {
-        let threshold = o['threshold'];
-        if (threshold && typeof threshold === 'object' && (threshold as { unit?: string }).unit === 'noiseStd') {
-          const { unit: _unit, ...t } = threshold as { unit: string; final?: number; value?: number };
-          const sigma = noiseStdOf(data);
-          threshold = { ...t, ...(t.final !== undefined ? { final: t.final * sigma } : {}), ...(t.value !== undefined ? { value: t.value * sigma } : {}) };
-        }
-        return symmetricRelu({ ...o, threshold, inputDim: data.inputDim, seed: spec.seed, name } as never);
-      }
+    switch (config.type) {
+      case 'symmetricRelu':
+        return symmetricRelu({ ...optionsOf(config), threshold: absoluteThreshold(config.threshold, data), inputDim: data.inputDim, seed, name });
       case 'mlp':
-        return mlp({ ...o, inputDim: data.inputDim, seed: spec.seed, name } as never);
+        return mlp({ ...optionsOf(config), inputDim: data.inputDim, seed, name });
       case 'treeNetwork': {
-        // Mirrors the HLTM tree (THEORY.md §4.3): depth and branching come from the data model.
-        const tree = data as unknown as { depth?: number; children?: number };
-        return treeNetwork({ ...(tree.depth ? { depth: tree.depth, children: tree.children } : {}), ...o, seed: spec.seed, name } as never);
+        // Mirrors the HLTM tree (docs: Tian et al. 2020 §4): depth and branching come from the data model.
+        if (!('depth' in data && 'children' in data) || typeof data.depth !== 'number' || typeof data.children !== 'number') {
+          throw new ConfigError(`encoder: treeNetwork needs hltm data, not '${data.name}'`, { path: 'encoder.type' });
+        }
+        return treeNetwork({ ...optionsOf(config), depth: data.depth, children: data.children, seed, name });
       }
-      default:
-        throw new Error(`unknown encoder '${cfg.type}'`);
     }
   });
 }
 
 /** A head on top of a network with output dimension `inputDim`. */
-export function buildHead(cfg: HeadConfig, inputDim: number, seed: number, name: string, path: string): Network {
+export function buildHead(config: HeadConfig, inputDim: number, seed: number, name: string, path: string): Network {
   return at(path, () => {
-    const o = strip(cfg);
-    switch (cfg.type) {
-      case 'mlp':
-        return mlp({ outputDim: inputDim, ...o, inputDim, seed, name } as never);
+    switch (config.type) {
+      case 'mlp': {
+        const { outputDim, ...o } = optionsOf(config);
+        return mlp({ ...o, outputDim: outputDim ?? inputDim, inputDim, seed, name });
+      }
       case 'projectionHead':
-        return projectionHead({ ...o, inputDim, seed, name } as never);
+        return projectionHead({ ...optionsOf(config), inputDim, seed, name });
       case 'predictionHead':
-        return predictionHead({ ...o, dim: inputDim, seed, name } as never);
+        return predictionHead({ ...optionsOf(config), dim: inputDim, seed, name });
       case 'linearPredictor':
-        return linearPredictor({ ...o, dim: inputDim, seed, name } as never);
-      default:
-        throw new Error(`unknown head '${cfg.type}'`);
+        return linearPredictor({ ...optionsOf(config), dim: inputDim, seed, name });
     }
   });
 }
 
 export function buildMethod(spec: JobSpec, data: DataModel): Method {
-  const encoder = buildEncoder(spec, data);
-  const projector = spec.projector ? buildHead(spec.projector, encoder.outputDim, spec.seed, 'projector', 'projector') : undefined;
-  const top = (projector ?? encoder).outputDim;
-  const predictor = spec.predictor ? buildHead(spec.predictor, top, spec.seed, 'predictor', 'predictor') : undefined;
-  const heads = { encoder, ...(projector ? { projector } : {}) };
-  const cfg = spec.method;
-  return at('method', () => {
-    const o = strip(cfg);
-    switch (cfg.type) {
-      case 'contrastive':
-        return contrastiveMethod({ ...o, ...heads } as never);
-      case 'simsiam':
-        return simSiamMethod({ ...o, ...heads, ...(predictor ? { predictor } : {}) } as never);
-      case 'byol':
-        if (!predictor) throw new Error("byol needs a 'predictor' head (e.g. { type: 'predictionHead' })");
-        return byolMethod({ ...o, ...heads, predictor } as never);
-      case 'directpred':
-        return directPredMethod({ ...o, ...heads } as never);
-      default:
-        throw new Error(`unknown method '${cfg.type}'`);
-    }
-  });
+  const built: Network[] = [];
+  try {
+    const encoder = buildEncoder(spec, data);
+    built.push(encoder);
+    const projector = spec.projector ? buildHead(spec.projector, encoder.outputDim, spec.seed, 'projector', 'projector') : undefined;
+    if (projector) built.push(projector);
+    const top = (projector ?? encoder).outputDim;
+    const predictor = spec.predictor ? buildHead(spec.predictor, top, spec.seed, 'predictor', 'predictor') : undefined;
+    if (predictor) built.push(predictor);
+    const heads = { encoder, ...(projector ? { projector } : {}) };
+    const config = spec.method;
+    return at('method', () => {
+      switch (config.type) {
+        case 'contrastive':
+          if (predictor) throw new ConfigError("method: a contrastive method has no prediction head; remove 'predictor'", { path: 'predictor' });
+          return contrastiveMethod({ ...optionsOf(config), ...heads });
+        case 'simsiam':
+          return simSiamMethod({ ...optionsOf(config), ...heads, ...(predictor ? { predictor } : {}) });
+        case 'byol':
+          if (!predictor) throw new ConfigError("method: byol needs a 'predictor' head (e.g. { type: predictionHead })", { path: 'predictor' });
+          return byolMethod({ ...optionsOf(config), ...heads, predictor });
+        case 'directpred':
+          if (predictor) throw new ConfigError("method: DirectPred sets its own predictor; remove 'predictor'", { path: 'predictor' });
+          return directPredMethod({ ...optionsOf(config), ...heads });
+      }
+    });
+  } catch (e) {
+    // A failed build frees what it had made (the networks' variables), so validation leaks nothing.
+    for (const n of built) n.dispose();
+    throw e;
+  }
 }

@@ -10,7 +10,7 @@ const exp = parseExperiment({
   steps: 200,
   batchSize: 8,
   data: { type: 'sparseCoding' },
-  encoder: { type: 'symmetricRelu' },
+  encoder: { type: 'symmetricRelu', width: 8 },
   optimizer: { type: 'sgd', lr: 0.1 },
   seeds: [0, 1],
   arms: [{ name: 'masking <b>' }, { name: 'none' }],

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { Experiment } from './config';
 import type { JobResult } from './job';
 
@@ -121,3 +123,82 @@ export function summarize(exp: Experiment, results: JobResult[]): RunResults {
     generatedAt: new Date().toISOString(),
   };
 }
+
+/** A run file (config.json, jobs/*.json, results.json, a checkpoint) that cannot be trusted; names the file. */
+export class RunFileError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+    /** The job whose file it is, when restarting that job (`--restart-job <id>`) repairs it. */
+    readonly jobId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file} ${printable(reason)}${jobId ? `\n  to discard it and train that job again, rerun with --restart-job ${jobId}` : ''}`, options);
+    this.name = 'RunFileError';
+  }
+}
+
+/** Escapes control characters (a crafted file must not send terminal escape sequences through an error message). */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** JSON has no NaN: a metric that was NaN is stored as null and read back as NaN, so a resumed summary equals the uninterrupted one. */
+const metricValue = z.union([z.number(), z.null()]).transform((v) => (v === null ? Number.NaN : v));
+const metricRecord = z.record(z.string(), metricValue);
+
+/** A finished job's `jobs/<id>.json`. */
+export const jobResultSchema = z.object({
+  arm: z.string(),
+  seed: z.number().int(),
+  backend: z.string(),
+  engine: z.enum(['native', 'tfjs']),
+  final: metricRecord,
+  history: z.object({
+    loss: z.array(z.number()),
+    evals: z.array(z.object({ step: z.number().int().min(0), metrics: metricRecord })),
+  }),
+  seconds: metricValue,
+  stepsPerSecond: metricValue,
+  resumedFrom: z.number().int().min(0),
+});
+
+/** The parts of `results.json` the CLI reads back (`contrastive report`). */
+export const runResultsSchema = z.looseObject({
+  experiment: z.string(),
+  steps: z.number().int().min(1),
+  seeds: z.array(z.number().int()),
+  arms: z.array(z.looseObject({ name: z.string(), mean: metricRecord, std: metricRecord, seeds: z.array(z.looseObject({ seed: z.number().int(), final: metricRecord })) })),
+  checks: z.array(z.looseObject({ description: z.string(), pass: z.boolean() })),
+  passed: z.boolean(),
+});
+
+/**
+ * Reads and validates a JSON run file. Missing → undefined; unreadable, not JSON or not matching
+ * `schema` → a `RunFileError` naming the file (and `jobId` to restart, when given).
+ */
+export function readRunFile<S extends z.ZodType>(path: string, schema: S, jobId?: string): z.output<S> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new RunFileError(path, `cannot be read (${code ?? 'error'}): ${(e as Error).message}`, jobId, { cause: e });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new RunFileError(path, `is not valid JSON (${text.trim().length === 0 ? 'empty' : 'truncated or garbage'}, ${text.length} bytes)`, jobId, { cause: e });
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new RunFileError(path, `is not a valid ${schemaName(path)}: at '${issue.path.map(String).join('.') || '(root)'}': ${issue.message}`, jobId, { cause: r.error });
+  }
+  return r.data;
+}
+
+const schemaName = (path: string) => (/results\.json$/.test(path) ? 'results file' : /[\\/]jobs[\\/]/.test(path) ? 'job result' : /[\\/]checkpoints[\\/]/.test(path) ? 'checkpoint' : 'run file');

@@ -4,7 +4,7 @@ import { selectBackend } from './backend';
 import type { JobSpec } from './config';
 import { runJob } from './job';
 
-export type ToWorker = { type: 'run'; spec: JobSpec; checkpointPath: string; backend?: string } | { type: 'abort' };
+export type ToWorker = { type: 'run'; spec: JobSpec; checkpointPath: string; backend?: string; meta?: Record<string, unknown> } | { type: 'abort' };
 export type FromWorker =
   | { type: 'event'; event: import('./job').JobEvent }
   | { type: 'done' }
@@ -26,6 +26,7 @@ port.on('message', async (msg: ToWorker) => {
       backend,
       checkpointPath: msg.checkpointPath,
       signal: controller.signal,
+      ...(msg.meta ? { meta: msg.meta } : {}),
       onEvent: (event) => port.postMessage({ type: 'event', event } satisfies FromWorker),
     });
     port.postMessage({ type: 'done' } satisfies FromWorker);

@@ -1,6 +1,6 @@
 // Each paper preset at its (small) default scale: the run must show the paper's qualitative claim,
 // and the report must state the claim and the verdict. These are the checks the presets carry
-// (apps/cli/src/paper-presets.ts), evaluated on real training runs of the built binary.
+// (apps/cli/src/presets/), evaluated on real training runs of the built binary.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

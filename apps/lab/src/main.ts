@@ -122,6 +122,16 @@ function stat(label: string, value: string, note = ''): HTMLElement {
   return el('div', { class: 'stat' }, el('small', {}, label), el('b', {}, value), el('small', {}, note));
 }
 
+/** The heatmap changes only at evaluations: drawn once per evaluation, not on every progress update. */
+const heatmaps = new WeakMap<JobState, { evals: number; figure: HTMLElement }>();
+function heatmapOf(job: JobState): HTMLElement {
+  const cached = heatmaps.get(job);
+  if (cached?.evals === job.evals.length) return cached.figure;
+  const figure = el('figure', { 'data-testid': 'heatmap' }, heatmapChart(job.heatmap!, { title: `neuron × atom |cos| at step ${job.evals.at(-1)?.step ?? 0}` }));
+  heatmaps.set(job, { evals: job.evals.length, figure });
+  return figure;
+}
+
 function decouplingPanel(target: HTMLElement, run: RunState | undefined, title: string) {
   target.replaceChildren();
   if (!run) {
@@ -152,7 +162,7 @@ function decouplingPanel(target: HTMLElement, run: RunState | undefined, title: 
     el('figure', {}, lineChart([...evals('atomRecovery.fraction', 'atoms recovered'), ...evals('atomRecovery.median', 'median a_j')], { title: 'atom recovery', y: 'fraction / a_j', yDomain: [0, 1], rule: 0.8 })),
     el('figure', {}, lineChart(evals('stdOfNormalized', 'std'), { title: 'std of normalised output', y: 'std', rule: 1 / Math.sqrt(width) })),
   );
-  if (job.heatmap) charts.append(el('figure', { 'data-testid': 'heatmap' }, heatmapChart(job.heatmap, { title: `neuron × atom |cos| at step ${job.evals.at(-1)?.step ?? 0}` })));
+  if (job.heatmap) charts.append(heatmapOf(job));
   target.append(charts);
 }
 

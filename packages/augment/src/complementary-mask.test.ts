@@ -145,7 +145,7 @@ describe('complementaryMask errors', () => {
     bad({ views: 3, keepProb: 0.5 }, 'options.keepProb');
     bad({ rescale: 'yes' }, 'options.rescale');
     bad({ seed: {} }, 'options.seed');
-    bad({ keep: 0.5 }, 'options');
+    bad({ keep: 0.5 }, 'options.keep');
   });
 
   it('rejects a bad batch or rng with a clear error', () => {

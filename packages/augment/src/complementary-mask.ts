@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, parseOptions, type Rng } from '@contrastive/core';
-import { z } from 'zod';
-import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream, seedSchema } from './view-utils';
+import { InvalidArgumentError, parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
 export const complementaryMaskOptionsSchema = z.strictObject({
   /**
@@ -9,16 +9,16 @@ export const complementaryMaskOptionsSchema = z.strictObject({
    * Default ½ (THEORY.md §1.2). Only for `views` = 2: with more views each coordinate goes to one
    * view uniformly at random, so leave it unset.
    */
-  keepProb: z.number().gt(0).lt(1).optional(),
+  keepProb: z.optional(z.number().check(z.gt(0), z.lt(1))),
   /**
    * Divide each view by its keep probability (view 1 = Dx/q, view 2 = (I−D)x/(1−q); 2Dx and
    * 2(I−D)x at q = ½) so that E[view] = x. Default true.
    */
-  rescale: z.boolean().default(true),
+  rescale: z._default(z.boolean(), true),
   /** Number of views (≥ 2). Default 2: the positive pair. */
-  views: z.number().int().min(2).default(2),
+  views: z._default(z.int().check(z.gte(2)), 2),
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type ComplementaryMaskOptions = z.input<typeof complementaryMaskOptionsSchema>;
 export type ComplementaryMaskResolvedOptions = Omit<z.output<typeof complementaryMaskOptionsSchema>, 'keepProb'> & {

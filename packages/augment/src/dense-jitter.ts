@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertShape, assertShapes, InvalidArgumentError, matMul, parseOptions, type Rng } from '@contrastive/core';
-import { z } from 'zod';
-import { checkApply, type ConfiguredAugmentation, ownStream, seedSchema } from './view-utils';
+import { assertShape, assertShapes, InvalidArgumentError, matMul, parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
 export const denseJitterOptionsSchema = z.strictObject({
   /**
@@ -17,17 +17,17 @@ export const denseJitterOptionsSchema = z.strictObject({
    * x − HHᵀx + Hζ′, so the views share nothing along H (the colour-distortion analogue);
    * 'add' perturbs it, x + Hζ′, which only lowers the dense cross-view correlation to a/(a + s²).
    */
-  mode: z.enum(['resample', 'add']).default('resample'),
+  mode: z._default(z.enum(['resample', 'add']), 'resample'),
   /**
    * s, the std of each coordinate of ζ′ ~ N(0, s²I_k), in the units of x; or 'match' (default):
    * per basis direction j, the root mean square of ⟨H_j, x⟩ over the batch, so resampling keeps
    * the dense part's energy (and the input distribution) unchanged.
    */
-  scale: z.union([z.number().min(0), z.literal('match')]).default('match'),
+  scale: z._default(z.union([z.number().check(z.gte(0)), z.literal('match')]), 'match'),
   /** Number of views (≥ 1). Default 2. */
-  views: z.number().int().min(1).default(2),
+  views: z._default(z.int().check(z.gte(1)), 2),
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type DenseJitterOptions = z.input<typeof denseJitterOptionsSchema>;
 export type DenseJitterResolvedOptions = z.output<typeof denseJitterOptionsSchema>;

@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { parseOptions, type Rng } from '@contrastive/core';
-import { z } from 'zod';
-import { checkApply, perView, type ConfiguredAugmentation, ownStream, seedSchema } from './view-utils';
+import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { checkApply, perView, type ConfiguredAugmentation, ownStream } from './view-utils';
 
 export const gaussianNoiseOptionsSchema = z.strictObject({
   /**
    * Standard deviation τ of the added noise, in the units of x (absolute; to add noise in units
    * of the data's noise level σ, pass `k * data.noiseStd`). ≥ 0; 0 gives copies.
    */
-  std: z.number().min(0),
+  std: z.number().check(z.gte(0)),
   /** Number of views (≥ 1). Default 2. */
-  views: z.number().int().min(1).default(2),
+  views: z._default(z.int().check(z.gte(1)), 2),
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type GaussianNoiseOptions = z.input<typeof gaussianNoiseOptionsSchema>;
 export type GaussianNoiseResolvedOptions = z.output<typeof gaussianNoiseOptionsSchema>;

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { parseOptions, type Rng } from '@contrastive/core';
-import { z } from 'zod';
-import { checkApply, type ConfiguredAugmentation, ownStream, seedSchema } from './view-utils';
+import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
 export const identityOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
-  views: z.number().int().min(1).default(2),
+  views: z._default(z.int().check(z.gte(1)), 2),
   /** Accepted (and ignored, identity draws nothing) so every factory takes the same `{ views, seed }`. */
-  seed: seedSchema.optional(),
+  seed: z.optional(seedSchema),
 });
 export type IdentityOptions = z.input<typeof identityOptionsSchema>;
 export type IdentityResolvedOptions = z.output<typeof identityOptionsSchema>;

@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { parseOptions, type Rng } from '@contrastive/core';
-import { z } from 'zod';
-import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream, seedSchema } from './view-utils';
+import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
 export const independentMaskOptionsSchema = z.strictObject({
   /** q = P(D_i = 1), the same for every view, in (0, 1]. Default ½. */
-  keepProb: z.number().gt(0).max(1).default(0.5),
+  keepProb: z._default(z.number().check(z.gt(0), z.lte(1)), 0.5),
   /** Divide each view by q so that E[view] = x. Default true. */
-  rescale: z.boolean().default(true),
+  rescale: z._default(z.boolean(), true),
   /** Number of views (≥ 1). Default 2. */
-  views: z.number().int().min(1).default(2),
+  views: z._default(z.int().check(z.gte(1)), 2),
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type IndependentMaskOptions = z.input<typeof independentMaskOptionsSchema>;
 export type IndependentMaskResolvedOptions = z.output<typeof independentMaskOptionsSchema>;

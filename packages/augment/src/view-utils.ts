@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertShape, type Augmentation, createRng, InvalidArgumentError, type Rng } from '@contrastive/core';
-import { z } from 'zod';
-
-/** A seed: any finite number or a string (hashed). Same seed ⇒ same views, call after call. */
-export const seedSchema = z.union([z.number(), z.string()]);
 
 /**
  * An augmentation that can also draw a single view: `compose` applies the later steps to each view

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { assertFinite, assertNumber, assertShape, assertShapes, assertTensor } from './assert';
+import { assertDims, assertFinite, assertNonEmpty, assertNumber, assertShape, assertShapes, assertTensor } from './assert';
 import { InvalidArgumentError, NonFiniteValueError, ShapeMismatchError } from './errors';
 
 describe('tensor assertions', () => {
@@ -15,6 +15,17 @@ describe('tensor assertions', () => {
     );
     expect(assertShapes('op', [['a', a, ['batch', 'dim']]]).get('dim')).toBe(8);
     tf.dispose([a, b]);
+  });
+
+  it('assertDims checks a plain shape; a name used twice in one argument must agree', () => {
+    expect(assertDims('op', 'm', [3, 3], ['n', 'n']).get('n')).toEqual({ size: 3, argument: 'm' });
+    expect(() => assertDims('op', 'm', [3, 4], ['n', 'n'])).toThrow("op: 'm' must be [n, n] (n twice), got [3, 4]");
+    expect(() => assertDims('op', 'm', [3], ['n', 'n'])).toThrow("op: 'm' must be rank 2 [n, n], got rank 1 [3]");
+  });
+
+  it('assertNonEmpty rejects a zero-size dimension', () => {
+    expect(() => assertNonEmpty('op', 'features', [4, 2, 1])).not.toThrow();
+    expect(() => assertNonEmpty('op', 'features', [4, 2, 0])).toThrow("op: 'features' is empty: dimension 2 of [4, 2, 0] is 0");
   });
 
   it('assertTensor rejects non-tensors and disposed tensors', () => {

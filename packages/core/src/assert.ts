@@ -21,31 +21,36 @@ export function assertTensor(op: string, argument: string, x: unknown): asserts 
   }
 }
 
+/** Resolved named dimensions: the size and the argument that fixed it. */
+export type DimNames = Map<string, { size: number; argument: string }>;
+
 /**
  * Asserts the shape of `x` against `dims` (see `Dim`). Returns the resolved named sizes.
  * @example assertShape('supConLoss', 'features', f, ['batch', 'views', 'dim'])
  */
-export function assertShape(
-  op: string,
-  argument: string,
-  x: unknown,
-  dims: readonly Dim[],
-  names: Map<string, { size: number; argument: string }> = new Map(),
-): Map<string, { size: number; argument: string }> {
+export function assertShape(op: string, argument: string, x: unknown, dims: readonly Dim[], names: DimNames = new Map()): DimNames {
   assertTensor(op, argument, x);
-  if (x.rank !== dims.length) {
+  return assertDims(op, argument, x.shape, dims, names);
+}
+
+/**
+ * `assertShape` on a plain shape (e.g. of a `{ rows, cols, data }` matrix or a typed array): the
+ * rank, the fixed sizes, and named sizes that must agree with `names` (shared across arguments).
+ */
+export function assertDims(op: string, argument: string, shape: readonly number[], dims: readonly Dim[], names: DimNames = new Map()): DimNames {
+  if (shape.length !== dims.length) {
     throw new ShapeMismatchError({
       op,
       argument,
       expected: fmt(dims),
-      actual: x.shape,
-      message: `'${argument}' must be rank ${dims.length} ${fmt(dims)}, got rank ${x.rank} [${x.shape.join(', ')}]`,
+      actual: shape,
+      message: `'${argument}' must be rank ${dims.length} ${fmt(dims)}, got rank ${shape.length} [${shape.join(', ')}]`,
     });
   }
   dims.forEach((d, i) => {
-    const actual = x.shape[i]!;
+    const actual = shape[i]!;
     if (typeof d === 'number' && actual !== d) {
-      throw new ShapeMismatchError({ op, argument, expected: fmt(dims), actual: x.shape });
+      throw new ShapeMismatchError({ op, argument, expected: fmt(dims), actual: shape });
     }
     if (typeof d === 'string') {
       const seen = names.get(d);
@@ -55,8 +60,11 @@ export function assertShape(
           op,
           argument,
           expected: fmt(dims),
-          actual: x.shape,
-          message: `'${argument}' has ${d} = ${actual} (shape [${x.shape.join(', ')}]) but '${seen.argument}' has ${d} = ${seen.size}`,
+          actual: shape,
+          message:
+            seen.argument === argument
+              ? `'${argument}' must be ${fmt(dims)} (${d} twice), got [${shape.join(', ')}]`
+              : `'${argument}' has ${d} = ${actual} (shape [${shape.join(', ')}]) but '${seen.argument}' has ${d} = ${seen.size}`,
         });
       }
     }
@@ -64,9 +72,23 @@ export function assertShape(
   return names;
 }
 
+/** Throws unless every dimension of `shape` is ≥ 1 (a zero-size batch or feature dimension has nothing to compute on). */
+export function assertNonEmpty(op: string, argument: string, shape: readonly number[]): void {
+  const i = shape.findIndex((n) => n === 0);
+  if (i >= 0) {
+    throw new ShapeMismatchError({
+      op,
+      argument,
+      expected: 'every dimension ≥ 1',
+      actual: shape,
+      message: `'${argument}' is empty: dimension ${i} of [${shape.join(', ')}] is 0`,
+    });
+  }
+}
+
 /** Asserts several tensors at once, with names shared across them (e.g. the batch size). */
 export function assertShapes(op: string, specs: ReadonlyArray<[argument: string, x: unknown, dims: readonly Dim[]]>): Map<string, number> {
-  const names = new Map<string, { size: number; argument: string }>();
+  const names: DimNames = new Map();
   for (const [argument, x, dims] of specs) assertShape(op, argument, x, dims, names);
   return new Map([...names].map(([k, v]) => [k, v.size]));
 }

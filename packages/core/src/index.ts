@@ -5,7 +5,10 @@ export {
   ShapeMismatchError,
   describe as describeValue,
 } from './errors';
-export { parseOptions } from './options';
+export { describeIssue, type IssueDescription, type OptionIssue, parseOptions } from './options';
+export { seedSchema, type Seed } from './seed';
+export { checkFinite, type Checks, type ChecksOptions, checksSchema, getChecks, setChecks } from './checks';
+export { columnsToRowMajor, gramSchmidt, orthonormalColumns } from './gram-schmidt';
 export {
   createRng,
   type FillBernoulliKernel,
@@ -16,16 +19,61 @@ export {
   setFillBernoulliKernel,
   setFillNormalKernel,
 } from './rng';
+export {
+  getKernel,
+  type KernelName,
+  type KernelSignatures,
+  registeredKernels,
+  registerKernel,
+  type SgemmKernel,
+  type SymmetricReluInfoNCEKernel,
+  unregisterKernel,
+} from './kernel-registry';
 export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
 export {
+  assertDims,
   assertFinite,
+  assertNonEmpty,
   assertNumber,
   assertRank,
   assertShape,
   assertShapes,
   assertTensor,
   type Dim,
+  type DimNames,
 } from './assert';
-export type { Augmentation, DataModel, Network, NetworkJSON, PairLoss, Sample } from './spec';
+export type {
+  Augmentation,
+  DataModel,
+  HasDictionary,
+  HasHiddenUnits,
+  HasLabels,
+  HasLatentTree,
+  HasNeuronWeights,
+  HasPredictorMatrix,
+  HasRecoverableLatents,
+  Network,
+  NetworkJSON,
+  PairedDataModel,
+  PairLoss,
+  PairSample,
+  Sample,
+} from './spec';
+export {
+  drawsPairs,
+  drawViews,
+  hasDictionary,
+  hasHiddenUnits,
+  hasLabels,
+  hasLatentTree,
+  hasNeuronWeights,
+  hasPredictorMatrix,
+  hasRecoverableLatents,
+  noPairsError,
+  sampleLabels,
+  sampleLatents,
+} from './capabilities';
+export type { Dataset, DatasetBatch } from './dataset';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen';
 export { matMul } from './mat-mul';
+export { type BackendName, selectBackend, type SelectBackendOptions, type SelectedBackend } from './select-backend';

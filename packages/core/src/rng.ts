@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors';
+import { type FillBernoulliKernel, type FillNormalKernel, getKernel, registerKernel, unregisterKernel } from './kernel-registry';
 
 /** Serialisable generator state, for checkpoints: restoring it continues the exact stream. */
 export interface RngState {
@@ -41,38 +42,28 @@ export interface Rng {
 
 const TWO_POW_32 = 4294967296;
 
-/**
- * A drop-in kernel for `Rng.fillNormal`: the same xoshiro128** words and the same polar method,
- * bit for bit (so installing one changes no number anywhere, only the speed). `state` holds the
- * four state words and is advanced in place. `@contrastive/native` provides one.
- */
-export type FillNormalKernel = (state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number) => void;
+// The kernel types live in the kernel registry; re-exported here where they always were.
+export type { FillBernoulliKernel, FillNormalKernel } from './kernel-registry';
 
-/** A drop-in kernel for `Rng.fillBernoulli`, bit for bit like `FillNormalKernel`. */
-export type FillBernoulliKernel = (state: Uint32Array, out: Float32Array | Float64Array, p: number) => void;
-
-let fillNormalKernel: FillNormalKernel | undefined;
-let fillBernoulliKernel: FillBernoulliKernel | undefined;
 const kernelState = new Uint32Array(4);
 /** Below this many values a native call costs more than it saves. */
 const KERNEL_MIN_LENGTH = 64;
 
-/** Installs (or removes) the kernel of `Rng.fillBernoulli` (≥ 64 values). Returns the previous one. */
+/**
+ * Installs (or, with `undefined`, removes) the kernel of `Rng.fillBernoulli` (≥ 64 values): the
+ * registry slot 'fillBernoulli' (see `registerKernel`). Returns the previous one.
+ */
 export function setFillBernoulliKernel(kernel: FillBernoulliKernel | undefined): FillBernoulliKernel | undefined {
-  const previous = fillBernoulliKernel;
-  fillBernoulliKernel = kernel;
-  return previous;
+  return kernel ? registerKernel('fillBernoulli', kernel) : unregisterKernel('fillBernoulli');
 }
 
 /**
  * Installs (or, with `undefined`, removes) the kernel every `Rng.fillNormal` of at least 64
- * values uses. Returns the previous one. (`setFillBernoulliKernel` does the same for
- * `fillBernoulli`.)
+ * values uses: the registry slot 'fillNormal' (see `registerKernel`). Returns the previous one.
+ * (`setFillBernoulliKernel` does the same for `fillBernoulli`.)
  */
 export function setFillNormalKernel(kernel: FillNormalKernel | undefined): FillNormalKernel | undefined {
-  const previous = fillNormalKernel;
-  fillNormalKernel = kernel;
-  return previous;
+  return kernel ? registerKernel('fillNormal', kernel) : unregisterKernel('fillNormal');
 }
 
 function splitmix32(seed: number): () => number {
@@ -222,7 +213,8 @@ class Xoshiro implements Rng {
     // than Box–Muller here (this fills every batch of every training step). Independent of the
     // cached value `normal()` keeps.
     const n = out.length;
-    if (fillNormalKernel && n >= KERNEL_MIN_LENGTH) {
+    const fillNormalKernel = n >= KERNEL_MIN_LENGTH ? getKernel('fillNormal') : undefined;
+    if (fillNormalKernel) {
       fillNormalKernel(this.exportWords(), out, mean, std);
       this.importWords();
       return out;
@@ -241,7 +233,8 @@ class Xoshiro implements Rng {
   }
 
   fillBernoulli<A extends Float32Array | Float64Array>(out: A, p: number): A {
-    if (fillBernoulliKernel && out.length >= KERNEL_MIN_LENGTH) {
+    const fillBernoulliKernel = out.length >= KERNEL_MIN_LENGTH ? getKernel('fillBernoulli') : undefined;
+    if (fillBernoulliKernel) {
       fillBernoulliKernel(this.exportWords(), out, p);
       this.importWords();
       return out;

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { orthonormalColumns } from './gram-schmidt';
 import { createRng } from './rng';
 import { symmetricEigen } from './symmetric-eigen';
 
-/** Random orthogonal matrix by Gram–Schmidt of a Gaussian matrix (row-major n×n, columns orthonormal). */
+/** Random orthogonal matrix: Gram–Schmidt of a Gaussian matrix (row-major n×n, columns orthonormal). */
 function randomOrthogonal(n: number, seed: number): Float64Array {
-  const rng = createRng(seed);
-  const q = rng.fillNormal(new Float64Array(n * n));
-  for (let k = 0; k < n; k++) {
-    for (let j = 0; j < k; j++) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += q[i * n + k]! * q[i * n + j]!;
-      for (let i = 0; i < n; i++) q[i * n + k]! -= dot * q[i * n + j]!;
-    }
-    let norm = 0;
-    for (let i = 0; i < n; i++) norm += q[i * n + k]! ** 2;
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < n; i++) q[i * n + k]! /= norm;
-  }
-  return q;
+  return orthonormalColumns(createRng(seed).fillNormal(new Float64Array(n * n)), n, n);
 }
 
 /** A = Q diag(lambda) Qᵀ with known spectrum. */

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '@contrastive/core';
-import { columnsToRowMajor, gramSchmidt } from './gram-schmidt';
+import { columnsToRowMajor, createRng, gramSchmidt } from '@contrastive/core';
 
 /** The fixed linear ground truth of a sparse-coding model. */
 export interface Dictionary {

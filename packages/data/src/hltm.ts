@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, parseOptions, type Rng, type Sample } from '@contrastive/core';
-import { z } from 'zod';
-import { checkAlive, checkBatchSize, invalidOption, seedSchema } from './model-utils';
+import { createRng, type HasLabels, type HasLatentTree, type PairedDataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
 const TWO_POW_32 = 4294967296;
 /** Largest tree accepted (nodes), so a typo in `depth` gives an error, not an out-of-memory. */
@@ -9,15 +9,15 @@ const MAX_NODES = 1 << 20;
 
 export const hltmOptionsSchema = z.strictObject({
   /** L: number of edges from the root to a leaf; there are children^L leaves. Default 5 (hltm.yaml). */
-  depth: z.number().int().min(1).default(5),
+  depth: z._default(z.int().check(z.gte(1)), 5),
   /** Children per internal node (2 = binary tree, the reference default). */
-  children: z.number().int().min(2).default(2),
+  children: z._default(z.int().check(z.gte(2)), 2),
   /** Lower bound δ_l of the polarity magnitude |δ| ~ U[δ_l, δ_u]. Default 0.7 (hltm.yaml). */
-  deltaLower: z.number().min(0).max(1).default(0.7),
+  deltaLower: z._default(z.number().check(z.gte(0), z.lte(1)), 0.7),
   /** Upper bound δ_u of the polarity magnitude. Default 1. */
-  deltaUpper: z.number().min(0).max(1).default(1),
+  deltaUpper: z._default(z.number().check(z.gte(0), z.lte(1)), 1),
   /** Seed of the polarities and of the model's own sampling stream. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type HltmOptions = z.input<typeof hltmOptionsSchema>;
 export type HltmResolvedOptions = z.output<typeof hltmOptionsSchema>;
@@ -38,8 +38,10 @@ export interface HltmPair extends HltmSample {
   latentsPositive: tf.Tensor2D;
 }
 
-export interface HltmModel extends DataModel<HltmSample> {
+export interface HltmModel extends PairedDataModel<HltmSample, HltmPair>, HasLatentTree, HasLabels {
   readonly name: 'hltm';
+  /** 'root': the root value is the class a positive pair shares (for probes). */
+  readonly labelKey: 'root';
   readonly options: HltmResolvedOptions;
   /** Number of leaves (= dimension of x). */
   readonly inputDim: number;
@@ -138,6 +140,7 @@ export function hltm(options: HltmOptions = {}): HltmModel {
     numNodes,
     numLeaves,
     leafOffset,
+    labelKey: 'root',
     levelOffsets,
     polarities: () => polarities.slice(),
     parents: () => parents.slice(),

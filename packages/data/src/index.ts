@@ -25,4 +25,5 @@ export {
   type LatentMixingSample,
 } from './latent-mixing';
 export { conditionNumber, invertMatrix } from './invertible-mlp';
-export { gramSchmidt } from './gram-schmidt';
+/** Re-exported from `@contrastive/core` (where it now lives) for compatibility. */
+export { gramSchmidt } from '@contrastive/core';

@@ -1,26 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, parseOptions, type Rng, type Sample } from '@contrastive/core';
-import { z } from 'zod';
+import { createRng, type DataModel, type HasDictionary, type HasLabels, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
 import { buildDictionary, keptTensor2d, transposeToFloat32 } from './dictionary';
-import { checkAlive, checkBatchSize, invalidOption, seedSchema } from './model-utils';
+import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
 const TWO_POW_32 = 4294967296;
 
 export const labeledSparseCodingOptionsSchema = z.strictObject({
   /** d1: dimension of an observation x. */
-  ambientDim: z.number().int().positive().default(256),
+  ambientDim: z._default(z.int().check(z.positive()), 256),
   /** d: number of atoms; they are split into `numClasses` contiguous groups of ⌊d/C⌋ or ⌈d/C⌉. */
-  latentDim: z.number().int().positive().default(32),
+  latentDim: z._default(z.int().check(z.positive()), 32),
   /** C: number of classes (2 ≤ C ≤ d). */
-  numClasses: z.number().int().min(2).default(4),
+  numClasses: z._default(z.int().check(z.gte(2)), 4),
   /** P(z_j ≠ 0) for the atoms of the sample's own class group (each nonzero is ±1, equally likely). */
-  sparsity: z.number().min(0).max(1).default(0.3),
+  sparsity: z._default(z.number().check(z.gte(0), z.lte(1)), 0.3),
   /** P(z_j ≠ 0) for atoms of the other groups (≤ sparsity): clutter shared by every class. */
-  offClassSparsity: z.number().min(0).max(1).default(0.02),
+  offClassSparsity: z._default(z.number().check(z.gte(0), z.lte(1)), 0.02),
   /** r = E‖ξ‖² / E‖Mz‖² (expectation over the uniform class prior): σ² = r·E‖Mz‖²/d1. */
-  noiseToSignal: z.number().min(0).default(4),
+  noiseToSignal: z._default(z.number().check(z.gte(0)), 4),
   /** Seed of the dictionary and of the model's own sampling stream. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type LabeledSparseCodingOptions = z.input<typeof labeledSparseCodingOptionsSchema>;
 export type LabeledSparseCodingResolvedOptions = z.output<typeof labeledSparseCodingOptionsSchema>;
@@ -36,8 +36,9 @@ export interface LabeledSparseCodingSample extends Sample {
   labels: tf.Tensor1D;
 }
 
-export interface LabeledSparseCodingModel extends DataModel<LabeledSparseCodingSample> {
+export interface LabeledSparseCodingModel extends DataModel<LabeledSparseCodingSample>, HasDictionary, HasLabels {
   readonly name: 'labeledSparseCoding';
+  readonly labelKey: 'labels';
   readonly options: LabeledSparseCodingResolvedOptions;
   readonly inputDim: number;
   readonly latentDim: number;
@@ -98,6 +99,7 @@ export function labeledSparseCoding(options: LabeledSparseCodingOptions = {}): L
     inputDim: d1,
     latentDim: d,
     numClasses: C,
+    labelKey: 'labels',
     noiseStd,
     signalEnergy,
     dictionary,

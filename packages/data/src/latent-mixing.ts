@@ -1,50 +1,50 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertShape, createRng, type DataModel, InvalidArgumentError, parseOptions, type Rng, type Sample } from '@contrastive/core';
-import { z } from 'zod';
+import { assertShape, createRng, type HasRecoverableLatents, InvalidArgumentError, type PairedDataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
 import { keptTensor2d, transposeToFloat32 } from './dictionary';
 import { buildInvertibleMlp } from './invertible-mlp';
-import { checkAlive, checkBatchSize, invalidOption, seedSchema } from './model-utils';
+import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
 export const latentMixingOptionsSchema = z.strictObject({
   /**
    * n: dimension of the latents z and of the observations x = g(z). Default 10 (main_mlp.py).
    * Construction costs ~(conditionPool + layers·draws) Jacobi solves of n×n, fine up to n ≈ 30.
    */
-  dim: z.number().int().positive().default(10),
+  dim: z._default(z.int().check(z.positive()), 10),
   /** Lower edge of the latent box [boxMin, boxMax]^n. Default 0. */
-  boxMin: z.number().default(0),
+  boxMin: z._default(z.number(), 0),
   /** Upper edge of the latent box. Default 1. */
-  boxMax: z.number().default(1),
+  boxMax: z._default(z.number(), 1),
   /**
    * Marginal p(z): 'uniform' on the box (main_mlp.py default, `--m-p 0`), or 'normal' around the
    * box centre with std `marginalScale`, truncated to the box by rejection.
    */
-  marginal: z.enum(['uniform', 'normal']).default('uniform'),
+  marginal: z._default(z.enum(['uniform', 'normal']), 'uniform'),
   /** Std of the 'normal' marginal (ignored for 'uniform'). */
-  marginalScale: z.number().positive().default(1),
+  marginalScale: z._default(z.number().check(z.positive()), 1),
   /**
    * Positive-pair conditional p(z̃ | z): 'normal' N(z, s²I) (`--c-p 2`, default) or 'laplace'
    * with scale s (`--c-p 1`), truncated to the box by per-coordinate rejection as in cl-ica.
    */
-  conditional: z.enum(['normal', 'laplace']).default('normal'),
+  conditional: z._default(z.enum(['normal', 'laplace']), 'normal'),
   /** s, the conditional's std (normal) or scale (laplace). Default 0.05 (`--c-param`). */
-  conditionalScale: z.number().positive().default(0.05),
+  conditionalScale: z._default(z.number().check(z.positive()), 0.05),
   /** Layers of the mixing MLP g (square, no bias, leaky ReLU between layers). Default 3. */
-  mixingLayers: z.number().int().min(1).default(3),
+  mixingLayers: z._default(z.int().check(z.gte(1)), 3),
   /** Negative slope of the leaky ReLUs of g. Default 0.2 (cl-ica). */
-  negativeSlope: z.number().positive().max(1).default(0.2),
+  negativeSlope: z._default(z.number().check(z.positive(), z.lte(1)), 0.2),
   /**
    * Random matrices in the pool that sets the condition-number threshold. cl-ica uses 25000; 1000
    * keeps construction fast in JS (each candidate costs one n×n Jacobi eigen-solve).
    */
-  conditionPool: z.number().int().positive().default(1000),
+  conditionPool: z._default(z.int().check(z.positive()), 1000),
   /**
    * Quantile of the pool's condition numbers used as the acceptance threshold. 0 = the pool
    * minimum (main_mlp.py: `cond_thresh_ratio=0.0`); each layer then takes ~pool draws.
    */
-  conditionQuantile: z.number().min(0).max(1).default(0),
+  conditionQuantile: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
   /** Seed of the mixing weights and of the model's own sampling stream. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type LatentMixingOptions = z.input<typeof latentMixingOptionsSchema>;
 export type LatentMixingResolvedOptions = z.output<typeof latentMixingOptionsSchema>;
@@ -63,8 +63,10 @@ export interface LatentMixingPair extends LatentMixingSample {
   zPositive: tf.Tensor2D;
 }
 
-export interface LatentMixingModel extends DataModel<LatentMixingSample> {
+export interface LatentMixingModel extends PairedDataModel<LatentMixingSample, LatentMixingPair>, HasRecoverableLatents {
   readonly name: 'latentMixing';
+  /** 'z': the latents an ideal encoder recovers (scored by R² and MCC). */
+  readonly latentKey: 'z';
   readonly options: LatentMixingResolvedOptions;
   /** n. */
   readonly inputDim: number;
@@ -139,6 +141,7 @@ export function latentMixing(options: LatentMixingOptions = {}): LatentMixingMod
     options: o,
     inputDim: n,
     latentDim: n,
+    latentKey: 'z',
     conditionNumbers: mlp.conditionNumbers,
     conditionThreshold: mlp.conditionThreshold,
     mixingWeights: () => mlp.weights.map((w) => w.slice()),

@@ -1,8 +1,4 @@
 import { assertNumber, ContrastiveError, InvalidArgumentError } from '@contrastive/core';
-import { z } from 'zod';
-
-/** A seed: any finite number or a string (hashed). Same seed ⇒ same ground truth and samples. */
-export const seedSchema = z.union([z.number(), z.string()]);
 
 /** Throws unless `batchSize` is a positive integer. */
 export function checkBatchSize(op: string, batchSize: unknown): asserts batchSize is number {

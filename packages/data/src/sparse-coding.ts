@@ -1,35 +1,35 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, parseOptions, type Rng, type Sample } from '@contrastive/core';
-import { z } from 'zod';
+import { createRng, type DataModel, type HasDictionary, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
 import { buildDictionary, keptTensor2d, transposeToFloat32 } from './dictionary';
-import { checkAlive, checkBatchSize, invalidOption, seedSchema } from './model-utils';
+import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
 const TWO_POW_32 = 4294967296;
 
 export const sparseCodingOptionsSchema = z.strictObject({
   /** d1: dimension of an observation x. Default 256 (THEORY.md §1.1 proposal). */
-  ambientDim: z.number().int().positive().default(256),
+  ambientDim: z._default(z.int().check(z.positive()), 256),
   /** d: number of dictionary atoms (latent dimension); d + denseRank ≤ d1. Default 32. */
-  latentDim: z.number().int().positive().default(32),
+  latentDim: z._default(z.int().check(z.positive()), 32),
   /**
    * p = P(z_j ≠ 0); a nonzero z_j is ±1 with equal probability (P(±1) = p/2). Default 0.1
    * (THEORY.md §1.1; the literal Θ(log log d / d) is `Math.log(Math.log(d)) / d`).
    */
-  sparsity: z.number().min(0).max(1).default(0.1),
+  sparsity: z._default(z.number().check(z.gte(0), z.lte(1)), 0.1),
   /**
    * r = E‖ξ‖² / E‖Mz‖², the isotropic-noise to signal energy ratio: σ² = r·p·d/d1 per coordinate.
    * Default 4 (the THEORY.md §1.7 regression row).
    */
-  noiseToSignal: z.number().min(0).default(4),
+  noiseToSignal: z._default(z.number().check(z.gte(0)), 4),
   /** k: rank of the structured dense part Hζ (0 = none); H ⟂ span(M). */
-  denseRank: z.number().int().min(0).default(0),
+  denseRank: z._default(z.int().check(z.gte(0)), 0),
   /**
    * Standard deviation of each coordinate of ζ ~ N(0, s²I_k), so E‖Hζ‖² = k·s² and a dense
    * direction H_i carries variance s² (an atom carries p). Default 1: dense features dominate.
    */
-  denseScale: z.number().min(0).default(1),
+  denseScale: z._default(z.number().check(z.gte(0)), 1),
   /** Seed of the ground truth (M, H) and of the model's own sampling stream. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type SparseCodingOptions = z.input<typeof sparseCodingOptionsSchema>;
 export type SparseCodingResolvedOptions = z.output<typeof sparseCodingOptionsSchema>;
@@ -47,7 +47,7 @@ export interface SparseCodingSample extends Sample {
 }
 
 /** The sparse-coding data model of Wen & Li 2021 (THEORY.md §1.1), with its ground truth. */
-export interface SparseCodingModel extends DataModel<SparseCodingSample> {
+export interface SparseCodingModel extends DataModel<SparseCodingSample>, HasDictionary {
   readonly name: 'sparseCoding';
   /** Resolved options (defaults applied). */
   readonly options: SparseCodingResolvedOptions;

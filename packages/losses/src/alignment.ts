@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkEmbeddings } from './checks';
+import * as z from 'zod/mini';
+import { checkEmbeddings, checkScale } from './checks';
 
-export const alignmentOptionsSchema = z.strictObject({
+export const alignmentLossOptionsSchema = z.strictObject({
   /** α > 0, the power of the distance. Default 2 (SsnL/align_uniform `align_loss`). */
-  alpha: z.number().positive().default(2),
+  alpha: z._default(z.number().check(z.positive()), 2),
 });
-export type AlignmentOptions = z.input<typeof alignmentOptionsSchema>;
+export type AlignmentLossOptions = z.input<typeof alignmentLossOptionsSchema>;
 
 /**
  * Alignment of positive pairs (Wang & Isola 2020, THEORY.md §6), SsnL/align_uniform `align_loss`:
@@ -20,10 +20,15 @@ export type AlignmentOptions = z.input<typeof alignmentOptionsSchema>;
  * @param b [batch, dim]; row i of a and b is a positive pair
  * @returns scalar ≥ 0; 0 iff a = b; ≈ 2 for independent uniform unit vectors (α = 2)
  */
-export function alignment(a: tf.Tensor2D, b: tf.Tensor2D, options?: AlignmentOptions): tf.Scalar {
-  const op = 'alignment';
-  const { alpha } = parseOptions(op, alignmentOptionsSchema, options ?? {});
-  const { batch } = checkEmbeddings(op, [['a', a], ['b', b]]);
+export function alignmentLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: AlignmentLossOptions): tf.Scalar {
+  const op = 'alignmentLoss';
+  const { alpha } = parseOptions(op, alignmentLossOptionsSchema, options ?? {});
+  const { batch, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]]);
+  if (maxAbs) {
+    const sq = (maxAbs[0]! + maxAbs[1]!) ** 2 * dim; // ‖a_i − b_i‖² ≤ (max|a| + max|b|)²·dim
+    const i = maxAbs[0]! >= maxAbs[1]! ? 0 : 1;
+    checkScale(op, i === 0 ? 'a' : 'b', maxAbs[i], Math.max(sq, sq ** (alpha / 2)), '‖a − b‖^α', 'rescale the features');
+  }
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     const d = tf.sub(x, y);

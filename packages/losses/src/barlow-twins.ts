@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { matMul, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkEmbeddings } from './checks';
+import * as z from 'zod/mini';
+import { checkEmbeddings, checkScale } from './checks';
 
 export const barlowTwinsLossOptionsSchema = z.strictObject({
   /** λ, the weight of the off-diagonal (redundancy-reduction) term. Default 0.0051 (facebookresearch/barlowtwins `--lambd`). */
-  lambda: z.number().min(0).default(0.0051),
+  lambda: z._default(z.number().check(z.gte(0)), 0.0051),
 });
 export type BarlowTwinsLossOptions = z.input<typeof barlowTwinsLossOptionsSchema>;
 
@@ -25,7 +25,9 @@ const BN_EPS = 1e-5;
 export function barlowTwinsLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: BarlowTwinsLossOptions): tf.Scalar {
   const op = 'barlowTwinsLoss';
   const o = parseOptions(op, barlowTwinsLossOptionsSchema, options ?? {});
-  const { batch, dim } = checkEmbeddings(op, [['a', a], ['b', b]], 2);
+  const { batch, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]], 2);
+  // The batch variance sums (x − mean)² ≤ 4·max|x|² over the batch.
+  if (maxAbs) maxAbs.forEach((m, i) => checkScale(op, i === 0 ? 'a' : 'b', m, 4 * m ** 2 * batch, 'the batch variance', 'rescale the features'));
   return tf.tidy(() => {
     const bn = (x: tf.Tensor2D) => {
       const { mean, variance } = tf.moments(x, 0, true); // biased variance, as BatchNorm in training

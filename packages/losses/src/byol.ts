@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkEmbeddings } from './checks';
+import { checkNormScale } from './checks';
 import { l2Normalize } from './l2-normalize';
 import { stopGradient } from './stop-gradient';
 
@@ -21,7 +21,7 @@ const BYOL_NORM_EPS = 1e-6;
  * @returns scalar loss
  */
 export function byolLoss(q1: tf.Tensor2D, t2: tf.Tensor2D, q2: tf.Tensor2D, t1: tf.Tensor2D): tf.Scalar {
-  checkEmbeddings('byolLoss', [['q1', q1], ['t2', t2], ['q2', q2], ['t1', t1]]);
+  checkNormScale('byolLoss', [['q1', q1], ['t2', t2], ['q2', q2], ['t1', t1]]);
   return tf.tidy(() => {
     const regression = (x: tf.Tensor2D, y: tf.Tensor2D) =>
       tf.sum(tf.square(tf.sub(l2Normalize(x, -1, BYOL_NORM_EPS), l2Normalize(stopGradient(y), -1, BYOL_NORM_EPS))), 1);

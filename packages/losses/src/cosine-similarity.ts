@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNumber } from '@contrastive/core';
-import { checkEmbeddings } from './checks';
+import { checkNormScale } from './checks';
 import { l2Normalize } from './l2-normalize';
 
 /**
@@ -14,6 +14,6 @@ import { l2Normalize } from './l2-normalize';
 export function cosineSimilarity(a: tf.Tensor2D, b: tf.Tensor2D, eps = 1e-8): tf.Tensor1D {
   const op = 'cosineSimilarity';
   assertNumber(op, 'eps', eps, { min: 0, exclusiveMin: true });
-  checkEmbeddings(op, [['a', a], ['b', b]]);
+  checkNormScale(op, [['a', a], ['b', b]]);
   return tf.tidy(() => tf.sum(tf.mul(l2Normalize(a, -1, eps), l2Normalize(b, -1, eps)), 1));
 }

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@contrastive/core';
 import { describeBackends } from '@contrastive/test-utils';
 import { expect, it } from 'vitest';
-import { alignment } from './alignment';
+import { alignmentLoss } from './alignment';
 import { barlowTwinsLoss } from './barlow-twins';
 import { infoNCELoss } from './info-nce';
 import { ntXentLoss } from './nt-xent';
 import { supConLoss } from './sup-con';
-import { uniformity } from './uniformity';
+import { uniformityLoss } from './uniformity';
 import { vicRegLoss } from './vic-reg';
 
 // Every documented default, asserted against its source: calling a loss without options must give
@@ -50,9 +50,9 @@ describeBackends('loss defaults', () => {
     expect(value(() => vicRegLoss(a(), b()))).toBe(value(() => vicRegLoss(a(), b(), { invariance: 25, variance: 25, covariance: 1 })));
   });
 
-  it('alignment α = 2 and uniformity t = 2 (ssnl/align_uniform)', () => {
-    expect(value(() => alignment(a(), b()))).toBe(value(() => alignment(a(), b(), { alpha: 2 })));
-    expect(value(() => uniformity(a()))).toBe(value(() => uniformity(a(), { t: 2 })));
+  it('alignmentLoss α = 2 and uniformityLoss t = 2 (ssnl/align_uniform)', () => {
+    expect(value(() => alignmentLoss(a(), b()))).toBe(value(() => alignmentLoss(a(), b(), { alpha: 2 })));
+    expect(value(() => uniformityLoss(a()))).toBe(value(() => uniformityLoss(a(), { t: 2 })));
   });
 
   it('leaves no tensor behind', () => {

@@ -21,14 +21,12 @@ function infoNCEReference(a: Float32Array, b: Float32Array, B: number, D: number
   let ab = 0;
   let ba = 0;
   for (let i = 0; i < B; i++) {
-    let rowSum = 0;
-    let colSum = 0;
-    for (let j = 0; j < B; j++) {
-      rowSum += Math.exp(s(i, j));
-      colSum += Math.exp(s(j, i));
-    }
-    ab += Math.log(rowSum) - s(i, i);
-    ba += Math.log(colSum) - s(i, i);
+    // log-sum-exp shifted by the row (column) max, so huge raw logits stay finite.
+    const row = Array.from({ length: B }, (_, j) => s(i, j));
+    const col = Array.from({ length: B }, (_, j) => s(j, i));
+    const [mr, mc] = [Math.max(...row), Math.max(...col)];
+    ab += mr + Math.log(row.reduce((t, v) => t + Math.exp(v - mr), 0)) - s(i, i);
+    ba += mc + Math.log(col.reduce((t, v) => t + Math.exp(v - mc), 0)) - s(i, i);
   }
   return symmetric ? (ab + ba) / (2 * B) : ab / B;
 }
@@ -132,4 +130,25 @@ describeBackends('infoNCELoss', () => {
     expect(() => infoNCELoss(a, a, { similarity: 'dot', normalize: true })).toThrow(InvalidArgumentError);
     tf.dispose([a, b5, d4, r3, inf]);
   });
+
+  it('refuses zero-width embeddings', () => {
+    const e = tf.zeros([4, 0]) as tf.Tensor2D;
+    expect(() => infoNCELoss(e, e)).toThrow("infoNCELoss: 'a' is empty: dimension 1 of [4, 0] is 0");
+    e.dispose();
+  });
+
+  it('huge finite inputs: right up to the float32 limit (float64 reference), a clear error beyond it', () => {
+    const [B, D] = [5, 4];
+    const a = Float32Array.from(randn(21, B * D), (v) => v * 1e17);
+    const b = Float32Array.from(randn(22, B * D), (v) => v * 1e17);
+    const [ta, tb] = [tf.tensor2d(a, [B, D]), tf.tensor2d(b, [B, D])];
+    for (const symmetric of [false, true]) {
+      expectClose(infoNCELoss(ta, tb, { normalize: false, symmetric }), infoNCEReference(a, b, B, D, 0.1, false, symmetric), { rtol: 1e-4, atol: 0 });
+    }
+    const huge = tf.mul(ta, 1e3) as tf.Tensor2D;
+    expect(() => infoNCELoss(huge, tb, { normalize: false })).toThrow(/infoNCELoss: 'a' has entries up to .*e\+20: the logits a·bᵀ\/τ could reach .*; L2-normalise them \(normalize: true\)/);
+    expect(() => infoNCELoss(huge, huge)).toThrow(/'a' has entries up to .*: the squared norms could reach/);
+    tf.dispose([ta, tb, huge]);
+  });
 });
+

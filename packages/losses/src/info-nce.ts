@@ -1,21 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkEmbeddings } from './checks';
+import * as z from 'zod/mini';
+import { checkEmbeddings, checkLogitScale } from './checks';
 import { l2Normalize } from './l2-normalize';
 
 export const infoNCELossOptionsSchema = z.strictObject({
   /** Softmax temperature τ: logits are similarities / τ. Default 0.1. */
-  temperature: z.number().positive().default(0.1),
+  temperature: z._default(z.number().check(z.positive()), 0.1),
   /**
    * L2-normalise a and b first (F.normalize, eps 1e-12). Default: true for similarity 'cosine',
    * false for 'dot'. `normalize: false` alone means raw inner products.
    */
-  normalize: z.boolean().optional(),
+  normalize: z.optional(z.boolean()),
   /** Average the a→b and b→a cross-entropies (CLIP-style). Default false: a→b only. */
-  symmetric: z.boolean().default(false),
+  symmetric: z._default(z.boolean(), false),
   /** 'cosine' (normalised) or 'dot' (raw inner products). Default: 'cosine' unless normalize is false. */
-  similarity: z.enum(['cosine', 'dot']).optional(),
+  similarity: z.optional(z.enum(['cosine', 'dot'])),
 });
 export type InfoNCELossOptions = z.input<typeof infoNCELossOptionsSchema>;
 
@@ -47,8 +47,9 @@ export function infoNCELoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: InfoNCELos
     });
   }
   const normalize = o.normalize ?? (o.similarity ?? 'cosine') === 'cosine';
-  const { batch: B } = checkEmbeddings(op, [['a', a], ['b', b]]);
+  const { batch: B, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]]);
   const tau = o.temperature;
+  checkLogitScale(op, ['a', 'b'], maxAbs as [number, number] | undefined, dim, tau, normalize);
   const symmetric = o.symmetric;
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkEmbeddings } from './checks';
+import * as z from 'zod/mini';
+import { checkEmbeddings, checkLogitScale } from './checks';
 import { l2Normalize } from './l2-normalize';
 import { supConFromContrast } from './sup-con';
 
 export const ntXentLossOptionsSchema = z.strictObject({
   /** Softmax temperature τ. Default 0.1 (google-research/simclr `--temperature` default; SupContrast's SimCLR recipe uses 0.5). */
-  temperature: z.number().positive().default(0.1),
+  temperature: z._default(z.number().check(z.positive()), 0.1),
   /** L2-normalise the embeddings first (cosine similarity, F.normalize eps 1e-12). Default true. */
-  normalize: z.boolean().default(true),
+  normalize: z._default(z.boolean(), true),
 });
 export type NtXentLossOptions = z.input<typeof ntXentLossOptionsSchema>;
 
@@ -27,7 +27,8 @@ export type NtXentLossOptions = z.input<typeof ntXentLossOptionsSchema>;
 export function ntXentLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: NtXentLossOptions): tf.Scalar {
   const op = 'ntXentLoss';
   const o = parseOptions(op, ntXentLossOptionsSchema, options ?? {});
-  const { batch } = checkEmbeddings(op, [['a', a], ['b', b]]);
+  const { batch, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]]);
+  checkLogitScale(op, ['a', 'b'], maxAbs as [number, number] | undefined, dim, o.temperature, o.normalize);
   return tf.tidy(() => {
     let contrast = tf.cast(tf.concat([a, b], 0), 'float32') as tf.Tensor2D;
     if (o.normalize) contrast = l2Normalize(contrast, -1);

@@ -42,7 +42,9 @@ function supConReference(x: ArrayLike<number>, [B, V, D]: [number, number, numbe
   for (let r = 0; r < anchorCount * B; r++) {
     const a = contrast[r]!;
     const logits = contrast.map((c) => c.reduce((s, cv, d) => s + cv * a[d]!, 0) / tau);
-    const max = Math.max(...logits);
+    // Shift by the max over k ≠ r (losses.py shifts by the max over all k; the shift cancels, and
+    // this one never leaves every term of the sum underflowing, e.g. for huge raw features).
+    const max = Math.max(...logits.filter((_, k) => k !== r));
     const l = logits.map((v) => v - max);
     let expSum = 0;
     for (let k = 0; k < K; k++) if (k !== r) expSum += Math.exp(l[k]!);
@@ -290,4 +292,38 @@ describeBackends('supConLoss', () => {
     expect(() => supConLoss(tf.ones([1, 1, 3]) as tf.Tensor3D)).toThrow(/batch·views must be ≥ 2/);
     tf.dispose([x, rank2, nan, badMask]);
   });
+
+  it('refuses degenerate inputs: zero-width features, 2-D labels, negative mask weights (issue 15 item 10)', () => {
+    const empty = tf.zeros([4, 2, 0]) as tf.Tensor3D;
+    expect(() => supConLoss(empty)).toThrow("supConLoss: 'features' is empty: dimension 2 of [4, 2, 0] is 0");
+    const x = tf.tensor3d(randn(3, 4 * 2 * 3), [4, 2, 3]);
+    const labels2d = tf.tensor2d([[0], [1], [0], [1]]);
+    expect(() => supConLoss(x, { labels: labels2d as unknown as tf.Tensor1D })).toThrow(
+      "supConLoss: 'options.labels' must be rank 1 [batch] = [4] (one label per sample), got rank 2 [4, 1]",
+    );
+    expect(() => supConLoss(x, { labels: [[0], [1], [0], [1]] as unknown as number[] })).toThrow(/'options\.labels\.0': expected a number/);
+    const negative = tf.tensor2d([1, 0, 0, 0, 0, 1, -0.5, 0, 0, 0, 1, 0, 0, 0, 0, 1], [4, 4]);
+    for (const variant of ['out', 'in'] as const) {
+      expect(() => supConLoss(x, { mask: negative as tf.Tensor2D, variant })).toThrow(
+        "supConLoss: 'options.mask' has a negative weight -0.5 at [1, 2]; mask weights must be ≥ 0",
+      );
+    }
+    tf.dispose([empty, x, labels2d, negative]);
+  });
+
+  it('huge finite features: right up to the float32 limit (float64 port), a clear error beyond it, never NaN', () => {
+    const [B, V, D] = [4, 2, 3];
+    const base = randn(8, B * V * D);
+    // 1e17: logits up to ~1e35/τ stay finite; the loss is huge but exact to float32 rounding.
+    const big = Float32Array.from(base, (v) => v * 1e17);
+    const xb = tf.tensor3d(big, [B, V, D]);
+    const loss = supConLoss(xb, { normalize: false, temperature: 0.5 });
+    expectClose(loss, supConReference(big, [B, V, D], { normalize: false, temperature: 0.5 }), { rtol: 1e-4, atol: 0 });
+    // 1e20: the logits would overflow float32; raw and normalised alike are refused by name.
+    const huge = tf.tensor3d(Float32Array.from(base, (v) => v * 1e20), [B, V, D]);
+    expect(() => supConLoss(huge, { normalize: false })).toThrow(/supConLoss: 'features' has entries up to .*e\+20: the logits features·featuresᵀ\/τ could reach .* beyond float32/);
+    expect(() => supConLoss(huge)).toThrow(/'features' has entries up to .*: the squared norms could reach/);
+    tf.dispose([xb, loss, huge]);
+  });
 });
+

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertFinite, assertShape, InvalidArgumentError, parseOptions, ShapeMismatchError } from '@contrastive/core';
-import { z } from 'zod';
+import { assertFinite, assertNonEmpty, assertShape, checkFinite, InvalidArgumentError, parseOptions, ShapeMismatchError } from '@contrastive/core';
+import { checkLogitScale } from './checks';
+import * as z from 'zod/mini';
 import { l2Normalize } from './l2-normalize';
 
 const isLabels = (v: unknown): boolean =>
@@ -11,23 +12,23 @@ export const supConLossOptionsSchema = z.strictObject({
    * Class label of each sample, [batch] (a tensor or an array of numbers). Samples with equal labels
    * are positives of each other: mask = eq(labels, labelsᵀ). Cannot be combined with `mask`.
    */
-  labels: z.custom<tf.Tensor1D | ArrayLike<number>>(isLabels, { message: 'expected a tf.Tensor or an array of numbers' }).optional(),
+  labels: z.optional(z.custom<tf.Tensor1D | ArrayLike<number>>(isLabels, { message: 'expected a tf.Tensor or an array of numbers' })),
   /**
    * Explicit positive mask [batch, batch]: `mask[i][j]` weights sample j as a positive of anchor i.
    * It may be asymmetric and is used as given (the self entry is always dropped). Cannot be
    * combined with `labels`. With neither, mask = I: the SimCLR / NT-Xent loss.
    */
-  mask: z.custom<tf.Tensor2D>((v) => v instanceof tf.Tensor, { message: 'expected a tf.Tensor [batch, batch]' }).optional(),
+  mask: z.optional(z.custom<tf.Tensor2D>((v) => v instanceof tf.Tensor, { message: 'expected a tf.Tensor [batch, batch]' })),
   /** Softmax temperature τ. Default 0.07 (HobbitLong/SupContrast; the paper uses 0.1). */
-  temperature: z.number().positive().default(0.07),
+  temperature: z._default(z.number().check(z.positive()), 0.07),
   /** τ_base: the loss is multiplied by τ/τ_base. Defaults to `temperature` (factor 1); the reference code uses 0.07. */
-  baseTemperature: z.number().positive().optional(),
+  baseTemperature: z.optional(z.number().check(z.positive())),
   /** 'all': every view is an anchor. 'one': only view 0 is an anchor, contrasted with all views. Default 'all'. */
-  contrastMode: z.enum(['all', 'one']).default('all'),
+  contrastMode: z._default(z.enum(['all', 'one']), 'all'),
   /** 'out': L_out^sup, Eq. 2 (the mean over positives outside the log; recommended). 'in': L_in^sup, Eq. 3. Default 'out'. */
-  variant: z.enum(['out', 'in']).default('out'),
+  variant: z._default(z.enum(['out', 'in']), 'out'),
   /** L2-normalise each feature vector first (F.normalize, eps 1e-12). Default true; false uses the features as given, like the reference code. */
-  normalize: z.boolean().default(true),
+  normalize: z._default(z.boolean(), true),
 });
 export type SupConLossOptions = z.input<typeof supConLossOptionsSchema>;
 
@@ -85,8 +86,18 @@ export function supConFromContrast(contrast: tf.Tensor2D, o: SupConCoreOptions):
     for (let v = 0; v < V; v++) M.set(rowB, r * K + v * B);
     M[r * K + r] = 0;
   }
-  const penalty = new Float32Array(nA * K); // −1e9 on the self entry, excluded from A(r)
-  for (let r = 0; r < nA; r++) penalty[r * K + r] = -1e9;
+  // −Infinity on the self entry, excluded from A(r). (A finite −1e9 would stop excluding it once
+  // raw logits exceed 1e9.) Every row keeps K − 1 ≥ 1 finite entries, so its max is finite.
+  const penalty = new Float32Array(nA * K);
+  for (let r = 0; r < nA; r++) penalty[r * K + r] = -Infinity;
+  // Variant 'in': −Infinity off the positives of a row that has some (its max runs over them only).
+  const posPenalty = variant === 'in' ? new Float32Array(nA * K) : null;
+  if (posPenalty) {
+    for (let r = 0; r < nA; r++) {
+      if (!hasPos[r]) continue;
+      for (let k = 0; k < K; k++) if (!(M[r * K + k]! > 0)) posPenalty[r * K + k] = -Infinity;
+    }
+  }
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [C, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const D = C.shape[1];
@@ -109,10 +120,10 @@ export function supConFromContrast(contrast: tf.Tensor2D, o: SupConCoreOptions):
       // G = ratio·P − M/|P(r)|, with P = E/S
       G = tf.sub(tf.mul(E, tf.div(tf.reshape(ratio, [nA, 1]), S)), Mn);
     } else {
-      // log Σ_c M_rc e^{L_rc}, shifted by the max over the positives only.
+      // log Σ_c M_rc e^{L_rc}, shifted by the max over the positives only (rows without a
+      // positive get no penalty: their W is 0 through Mt and they are masked by hp).
       const hp = tf.tensor1d(hasPos.map((h) => (h ? 1 : 0)));
-      const posPenalty = tf.mul(tf.sub(tf.cast(tf.greater(Mt, 0), 'float32'), 1), 1e9);
-      const Lpos = tf.add(L, posPenalty);
+      const Lpos = tf.add(L, tf.tensor2d(posPenalty!, [nA, K]));
       const mPos = tf.max(Lpos, 1, true);
       const W = tf.mul(Mt, tf.exp(tf.sub(Lpos, mPos)));
       const wsum = tf.sum(W, 1);
@@ -145,9 +156,24 @@ export function supConFromContrast(contrast: tf.Tensor2D, o: SupConCoreOptions):
   return f(contrast) as tf.Scalar;
 }
 
-/** Labels (tensor or array, any shape with `batch` entries as in `labels.view(-1, 1)`) → mask [B·B]. */
+/** Labels [batch] (a rank-1 tensor or an array of numbers) → mask [B·B]. */
 function maskFromLabels(op: string, labels: tf.Tensor | ArrayLike<number>, batch: number): Float32Array {
+  // A [batch, 1] or [batch, k] tensor is refused rather than flattened: one label per sample.
+  if (labels instanceof tf.Tensor && labels.rank !== 1) {
+    throw new ShapeMismatchError({
+      op,
+      argument: 'options.labels',
+      expected: `[${batch}]`,
+      actual: labels.shape,
+      message: `'options.labels' must be rank 1 [batch] = [${batch}] (one label per sample), got rank ${labels.rank} [${labels.shape.join(', ')}]`,
+    });
+  }
   const values = labels instanceof tf.Tensor ? labels.dataSync() : labels;
+  for (let i = 0; i < values.length; i++) {
+    if (typeof values[i] !== 'number') {
+      throw new InvalidArgumentError({ op, argument: `options.labels.${i}`, expected: `a number (labels is [batch] = [${batch}])`, actual: values[i] });
+    }
+  }
   if (values.length !== batch) {
     throw new ShapeMismatchError({
       op,
@@ -183,6 +209,7 @@ export function supConLoss(features: tf.Tensor3D, options?: SupConLossOptions): 
   if (!(features instanceof tf.Tensor) || features.rank < 3) {
     assertShape(op, 'features', features, ['batch', 'views', 'dim']);
   }
+  assertNonEmpty(op, 'features', features.shape);
   const [batch, views] = features.shape as number[] as [number, number];
   const dim = features.size / (batch * views);
   if (batch * views < 2) {
@@ -194,7 +221,8 @@ export function supConLoss(features: tf.Tensor3D, options?: SupConLossOptions): 
       message: `'features' has shape [${features.shape.join(', ')}]: batch·views must be ≥ 2`,
     });
   }
-  assertFinite(op, 'features', features);
+  const maxAbs = checkFinite(op, 'features', features);
+  checkLogitScale(op, ['features', 'features'], maxAbs === undefined ? undefined : [maxAbs, maxAbs], dim, o.temperature, o.normalize);
   if (o.labels !== undefined && o.mask !== undefined) {
     throw new InvalidArgumentError({
       op,
@@ -210,8 +238,16 @@ export function supConLoss(features: tf.Tensor3D, options?: SupConLossOptions): 
     assertShape(op, 'options.mask', o.mask, [batch, batch]);
     assertFinite(op, 'options.mask', o.mask);
     mask = Float32Array.from(o.mask.dataSync());
-    if (o.variant === 'in' && mask.some((v) => v < 0)) {
-      throw new InvalidArgumentError({ op, argument: 'options.mask', expected: 'non-negative weights for variant "in"', actual: 'a negative entry' });
+    // A negative weight would turn a positive into a repelled pair and the loss negative.
+    const neg = mask.findIndex((v) => v < 0);
+    if (neg >= 0) {
+      throw new InvalidArgumentError({
+        op,
+        argument: 'options.mask',
+        expected: 'non-negative weights',
+        actual: mask[neg],
+        message: `'options.mask' has a negative weight ${mask[neg]} at [${Math.floor(neg / batch)}, ${neg % batch}]; mask weights must be ≥ 0`,
+      });
     }
   }
   const temperature = o.temperature;

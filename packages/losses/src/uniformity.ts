@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkEmbeddings } from './checks';
+import * as z from 'zod/mini';
+import { checkEmbeddings, checkScale } from './checks';
 
-export const uniformityOptionsSchema = z.strictObject({
+export const uniformityLossOptionsSchema = z.strictObject({
   /** t > 0, the scale of the Gaussian potential. Default 2 (SsnL/align_uniform `uniform_loss`). */
-  t: z.number().positive().default(2),
+  t: z._default(z.number().check(z.positive()), 2),
 });
-export type UniformityOptions = z.input<typeof uniformityOptionsSchema>;
+export type UniformityLossOptions = z.input<typeof uniformityLossOptionsSchema>;
 
 /**
  * Uniformity (Wang & Isola 2020, THEORY.md §6), SsnL/align_uniform `uniform_loss`:
@@ -20,17 +20,22 @@ export type UniformityOptions = z.input<typeof uniformityOptionsSchema>;
  * @param x [batch, dim] (batch ≥ 2)
  * @returns scalar ≤ 0; 0 for collapsed features; → −2t = −4 for uniform points on a high-dim sphere
  */
-export function uniformity(x: tf.Tensor2D, options?: UniformityOptions): tf.Scalar {
-  const op = 'uniformity';
-  const { t } = parseOptions(op, uniformityOptionsSchema, options ?? {});
-  const { batch: B } = checkEmbeddings(op, [['x', x]], 2);
+export function uniformityLoss(x: tf.Tensor2D, options?: UniformityLossOptions): tf.Scalar {
+  const op = 'uniformityLoss';
+  const { t } = parseOptions(op, uniformityLossOptionsSchema, options ?? {});
+  const { batch: B, dim, maxAbs } = checkEmbeddings(op, [['x', x]], 2);
+  // ‖x_i‖² + ‖x_j‖² ≤ 2·max|x|²·dim, times t in the logits.
+  if (maxAbs) checkScale(op, 'x', maxAbs[0], 4 * maxAbs[0]! ** 2 * dim * Math.max(t, 1), 'the squared distances', 'rescale the features');
+  const selfPenalty = new Float32Array(B * B);
+  for (let i = 0; i < B; i++) selfPenalty[i * B + i] = -Infinity;
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [X, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const sq = tf.sum(tf.square(X), 1, true); // [B, 1]
     const gram = tf.matMul(X, tf.transpose(X));
     const d2 = tf.relu(tf.sub(tf.add(sq, tf.reshape(sq, [1, B])), tf.mul(gram, 2)));
-    // −t‖x_i − x_j‖², with the self pairs pushed to −1e9 (never −Infinity: no 0·∞ in gradients).
-    const logits = tf.sub(tf.mul(d2, -t), tf.mul(tf.eye(B), 1e9));
+    // −t‖x_i − x_j‖², with the self pairs at −Infinity (exp → exactly 0; a finite −1e9 would
+    // dominate once t‖x_i − x_j‖² > 1e9). The gradient is closed form, so no 0·∞ arises.
+    const logits = tf.add(tf.mul(d2, -t), tf.tensor2d(selfPenalty, [B, B]));
     const m = tf.max(logits);
     const E = tf.exp(tf.sub(logits, m));
     const S = tf.sum(E);

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { matMul, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkEmbeddings } from './checks';
+import * as z from 'zod/mini';
+import { checkEmbeddings, checkScale } from './checks';
 
 export const vicRegLossOptionsSchema = z.strictObject({
   /** λ, weight of the invariance term (MSE between the views). Default 25 (facebookresearch/vicreg `--sim-coeff`). */
-  invariance: z.number().min(0).default(25),
+  invariance: z._default(z.number().check(z.gte(0)), 25),
   /** μ, weight of the variance (std hinge) term. Default 25 (`--std-coeff`). */
-  variance: z.number().min(0).default(25),
+  variance: z._default(z.number().check(z.gte(0)), 25),
   /** ν, weight of the covariance term. Default 1 (`--cov-coeff`). */
-  covariance: z.number().min(0).default(1),
+  covariance: z._default(z.number().check(z.gte(0)), 1),
 });
 export type VicRegLossOptions = z.input<typeof vicRegLossOptionsSchema>;
 
@@ -30,7 +30,14 @@ const VAR_EPS = 1e-4;
 export function vicRegLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: VicRegLossOptions): tf.Scalar {
   const op = 'vicRegLoss';
   const o = parseOptions(op, vicRegLossOptionsSchema, options ?? {});
-  const { batch, dim } = checkEmbeddings(op, [['a', a], ['b', b]], 2);
+  const { batch, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]], 2);
+  if (maxAbs) {
+    // Σ(a − b)² ≤ (max|a| + max|b|)²·batch·dim; the covariances sum 4·max|x|² over the batch.
+    const w = Math.max(o.invariance, o.variance, o.covariance, 1);
+    const i = maxAbs[0]! >= maxAbs[1]! ? 0 : 1;
+    const bound = w * Math.max((maxAbs[0]! + maxAbs[1]!) ** 2 * batch * dim, 4 * maxAbs[i]! ** 2 * batch);
+    checkScale(op, i === 0 ? 'a' : 'b', maxAbs[i], bound, 'the invariance and covariance sums', 'rescale the features');
+  }
   return tf.tidy(() => {
     const inv = tf.mean(tf.square(tf.sub(a, b)));
     const offMask = tf.sub(1, tf.eye(dim));

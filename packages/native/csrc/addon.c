@@ -189,6 +189,26 @@ static void free_scratch(void *unused) {
   cn_free_scratch();
 }
 
+/* Which of the ISA variants scripts/build-addon.mjs compiles this CPU can run: the exact feature
+   sets of their -m flags (the loader reads them from the portable baseline build, then loads the
+   best variant). Non-x86 builds have one variant, so both are false there. */
+static void set_cpu(napi_env env, napi_value exports) {
+  bool avx2 = false, avx512 = false;
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
+#endif
+  napi_value cpu, a, b;
+  napi_create_object(env, &cpu);
+  napi_get_boolean(env, avx2, &a);
+  napi_get_boolean(env, avx512, &b);
+  napi_set_named_property(env, cpu, "avx2", a);
+  napi_set_named_property(env, cpu, "avx512", b);
+  napi_set_named_property(env, exports, "cpu", cpu);
+}
+
 NAPI_MODULE_INIT() {
   /* Each worker thread has its own environment and scratch; free it when the thread goes away. */
   napi_add_env_cleanup_hook(env, free_scratch, NULL);
@@ -205,5 +225,6 @@ NAPI_MODULE_INIT() {
   napi_create_string_utf8(env, cn_simd(), NAPI_AUTO_LENGTH, &simd);
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   napi_set_named_property(env, exports, "simd", simd);
+  set_cpu(env, exports);
   return exports;
 }

@@ -2,5 +2,5 @@ export { installNativeRng, nativeFillBernoulliKernel, nativeFillNormalKernel } f
 export { loadNative, type NativeAddon, type NativeInfo, nativeInfo } from './load';
 export { sgemm, type SgemmOptions } from './sgemm';
 export { symmetricReluInfoNCE, type SymmetricReluInfoNCEOptions, symmetricReluInfoNCELoss } from './symmetric-relu-infonce';
-export { useNativeKernels } from './use-native-kernels';
+export { disableNativeKernels, type NativeKernelsInfo, useNativeKernels } from './use-native-kernels';
 export { restoreWasmKernels, useNativeWasmKernels } from './wasm-kernels';

@@ -1,11 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The raw addon (csrc/addon.c). Use the checked wrappers of this package instead. */
 export interface NativeAddon {
-  /** SIMD width the addon was compiled for: 'avx512', 'avx2-fma', 'avx' or 'sse2'. */
+  /** SIMD width the addon was compiled for: 'avx512' or 'sse2' (the x86-64 baseline; also the name non-x86 builds report). */
   readonly simd: string;
+  /** What this CPU runs (cpuid), read from the baseline build to pick a variant. */
+  readonly cpu: { avx2: boolean; avx512: boolean };
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
   symmetricReluInfoNCE(x1: Float32Array, x2: Float32Array, w: Float32Array, B: number, d1: number, m: number, threshold: number, tau: number, dW: Float32Array): number;
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
@@ -18,30 +21,98 @@ export interface NativeAddon {
 export interface NativeInfo {
   /** Whether the compiled kernels loaded. */
   available: boolean;
-  /** Path of the addon looked for. */
+  /** Path of the addon loaded (or of the build directory looked in). */
   path: string;
   /** SIMD width compiled for, when available. */
   simd?: string;
+  /** The ISA variant loaded: 'avx512' or the portable 'baseline'. */
+  variant?: string;
   /** Why not, when unavailable. */
+  reason?: string;
+  /** The install-time build messages (build/build-info.json), e.g. why the build was skipped. */
+  buildMessages?: string[];
+}
+
+/** build/build-info.json, written by scripts/build-addon.mjs. */
+interface BuildInfo {
+  status: 'built' | 'skipped';
+  variants: string[];
+  messages: string[];
   reason?: string;
 }
 
 let cached: { addon: NativeAddon | undefined; info: NativeInfo } | undefined;
+let warned = false;
 
-function addonPath(): string {
-  // src/ (tests, `source` condition) and dist/ (built) both sit next to build/.
-  return join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'contrastive.node');
+/**
+ * Where build/ is: next to src/ or dist/ (this file), or, when this file was bundled into an
+ * application, in the installed package that the bundle's location resolves.
+ */
+function buildDirs(): string[] {
+  const here = join(dirname(fileURLToPath(import.meta.url)), '..', 'build');
+  const dirs = [here];
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@contrastive/native/package.json');
+    const installed = join(dirname(pkg), 'build');
+    if (installed !== here) dirs.push(installed);
+  } catch {
+    // not resolvable from here: only `here` is looked in
+  }
+  return dirs;
 }
 
-function load(): { addon: NativeAddon | undefined; info: NativeInfo } {
-  const path = addonPath();
-  if (process.env['CONTRASTIVE_NATIVE'] === '0') return { addon: undefined, info: { available: false, path, reason: 'disabled by CONTRASTIVE_NATIVE=0' } };
+function readBuildInfo(dir: string): BuildInfo | undefined {
   try {
-    const addon = createRequire(import.meta.url)(path) as NativeAddon;
-    return { addon, info: { available: true, path, simd: addon.simd } };
-  } catch (e) {
-    return { addon: undefined, info: { available: false, path, reason: `not built or not loadable (${(e as Error).message.split('\n')[0]})` } };
+    return JSON.parse(readFileSync(join(dir, 'build-info.json'), 'utf8')) as BuildInfo;
+  } catch {
+    return undefined;
   }
+}
+
+/** Loads the best variant this CPU runs from the first of `dirs` holding a build (internal; exported for tests). */
+export function loadFrom(dirs: string[]): { addon: NativeAddon | undefined; info: NativeInfo } {
+  const dir = dirs.find((d) => existsSync(join(d, 'contrastive-baseline.node'))) ?? dirs.find((d) => existsSync(d)) ?? dirs[0]!;
+  if (process.env['CONTRASTIVE_NATIVE'] === '0') return { addon: undefined, info: { available: false, path: dir, reason: 'disabled by CONTRASTIVE_NATIVE=0' } };
+  const build = readBuildInfo(dir);
+  const buildMessages = build?.messages ?? [];
+  const baseline = join(dir, 'contrastive-baseline.node');
+  if (!existsSync(baseline)) {
+    const reason = build?.status === 'skipped' ? `the install-time build was skipped: ${build.reason}` : `not built (no ${baseline}; run \`node scripts/build-addon.mjs\` in @contrastive/native)`;
+    return { addon: undefined, info: { available: false, path: dir, reason, buildMessages } };
+  }
+  const req = createRequire(import.meta.url);
+  try {
+    const base = req(baseline) as NativeAddon;
+    // The AVX-512 build only where cpuid says it runs: a tree copied to an older CPU falls back.
+    const best = base.cpu.avx512 && build?.variants.includes('avx512') ? join(dir, 'contrastive-avx512.node') : undefined;
+    const addon = best && existsSync(best) ? (req(best) as NativeAddon) : base;
+    const variant = addon === base ? 'baseline' : 'avx512';
+    return { addon, info: { available: true, path: addon === base ? baseline : best!, simd: addon.simd, variant, buildMessages } };
+  } catch (e) {
+    return { addon: undefined, info: { available: false, path: baseline, reason: `not loadable (${(e as Error).message.split('\n')[0]})`, buildMessages } };
+  }
+}
+
+/**
+ * Says once per thread, on stderr, why the kernels are unavailable, with the install-time build
+ * messages (npm hides install output). Silent when CONTRASTIVE_NATIVE=0 asked for it. Returns
+ * whether it printed (internal; exported for tests).
+ */
+export function warnUnavailableOnce(info: NativeInfo): boolean {
+  if (info.available || warned || process.env['CONTRASTIVE_NATIVE'] === '0') return false;
+  warned = true;
+  const messages = info.buildMessages?.length ? `\n${info.buildMessages.join('\n')}` : '';
+  console.warn(`@contrastive/native: the native kernels are unavailable, tfjs is used instead: ${info.reason}${messages}`);
+  return true;
+}
+
+/** Loads once per thread; the first load that finds no kernels says why. */
+function loaded(): { addon: NativeAddon | undefined; info: NativeInfo } {
+  if (!cached) {
+    cached = loadFrom(buildDirs());
+    warnUnavailableOnce(cached.info);
+  }
+  return cached;
 }
 
 /**
@@ -49,12 +120,10 @@ function load(): { addon: NativeAddon | undefined; info: NativeInfo } {
  * at install) or `CONTRASTIVE_NATIVE=0` is set. Loaded once per thread.
  */
 export function loadNative(): NativeAddon | undefined {
-  cached ??= load();
-  return cached.addon;
+  return loaded().addon;
 }
 
-/** Whether the native kernels are available, and why not. */
+/** Whether the native kernels are available, which build was loaded, and why not. */
 export function nativeInfo(): NativeInfo {
-  cached ??= load();
-  return { ...cached.info };
+  return { ...loaded().info };
 }

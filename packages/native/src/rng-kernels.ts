@@ -1,4 +1,4 @@
-import { type FillBernoulliKernel, type FillNormalKernel, setFillBernoulliKernel, setFillNormalKernel } from '@contrastive/core';
+import { type FillBernoulliKernel, type FillNormalKernel, registerKernel } from '@contrastive/core';
 import { loadNative } from './load';
 
 /**
@@ -25,7 +25,8 @@ export function nativeFillBernoulliKernel(): FillBernoulliKernel | undefined {
 export function installNativeRng(): boolean {
   const kernel = nativeFillNormalKernel();
   const bernoulli = nativeFillBernoulliKernel();
-  if (kernel) setFillNormalKernel(kernel);
-  if (bernoulli) setFillBernoulliKernel(bernoulli);
+  const provider = `@contrastive/native (${loadNative()?.simd})`;
+  if (kernel) registerKernel('fillNormal', kernel, { provider });
+  if (bernoulli) registerKernel('fillBernoulli', bernoulli, { provider });
   return kernel !== undefined;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   assertShape,
+  type HasPredictorMatrix,
   InvalidArgumentError,
   matMul,
   type Network,
@@ -48,7 +49,7 @@ export const directPredictorStateSchema = z.strictObject({
 export type DirectPredictorState = z.output<typeof directPredictorStateSchema>;
 
 /** The DirectPred predictor (see `directPredictor`). */
-export interface DirectPredictor extends Network {
+export interface DirectPredictor extends Network, HasPredictorMatrix {
   /** Number of `update` calls so far. */
   readonly updates: number;
   /**

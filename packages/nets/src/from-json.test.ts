@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, InvalidArgumentError, type Network, type NetworkJSON, ShapeMismatchError } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { directPredictor } from './direct-predictor';
-import { cloneNetwork, fromJSON, networkTypes } from './from-json';
+import { cloneNetwork, fromJSON, networkTypes, registerNetworkType } from './from-json';
 import { predictionHead, projectionHead } from './heads';
 import { linearPredictor } from './linear-predictor';
 import { mlp } from './mlp';
@@ -50,5 +50,64 @@ describe('fromJSON', () => {
     expect(() => fromJSON({ ...json, weights: {} })).toThrow(/json\.weights\.W/);
     expect(() => fromJSON({ ...json, state: { threshold: -1 } })).toThrow(/json\.state\.threshold/);
     expect(() => cloneNetwork({} as Network)).toThrow(/cloneNetwork: invalid argument 'net'/);
+  });
+});
+
+/** A user-defined network (not from this package): y = x Wᵀ, W [out, in]. */
+function userLinear(name: string, values: Float32Array, inputDim: number, outputDim: number, withClone = false): Network {
+  const w = tf.variable(tf.tensor2d(values, [outputDim, inputDim]), true, `${name}/W_${Math.random().toString(36).slice(2)}`);
+  const net: Network = {
+    name,
+    inputDim,
+    outputDim,
+    variables: [w],
+    apply: (x) => tf.matMul(x, w, false, true),
+    toJSON: () => ({ type: 'userLinear', config: { name, inputDim, outputDim }, weights: { W: { shape: [outputDim, inputDim], values: Array.from(w.dataSync()) } } }),
+    dispose: () => w.dispose(),
+    ...(withClone ? { clone: (n?: string) => userLinear(n ?? name, Float32Array.from(w.dataSync()), inputDim, outputDim) } : {}),
+  };
+  return net;
+}
+const readUserLinear = (json: NetworkJSON) => {
+  const c = json.config as { name: string; inputDim: number; outputDim: number };
+  return userLinear(c.name, Float32Array.from(json.weights['W']!.values), c.inputDim, c.outputDim);
+};
+
+describe('registerNetworkType / cloneNetwork with user-defined networks', () => {
+  it('an unregistered type: the error lists the registered types and how to register one', () => {
+    const net = userLinear('u0', new Float32Array([1, 2, 3, 4]), 2, 2);
+    expect(() => cloneNetwork(net)).toThrow(/cannot copy network 'u0' of type 'userLinear': give it a clone\(name\?\) method, or register a reader with registerNetworkType\(type, \(json\) => network\) from '@contrastive\/nets'\. Registered types: 'symmetricRelu', 'mlp'/);
+    expect(() => fromJSON(net.toJSON())).toThrow(/expected one of 'symmetricRelu', .* \(for another type, register a reader with registerNetworkType/);
+    net.dispose();
+  });
+
+  it('a registered type round-trips through fromJSON and cloneNetwork into an independent copy', () => {
+    registerNetworkType('userLinear', readUserLinear);
+    expect(networkTypes).toContain('userLinear');
+    const net = userLinear('u1', new Float32Array([1, 2, 3, 4, 5, 6]), 3, 2);
+    const copy = cloneNetwork(net, 'u1-target');
+    expect(copy.name).toBe('u1-target');
+    expect(Array.from(copy.variables[0]!.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(copy.variables[0]).not.toBe(net.variables[0]);
+    net.variables[0]!.assign(tf.zeros([2, 3]));
+    expect(Array.from(copy.variables[0]!.dataSync())).toEqual([1, 2, 3, 4, 5, 6]); // independent
+    // Registering again replaces the reader; the package's own types are protected.
+    registerNetworkType('userLinear', readUserLinear);
+    expect(networkTypes.filter((t) => t === 'userLinear')).toHaveLength(1);
+    expect(() => registerNetworkType('mlp', readUserLinear)).toThrow(/registerNetworkType: invalid argument 'type': expected a type other than the built-in/);
+    expect(() => registerNetworkType('', readUserLinear)).toThrow(/'type'/);
+    expect(() => registerNetworkType('x', 3 as never)).toThrow(/'reader'/);
+    net.dispose();
+    copy.dispose();
+  });
+
+  it('prefers the network’s own clone()', () => {
+    const net = userLinear('u2', new Float32Array([7, 8]), 2, 1, true);
+    const json = net.toJSON();
+    const copy = cloneNetwork({ ...net, toJSON: () => ({ ...json, type: 'neverRegistered' }) }, 'u2-copy');
+    expect(copy.name).toBe('u2-copy');
+    expect(Array.from(copy.variables[0]!.dataSync())).toEqual([7, 8]);
+    net.dispose();
+    copy.dispose();
   });
 });

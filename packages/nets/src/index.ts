@@ -42,7 +42,7 @@ export {
   type DirectPredictorState,
 } from './direct-predictor';
 export { ema } from './ema';
-export { cloneNetwork, fromJSON, networkTypes } from './from-json';
+export { cloneNetwork, fromJSON, networkTypes, registerNetworkType, type NetworkReader } from './from-json';
 export {
   treeNetwork,
   treeNetworkFromJSON,
@@ -50,3 +50,14 @@ export {
   type TreeNetwork,
   type TreeNetworkOptions,
 } from './tree-network';
+export {
+  BATCH_NORM_MOMENTUM,
+  batchNormStateSchema,
+  createBatchNorm,
+  type BatchNorm,
+  type BatchNormConfig,
+  type BatchNormState,
+} from './batch-norm';
+export { convStateSchema, hasTrainingMode, type ConvState, type TrainableModeNetwork } from './conv-layers';
+export { convNet, convNetFromJSON, convNetOptionsSchema, type ConvNet, type ConvNetOptions } from './conv-net';
+export { resNet, resNetFromJSON, resNetOptionsSchema, type ResNet, type ResNetOptions } from './res-net';

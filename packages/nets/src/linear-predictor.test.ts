@@ -61,3 +61,16 @@ describeBackends('linearPredictor', () => {
     p.dispose();
   });
 });
+
+describeBackends('linearPredictor.predictorMatrix', () => {
+  it('is W_p row-major, the matrix of p = W_p f', () => {
+    const net = linearPredictor({ dim: 2, init: 'normal', name: 'lp-pm' });
+    const m = net.predictorMatrix();
+    const f = tf.tensor2d([[1, 0], [0, 1]]);
+    // apply(e_j) is column j of W_p: row r of the output at column i is W_p[i, r].
+    const p = net.apply(f).dataSync();
+    expect(Array.from(m)).toEqual([p[0], p[2], p[1], p[3]].map((v) => Math.fround(v!)));
+    tf.dispose(f);
+    net.dispose();
+  });
+});

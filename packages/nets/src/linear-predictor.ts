@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
+import { createRng, type HasPredictorMatrix, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
 import { z } from 'zod';
 import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, seedSchema, tensorToJSON } from './serialization';
 
@@ -21,7 +21,7 @@ export type LinearPredictorOptions = z.input<typeof linearPredictorOptionsSchema
 type Resolved = z.output<typeof linearPredictorOptionsSchema>;
 
 /** A trainable linear predictor p = W_p f (+ b). */
-export interface LinearPredictorNetwork extends Network {
+export interface LinearPredictorNetwork extends Network, HasPredictorMatrix {
   /** W_p [dim, dim]: p = W_p f, i.e. apply(x) = x W_pᵀ. */
   readonly weight: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R1> | undefined;
@@ -64,6 +64,12 @@ class LinearPredictor implements LinearPredictorNetwork {
       const y = matMul(x, this.weight, false, true);
       return this.bias ? tf.add(y, this.bias) : y;
     });
+  }
+
+  /** W_p row-major [dim, dim] as float64 (p = W_p f). */
+  predictorMatrix(): Float64Array {
+    checkAlive(this.label, 'predictorMatrix', this.disposed);
+    return Float64Array.from(this.weight.dataSync());
   }
 
   toJSON(): NetworkJSON {

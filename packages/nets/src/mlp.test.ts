@@ -152,3 +152,17 @@ describeBackends('mlp', () => {
     net.dispose();
   });
 });
+
+describeBackends('mlp.neuronWeights', () => {
+  it('returns the first layer W₀ᵀ [hidden, inputDim]: row i is hidden unit i', () => {
+    const net = mlp({ inputDim: 3, hidden: [4], outputDim: 2, bias: false, activation: 'linear', name: 'mlp-nw' });
+    const before = tf.memory().numTensors;
+    const w = net.neuronWeights();
+    expect(w.shape).toEqual([4, 3]);
+    const ref = tf.transpose(net.layers[0]!.W);
+    expectClose(w, ref);
+    tf.dispose([w, ref]);
+    expect(tf.memory().numTensors).toBe(before);
+    net.dispose();
+  });
+});

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
+import { createRng, type HasNeuronWeights, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
 import { z } from 'zod';
 import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, seedSchema, tensorToJSON } from './serialization';
 
@@ -49,7 +49,7 @@ interface Layer {
 }
 
 /** A multi-layer perceptron (also the projection and prediction heads). */
-export interface MlpNetwork extends Network {
+export interface MlpNetwork extends Network, HasNeuronWeights {
   /** Per linear layer, input side first: W [in, out] and, when present, b, γ, β [out]. */
   readonly layers: ReadonlyArray<Readonly<Layer>>;
 }
@@ -118,6 +118,12 @@ class Mlp implements MlpNetwork {
   get variables(): tf.Variable[] {
     const all: Array<tf.Variable | undefined> = this.layers.flatMap((l) => [l.W, l.b, l.gamma, l.beta]);
     return all.filter((v): v is tf.Variable => v !== undefined);
+  }
+
+  /** The first layer's neurons as rows: W₀ᵀ [hidden[0] (or outputDim), inputDim] (W₀ is stored [in, out]). */
+  neuronWeights(): tf.Tensor2D {
+    checkAlive(this.label, 'neuronWeights', this.disposed);
+    return tf.transpose(this.layers[0]!.W);
   }
 
   /**

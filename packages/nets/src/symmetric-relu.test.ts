@@ -184,6 +184,24 @@ describeBackends('symmetricRelu', () => {
     net.dispose();
   });
 
+  it('getState/setState carry the schedule state exactly (a checkpoint taken after the last step) and validate it', () => {
+    const opts = { inputDim: 4, width: 2, threshold: { type: 'linear-warmup' as const, final: 0.6, warmupFraction: 0.5 }, seed: 0 };
+    const a = symmetricRelu({ ...opts, name: uid('st') });
+    const b = symmetricRelu({ ...opts, name: uid('st') });
+    a.onStep(99, 100);
+    expect(a.getState()).toEqual({ threshold: 0.6, step: 99, totalSteps: 100 });
+    expect(b.threshold).toBe(0);
+    b.setState(JSON.parse(JSON.stringify(a.getState())));
+    expect(b.threshold).toBe(0.6);
+    expect(b.toJSON().state).toEqual(a.toJSON().state);
+    expect(() => b.setState({ threshold: -1, step: 1, totalSteps: 2 })).toThrow(/setState.*state\.threshold/);
+    expect(() => b.setState({ threshold: 0.1, step: 1, totalSteps: 2, extra: 1 })).toThrow(InvalidArgumentError);
+    expect(() => b.setState(null)).toThrow(InvalidArgumentError);
+    expect(b.threshold).toBe(0.6);
+    a.dispose();
+    b.dispose();
+  });
+
   it('afterUpdate projects rows back to unit norm (only when unitNormRows)', () => {
     for (const unitNormRows of [true, false]) {
       const net = withWeights([[3, 4], [0, -0.5]], 0.1, unitNormRows);
@@ -255,5 +273,23 @@ describeBackends('symmetricRelu', () => {
     expect(() => net.apply(tf.zeros([3, 8]) as tf.Tensor2D)).toThrow(ContrastiveError);
     expect(() => net.apply(tf.zeros([3, 8]) as tf.Tensor2D)).toThrow(/disposed/);
     tf.dispose(bad);
+  });
+});
+
+describeBackends('symmetricRelu.neuronWeights', () => {
+  it('returns a copy of W whose rows are the neurons (the analysis capability)', () => {
+    const net = symmetricRelu({ inputDim: 3, width: 2, name: 'sr-nw' });
+    const before = tf.memory().numTensors;
+    const w = net.neuronWeights();
+    expect(w.shape).toEqual([2, 3]);
+    expect(w).not.toBe(net.weight);
+    expect(Array.from(w.dataSync())).toEqual(Array.from(net.weight.dataSync()));
+    // Row i is the direction of neuron i: ⟨w_i, x⟩ is its pre-activation (threshold 0: h = u).
+    const x = tf.tensor2d([[1, 0, 0]]);
+    const h = net.apply(x);
+    expect(Array.from(h.dataSync())).toEqual([w.dataSync()[0], w.dataSync()[3]]);
+    tf.dispose([w, x, h]);
+    expect(tf.memory().numTensors).toBe(before);
+    net.dispose();
   });
 });

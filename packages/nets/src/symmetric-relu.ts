@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, assertShapes, createRng, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
+import { assertNumber, assertShapes, createRng, type HasNeuronWeights, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
 import { z } from 'zod';
 import {
   checkAlive,
@@ -51,7 +51,7 @@ const stateSchema = z.strictObject({
 type State = z.output<typeof stateSchema>;
 
 /** The symmetric-ReLU network of Wen & Li 2021 (see `symmetricRelu`). */
-export interface SymmetricReluNetwork extends Network {
+export interface SymmetricReluNetwork extends Network, HasNeuronWeights {
   /** m: number of neurons (= outputDim). */
   readonly width: number;
   /** Current threshold b (advanced by `onStep` when a schedule was given). */
@@ -60,6 +60,10 @@ export interface SymmetricReluNetwork extends Network {
   readonly weight: tf.Variable<tf.Rank.R2>;
   onStep(step: number, totalSteps: number): void;
   afterUpdate(): void;
+  /** The threshold schedule's state `{ threshold, step, totalSteps }` (what `toJSON().state` holds), for checkpoints. */
+  getState(): Record<string, unknown>;
+  /** Restores `getState()` exactly (validated), e.g. when a run resumes from a checkpoint after its last step. */
+  setState(state: unknown): void;
 }
 
 /**
@@ -172,6 +176,12 @@ class SymmetricRelu implements SymmetricReluNetwork {
     return this.state.threshold;
   }
 
+  /** A copy of W [width, inputDim]: row i is neuron w_i. */
+  neuronWeights(): tf.Tensor2D {
+    checkAlive(this.label, 'neuronWeights', this.disposed);
+    return tf.clone(this.weight);
+  }
+
   /**
    * h(x) = relu(xWᵀ − b) − relu(−xWᵀ − b): one matMul and the soft-threshold.
    * @param x [batch, inputDim]
@@ -190,6 +200,16 @@ class SymmetricRelu implements SymmetricReluNetwork {
     this.state = { threshold: evaluate(this.config.threshold, step, totalSteps), step, totalSteps };
   }
 
+  getState(): Record<string, unknown> {
+    checkAlive(this.label, 'getState', this.disposed);
+    return { ...this.state };
+  }
+
+  setState(state: unknown): void {
+    checkAlive(this.label, 'setState', this.disposed);
+    this.state = parseOptions(`${this.label}.setState`, stateSchema, state, 'state');
+  }
+
   /** Projects each row w_i back to the unit sphere (when `unitNormRows`). */
   afterUpdate(): void {
     checkAlive(this.label, 'afterUpdate', this.disposed);
@@ -206,7 +226,7 @@ class SymmetricRelu implements SymmetricReluNetwork {
       type: TYPE,
       config: structuredClone(this.config) as unknown as Record<string, unknown>,
       weights: { W: tensorToJSON(this.weight) },
-      state: { ...this.state },
+      state: this.getState(),
     };
   }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
+import { createRng, type HasHiddenUnits, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
 import { z } from 'zod';
 import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, seedSchema, tensorToJSON } from './serialization';
 
@@ -27,7 +27,7 @@ export type TreeNetworkOptions = z.input<typeof treeNetworkOptionsSchema>;
 type Resolved = z.output<typeof treeNetworkOptionsSchema>;
 
 /** The HLTM network that mirrors the latent tree (see `treeNetwork`). */
-export interface TreeNetwork extends Network {
+export interface TreeNetwork extends Network, HasHiddenUnits {
   readonly depth: number;
   readonly children: number;
   readonly hid: number;

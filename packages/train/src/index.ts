@@ -1,11 +1,16 @@
 // Gradients: in Node, `@tensorflow/tfjs-core` alone registers none; the app imports
 // `@tensorflow/tfjs` (or tfjs-node), which registers them for every package.
 export {
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  checkpointSchema,
   memoryCheckpointStore,
+  parseCheckpoint,
   type Checkpoint,
   type CheckpointStore,
   type TrainHistory,
 } from './checkpoint';
+export { type IdbFactoryLike, indexedDbCheckpointStore, type IndexedDbCheckpointStoreOptions } from './indexeddb-checkpoint-store';
 export { methodToJSON, type Method } from './method';
 export { contrastiveMethod, contrastiveMethodSchema, type ContrastiveMethodOptions } from './methods/contrastive';
 export {

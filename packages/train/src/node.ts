@@ -2,14 +2,16 @@
 // Kept out of the default entry so browser bundles of `@contrastive/train` never reach a Node built-in.
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Checkpoint, CheckpointStore } from './checkpoint';
+import { type Checkpoint, CheckpointError, type CheckpointStore } from './checkpoint';
 
 /**
  * A JSON file store for Node. Writes to a temp file beside `path`, fsyncs, then renames over `path`
  * (rename is atomic on POSIX), so a killed process leaves either the old or the new checkpoint.
+ * A file that is not JSON (truncated, garbage, empty) is a `CheckpointError` naming `path`.
  */
 export function fileCheckpointStore(path: string): CheckpointStore {
   return {
+    location: path,
     async load() {
       let text: string;
       try {
@@ -18,7 +20,15 @@ export function fileCheckpointStore(path: string): CheckpointStore {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw fsError('read', path, e);
       }
-      return JSON.parse(text) as Checkpoint;
+      try {
+        return JSON.parse(text) as Checkpoint;
+      } catch (e) {
+        throw new CheckpointError({
+          location: path,
+          reason: `is not valid JSON (${text.length === 0 ? 'empty' : 'truncated or garbage'}, ${text.length} bytes): ${(e as Error).message}`,
+          cause: e,
+        });
+      }
     },
     async save(c) {
       await writeFileAtomic(path, JSON.stringify(c));

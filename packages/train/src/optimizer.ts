@@ -105,6 +105,13 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
       if (state.type !== opts.type) {
         throw new InvalidArgumentError({ op: 'Optimizer.setState', argument: 'state.type', expected: opts.type, actual: state.type });
       }
+      // Before the first update the slots do not exist yet (they are created lazily, as zeros).
+      if (state.iterations === 0 && state.slots.length === 0) {
+        tf.dispose(slots);
+        slots = [];
+        iterations = 0;
+        return;
+      }
       ensureSlots(variables);
       if (state.slots.length !== slots.length) {
         throw new InvalidArgumentError({ op: 'Optimizer.setState', argument: 'state.slots', expected: `${slots.length} slots`, actual: state.slots.length });

@@ -112,7 +112,7 @@ describeBackends('train', () => {
     method.dispose();
   });
 
-  it("takes positive pairs from the data model with augment: 'data-pairs'", async () => {
+  it('takes positive pairs from a data model that draws them when no augmentation is given', async () => {
     const { method, options } = setup({ steps: 30 });
     const base = toyData(8);
     // x and xPositive share a latent: the toy loss must fall as the encoder aligns them.
@@ -125,12 +125,20 @@ describeBackends('train', () => {
         }),
     };
     const before = tf.memory().numTensors;
-    const events = await collect(train({ ...options, data: paired, augment: 'data-pairs' }));
+    const { augment: _augment, ...noAugment } = options;
+    const events = await collect(train({ ...noAugment, data: paired }));
     const loss = (events.at(-1) as Extract<TrainEvent, { type: 'end' }>).history.loss;
     expect(loss).toHaveLength(30);
     expect(loss.slice(-5).reduce((a, b) => a + b) / 5).toBeLessThan(loss.slice(0, 5).reduce((a, b) => a + b) / 5);
     expect(tf.memory().numTensors).toBe(before);
-    await expect(collect(train({ ...options, augment: 'data-pairs' }))).rejects.toThrow(/samplePair/);
+    await expect(collect(train({ ...noAugment }))).rejects.toThrow(/train: invalid argument 'augment': no augmentation given, and data model 'toy' does not draw its own positive pairs \(implement PairedDataModel\.samplePair\(\)/);
+    // The old string form is refused with a pointer to the new one.
+    await expect(collect(train({ ...options, augment: 'data-pairs' as never }))).rejects.toThrow(/omit it when the data model draws its own pairs/);
+    // With an augmentation, a paired data model is augmented like any other (samplePair unused).
+    const calls = { pair: 0 };
+    const counted = { ...paired, samplePair: (b: number, rng: Parameters<typeof base.sample>[1]) => (calls.pair++, paired.samplePair(b, rng)) };
+    await collect(train({ ...options, data: counted, steps: 3 }));
+    expect(calls.pair).toBe(0);
     method.dispose();
   });
 });

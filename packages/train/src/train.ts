@@ -3,14 +3,17 @@ import {
   type Augmentation,
   createRng,
   type DataModel,
+  drawsPairs,
+  drawViews,
   InvalidArgumentError,
+  type Network,
+  noPairsError,
   NonFiniteValueError,
   parseOptions,
-  type Rng,
   type Sample,
 } from '@contrastive/core';
 import { z } from 'zod';
-import type { Checkpoint, CheckpointStore, TrainHistory } from './checkpoint';
+import { type Checkpoint, CHECKPOINT_VERSION, CheckpointError, type CheckpointStore, parseCheckpoint, type TrainHistory } from './checkpoint';
 import type { Method } from './method';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
 import { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
@@ -39,21 +42,25 @@ export const trainOptionsSchema = z.object({
 export type TrainOptions = z.input<typeof trainOptionsSchema> & {
   data: DataModel;
   /**
-   * How the views of a batch are made: an augmentation of `x`, or `'data-pairs'` when the data
-   * model draws positive pairs itself (`samplePair(batchSize, rng)` → views `[x, xPositive]`, as
-   * HLTM and latent mixing do).
+   * How the views of a batch are made: an augmentation of `x`; or, when omitted, the data model
+   * draws the positive pairs itself (a `PairedDataModel`: `samplePair(batchSize, rng)` → views
+   * `[x, xPositive]`, as HLTM and latent mixing do).
    */
-  augment: Augmentation | 'data-pairs';
+  augment?: Augmentation | undefined;
   method: Method;
   optimizer: OptimizerOptions;
   schedule?: LrSchedule;
   /** Metrics of the current model; called at evaluation steps. */
   evaluate?: (context: EvalContext) => Record<string, number> | Promise<Record<string, number>>;
-  /** Checkpoint storage; when it holds a checkpoint the run resumes from it. */
+  /**
+   * Checkpoint storage; when it holds a checkpoint the run resumes from it, after validating it
+   * (structure, step within [0, steps], the method's variables and shapes, `meta`): a bad one throws
+   * a `CheckpointError` naming `checkpoint.location` and is never applied.
+   */
   checkpoint?: CheckpointStore;
   /** Stops the run cleanly (after saving a checkpoint) when aborted. */
   signal?: AbortSignal;
-  /** Extra data stored in checkpoints (e.g. a config hash). */
+  /** Who the run is (e.g. `{ arm, seed, experiment, config }`), stored in checkpoints; a checkpoint whose meta differs is refused. */
   meta?: Record<string, unknown>;
 };
 
@@ -83,6 +90,30 @@ function allVariables(method: Method): tf.Variable[] {
   return out;
 }
 
+/** A network with non-trainable state to checkpoint (e.g. the symmetric-ReLU threshold schedule). */
+interface StatefulNetwork {
+  getState(): Record<string, unknown>;
+  setState(state: unknown): void;
+}
+const isStateful = (n: object): n is StatefulNetwork =>
+  typeof (n as Partial<StatefulNetwork>).getState === 'function' && typeof (n as Partial<StatefulNetwork>).setState === 'function';
+
+/**
+ * Stable keys of `variables` for checkpoints: `<role>/<name>` (`encoder/W`), the role being the first
+ * network that owns the variable (`method` for one no network owns) and the name the tfjs name's
+ * last segment without the `_1` suffix a second live network of the same name gets.
+ */
+function variableKeys(method: Method, variables: tf.Variable[]): string[] {
+  const seen = new Map<string, number>();
+  return variables.map((v) => {
+    const role = Object.entries(method.networks).find(([, n]) => n.variables.includes(v))?.[0] ?? 'method';
+    const base = `${role}/${(v.name.split('/').at(-1) ?? v.name).replace(/_\d+$/, '')}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return n === 0 ? base : `${base}#${n}`;
+  });
+}
+
 /**
  * Trains `method` on fresh batches from `data`, viewed through `augment`. An async iterator of
  * progress events; resumes from `checkpoint` when it holds one, to the same numbers as an
@@ -106,28 +137,20 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
     checkpointEvery: options.checkpointEvery,
     logEvery: options.logEvery,
   });
-  for (const [name, value] of [['data', data], ['augment', augment], ['method', method]] as const) {
+  for (const [name, value] of [['data', data], ['method', method]] as const) {
     if (value === undefined || value === null) {
       throw new InvalidArgumentError({ op: 'train', argument: name, expected: `a ${name}`, actual: value });
     }
   }
-  const samplePair = (data as { samplePair?: (b: number, r: Rng) => Sample }).samplePair;
-  if (augment === 'data-pairs') {
-    if (typeof samplePair !== 'function') {
-      throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "a data model with samplePair() for 'data-pairs'", actual: data.name });
-    }
+  if (augment === undefined || augment === null) {
+    if (!drawsPairs(data)) throw noPairsError('train', data);
+  } else if (typeof augment !== 'object' || typeof augment.apply !== 'function') {
+    throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "an Augmentation (omit it when the data model draws its own pairs)", actual: augment });
   } else if (augment.views < 2) {
     throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: 'at least 2 views', actual: augment.views });
   }
-  /** One batch and its views. */
-  const draw = (): { batch: Sample; views: tf.Tensor2D[] } => {
-    if (augment === 'data-pairs') {
-      const batch = samplePair!.call(data, opts.batchSize, dataRng);
-      return { batch, views: [batch.x, batch['xPositive'] as tf.Tensor2D] };
-    }
-    const batch = data.sample(opts.batchSize, dataRng);
-    return { batch, views: augment.apply(batch.x, augRng) };
-  };
+  /** One batch and its views: the augmentation's, or the data model's own pairs. */
+  const draw = (): { batch: Sample; views: tf.Tensor2D[] } => drawViews(data, augment ?? undefined, opts.batchSize, dataRng, augRng);
 
   const rng = createRng(opts.seed);
   let dataRng = rng.fork('data');
@@ -138,25 +161,19 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
   const history: TrainHistory = { loss: [], evals: [] };
   let start = 0;
 
-  const saved = checkpoint ? await checkpoint.load() : undefined;
-  if (saved) {
-    restore(saved, variables, method);
-    optimizer.setState(saved.optimizer, trainable);
-    dataRng = createRng(saved.rng.data);
-    augRng = createRng(saved.rng.augment);
-    history.loss = saved.history.loss.slice();
-    history.evals = saved.history.evals.slice();
-    start = saved.step;
-  }
+  const keys = variableKeys(method, variables);
+  const statefulNets = Object.entries(method.networks).filter((e): e is [string, Network & StatefulNetwork] => isStateful(e[1]));
+  let saved: Checkpoint | undefined;
 
   const save = async (step: number) => {
     if (!checkpoint) return;
     const state: Checkpoint = {
-      version: 1,
+      version: CHECKPOINT_VERSION,
       step,
       rng: { data: dataRng.getState(), augment: augRng.getState() },
-      variables: variables.map((v) => ({ name: v.name, shape: v.shape.slice(), values: Array.from(v.dataSync()) })),
+      variables: variables.map((v, i) => ({ name: keys[i]!, shape: v.shape.slice(), values: Array.from(v.dataSync()) })),
       optimizer: optimizer.getState(),
+      ...(statefulNets.length > 0 ? { networks: Object.fromEntries(statefulNets.map(([role, n]) => [role, n.getState()])) } : {}),
       methodState: method.getState?.(),
       history,
       ...(meta ? { meta } : {}),
@@ -172,13 +189,33 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
   };
 
   try {
+    if (checkpoint) {
+      const raw = await checkpoint.load();
+      if (raw !== undefined) {
+        saved = restore(raw, checkpoint.location, { method, variables, keys, trainable, optimizer, statefulNets, steps: opts.steps, meta });
+        dataRng = createRng(saved.rng.data);
+        augRng = createRng(saved.rng.augment);
+        history.loss = saved.history.loss.slice();
+        history.evals = saved.history.evals.slice();
+        start = saved.step;
+      }
+    }
     yield { type: 'start', step: start, steps: opts.steps, resumed: saved !== undefined };
-    if (start === 0 && opts.evalAtStart && evaluate) {
+    // Not again when resuming from a checkpoint taken at step 0 (stopped before the first step).
+    if (saved === undefined && opts.evalAtStart && evaluate) {
       const metrics = await runEval(0);
       if (metrics) yield { type: 'eval', step: 0, metrics };
     }
 
+    let yielded = performance.now();
     for (let step = start; step < opts.steps; step++) {
+      // The loop's awaits are microtasks: give the event loop a turn at least every 100 ms, so an
+      // abort fired by another task (a worker message, a signal handler, a UI button) is seen
+      // within that time even when no checkpoint write ever awaits real I/O.
+      if (signal && performance.now() - yielded > 100) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        yielded = performance.now();
+      }
       if (signal?.aborted) {
         await save(step);
         yield { type: 'checkpoint', step };
@@ -222,30 +259,69 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
   }
 }
 
-function restore(saved: Checkpoint, variables: tf.Variable[], method: Method): void {
-  if (saved.version !== 1) {
-    throw new InvalidArgumentError({ op: 'train', argument: 'checkpoint.version', expected: '1', actual: saved.version });
+/**
+ * Validates a stored checkpoint against this run (`parseCheckpoint`, then: step ≤ steps, the meta,
+ * the method's variable keys and shapes, the optimizer's type and slots, every stateful network's
+ * state) and only then applies it. Any mismatch is a `CheckpointError` naming `location`.
+ */
+function restore(
+  raw: unknown,
+  location: string | undefined,
+  run: {
+    method: Method;
+    variables: tf.Variable[];
+    keys: string[];
+    trainable: tf.Variable[];
+    optimizer: ReturnType<typeof createOptimizer>;
+    statefulNets: Array<[string, StatefulNetwork]>;
+    steps: number;
+    meta: Record<string, unknown> | undefined;
+  },
+): Checkpoint {
+  const fail = (reason: string, cause?: unknown): never => {
+    throw new CheckpointError({ location, reason, cause });
+  };
+  const saved = parseCheckpoint(raw, location);
+  if (saved.step > run.steps) fail(`is at step ${saved.step}, past the run's ${run.steps} steps`);
+  for (const [key, value] of Object.entries(run.meta ?? {})) {
+    const theirs = saved.meta?.[key];
+    if (JSON.stringify(theirs) !== JSON.stringify(value)) {
+      fail(`belongs to another job: its ${key} is ${theirs === undefined ? 'missing' : JSON.stringify(theirs)}, this job's is ${JSON.stringify(value)}`);
+    }
   }
-  if (saved.variables.length !== variables.length) {
-    throw new InvalidArgumentError({
-      op: 'train',
-      argument: 'checkpoint.variables',
-      expected: `${variables.length} variables (the method's)`,
-      actual: `${saved.variables.length} variables`,
-      message: `checkpoint has ${saved.variables.length} variables but the method has ${variables.length}: it was written for another configuration`,
-    });
+  if (saved.variables.length !== run.variables.length) {
+    fail(`holds ${saved.variables.length} variables but the method has ${run.variables.length} (${run.keys.join(', ')}): it was written for another configuration`);
   }
   saved.variables.forEach((s, i) => {
-    const v = variables[i]!;
-    if (s.shape.join() !== v.shape.join()) {
-      throw new InvalidArgumentError({
-        op: 'train',
-        argument: `checkpoint.variables[${i}] (${s.name})`,
-        expected: `shape [${v.shape}]`,
-        actual: `[${s.shape}]`,
-      });
-    }
-    tf.tidy(() => v.assign(tf.tensor(s.values, s.shape)));
+    const v = run.variables[i]!;
+    if (s.name !== run.keys[i]) fail(`holds variable '${s.name}' where the method has '${run.keys[i]}' (variables.${i})`);
+    if (s.shape.join() !== v.shape.join()) fail(`holds variable '${s.name}' of shape [${s.shape}], the method's has shape [${v.shape}]`);
   });
-  if (saved.methodState !== undefined) method.setState?.(saved.methodState);
+  const roles = run.statefulNets.map(([role]) => role);
+  const stored = Object.keys(saved.networks ?? {});
+  if (roles.join() !== stored.join()) fail(`holds the state of networks [${stored.join(', ')}], the method's stateful networks are [${roles.join(', ')}]`);
+  // Validated; now apply. Each setter validates its own part and leaves nothing half-applied on error.
+  try {
+    run.optimizer.setState(saved.optimizer, run.trainable);
+  } catch (e) {
+    fail(`has an optimizer state this run cannot use: ${(e as Error).message}`, e);
+  }
+  for (const [role, net] of run.statefulNets) {
+    try {
+      net.setState(saved.networks![role]);
+    } catch (e) {
+      fail(`holds a state of network '${role}' it cannot take: ${(e as Error).message}`, e);
+    }
+  }
+  if (saved.methodState !== undefined) {
+    try {
+      run.method.setState?.(saved.methodState);
+    } catch (e) {
+      fail(`holds a method state the method cannot take: ${(e as Error).message}`, e);
+    }
+  }
+  saved.variables.forEach((s, i) => {
+    tf.tidy(() => run.variables[i]!.assign(tf.tensor(s.values, s.shape)));
+  });
+  return saved;
 }

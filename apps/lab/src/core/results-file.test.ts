@@ -13,6 +13,10 @@ describe('parseResultsFile', () => {
     expect(r.arms.map((a) => a.name)).toEqual(['no augmentation', 'gaussian noise', 'complementary masking', 'dense: masking', 'dense: masking + jitter']);
     expect(r.arms[2]!.mean['atomRecovery.fraction']).toBeGreaterThan(0.5);
     expect(r.checks.length).toBe(5);
+    // The CLI's reading: a metric stored as null is NaN again.
+    const withNull = JSON.parse(fixture);
+    withNull.arms[0].mean['stdOfNormalized'] = null;
+    expect(parseResultsFile(JSON.stringify(withNull)).arms[0]!.mean['stdOfNormalized']).toBeNaN();
   });
 
   it('names the file and the bad key path', () => {
@@ -20,6 +24,9 @@ describe('parseResultsFile', () => {
     bad.arms[1].mean = 'oops';
     expect(() => parseResultsFile(JSON.stringify(bad), 'run/results.json')).toThrow(InvalidArgumentError);
     expect(() => parseResultsFile(JSON.stringify(bad), 'run/results.json')).toThrow(/run\/results\.json.*arms\.1\.mean/);
+    const noCurves = JSON.parse(fixture);
+    delete noCurves.arms[0].curves;
+    expect(() => parseResultsFile(JSON.stringify(noCurves))).toThrow(/results\.json is not a contrastive results\.json: arms\.0\.curves/);
     expect(() => parseResultsFile('{"experiment": 1', 'x.json')).toThrow(/x\.json is not JSON/);
     expect(() => parseResultsFile('{"steps": 3}', 'config.json')).toThrow(/config\.json is not a contrastive results\.json: experiment/);
   });

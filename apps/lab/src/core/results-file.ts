@@ -1,30 +1,18 @@
 import { InvalidArgumentError } from '@contrastive/core';
 import { z } from 'zod';
-import type { RunResults } from './cli';
+import { type RunResults, runResultsSchema } from './cli';
 
-const numbers = z.record(z.string(), z.number().nullable());
-/** The parts of a CLI results.json (apps/cli/src/results.ts `RunResults`) the lab's report reads. */
-export const runResultsSchema = z.looseObject({
-  experiment: z.string(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  claim: z.string().optional(),
-  steps: z.number(),
-  seeds: z.array(z.number()),
+/**
+ * What the lab's report reads beyond what `contrastive report` checks (the CLI's own
+ * `runResultsSchema`, applied first): the evaluation curves and the loss of every arm.
+ */
+export const reportCurvesSchema = z.looseObject({
   arms: z.array(
     z.looseObject({
-      name: z.string(),
-      seeds: z.array(z.looseObject({ seed: z.number(), final: numbers })),
-      mean: numbers,
-      std: numbers,
       curves: z.object({ steps: z.array(z.number()), metrics: z.record(z.string(), z.array(z.number().nullable())) }),
       loss: z.object({ steps: z.array(z.number()), values: z.array(z.number().nullable()) }),
     }),
   ),
-  checks: z.array(
-    z.looseObject({ description: z.string(), arm: z.string(), metric: z.string(), op: z.string(), observed: z.array(z.number().nullable()), pass: z.boolean() }),
-  ),
-  passed: z.boolean(),
 });
 
 /**
@@ -38,8 +26,9 @@ export function parseResultsFile(text: string, name = 'results.json'): RunResult
   } catch (e) {
     throw new InvalidArgumentError({ op: 'lab.open', argument: name, expected: 'JSON', actual: (e as Error).message, message: `${name} is not JSON: ${(e as Error).message}` });
   }
-  const r = runResultsSchema.safeParse(json);
-  if (!r.success) {
+  for (const schema of [runResultsSchema, reportCurvesSchema]) {
+    const r = schema.safeParse(json);
+    if (r.success) continue;
     const issue = r.error.issues[0]!;
     const path = issue.path.join('.') || '(root)';
     throw new InvalidArgumentError({
@@ -51,7 +40,8 @@ export function parseResultsFile(text: string, name = 'results.json'): RunResult
       cause: r.error,
     });
   }
-  return r.data as unknown as RunResults;
+  // The CLI's parse: metrics stored as null (NaN has no JSON) read back as NaN.
+  return runResultsSchema.parse(json) as unknown as RunResults;
 }
 
 /** Picks `results.json` from the files of a dropped or chosen run folder (the shallowest one). */

@@ -43,7 +43,8 @@ describe('createSession', () => {
     const data = buildData(spec);
     const method = buildMethod(spec, data);
     const losses: number[] = [];
-    for await (const e of train({ data, augment: buildViews(spec.augment, data, spec.seed), method, optimizer: spec.optimizer, schedule: spec.schedule, steps: spec.steps, batchSize: spec.batchSize, seed: spec.seed })) {
+    const views = buildViews(spec.augment, data, spec.seed);
+    for await (const e of train({ data, augment: typeof views === 'string' ? undefined : views, method, optimizer: spec.optimizer, schedule: spec.schedule, steps: spec.steps, batchSize: spec.batchSize, seed: spec.seed })) {
       if (e.type === 'step') losses.push(e.loss);
     }
     method.dispose();

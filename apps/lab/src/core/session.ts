@@ -124,7 +124,9 @@ function evaluate(method: Method, data: DataModel, batch: Sample): Evaluation['m
  */
 export function createSession(spec: JobSpec): Session {
   const data = buildData(spec);
-  const augment = buildViews(spec.augment, data, spec.seed);
+  // 'data-pairs': the data model draws its own positive pairs and train() takes no augmentation (as job.ts).
+  const views = buildViews(spec.augment, data, spec.seed);
+  const augment = typeof views === 'string' ? undefined : views;
   const method = buildMethod(spec, data);
   // The CLI's held-out batch (job.ts evalBatch): same rng fork and size, so stdOfNormalized matches.
   const heldOut = data.sample(Math.min(spec.evalSamples, 1024), createRng(spec.seed).fork('eval-batch'));

@@ -45,7 +45,8 @@ describe('compare settings', () => {
     expect(jobs.map((j) => [j.arm, j.seed, j.steps])).toEqual([['infonce', 2, 50], ['byol', 2, 50]]);
     expect(jobs[0]!.data).toEqual(jobs[1]!.data);
     expect(jobs[0]!.augment).toEqual(jobs[1]!.augment);
-    expect(jobs[1]!.predictor).toEqual({ type: 'predictionHead' });
+    expect(jobs[1]!.predictor).toMatchObject({ type: 'predictionHead' });
+    expect(jobs[0]!.predictor).toBeUndefined();
     expect(compareExperiment().experiment.steps).toBe(base.steps);
   });
 

@@ -48,6 +48,10 @@ export function decouplingJob(input: DecouplingSettingsInput = {}): JobSpec {
   const arm = AUGMENTATIONS[s.augment];
   const job = jobsOf({ ...preset, seeds: [s.seed] }).find((j) => j.arm === arm);
   if (!job) throw new InvalidArgumentError({ op: 'lab.decoupling', argument: 'augment', expected: `an arm of the preset`, actual: arm });
+  // The preset's arms are a symmetric-ReLU encoder trained by contrastive InfoNCE with SGD.
+  if (job.encoder.type !== 'symmetricRelu' || job.method.type !== 'contrastive') {
+    throw new InvalidArgumentError({ op: 'lab.decoupling', argument: 'preset', expected: 'a symmetricRelu encoder and a contrastive method', actual: `${job.encoder.type}, ${job.method.type}` });
+  }
   return {
     ...job,
     steps: s.steps,

@@ -1,52 +1,69 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { complementaryMask } from '@contrastive/augment';
-import { InvalidArgumentError } from '@contrastive/core';
+import { InvalidArgumentError, registerKernel, type SymmetricReluInfoNCEKernel, unregisterKernel } from '@contrastive/core';
 import { sparseCoding } from '@contrastive/data';
-import { mlp, symmetricRelu } from '@contrastive/nets';
-import { describeBackends, expectClose } from '@contrastive/test-utils';
-import { expect, it } from 'vitest';
+import { infoNCELoss } from '@contrastive/losses';
+import { mlp, symmetricRelu, symmetricReluLayer } from '@contrastive/nets';
+import { describeBackends } from '@contrastive/test-utils';
+import { afterEach, expect, it } from 'vitest';
 import { train } from '../train';
 import { contrastiveMethod } from './contrastive';
 
-/** 60 steps of the flagship setting (small), with the given kernels; returns W and the losses. */
+/**
+ * A fused kernel made of the very ops the tfjs path composes (the symmetric-ReLU layer, InfoNCE on
+ * raw inner products), so 'native' and 'tfjs' must give identical numbers. It counts its calls.
+ */
+function referenceKernel(): SymmetricReluInfoNCEKernel & { calls: number } {
+  const f = ((x1, x2, w, { threshold, temperature }) => {
+    f.calls++;
+    const h = (x: tf.Tensor2D) => symmetricReluLayer(x, w, threshold);
+    return infoNCELoss(h(x1), h(x2), { temperature, normalize: false, symmetric: false, similarity: 'dot' });
+  }) as SymmetricReluInfoNCEKernel & { calls: number };
+  f.calls = 0;
+  return f;
+}
+
+afterEach(() => void unregisterKernel('symmetricReluInfoNCE'));
+
+/** 30 steps of the flagship setting (small), with the given kernels; returns W and the losses. */
 async function flagshipRun(kernels: 'native' | 'tfjs') {
-  const data = sparseCoding({ ambientDim: 64, latentDim: 8, sparsity: 0.1, noiseToSignal: 4, seed: 3 });
-  const encoder = symmetricRelu({
-    inputDim: 64,
-    width: 16,
-    unitNormRows: true,
-    threshold: { type: 'linear-warmup', final: 1.34 * data.noiseStd, warmupFraction: 0.5 },
-    seed: 3,
-    name: 'enc-compare', // same name ⇒ same initial weights
-  });
+  const data = sparseCoding({ ambientDim: 32, latentDim: 8, sparsity: 0.1, noiseToSignal: 4, seed: 3 });
+  const encoder = symmetricRelu({ inputDim: 32, width: 8, unitNormRows: true, threshold: 0.05, seed: 3, name: 'enc-compare' });
   const method = contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.1, normalize: false, kernels });
   const losses: number[] = [];
-  for await (const e of train({ data, augment: complementaryMask({ keepProb: 0.5 }), method, optimizer: { type: 'sgd', lr: 0.05 }, steps: 60, batchSize: 64, seed: 3, evalAtStart: false })) {
+  for await (const e of train({ data, augment: complementaryMask({ keepProb: 0.5 }), method, optimizer: { type: 'sgd', lr: 0.05 }, steps: 30, batchSize: 32, seed: 3, evalAtStart: false })) {
     if (e.type === 'step') losses.push(e.loss);
   }
-  const w = encoder.weight.dataSync().slice();
+  const w = Array.from(encoder.weight.dataSync());
   const engine = method.engine;
   method.dispose();
   data.dispose();
   return { w, losses, engine };
 }
 
-describeBackends('contrastiveMethod kernels', () => {
-  it("'native' trains the same network as 'tfjs' (fused step vs composed ops, 60 SGD steps)", async () => {
+describeBackends('contrastiveMethod kernels (core kernel registry)', () => {
+  it("'native' trains with the registered fused kernel, to the same numbers as 'tfjs'", async () => {
     const before = tf.memory().numTensors;
-    const native = await flagshipRun('native');
+    const kernel = referenceKernel();
+    registerKernel('symmetricReluInfoNCE', kernel, { provider: 'test' });
+    const fused = await flagshipRun('native');
+    expect(kernel.calls).toBe(30);
     const composed = await flagshipRun('tfjs');
-    expect(native.engine).toBe('native');
+    expect(kernel.calls).toBe(30);
+    expect(fused.engine).toBe('native');
     expect(composed.engine).toBe('tfjs');
-    // Same data, masks and init; only float32 rounding differs, and it stays tiny over 60 steps.
-    expectClose(native.losses, composed.losses, { atol: 1e-4, rtol: 1e-4 });
-    expectClose(native.w, composed.w, { atol: 1e-4, rtol: 1e-3 });
-    expect(native.losses.at(-1)!).toBeLessThan(native.losses[0]!);
+    expect(fused.losses).toEqual(composed.losses);
+    expect(fused.w).toEqual(composed.w);
+    expect(fused.losses.at(-1)!).toBeLessThan(fused.losses[0]!);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("'auto' picks the fused step only where it computes the same function", () => {
+  it("'auto' picks the fused step only where it computes the same function, and only when one is registered", () => {
     const enc = () => symmetricRelu({ inputDim: 8, width: 4, seed: 0, name: `e${Math.random()}` });
+    const unregistered = contrastiveMethod({ encoder: enc(), loss: 'infonce', normalize: false });
+    expect(unregistered.engine).toBe('tfjs');
+    unregistered.dispose();
+    registerKernel('symmetricReluInfoNCE', referenceKernel());
     const cases: Array<[Parameters<typeof contrastiveMethod>[0], 'native' | 'tfjs']> = [
       [{ encoder: enc(), loss: 'infonce', normalize: false }, 'native'],
       [{ encoder: enc(), loss: 'infonce', normalize: true }, 'tfjs'],
@@ -63,10 +80,11 @@ describeBackends('contrastiveMethod kernels', () => {
     }
   });
 
-  it("'native' says why it cannot be used", () => {
+  it("'native' says why it cannot be used, and what to call when no kernel is registered", () => {
     const encoder = symmetricRelu({ inputDim: 8, width: 4, seed: 0, name: 'why' });
     expect(() => contrastiveMethod({ encoder, loss: 'infonce', normalize: true, kernels: 'native' })).toThrow(InvalidArgumentError);
     expect(() => contrastiveMethod({ encoder, loss: 'infonce', normalize: true, kernels: 'native' })).toThrow(/kernels 'native' is not possible: normalize is true/);
+    expect(() => contrastiveMethod({ encoder, loss: 'infonce', normalize: false, kernels: 'native' })).toThrow(/no fused kernel is registered: install @contrastive\/native and call useNativeKernels\(\)/);
     encoder.dispose();
   });
 });

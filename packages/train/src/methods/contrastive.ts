@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, type Network, parseOptions, type Sample } from '@contrastive/core';
+import { getKernel, InvalidArgumentError, type Network, parseOptions, type Sample } from '@contrastive/core';
 import { infoNCELoss, ntXentLoss, supConLoss } from '@contrastive/losses';
-import { loadNative, nativeInfo, symmetricReluInfoNCELoss } from '@contrastive/native';
 import { isSymmetricReluNetwork } from '@contrastive/nets';
 import { z } from 'zod';
 import type { Method } from '../method';
@@ -23,8 +22,9 @@ export const contrastiveMethodSchema = z.object({
   supervised: z.boolean().default(true),
   /**
    * How the loss and its gradient are computed. 'auto' (default): with a symmetric-ReLU encoder,
-   * no projector and InfoNCE on raw inner products (the Wen & Li setting), the fused native step
-   * of `@contrastive/native` when its addon is built, else tfjs. 'native': that fused step or an
+   * no projector and InfoNCE on raw inner products (the Wen & Li setting), the fused step of core's
+   * kernel registry (slot 'symmetricReluInfoNCE', registered by `useNativeKernels()` of the opt-in
+   * `@contrastive/native`) when one is registered, else tfjs. 'native': that fused step or an
    * error saying why not. 'tfjs': always the composed tfjs ops. Both compute the same function
    * (float32 rounding aside); the native one is several times faster.
    */
@@ -109,11 +109,17 @@ function fusedKernel(
         ? 'normalize is true (the fused step uses raw inner products)'
         : o.symmetric
           ? 'symmetric InfoNCE is not fused'
-          : !loadNative()
-            ? `the native addon is unavailable (${nativeInfo().reason})`
-            : undefined;
+          : undefined;
   if (why !== undefined) return refuseFused(o, why);
-  return (a, b) => symmetricReluInfoNCELoss(a, b, encoder.weight, { threshold: encoder.threshold, temperature: o.temperature });
+  // Looked up once, when the method is built: register the kernel before creating the method.
+  const kernel = getKernel('symmetricReluInfoNCE');
+  if (!kernel) {
+    return refuseFused(
+      o,
+      "no fused kernel is registered: install @contrastive/native and call useNativeKernels() from it before creating the method (it registers the 'symmetricReluInfoNCE' kernel in @contrastive/core's registry)",
+    );
+  }
+  return (a, b) => kernel(a, b, encoder.weight, { threshold: encoder.threshold, temperature: o.temperature });
 }
 
 /** No fused step: an error when `kernels: 'native'` asked for one, else the tfjs path. */

@@ -1,12 +1,11 @@
-import type { ExperimentInput } from './config';
-import { compareBase, directPred, hltmPreset, latentRecovery, simSiamCollapse, supConVsSimClr } from './paper-presets';
+import type { ExperimentInput } from '../config';
 
 /**
- * Wen & Li 2021, feature decoupling (THEORY.md §1.7 recipe). Sparse-coding data x = Mz + ξ,
+ * Wen & Li 2021, feature decoupling (docs/science/feature-decoupling.md §1.7 recipe). Sparse-coding data x = Mz + ξ,
  * symmetric-ReLU network with a threshold growing to 1.34σ, one-directional InfoNCE on raw
  * inner products, τ = 0.1, SGD lr 0.05, fresh batches of 256, 3000 steps.
  */
-function featureDecoupling(size: 'small' | 'large'): ExperimentInput {
+export function featureDecoupling(size: 'small' | 'large'): ExperimentInput {
   const dims = size === 'small' ? { latentDim: 32, ambientDim: 256, width: 64, batchSize: 256 } : { latentDim: 64, ambientDim: 512, width: 256, batchSize: 512 };
   const data = { type: 'sparseCoding', ambientDim: dims.ambientDim, latentDim: dims.latentDim, sparsity: 0.1, noiseToSignal: 4 } as const;
   // A structured dense part (k = 16 directions ⟂ M, std 0.5 each): masking keeps its cross-view
@@ -61,26 +60,4 @@ function featureDecoupling(size: 'small' | 'large'): ExperimentInput {
       { description: 'masking + dense jitter decouples it: dense mass ≤ 0.05', arm: 'dense: masking + jitter', metric: 'denseMass.mean', op: '<=', value: 0.05 },
     ],
   };
-}
-
-export const PRESETS: Record<string, { summary: string; build: () => ExperimentInput }> = {
-  'feature-decoupling': {
-    summary: 'Wen & Li 2021: masking learns sparse features, no augmentation learns dense ones (d=32, d1=256, m=64).',
-    build: () => featureDecoupling('small'),
-  },
-  'feature-decoupling-large': {
-    summary: 'The same at d=64, d1=512, m=256, B=512 (`run feature-decoupling --size large`).',
-    build: () => featureDecoupling('large'),
-  },
-  'supcon-vs-simclr': { summary: 'Khosla et al. 2020: SupCon ≥ SimCLR on a linear probe; L_out ≥ L_in.', build: supConVsSimClr },
-  'simsiam-collapse': { summary: 'Chen & He 2021: without stop-gradient or predictor SimSiam collapses.', build: simSiamCollapse },
-  directpred: { summary: 'Tian et al. 2021: DirectPred does not collapse; a linear predictor aligns with F.', build: directPred },
-  hltm: { summary: 'Tian et al. 2020: hidden units learn the latent tree variables.', build: hltmPreset },
-  'latent-recovery': { summary: 'Zimmermann et al. 2021: InfoNCE recovers the latents (R², MCC).', build: latentRecovery },
-  compare: { summary: 'Base setting of `contrastive compare` (all losses on identical data and seeds).', build: compareBase },
-};
-
-/** Resolves `name` (+ `--size large`) to a preset id. */
-export function presetId(name: string, size?: string): string {
-  return size === 'large' && !name.endsWith('-large') ? `${name}-large` : name;
 }

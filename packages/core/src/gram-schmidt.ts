@@ -1,11 +1,13 @@
-import { ContrastiveError } from '@contrastive/core';
+import { ContrastiveError } from './errors';
 
 /**
  * Orthonormalises `vectors` (each of length n, float64) against `basis` (already orthonormal)
  * and against each other, by modified Gram–Schmidt with one re-orthogonalisation pass ("twice is
- * enough", Giraud et al. 2005). Done in float64 in JS rather than with a tfjs QR so the ground
- * truth is bit-identical on every backend. Returns the new orthonormal vectors (the inputs are
- * modified in place); `basis` is not modified.
+ * enough", Giraud et al., Numer. Math. 2005). Done in float64 in JS rather than with a tfjs QR so
+ * the result is bit-identical on every backend. Returns the new orthonormal vectors (the inputs
+ * are modified in place, so subarray views of one buffer work); `basis` is not modified.
+ *
+ * @throws ContrastiveError when a vector is (numerically) linearly dependent on the previous ones
  */
 export function gramSchmidt(vectors: readonly Float64Array[], basis: readonly Float64Array[] = []): Float64Array[] {
   const done: Float64Array[] = [...basis];
@@ -44,4 +46,13 @@ export function columnsToRowMajor<A extends Float32Array | Float64Array>(columns
     for (let i = 0; i < rows; i++) out[i * cols + j] = c[i]!;
   }
   return out;
+}
+
+/**
+ * Row-major [rows, cols] with orthonormal columns: the Gram–Schmidt of the columns of `a` (a
+ * row-major [rows, cols] float64 array, e.g. Gaussian draws: the Q of its QR decomposition).
+ */
+export function orthonormalColumns(a: Float64Array, rows: number, cols: number): Float64Array {
+  const columns = Array.from({ length: cols }, (_, j) => Float64Array.from({ length: rows }, (_, i) => a[i * cols + j]!));
+  return columnsToRowMajor(gramSchmidt(columns), rows, new Float64Array(rows * cols));
 }

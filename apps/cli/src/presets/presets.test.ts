@@ -1,0 +1,74 @@
+// Every preset parses and builds (data, views, networks, method) without training: fast enough to
+// run on every change, so a preset broken by a package's option change fails here, not at run time.
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { jobsOf, parseExperiment } from '../config';
+import { buildData, buildMethod, buildViews } from '../registry';
+import { COMPARE_METHODS, PRESETS } from './index';
+import { comparison } from '../compare';
+
+describe('presets', () => {
+  it('lists every preset file once, with a summary', () => {
+    expect(Object.keys(PRESETS).sort()).toEqual(
+      ['compare', 'directpred', 'feature-decoupling', 'feature-decoupling-large', 'hltm', 'latent-recovery', 'simsiam-collapse', 'supcon-vs-simclr'].sort(),
+    );
+    for (const p of Object.values(PRESETS)) expect(p.summary.length).toBeGreaterThan(10);
+  });
+
+  for (const [name, preset] of Object.entries(PRESETS)) {
+    it(`${name} parses and every arm builds`, async () => {
+      await tf.setBackend('cpu');
+      const exp = parseExperiment(preset.build(), name);
+      expect(exp.name).toBe(name);
+      const before = tf.memory().numTensors;
+      const arms = new Set<string>();
+      for (const job of jobsOf(exp)) {
+        if (arms.has(job.arm)) continue;
+        arms.add(job.arm);
+        const data = buildData(job);
+        const views = buildViews(job.augment, data, job.seed);
+        const method = buildMethod(job, data);
+        expect(method.networks['encoder']!.inputDim).toBe(data.inputDim);
+        if (views !== 'data-pairs') expect(views.views ?? 2).toBeGreaterThanOrEqual(2);
+        method.dispose();
+        data.dispose();
+      }
+      expect(arms.size).toBe(exp.arms.length);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('compare builds an arm for every loss', () => {
+    const exp = comparison(parseExperiment(PRESETS['compare']!.build(), 'compare'), Object.keys(COMPARE_METHODS).join(','));
+    expect(exp.arms.map((a) => a.name)).toEqual(Object.keys(COMPARE_METHODS));
+    for (const job of jobsOf(exp)) {
+      const data = buildData(job);
+      buildMethod(job, data).dispose();
+      data.dispose();
+    }
+  });
+
+  it('keep the numbers of the papers’ settings', () => {
+    const fd = parseExperiment(PRESETS['feature-decoupling']!.build());
+    expect(fd).toMatchObject({
+      steps: 3000,
+      batchSize: 256,
+      seeds: [0, 1, 2],
+      data: { ambientDim: 256, latentDim: 32, sparsity: 0.1, noiseToSignal: 4 },
+      encoder: { width: 64, threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 } },
+      method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
+      optimizer: { type: 'sgd', lr: 0.05, momentum: 0 },
+    });
+    expect(fd.arms.map((a) => a.augment?.type)).toEqual(['identity', 'gaussianNoise', 'complementaryMask', 'complementaryMask', 'compose']);
+    expect(fd.arms[3]!.data).toMatchObject({ denseRank: 16, denseScale: 0.5, ambientDim: 256 });
+    const large = parseExperiment(PRESETS['feature-decoupling-large']!.build());
+    expect(large).toMatchObject({ batchSize: 512, data: { ambientDim: 512, latentDim: 64 }, encoder: { width: 256 } });
+    const supcon = parseExperiment(PRESETS['supcon-vs-simclr']!.build());
+    expect(supcon.arms.map((a) => a.method)).toEqual([
+      expect.objectContaining({ loss: 'supcon', supervised: false, temperature: 0.3, normalize: true }),
+      expect.objectContaining({ loss: 'supcon', supervised: true, variant: 'out', temperature: 0.3 }),
+      expect.objectContaining({ loss: 'supcon', supervised: true, variant: 'in', temperature: 0.3 }),
+    ]);
+    expect(parseExperiment(PRESETS['directpred']!.build()).arms[1]!.method).toMatchObject({ type: 'byol', momentum: 0.99 });
+  });
+});

@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, imageSeedSchema, luma, parseImageOptions, selectPerSample, viewsSchema } from './image-utils';
+
+export const randomGrayscaleOptionsSchema = z.strictObject({
+  /** Probability that an image is turned grey. Default 0.1 (torchvision's RandomGrayscale; SimCLR uses 0.2). */
+  p: z._default(z.number().check(z.gte(0), z.lte(1)), 0.1),
+  /** Number of views (≥ 1). Default 2. */
+  views: viewsSchema,
+  /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
+  seed: z._default(imageSeedSchema, 0),
+});
+export type RandomGrayscaleOptions = z.input<typeof randomGrayscaleOptionsSchema>;
+export type RandomGrayscaleResolvedOptions = z.output<typeof randomGrayscaleOptionsSchema>;
+export type RandomGrayscale = ImageAugmentation<'randomGrayscale', RandomGrayscaleResolvedOptions>;
+
+/**
+ * Random grayscale: with probability `p` an RGB image is replaced by its ITU-R BT.601 luma
+ * L = 0.299 R + 0.587 G + 0.114 B in all three channels (PIL's `convert('L')`; torchvision's
+ * tensor path uses 0.2989 for R). Grey images (1 channel) are returned unchanged.
+ * Stream use per view: one `rng.bernoulli(p)` per image, also for grey images.
+ */
+export function randomGrayscale(options: RandomGrayscaleOptions = {}): RandomGrayscale {
+  const op = 'randomGrayscale';
+  const o = parseImageOptions(op, randomGrayscaleOptionsSchema, options);
+  return imageAugmentation(op, o, o.views, o.seed, (x, { batch, channels, rng }) => {
+    const grey = Float32Array.from({ length: batch }, () => (rng.bernoulli(o.p) ? 1 : 0));
+    if (channels === 1 || grey.every((g) => g === 0)) return tf.clone(x);
+    return tf.tidy(() => selectPerSample(grey, tf.tile(luma(x), [1, 1, 1, 3]), x));
+  });
+}

@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, imageSeedSchema, parseImageOptions, viewsSchema } from './image-utils';
+
+export const solarizeOptionsSchema = z.strictObject({
+  /** Pixels ≥ threshold are inverted (v ↦ 1 − v). Default 0.5 (BYOL's solarization). */
+  threshold: z._default(z.number().check(z.gte(0), z.lte(1)), 0.5),
+  /** Number of views (≥ 1). Default 2. */
+  views: viewsSchema,
+  /** Accepted for a uniform `{ views, seed }` (solarize draws nothing). Default 0. */
+  seed: z._default(imageSeedSchema, 0),
+});
+export type SolarizeOptions = z.input<typeof solarizeOptionsSchema>;
+export type SolarizeResolvedOptions = z.output<typeof solarizeOptionsSchema>;
+export type Solarize = ImageAugmentation<'solarize', SolarizeResolvedOptions>;
+
+/**
+ * Solarization as torchvision's `F.solarize` for float images: v ↦ 1 − v where v ≥ threshold,
+ * else v. Deterministic: use `randomApply(p, solarize())` for BYOL's "solarize with probability
+ * 0.2". Draws nothing from the stream.
+ */
+export function solarize(options: SolarizeOptions = {}): Solarize {
+  const op = 'solarize';
+  const o = parseImageOptions(op, solarizeOptionsSchema, options);
+  return imageAugmentation(op, o, o.views, o.seed, (x) =>
+    tf.tidy(() => tf.where(tf.greaterEqual(x, o.threshold), tf.sub(1, x) as tf.Tensor4D, x)),
+  );
+}

@@ -1,0 +1,114 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from './errors';
+
+/**
+ * A drop-in kernel for `Rng.fillNormal`: the same xoshiro128** words and the same polar method,
+ * bit for bit (so installing one changes no number anywhere, only the speed). `state` holds the
+ * four state words and is advanced in place. `@contrastive/native` provides one.
+ */
+export type FillNormalKernel = (state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number) => void;
+
+/** A drop-in kernel for `Rng.fillBernoulli`, bit for bit like `FillNormalKernel`. */
+export type FillBernoulliKernel = (state: Uint32Array, out: Float32Array | Float64Array, p: number) => void;
+
+/**
+ * Row-major float32 GEMM on plain arrays: C = alpha·op(A)·op(B) + beta·C (BLAS `sgemm`).
+ * op(A) is [M, K] (A stored [K, M] when `transA`), op(B) is [K, N] (B stored [N, K] when `transB`).
+ */
+export type SgemmKernel = (
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float32Array,
+  B: Float32Array,
+  beta: number,
+  C: Float32Array,
+) => void;
+
+/**
+ * The fused feature-decoupling step of Wen & Li 2021 as a tfjs op: the scalar
+ * `infoNCELoss(softThreshold(x1 Wᵀ, b), softThreshold(x2 Wᵀ, b), { temperature: τ, normalize: false })`
+ * whose gradient with respect to `weight` is computed in closed form by the kernel.
+ *
+ * @param x1 [batch, inputDim] view 1 (a constant of the op)
+ * @param x2 [batch, inputDim] view 2 (a constant of the op)
+ * @param weight W [width, inputDim]
+ * @returns scalar loss
+ */
+export type SymmetricReluInfoNCEKernel = (
+  x1: tf.Tensor2D,
+  x2: tf.Tensor2D,
+  weight: tf.Tensor2D,
+  options: { threshold: number; temperature: number },
+) => tf.Scalar;
+
+/** Every kernel slot of the registry and its signature. A kernel computes the same numbers as the code it replaces. */
+export interface KernelSignatures {
+  /** `Rng.fillNormal` (≥ 64 values), bit-exact. */
+  fillNormal: FillNormalKernel;
+  /** `Rng.fillBernoulli` (≥ 64 values), bit-exact. */
+  fillBernoulli: FillBernoulliKernel;
+  /** A float32 GEMM on plain arrays. */
+  sgemm: SgemmKernel;
+  /** The fused symmetric-ReLU + InfoNCE step `contrastiveMethod` uses in the Wen & Li setting. */
+  symmetricReluInfoNCE: SymmetricReluInfoNCEKernel;
+}
+
+export type KernelName = keyof KernelSignatures;
+
+const KERNEL_NAMES: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE'];
+
+/** A registered kernel and who provided it (for messages, e.g. '@contrastive/native (avx512)'). */
+interface Entry {
+  kernel: unknown;
+  provider: string;
+}
+
+// A plain object, not a Map: `Rng.fillNormal` reads its slot on every call.
+const registry: { [K in KernelName]?: Entry } = {};
+
+function checkName(op: string, name: unknown): asserts name is KernelName {
+  if (!KERNEL_NAMES.includes(name as KernelName)) {
+    throw new InvalidArgumentError({ op, argument: 'name', expected: `one of ${KERNEL_NAMES.join(', ')}`, actual: name });
+  }
+}
+
+/**
+ * Installs `kernel` in the slot `name` for this thread (module instance), replacing what was
+ * there. Returns the previous kernel. Plugins such as `@contrastive/native`'s `useNativeKernels()`
+ * call this; libraries look kernels up with `getKernel` and fall back to tfjs/JavaScript without one.
+ *
+ * @example registerKernel('fillNormal', myFillNormal, { provider: 'my-plugin' })
+ */
+export function registerKernel<K extends KernelName>(name: K, kernel: KernelSignatures[K], options: { provider?: string } = {}): KernelSignatures[K] | undefined {
+  checkName('registerKernel', name);
+  if (typeof kernel !== 'function') {
+    throw new InvalidArgumentError({ op: 'registerKernel', argument: 'kernel', expected: 'a function', actual: kernel });
+  }
+  const previous = registry[name]?.kernel as KernelSignatures[K] | undefined;
+  registry[name] = { kernel, provider: options.provider ?? 'user' };
+  return previous;
+}
+
+/** The kernel registered under `name`, or `undefined` (then use the tfjs/JavaScript path). */
+export function getKernel<K extends KernelName>(name: K): KernelSignatures[K] | undefined {
+  return registry[name]?.kernel as KernelSignatures[K] | undefined;
+}
+
+/** Removes the kernel of slot `name`. Returns it (or `undefined` when the slot was empty). */
+export function unregisterKernel<K extends KernelName>(name: K): KernelSignatures[K] | undefined {
+  checkName('unregisterKernel', name);
+  const previous = registry[name]?.kernel as KernelSignatures[K] | undefined;
+  delete registry[name];
+  return previous;
+}
+
+/** The occupied slots and their providers, e.g. `{ sgemm: '@contrastive/native (avx512)' }`. */
+export function registeredKernels(): Partial<Record<KernelName, string>> {
+  const out: Partial<Record<KernelName, string>> = {};
+  for (const name of KERNEL_NAMES) if (registry[name]) out[name] = registry[name].provider;
+  return out;
+}

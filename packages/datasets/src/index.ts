@@ -1,0 +1,23 @@
+export type { Dataset, DatasetBatch } from '@contrastive/core';
+export {
+  arrayDataset,
+  arrayDatasetOptionsSchema,
+  type ArrayDatasetOptions,
+  type ArrayInput,
+  type NestedArray,
+  subsetDataset,
+  tensorDataset,
+  tensorDatasetOptionsSchema,
+  type TensorDatasetOptions,
+} from './array-dataset';
+export {
+  csvDataset,
+  csvDatasetOptionsSchema,
+  type CsvDatasetOptions,
+  csvOptionsSchema,
+  type CsvOptions,
+  parseCsv,
+  type ParsedCsv,
+} from './csv';
+export { NPY_DTYPES, type NpyArray, npyDataset, npyDatasetOptionsSchema, type NpyDatasetOptions, type NpyDtype, parseNpy } from './npy';
+export { type DecodedImage, type ImageChannels, imageDataset, imageDatasetOptionsSchema, type ImageDatasetOptions } from './images';

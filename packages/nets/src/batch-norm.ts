@@ -1,0 +1,133 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, ShapeMismatchError } from '@contrastive/core';
+import { z } from 'zod/mini';
+import { makeVariable, uniqueVariableName } from './serialization';
+
+/** PyTorch's BatchNorm momentum: running ← (1 − m)·running + m·batch statistic. */
+export const BATCH_NORM_MOMENTUM = 0.1;
+
+/** Running statistics of one batch-norm layer, as saved in `toJSON().state` (exact float32 values). */
+export const batchNormStateSchema = z.strictObject({
+  /** Running mean per feature/channel (starts at 0). */
+  runningMean: z.array(z.number()),
+  /** Running unbiased variance per feature/channel (starts at 1). */
+  runningVar: z.array(z.number()),
+  /** Number of training-mode batches seen (PyTorch's `num_batches_tracked`). */
+  numBatchesTracked: z.int().check(z.gte(0)),
+});
+export type BatchNormState = z.output<typeof batchNormStateSchema>;
+
+/**
+ * A batch-norm layer over the last axis: `BatchNorm1d` for [batch, features] and `BatchNorm2d`
+ * for NHWC images [batch, h, w, channels], with PyTorch's semantics.
+ *
+ * - training: y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch mean μ_B and the biased variance σ²_B
+ *   over every axis but the last, and the running statistics are updated in place:
+ *   mean ← (1 − m)·mean + m·μ_B, var ← (1 − m)·var + m·σ²_B·n/(n − 1) (unbiased; n values per channel).
+ * - eval: y = γ·(x − mean)/√(var + ε) + β with the running statistics.
+ */
+export interface BatchNorm {
+  readonly numFeatures: number;
+  /** Scale γ [numFeatures] (trainable). */
+  readonly gamma: tf.Variable<tf.Rank.R1>;
+  /** Shift β [numFeatures] (trainable). */
+  readonly beta: tf.Variable<tf.Rank.R1>;
+  /** Running mean [numFeatures] (not trainable: not in a network's `variables`). */
+  readonly runningMean: tf.Variable<tf.Rank.R1>;
+  /** Running unbiased variance [numFeatures] (not trainable). */
+  readonly runningVar: tf.Variable<tf.Rank.R1>;
+  readonly numBatchesTracked: number;
+  /** x [..., numFeatures] → same shape; updates the running statistics when `training`. */
+  apply(x: tf.Tensor, training: boolean): tf.Tensor;
+  getState(): BatchNormState;
+  setState(state: BatchNormState, op?: string, argument?: string): void;
+  dispose(): void;
+}
+
+export interface BatchNormConfig {
+  /** Channels (last axis). */
+  numFeatures: number;
+  /** Variable-name prefix, e.g. `encoder/bn0`. */
+  name: string;
+  /** Default 0.1 (PyTorch). */
+  momentum?: number;
+  /** Default 1e-5 (PyTorch). */
+  eps?: number;
+  /** Initial γ, β (default 1, 0). */
+  gamma?: Float32Array;
+  beta?: Float32Array;
+  /** Label used in errors, e.g. `convNet('encoder')`. */
+  label?: string;
+}
+
+/** Creates a batch-norm layer (see `BatchNorm`); γ, β are trainable variables `<name>/gamma`, `<name>/beta`. */
+export function createBatchNorm(config: BatchNormConfig): BatchNorm {
+  const { numFeatures: c, name } = config;
+  const momentum = config.momentum ?? BATCH_NORM_MOMENTUM;
+  const eps = config.eps ?? 1e-5;
+  const label = config.label ?? 'batchNorm';
+  const gamma = makeVariable<tf.Rank.R1>(name, 'gamma', config.gamma ?? new Float32Array(c).fill(1), [c]);
+  const beta = makeVariable<tf.Rank.R1>(name, 'beta', config.beta ?? new Float32Array(c), [c]);
+  const stat = (key: string, fill: number) => tf.variable(tf.fill([c], fill), false, uniqueVariableName(`${name}/${key}`)) as tf.Variable<tf.Rank.R1>;
+  const runningMean = stat('runningMean', 0);
+  const runningVar = stat('runningVar', 1);
+  let tracked = 0;
+
+  const bn: BatchNorm = {
+    numFeatures: c,
+    gamma,
+    beta,
+    runningMean,
+    runningVar,
+    get numBatchesTracked() {
+      return tracked;
+    },
+    apply(x: tf.Tensor, training: boolean): tf.Tensor {
+      if (x.shape[x.rank - 1] !== c) {
+        throw new ShapeMismatchError({ op: `${label}.apply`, argument: `${name} input`, expected: `[..., ${c}]`, actual: x.shape });
+      }
+      const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+      if (!training) {
+        return tf.tidy(() => tf.add(tf.mul(tf.div(tf.sub(x, runningMean), tf.sqrt(tf.add(runningVar, eps))), gamma), beta));
+      }
+      const n = x.size / c;
+      if (n < 2) {
+        throw new InvalidArgumentError({
+          op: `${label}.apply`,
+          argument: 'x',
+          expected: 'more than one value per channel in training mode (batch norm uses batch statistics; use setTraining(false) for single images)',
+          actual: `shape [${x.shape.join(', ')}]`,
+        });
+      }
+      return tf.tidy(() => {
+        const { mean, variance } = tf.moments(x, axes);
+        const nextMean = tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum));
+        const nextVar = tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(variance, (momentum * n) / (n - 1)));
+        runningMean.assign(nextMean as tf.Tensor1D);
+        runningVar.assign(nextVar as tf.Tensor1D);
+        tracked++;
+        return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+      });
+    },
+    getState(): BatchNormState {
+      return { runningMean: Array.from(runningMean.dataSync()), runningVar: Array.from(runningVar.dataSync()), numBatchesTracked: tracked };
+    },
+    setState(state: BatchNormState, op = `${label}.setState`, argument = 'state'): void {
+      for (const key of ['runningMean', 'runningVar'] as const) {
+        const values = state[key];
+        if (values.length !== c || values.some((v) => !Number.isFinite(v))) {
+          throw new InvalidArgumentError({ op, argument: `${argument}.${key}`, expected: `${c} finite numbers`, actual: `${values.length} values` });
+        }
+      }
+      const [m, v] = [tf.tensor1d(state.runningMean), tf.tensor1d(state.runningVar)];
+      runningMean.assign(m);
+      runningVar.assign(v);
+      tf.dispose([m, v]);
+      tracked = state.numBatchesTracked;
+    },
+    dispose(): void {
+      tf.dispose([gamma, beta, runningMean, runningVar]);
+    },
+  };
+  return bn;
+}
