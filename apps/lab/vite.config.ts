@@ -41,7 +41,8 @@ function tfjsWasmThreads(): Plugin {
     name: 'contrastive-lab:tfjs-wasm-threads',
     transform(code, id) {
       if (!id.replace(/\\/g, '/').endsWith('@tensorflow/tfjs-backend-wasm/dist/backend_wasm.js')) return null;
-      if (!needle.test(code)) throw new Error('tfjs-wasm-threads: the pthread Blob code of tfjs-backend-wasm changed; update vite.config.ts');
+      if (!needle.test(code))
+        throw new Error('tfjs-wasm-threads: the pthread Blob code of tfjs-backend-wasm changed; update vite.config.ts');
       return `import threadedSimdSource from '../wasm-out/tfjs-backend-wasm-threaded-simd.js?raw';\n${code.replace(needle, 'threadedSimdSource')}`;
     },
   };

@@ -112,7 +112,10 @@ const compareWith = $<HTMLSelectElement>('compare-with');
 compareWith.onchange = () => schedule(true);
 function refreshCompareWith(select?: string) {
   const runs = store.state.runs.filter((r) => r.kind === 'decoupling' && r !== currentDecoupling);
-  compareWith.replaceChildren(el('option', { value: '' }, '(none)'), ...runs.map((r) => el('option', { value: r.id }, `${r.id}: ${r.label}`)));
+  compareWith.replaceChildren(
+    el('option', { value: '' }, '(none)'),
+    ...runs.map((r) => el('option', { value: r.id }, `${r.id}: ${r.label}`)),
+  );
   compareWith.value = select ?? runs.at(-1)?.id ?? '';
 }
 
@@ -127,7 +130,11 @@ const heatmaps = new WeakMap<JobState, { evals: number; figure: HTMLElement }>()
 function heatmapOf(job: JobState): HTMLElement {
   const cached = heatmaps.get(job);
   if (cached?.evals === job.evals.length) return cached.figure;
-  const figure = el('figure', { 'data-testid': 'heatmap' }, heatmapChart(job.heatmap!, { title: `neuron × atom |cos| at step ${job.evals.at(-1)?.step ?? 0}` }));
+  const figure = el(
+    'figure',
+    { 'data-testid': 'heatmap' },
+    heatmapChart(job.heatmap!, { title: `neuron × atom |cos| at step ${job.evals.at(-1)?.step ?? 0}` }),
+  );
   heatmaps.set(job, { evals: job.evals.length, figure });
   return figure;
 }
@@ -135,7 +142,9 @@ function heatmapOf(job: JobState): HTMLElement {
 function decouplingPanel(target: HTMLElement, run: RunState | undefined, title: string) {
   target.replaceChildren();
   if (!run) {
-    target.append(el('div', { class: 'empty' }, title === 'this run' ? 'Press Train.' : 'Run again with another setting to compare side by side.'));
+    target.append(
+      el('div', { class: 'empty' }, title === 'this run' ? 'Press Train.' : 'Run again with another setting to compare side by side.'),
+    );
     return;
   }
   const job = run.jobs[0]!;
@@ -150,19 +159,38 @@ function decouplingPanel(target: HTMLElement, run: RunState | undefined, title: 
       'div',
       { class: 'stats' },
       stat('loss', fmt(recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : undefined), 'mean of last 20 steps'),
-      stat('atoms recovered', frac === undefined ? '–' : `${Math.round(frac * (atoms ?? 0))} / ${atoms ?? '?'}`, `${fmt(frac === undefined ? undefined : frac * 100, 0)} % with a_j > 0.8`),
+      stat(
+        'atoms recovered',
+        frac === undefined ? '–' : `${Math.round(frac * (atoms ?? 0))} / ${atoms ?? '?'}`,
+        `${fmt(frac === undefined ? undefined : frac * 100, 0)} % with a_j > 0.8`,
+      ),
       stat('median a_j', fmt(latest(job, 'atomRecovery.median')), 'max_i |cos(w_i, M_j)|'),
       stat('std of normalised output', fmt(latest(job, 'stdOfNormalized'), 4), `collapse → 0; ideal ${fmt(1 / Math.sqrt(width), 4)}`),
     ),
   );
-  const evals = (k: string, series: string): Point[] => job.evals.filter((e) => e.metrics[k] !== undefined).map((e) => ({ x: e.step, y: e.metrics[k]!, series }));
+  const evals = (k: string, series: string): Point[] =>
+    job.evals.filter((e) => e.metrics[k] !== undefined).map((e) => ({ x: e.step, y: e.metrics[k]!, series }));
   const charts = el('div', { class: 'charts' });
-  charts.append(
-    el('figure', {}, lineChart(thin(job.loss, 'loss'), { title: 'loss', y: 'InfoNCE' })),
-    el('figure', {}, lineChart([...evals('atomRecovery.fraction', 'atoms recovered'), ...evals('atomRecovery.median', 'median a_j')], { title: 'atom recovery', y: 'fraction / a_j', yDomain: [0, 1], rule: 0.8 })),
-    el('figure', {}, lineChart(evals('stdOfNormalized', 'std'), { title: 'std of normalised output', y: 'std', rule: 1 / Math.sqrt(width) })),
-  );
+  // The heatmap first: it is the picture of what the network learned.
   if (job.heatmap) charts.append(heatmapOf(job));
+  charts.append(
+    el(
+      'figure',
+      {},
+      lineChart([...evals('atomRecovery.fraction', 'atoms recovered'), ...evals('atomRecovery.median', 'median a_j')], {
+        title: 'atom recovery',
+        y: 'fraction / a_j',
+        yDomain: [0, 1],
+        rule: 0.8,
+      }),
+    ),
+    el('figure', {}, lineChart(thin(job.loss, 'loss'), { title: 'loss', y: 'InfoNCE' })),
+    el(
+      'figure',
+      {},
+      lineChart(evals('stdOfNormalized', 'std'), { title: 'std of normalised output', y: 'std', rule: 1 / Math.sqrt(width) }),
+    ),
+  );
   target.append(charts);
 }
 
@@ -182,7 +210,14 @@ $('compare-form').onsubmit = (e) => {
     const seed = Number($<HTMLInputElement>('compare-seed').value);
     const steps = Number($<HTMLInputElement>('compare-steps').value);
     const { experiment, jobs } = compareExperiment({ losses, seed, steps });
-    currentCompare = store.add({ id: `run-${++runCount}`, kind: 'compare', label: `${losses.join(' vs ')} · seed ${seed} · ${steps} steps`, settings: { losses, seed, steps }, jobs, experiment });
+    currentCompare = store.add({
+      id: `run-${++runCount}`,
+      kind: 'compare',
+      label: `${losses.join(' vs ')} · seed ${seed} · ${steps} steps`,
+      settings: { losses, seed, steps },
+      jobs,
+      experiment,
+    });
     send({ type: 'run', runId: currentCompare.id, jobs });
     $('compare-report').replaceChildren();
   } catch (err) {
@@ -199,13 +234,24 @@ function comparePanel(run: RunState | undefined) {
   const job = run.jobs[run.active]!;
   $('compare-status').textContent = `${run.label} · ${run.status} · ${job.arm}: step ${job.step} / ${job.steps}`;
   const loss = run.jobs.flatMap((j: JobState) => thin(j.loss, j.arm, 200));
-  const curve = (k: string) => run.jobs.flatMap((j) => j.evals.filter((e) => e.metrics[k] !== undefined).map((e) => ({ x: e.step, y: e.metrics[k]!, series: j.arm })));
+  const curve = (k: string) =>
+    run.jobs.flatMap((j) => j.evals.filter((e) => e.metrics[k] !== undefined).map((e) => ({ x: e.step, y: e.metrics[k]!, series: j.arm })));
   live.append(
     el(
       'div',
       { class: 'charts' },
       el('figure', {}, lineChart(loss, { title: 'training loss', y: 'loss', width: 420, height: 220 })),
-      el('figure', {}, lineChart(curve('knn.accuracy'), { title: 'online kNN accuracy (held-out batch)', y: 'accuracy', width: 420, height: 220, yDomain: [0, 1] })),
+      el(
+        'figure',
+        {},
+        lineChart(curve('knn.accuracy'), {
+          title: 'online kNN accuracy (held-out batch)',
+          y: 'accuracy',
+          width: 420,
+          height: 220,
+          yDomain: [0, 1],
+        }),
+      ),
       el('figure', {}, lineChart(curve('stdOfNormalized'), { title: 'std of normalised output', y: 'std', width: 420, height: 220 })),
     ),
   );
@@ -221,7 +267,8 @@ async function openFiles(files: File[]) {
   error.hidden = true;
   try {
     const file = files.length === 1 && files[0]!.name.endsWith('.json') ? files[0] : pickResultsFile(files);
-    if (!file) throw new Error(`no results.json among the ${files.length} dropped files (a run folder holds one once the run has finished)`);
+    if (!file)
+      throw new Error(`no results.json among the ${files.length} dropped files (a run folder holds one once the run has finished)`);
     const results = parseResultsFile(await file.text(), file.name);
     renderReport($('open-report'), results);
     (window as unknown as { __lab: { opened?: unknown } }).__lab.opened = results;
@@ -275,7 +322,8 @@ function render() {
   const s = store.state;
   if (s.backend) {
     const b = s.backend;
-    $('backend').textContent = `${b.name}${b.name === 'wasm' ? ` · ${b.threads} thread${b.threads === 1 ? '' : 's'}` : ''} · ${b.crossOriginIsolated ? 'cross-origin isolated' : 'not isolated'}`;
+    $('backend').textContent =
+      `${b.name}${b.name === 'wasm' ? ` · ${b.threads} thread${b.threads === 1 ? '' : 's'}` : ''} · ${b.crossOriginIsolated ? 'cross-origin isolated' : 'not isolated'}`;
   }
   const running = currentDecoupling?.status === 'running' || currentDecoupling?.status === 'paused';
   pauseButton.disabled = !running;
@@ -283,7 +331,9 @@ function render() {
   $<HTMLButtonElement>('reset').disabled = !currentDecoupling;
   $<HTMLButtonElement>('compare-stop').disabled = currentCompare?.status !== 'running';
   const job = currentDecoupling?.jobs[0];
-  $('decoupling-status').textContent = job ? `${job.stepsPerSecond ? `${job.stepsPerSecond.toFixed(0)} steps/s` : ''}${s.errors.length ? ` · error: ${s.errors.at(-1)}` : ''}` : s.errors.at(-1) ?? '';
+  $('decoupling-status').textContent = job
+    ? `${job.stepsPerSecond ? `${job.stepsPerSecond.toFixed(0)} steps/s` : ''}${s.errors.length ? ` · error: ${s.errors.at(-1)}` : ''}`
+    : (s.errors.at(-1) ?? '');
   const previous = s.runs.find((r) => r.id === compareWith.value);
   const parts: Array<[string, RunState | undefined, () => void]> = [
     ['current', currentDecoupling, () => decouplingPanel($('panel-current'), currentDecoupling, 'this run')],

@@ -63,7 +63,9 @@ async function openPage(url: string) {
   page.on('pageerror', (e) => errors.push(e.message));
   const t0 = Date.now();
   await page.goto(url);
-  await page.waitForFunction(() => window.__lab?.state.backend !== undefined || (window.__lab?.state.errors.length ?? 0) > 0, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.__lab?.state.backend !== undefined || (window.__lab?.state.errors.length ?? 0) > 0, null, {
+    timeout: 60_000,
+  });
   return { page, errors, readyMs: Date.now() - t0 };
 }
 
@@ -81,7 +83,9 @@ async function trainDecoupling(page: Page, augment: string, steps: number) {
 beforeAll(async () => {
   process.env['CONTRASTIVE_NATIVE'] = '0';
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
+    throw new Error(
+      `chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`,
+    );
   }
   if (!existsSync(`${dist}index.html`)) execFileSync(`${app}node_modules/.bin/vite`, ['build'], { cwd: app, stdio: 'inherit' });
   mkdirSync(artefacts, { recursive: true });
@@ -117,7 +121,9 @@ describe('the lab in chromium', () => {
     const clicks = await page.evaluate(() => window.__lab.clicks);
     let t = Date.now();
     await page.click('nav button[data-view="open"]');
-    await page.waitForFunction((c) => window.__lab.clicks === c + 1 && !document.getElementById('view-open')!.hidden, clicks, { timeout: 5000 });
+    await page.waitForFunction((c) => window.__lab.clicks === c + 1 && !document.getElementById('view-open')!.hidden, clicks, {
+      timeout: 5000,
+    });
     numbers['click handler latency while training (ms)'] = Date.now() - t;
     await page.click('nav button[data-view="decoupling"]');
     const pingMs = await page.evaluate(() => window.__lab.ping());
@@ -144,16 +150,26 @@ describe('the lab in chromium', () => {
     const maxRel = Math.max(...masking.loss.map((v, i) => Math.abs(v - ref.loss[i]!) / Math.abs(ref.loss[i]!)));
     numbers['max relative loss difference chromium vs node (wasm)'] = maxRel;
     expect(maxRel).toBeLessThanOrEqual(1e-5);
-    for (const k of ['atomRecovery.fraction', 'atomRecovery.median', 'stdOfNormalized']) expect(masking.result!.final[k]).toBeCloseTo(ref.final[k]!, 5);
+    for (const k of ['atomRecovery.fraction', 'atomRecovery.median', 'stdOfNormalized'])
+      expect(masking.result!.final[k]).toBeCloseTo(ref.final[k]!, 5);
     const fraction = masking.result!.final['atomRecovery.fraction']!;
     expect(fraction).toBe(ref.final['atomRecovery.fraction']);
     // The CLI's figure for the same seed, settings and engine (tfjs on wasm): exactly the same.
-    const cli = JSON.parse(readFileSync(cliResultsPath, 'utf8')) as { steps: number; arms: Array<{ name: string; seeds: Array<{ seed: number; final: Record<string, number> }> }> };
+    const cli = JSON.parse(readFileSync(cliResultsPath, 'utf8')) as {
+      steps: number;
+      arms: Array<{ name: string; seeds: Array<{ seed: number; final: Record<string, number> }> }>;
+    };
     expect(cli.steps).toBe(STEPS);
-    const cliFraction = cli.arms.find((a) => a.name === 'complementary masking')!.seeds.find((s) => s.seed === SEED)!.final['atomRecovery.fraction']!;
+    const cliFraction = cli.arms.find((a) => a.name === 'complementary masking')!.seeds.find((s) => s.seed === SEED)!.final[
+      'atomRecovery.fraction'
+    ]!;
     expect(fraction).toBe(cliFraction);
     expect(fraction).toBeGreaterThanOrEqual(0.8);
-    numbers['atoms recovered, masking, seed 0, 800 steps (chromium / node / cli)'] = [fraction, ref.final['atomRecovery.fraction'], cliFraction];
+    numbers['atoms recovered, masking, seed 0, 800 steps (chromium / node / cli)'] = [
+      fraction,
+      ref.final['atomRecovery.fraction'],
+      cliFraction,
+    ];
     await page.screenshot({ path: `${artefacts}decoupling-masking.png`, fullPage: true });
 
     // Change a setting: no augmentation, compared side by side with the masking run.
@@ -168,19 +184,24 @@ describe('the lab in chromium', () => {
     await page.waitForSelector('#panel-previous [data-testid="heatmap"] svg');
     await page.waitForSelector('#panel-current [data-testid="heatmap"] svg');
     await page.screenshot({ path: `${artefacts}decoupling-side-by-side.png`, fullPage: true });
+    await page.screenshot({ path: `${artefacts}readme.png`, clip: { x: 0, y: 0, width: 1280, height: 900 } });
     expect(errors).toEqual([]);
   });
 
   it('compare: two losses on identical data, views, networks and seeds, then the report', async () => {
     const { page, errors } = await openPage(`${servers[0]!.url}?backend=wasm`);
     await page.click('nav button[data-view="compare"]');
-    for (const box of await page.locator('#compare-losses input').all()) await box.setChecked(['infonce', 'simsiam'].includes(await box.inputValue()));
+    for (const box of await page.locator('#compare-losses input').all())
+      await box.setChecked(['infonce', 'simsiam'].includes(await box.inputValue()));
     await page.fill('#compare-steps', '100');
     await page.click('#compare-run');
     await waitStatus(page, ['done', 'error']);
     const run = await lastRun(page);
     expect(run.status).toBe('done');
-    expect(run.jobs.map((j) => [j.arm, j.step])).toEqual([['infonce', 100], ['simsiam', 100]]);
+    expect(run.jobs.map((j) => [j.arm, j.step])).toEqual([
+      ['infonce', 100],
+      ['simsiam', 100],
+    ]);
     await page.waitForSelector('#compare-report [data-testid="finals"]');
     expect(await page.locator('#compare-report [data-testid="finals"] tr').count()).toBe(3);
     await page.screenshot({ path: `${artefacts}compare.png`, fullPage: true });
@@ -219,9 +240,13 @@ describe('the lab in chromium', () => {
     expect(iso.backend).toMatchObject({ name: 'wasm', crossOriginIsolated: true, wasmThreads: true });
     expect(iso.run!.status).toBe('done');
     expect(iso.errors).toEqual([]);
-    numbers[`chromium wasm threaded build (getThreadsCount ${iso.backend!.threads}) steps/s (200 steps)`] = iso.run!.jobs[0]!.result!.stepsPerSecond;
+    numbers[`chromium wasm threaded build (getThreadsCount ${iso.backend!.threads}) steps/s (200 steps)`] =
+      iso.run!.jobs[0]!.result!.stepsPerSecond;
 
     const gl = await speed(`${servers[0]!.url}?backend=webgl`, 50);
-    numbers['chromium webgl'] = gl.backend?.name === 'webgl' && gl.run?.status === 'done' ? { stepsPerSecond: gl.run.jobs[0]!.result!.stepsPerSecond } : 'unavailable in this headless chromium';
+    numbers['chromium webgl'] =
+      gl.backend?.name === 'webgl' && gl.run?.status === 'done'
+        ? { stepsPerSecond: gl.run.jobs[0]!.result!.stepsPerSecond }
+        : 'unavailable in this headless chromium';
   });
 });

@@ -14,7 +14,10 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves `root` on a free loopback port; `isolated` adds COOP/COEP (multi-threaded wasm). */
-export async function serveStatic(root: string, options: { isolated?: boolean } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveStatic(
+  root: string,
+  options: { isolated?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(root, path);

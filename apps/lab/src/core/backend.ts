@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendRequest } from './protocol';
 
-const g = globalThis as unknown as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> }; hardwareConcurrency?: number }; crossOriginIsolated?: boolean; OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } };
+const g = globalThis as unknown as {
+  navigator?: { gpu?: { requestAdapter(): Promise<unknown> }; hardwareConcurrency?: number };
+  crossOriginIsolated?: boolean;
+  OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown };
+};
 
 /** What this browser can run, without initialising anything heavy. */
 async function probe(): Promise<string[]> {
@@ -46,5 +50,12 @@ export async function initBrowserBackend(options: { backend: BackendRequest; was
   }
   if (!name) throw new Error(`backend '${options.backend}' is not available in this browser (available: ${available.join(', ')})`);
   const wasmThreads = name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) : false;
-  return { name, threads: name === 'wasm' ? getThreadsCount() : 1, wasmThreads, cores: g.navigator?.hardwareConcurrency ?? 1, crossOriginIsolated: isolated, available };
+  return {
+    name,
+    threads: name === 'wasm' ? getThreadsCount() : 1,
+    wasmThreads,
+    cores: g.navigator?.hardwareConcurrency ?? 1,
+    crossOriginIsolated: isolated,
+    available,
+  };
 }

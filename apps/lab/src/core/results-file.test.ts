@@ -10,7 +10,13 @@ describe('parseResultsFile', () => {
   it("reads a CLI run's results.json", () => {
     const r = parseResultsFile(fixture);
     expect(r.experiment).toBe('feature-decoupling');
-    expect(r.arms.map((a) => a.name)).toEqual(['no augmentation', 'gaussian noise', 'complementary masking', 'dense: masking', 'dense: masking + jitter']);
+    expect(r.arms.map((a) => a.name)).toEqual([
+      'no augmentation',
+      'gaussian noise',
+      'complementary masking',
+      'dense: masking',
+      'dense: masking + jitter',
+    ]);
     expect(r.arms[2]!.mean['atomRecovery.fraction']).toBeGreaterThan(0.5);
     expect(r.checks.length).toBe(5);
     // The CLI's reading: a metric stored as null is NaN again.

@@ -24,7 +24,13 @@ export function parseResultsFile(text: string, name = 'results.json'): RunResult
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InvalidArgumentError({ op: 'lab.open', argument: name, expected: 'JSON', actual: (e as Error).message, message: `${name} is not JSON: ${(e as Error).message}` });
+    throw new InvalidArgumentError({
+      op: 'lab.open',
+      argument: name,
+      expected: 'JSON',
+      actual: (e as Error).message,
+      message: `${name} is not JSON: ${(e as Error).message}`,
+    });
   }
   for (const schema of [runResultsSchema, reportCurvesSchema]) {
     const r = schema.safeParse(json);

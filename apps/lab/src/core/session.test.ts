@@ -44,7 +44,16 @@ describe('createSession', () => {
     const method = buildMethod(spec, data);
     const losses: number[] = [];
     const views = buildViews(spec.augment, data, spec.seed);
-    for await (const e of train({ data, augment: typeof views === 'string' ? undefined : views, method, optimizer: spec.optimizer, schedule: spec.schedule, steps: spec.steps, batchSize: spec.batchSize, seed: spec.seed })) {
+    for await (const e of train({
+      data,
+      augment: typeof views === 'string' ? undefined : views,
+      method,
+      optimizer: spec.optimizer,
+      schedule: spec.schedule,
+      steps: spec.steps,
+      batchSize: spec.batchSize,
+      seed: spec.seed,
+    })) {
       if (e.type === 'step') losses.push(e.loss);
     }
     method.dispose();
@@ -73,7 +82,9 @@ describe('createSession', () => {
     const h = ev.heatmap!;
     expect([h.neurons, h.atoms]).toEqual([16, 32]);
     // max over neurons of |cos| per atom is a_j (atomRecovery, float64 in analysis; heatmap on the backend, float32).
-    const perAtom = Array.from({ length: h.atoms }, (_, j) => Math.max(...Array.from({ length: h.neurons }, (_, r) => h.values[r * h.atoms + j]!)));
+    const perAtom = Array.from({ length: h.atoms }, (_, j) =>
+      Math.max(...Array.from({ length: h.neurons }, (_, r) => h.values[r * h.atoms + j]!)),
+    );
     const sorted = [...perAtom].sort((a, b) => a - b);
     expect((sorted[15]! + sorted[16]!) / 2).toBeCloseTo(ev.metrics['atomRecovery.median']!, 5);
     expect(sorted[0]).toBeCloseTo(ev.metrics['atomRecovery.min']!, 5);
@@ -109,7 +120,7 @@ describe('createSession', () => {
     expect(m['stdOfNormalized.projection']).toBeGreaterThan(0);
     const r = s.result('cpu');
     expect(r).toMatchObject({ arm: 'simsiam', seed: 0, backend: 'cpu', engine: 'tfjs', resumedFrom: 0 });
-    expect(r.final['loss']).toBeCloseTo((s.history.loss.reduce((a, b) => a + b, 0) / 3), 6);
+    expect(r.final['loss']).toBeCloseTo(s.history.loss.reduce((a, b) => a + b, 0) / 3, 6);
   });
 
   it('leaks no tensors and refuses to run after dispose', async () => {

@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { atomRecoverySync, denseMassSync, knnAccuracySync, neuronPuritySync, residualMassSync, stdOfNormalizedSync, takeRows } from '@contrastive/analysis';
+import {
+  atomRecoverySync,
+  denseMassSync,
+  knnAccuracySync,
+  neuronPuritySync,
+  residualMassSync,
+  stdOfNormalizedSync,
+  takeRows,
+} from '@contrastive/analysis';
 import { createRng, type DataModel, type Network, type Sample } from '@contrastive/core';
 import { type Method, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
 import type { JobResult, JobSpec } from './cli';
@@ -61,7 +69,9 @@ function heatmapOf(w: tf.Tensor2D, dictionary: tf.Tensor2D, topAtom: number[]): 
   });
   const raw = cos.dataSync();
   cos.dispose();
-  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => topAtom[a]! - topAtom[b]! || raw[b * d + topAtom[b]!]! - raw[a * d + topAtom[a]!]! || a - b);
+  const order = Array.from({ length: m }, (_, i) => i).sort(
+    (a, b) => topAtom[a]! - topAtom[b]! || raw[b * d + topAtom[b]!]! - raw[a * d + topAtom[a]!]! || a - b,
+  );
   const values: number[] = [];
   for (const i of order) for (let j = 0; j < d; j++) values.push(Math.min(1, raw[i * d + j]!));
   return { neurons: m, atoms: d, values, order };

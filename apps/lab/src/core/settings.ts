@@ -23,9 +23,17 @@ export const decouplingSettingsSchema = z.strictObject({
   /** Which views training sees (an arm of the CLI preset). Default 'masking'. */
   augment: z.enum(Object.keys(AUGMENTATIONS) as [AugmentationChoice, ...AugmentationChoice[]]).default('masking'),
   /** InfoNCE temperature τ. Default: the preset's (0.1). */
-  temperature: z.number().positive().default(presetMethod.temperature ?? 0.1),
+  temperature: z
+    .number()
+    .positive()
+    .default(presetMethod.temperature ?? 0.1),
   /** Width m of the symmetric-ReLU network. Default: the preset's (64). */
-  width: z.number().int().positive().max(4096).default(Number((preset.encoder as { width?: number }).width ?? 64)),
+  width: z
+    .number()
+    .int()
+    .positive()
+    .max(4096)
+    .default(Number((preset.encoder as { width?: number }).width ?? 64)),
   /** SGD learning rate. Default: the preset's (0.05). */
   lr: z.number().positive().default(preset.optimizer.lr),
   /** Seed of data, initialisation, augmentation and batches. Default 0. */
@@ -50,7 +58,12 @@ export function decouplingJob(input: DecouplingSettingsInput = {}): JobSpec {
   if (!job) throw new InvalidArgumentError({ op: 'lab.decoupling', argument: 'augment', expected: `an arm of the preset`, actual: arm });
   // The preset's arms are a symmetric-ReLU encoder trained by contrastive InfoNCE with SGD.
   if (job.encoder.type !== 'symmetricRelu' || job.method.type !== 'contrastive') {
-    throw new InvalidArgumentError({ op: 'lab.decoupling', argument: 'preset', expected: 'a symmetricRelu encoder and a contrastive method', actual: `${job.encoder.type}, ${job.method.type}` });
+    throw new InvalidArgumentError({
+      op: 'lab.decoupling',
+      argument: 'preset',
+      expected: 'a symmetricRelu encoder and a contrastive method',
+      actual: `${job.encoder.type}, ${job.method.type}`,
+    });
   }
   return {
     ...job,
@@ -64,7 +77,10 @@ export function decouplingJob(input: DecouplingSettingsInput = {}): JobSpec {
 
 export const compareSettingsSchema = z.strictObject({
   /** Losses to compare (names of `contrastive compare --losses`), at least one. Default infonce, simclr, simsiam. */
-  losses: z.array(z.enum(Object.keys(COMPARE_METHODS) as [string, ...string[]])).min(1).default(['infonce', 'simclr', 'simsiam']),
+  losses: z
+    .array(z.enum(Object.keys(COMPARE_METHODS) as [string, ...string[]]))
+    .min(1)
+    .default(['infonce', 'simclr', 'simsiam']),
   /** Seed shared by every loss (same data, views and initialisation). Default 0. */
   seed: z.number().int().min(0).default(0),
   /** Steps per loss. Default: the compare preset's (800). */

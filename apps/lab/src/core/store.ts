@@ -62,7 +62,14 @@ export function createRunStore(now: () => number = () => performance.now()) {
       return () => listeners.delete(listener);
     },
     /** Records a new run (before its 'run' message goes to the worker). */
-    add(run: { id: string; kind: RunState['kind']; label: string; settings: Record<string, unknown>; jobs: JobSpec[]; experiment?: Experiment }): RunState {
+    add(run: {
+      id: string;
+      kind: RunState['kind'];
+      label: string;
+      settings: Record<string, unknown>;
+      jobs: JobSpec[];
+      experiment?: Experiment;
+    }): RunState {
       for (const r of state.runs) if (r.status === 'running' || r.status === 'paused') r.status = 'stopped';
       const rs: RunState = {
         id: run.id,

@@ -10,7 +10,11 @@ beforeAll(() => {
 });
 
 // Small batches keep the cpu backend quick; the worker logic does not depend on the shapes.
-const job = (steps = 10) => ({ ...decouplingJob({ augment: 'masking', width: 8, steps, evalEvery: 4, seed: 2 }), batchSize: 32, evalSamples: 128 });
+const job = (steps = 10) => ({
+  ...decouplingJob({ augment: 'masking', width: 8, steps, evalEvery: 4, seed: 2 }),
+  batchSize: 32,
+  evalSamples: 128,
+});
 const until = async (cond: () => boolean, ms = 60_000) => {
   const t0 = Date.now();
   while (!cond()) {

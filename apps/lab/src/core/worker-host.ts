@@ -36,7 +36,9 @@ export function createWorkerHost(options: WorkerHostOptions) {
   const sliceMs = options.sliceMs ?? 50;
   const yieldToEvents = options.yieldToEvents ?? macrotask;
   let backend: BackendInfo | undefined;
-  let current: { runId: string; jobs: JobSpec[]; job: number; session?: Session; paused: boolean; pauseAnnounced: boolean; stopped: boolean } | undefined;
+  let current:
+    | { runId: string; jobs: JobSpec[]; job: number; session?: Session; paused: boolean; pauseAnnounced: boolean; stopped: boolean }
+    | undefined;
   let loop: Promise<void> | undefined;
 
   async function drive(run: NonNullable<typeof current>) {
@@ -64,17 +66,40 @@ export function createWorkerHost(options: WorkerHostOptions) {
                 if (e.type === 'step') losses.push(e.loss);
                 if (e.type === 'eval') {
                   if (losses.length) {
-                    post({ type: 'progress', runId: run.runId, job: run.job, step: session.step, fromStep, losses: losses.splice(0), stepsPerSecond: 0 });
+                    post({
+                      type: 'progress',
+                      runId: run.runId,
+                      job: run.job,
+                      step: session.step,
+                      fromStep,
+                      losses: losses.splice(0),
+                      stepsPerSecond: 0,
+                    });
                   }
                   const ev = session.lastEval!;
-                  post({ type: 'eval', runId: run.runId, job: run.job, step: e.step, metrics: e.metrics, ...(ev.heatmap && ev.step === e.step ? { heatmap: ev.heatmap } : {}) });
+                  post({
+                    type: 'eval',
+                    runId: run.runId,
+                    job: run.job,
+                    step: e.step,
+                    metrics: e.metrics,
+                    ...(ev.heatmap && ev.step === e.step ? { heatmap: ev.heatmap } : {}),
+                  });
                 }
               }
             }
             const ms = performance.now() - t0;
             if (losses.length) {
               const n = losses.length;
-              post({ type: 'progress', runId: run.runId, job: run.job, step: session.step, fromStep: session.step - n + 1, losses, stepsPerSecond: (n * 1000) / ms });
+              post({
+                type: 'progress',
+                runId: run.runId,
+                job: run.job,
+                step: session.step,
+                fromStep: session.step - n + 1,
+                losses,
+                stepsPerSecond: (n * 1000) / ms,
+              });
             }
             await yieldToEvents();
           }

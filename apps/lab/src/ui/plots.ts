@@ -9,12 +9,15 @@ export interface Point {
 }
 
 /** Lines of y over steps, one per series, with a legend when there are several. */
-export function lineChart(points: Point[], options: { title: string; y: string; width?: number; height?: number; yDomain?: [number, number]; rule?: number }): Element {
+export function lineChart(
+  points: Point[],
+  options: { title: string; y: string; width?: number; height?: number; yDomain?: [number, number]; rule?: number },
+): Element {
   const series = new Set(points.map((p) => p.series));
   const finite = points.filter((p) => Number.isFinite(p.y));
   const fig = Plot.plot({
     title: options.title,
-    width: options.width ?? 300,
+    width: options.width ?? 280,
     height: options.height ?? 170,
     marginLeft: 48,
     x: { label: 'step', grid: true },
@@ -46,8 +49,8 @@ export function heatmapChart(h: Heatmap, options: { title: string; width?: numbe
   for (let r = 0; r < h.neurons; r++) for (let a = 0; a < h.atoms; a++) cells.push({ atom: a, row: r, v: h.values[r * h.atoms + a]! });
   return Plot.plot({
     title: options.title,
-    width: options.width ?? 300,
-    height: options.height ?? 300,
+    width: options.width ?? 280,
+    height: options.height ?? 280,
     marginLeft: 30,
     marginBottom: 30,
     padding: 0,
