@@ -73,7 +73,7 @@ describe('experiment config', () => {
     expect(bad({ steps: Infinity })).toBe('config: steps: expected a number, got Infinity');
     expect(bad({ batchSize: 1e9 })).toBe('config: batchSize: expected a number ≤ 65536, got 1000000000');
     expect(bad({ optimizer: { type: 'sgd', lr: 'fast' } })).toBe("config: optimizer.lr: expected a number, got 'fast'");
-    expect(bad({ arms: [{ name: 'a', augment: { type: 'blur' } }] })).toMatch(/^config: arms\[0\]\.augment\.type: unknown type 'blur' Expected one of: identity, complementaryMask/);
+    expect(bad({ arms: [{ name: 'a', augment: { type: 'blur' } }] })).toMatch(/^config: arms\[0\]\.augment\.type: unknown type 'blur'; expected one of: identity, complementaryMask/);
     expect(bad({ arms: [{ name: 'a', augment: { type: 'gaussianNoise', std: 1, unit: 'noisestd' } }] })).toBe(
       "config: arms[0].augment.unit: expected 'absolute' or 'noiseStd', got 'noisestd'; did you mean 'noiseStd'?",
     );
@@ -122,6 +122,13 @@ describe('experiment config', () => {
     const mixing = { data: { type: 'latentMixing', dim: 4 }, augment: { type: 'dataPairs' }, arms: [{ name: 'a' }] };
     expect(bad({ ...mixing, arms: [{ name: 'a', augment: { type: 'gaussianNoise', std: 1, unit: 'noiseStd' } }] })).toMatch(/arms\[0\]\.augment\.unit: 'noiseStd' needs data with a noise std/);
     expect(bad({ ...mixing, encoder: { type: 'symmetricRelu', width: 8, threshold: { type: 'constant', value: 1, unit: 'noiseStd' } } })).toMatch(/encoder\.threshold\.unit: 'noiseStd' needs/);
+    expect(bad({ augment: { type: 'complementaryMask', views: 3 } })).toBe("config: augment.views: loss 'infonce' uses 2 views; 3 would leave 1 unused (only supcon takes more)");
+    expect(bad({ augment: { type: 'identity', views: 1 } })).toBe('config: augment.views: training needs at least 2 views, got 1');
+    expect(bad({ augment: { type: 'compose', steps: [{ type: 'complementaryMask' }, { type: 'gaussianNoise', std: 1, views: 4 }] } })).toMatch(/^config: augment\.steps\[1\]\.views: ignored: in compose the first step makes the views/);
+    expect(() => parseExperiment({ ...minimal, data: { type: 'labeledSparseCoding' }, augment: { type: 'independentMask', views: 4 }, arms: [{ name: 'a' }], method: supcon })).not.toThrow();
+    expect(bad({ schedule: { type: 'cosine', warmupSteps: 10 } })).toBe("config: schedule.warmupSteps: the warm-up (10 steps) does not end within the run's 10 steps");
+    expect(bad({ schedule: { type: 'step', milestones: [5, 20] } })).toBe('config: schedule.milestones[1]: milestone 20 is never reached in 10 steps');
+    expect(bad({ schedule: { type: 'step', milestones: [5, 3] } })).toBe('config: schedule.milestones[1]: milestones must increase');
     // The same options are fine where they apply.
     expect(() => parseExperiment({ ...minimal, data: { type: 'labeledSparseCoding' }, arms: [{ name: 'a' }], method: supcon })).not.toThrow();
     expect(() => parseExperiment({ ...minimal, ...mixing, encoder: { type: 'mlp', outputDim: 4 } })).not.toThrow();
@@ -170,6 +177,7 @@ describe('loading files', () => {
     expect(messageOf(() => loadExperiment(file('list.yaml', '- 1\n')))).toMatch(/list\.yaml: expected a mapping at the top level, got a list/);
     expect(messageOf(() => loadExperiment(file('tag.yaml', `${yaml}arms: !!foo [{name: a}]\n`)))).toMatch(/tag\.yaml at line 7, column \d+: Unresolved tag/);
     expect(messageOf(() => loadExperiment('no-such-preset'))).toMatch(/neither a preset/);
+    expect(messageOf(() => loadExperiment('feature-decoupling-lage'))).toMatch(/neither a preset nor a config file; did you mean 'feature-decoupling-large'\?/);
     expect(messageOf(() => loadExperiment(dir))).toMatch(/is not a file/);
     expect(messageOf(() => loadExperiment('hltm', { size: 'large' }))).toMatch(/--size large: preset 'hltm' has no large variant/);
   });

@@ -64,23 +64,29 @@ export const dataConfigSchema = z.discriminatedUnion('type', [
 export type DataConfig = z.output<typeof dataConfigSchema>;
 
 // ---- augmentation ----------------------------------------------------------------------------
+/**
+ * `views` left unset when not given (each factory's default is 2), so a `views` the run would
+ * ignore (a later step of `compose`) or that the loss cannot use can be told from the default.
+ */
 const gaussianNoiseConfig = z.strictObject({
   type: z.literal('gaussianNoise'),
-  ...fields(gaussianNoiseOptionsSchema, 'seed'),
+  ...fields(gaussianNoiseOptionsSchema, 'seed', 'views'),
+  views: z.optional(withoutDefault(gaussianNoiseOptionsSchema._zod.def.shape.views)),
   /** Units of `std`: `noiseStd` multiplies it by the data's σ. */
   unit: unitSchema,
 });
 const denseJitterConfig = z.strictObject({
   type: z.literal('denseJitter'),
-  ...fields(denseJitterOptionsSchema, 'seed', 'basis', 'scale'),
+  ...fields(denseJitterOptionsSchema, 'seed', 'basis', 'scale', 'views'),
+  views: z.optional(withoutDefault(denseJitterOptionsSchema._zod.def.shape.views)),
   /** s, or 'match'. Default: the data's dense std (its `denseScale`). */
   scale: z.optional(withoutDefault(denseJitterOptionsSchema._zod.def.shape.scale)),
 });
 /** One augmentation step (the basis of `denseJitter` comes from the data model). */
 export const augmentStepSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('identity'), ...fields(identityOptionsSchema, 'seed') }),
-  z.strictObject({ type: z.literal('complementaryMask'), ...fields(complementaryMaskOptionsSchema, 'seed') }),
-  z.strictObject({ type: z.literal('independentMask'), ...fields(independentMaskOptionsSchema, 'seed') }),
+  z.strictObject({ type: z.literal('identity'), ...fields(identityOptionsSchema, 'seed', 'views'), views: z.optional(withoutDefault(identityOptionsSchema._zod.def.shape.views)) }),
+  z.strictObject({ type: z.literal('complementaryMask'), ...fields(complementaryMaskOptionsSchema, 'seed', 'views'), views: z.optional(withoutDefault(complementaryMaskOptionsSchema._zod.def.shape.views)) }),
+  z.strictObject({ type: z.literal('independentMask'), ...fields(independentMaskOptionsSchema, 'seed', 'views'), views: z.optional(withoutDefault(independentMaskOptionsSchema._zod.def.shape.views)) }),
   gaussianNoiseConfig,
   denseJitterConfig,
 ]);
@@ -409,6 +415,20 @@ function contradictions(raw: Record<string, unknown>, exp: Experiment): Problem[
     if (method.type === 'directpred' && predictor) problems.push({ path: at('predictor'), message: "DirectPred sets its own linear predictor from the correlation F̂; remove 'predictor'" });
     if (method.type === 'byol' && !predictor) problems.push({ path: at('method', 'type'), message: "byol needs a 'predictor' head (e.g. { type: predictionHead })" });
 
+    // How many views the loss gets: the first step makes them (compose ignores the others' `views`).
+    if (augment.type !== 'dataPairs') {
+      const first = augment.type === 'compose' ? augment.steps[0]! : augment;
+      const firstPath = augment.type === 'compose' ? at('augment', 'steps', 0, 'views') : at('augment', 'views');
+      const views = first.views ?? 2;
+      const multi = method.type === 'contrastive' && method.loss === 'supcon';
+      if (views < 2) problems.push({ path: firstPath, message: `training needs at least 2 views, got ${views}` });
+      else if (views !== 2 && !multi) problems.push({ path: firstPath, message: `${method.type === 'contrastive' ? `loss '${method.loss}'` : method.type} uses 2 views; ${views} would leave ${views - 2} unused (only supcon takes more)` });
+      if (augment.type === 'compose') {
+        augment.steps.forEach((step, j) => {
+          if (j > 0 && step.views !== undefined) problems.push({ path: at('augment', 'steps', j, 'views'), message: "ignored: in compose the first step makes the views and later steps transform each one; remove it" });
+        });
+      }
+    }
     const steps = augment.type === 'compose' ? augment.steps.map((s, j) => ({ step: s, path: at('augment', 'steps', j) })) : [{ step: augment, path: at('augment') }];
     if (augment.type === 'dataPairs' && !PAIRED.has(data.type)) {
       problems.push({ path: at('augment', 'type'), message: `'dataPairs' needs a data model that draws positive pairs (${[...PAIRED].join(', ')}), not '${data.type}'` });
@@ -426,6 +446,16 @@ function contradictions(raw: Record<string, unknown>, exp: Experiment): Problem[
     }
     if (encoder.type === 'treeNetwork' && data.type !== 'hltm') problems.push({ path: at('encoder', 'type'), message: `treeNetwork mirrors an HLTM tree and needs data 'hltm', not '${data.type}'` });
   });
+  const schedule = exp.schedule;
+  if (schedule.type === 'cosine' && schedule.warmupSteps >= exp.steps) {
+    problems.push({ path: ['schedule', 'warmupSteps'], message: `the warm-up (${schedule.warmupSteps} steps) does not end within the run's ${exp.steps} steps` });
+  }
+  if (schedule.type === 'step') {
+    const late = schedule.milestones.findIndex((m) => m >= exp.steps);
+    if (late >= 0) problems.push({ path: ['schedule', 'milestones', late], message: `milestone ${schedule.milestones[late]} is never reached in ${exp.steps} steps` });
+    const unsorted = schedule.milestones.findIndex((m, j) => j > 0 && m <= schedule.milestones[j - 1]!);
+    if (unsorted >= 0) problems.push({ path: ['schedule', 'milestones', unsorted], message: 'milestones must increase' });
+  }
   exp.checks.forEach((c, i) => {
     for (const name of c.than === undefined ? [c.arm] : [c.arm, c.than]) {
       const arm = exp.arms.find((a) => a.name === name);

@@ -137,7 +137,8 @@ export function formatIssue(issue: Issue, root: Schema, input: unknown): string 
       const allowed = keysOf(schemaAt(root, input, path));
       const guess = closest(key, allowed);
       const others = issue.keys.length > 1 ? ` (and ${plural(issue.keys.length - 1, 'other unknown key')})` : '';
-      return `${formatPath([...path, key])}: unknown key${others}${guess ? `; did you mean '${guess}'?` : ''}${allowed.length ? ` Expected keys: ${allowed.join(', ')}` : ''}`;
+      const hint = guess ? `; did you mean '${guess}'?` : allowed.length ? `; expected one of: ${allowed.join(', ')}` : '';
+      return `${formatPath([...path, key])}: unknown key${others}${hint}`;
     }
     case 'invalid_union': {
       if ('discriminator' in issue && issue.discriminator) {
@@ -152,7 +153,7 @@ export function formatIssue(issue: Issue, root: Schema, input: unknown): string 
           return `${where}: missing; expected one of ${types.join(', ')}`;
         }
         const guess = typeof given === 'string' ? closest(given, types) : undefined;
-        return `${where}: unknown ${key} ${describeValue(given)}${guess ? `; did you mean '${guess}'?` : ''} Expected one of: ${types.join(', ')}`;
+        return `${where}: unknown ${key} ${describeValue(given)}; ${guess ? `did you mean '${guess}'?` : `expected one of: ${types.join(', ')}`}`;
       }
       // A plain union (e.g. a threshold: a number or a schedule): report the branch meant for this value.
       const branches = issue.errors.filter((errs) => errs.length > 0);

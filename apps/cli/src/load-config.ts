@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { type Experiment, parseExperiment } from './config';
-import { ConfigError, escapeText } from './errors';
+import { closest, ConfigError, escapeText } from './errors';
 import { PRESETS, presetId } from './presets';
 
 export interface Overrides {
@@ -85,7 +85,8 @@ export function loadExperiment(target: string, overrides: Overrides = {}): Exper
     source = escapeText(target);
     raw = readConfigFile(target);
   } else {
-    throw new ConfigError(`'${escapeText(target)}' is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a config file`);
+    const guess = closest(target, Object.keys(PRESETS));
+    throw new ConfigError(`'${escapeText(target)}' is neither a preset nor a config file; ${guess ? `did you mean '${guess}'?` : `presets: ${Object.keys(PRESETS).join(', ')}`}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${source}: expected a mapping at the top level, got ${raw === null ? 'nothing' : Array.isArray(raw) ? 'a list' : typeof raw}`);

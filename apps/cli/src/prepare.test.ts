@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -61,6 +61,9 @@ describe('prepareRun: every check before anything is written', () => {
     expect(await fails(['compare', '--losses', 'infonce,simclr,infonce'])).toMatch(/--losses: .* names a loss twice/);
     expect(await fails(['compare', '--losses', 'infonse'])).toMatch(/--losses: unknown loss 'infonse'/);
     expect(await fails(['run', 'hltm', '--size', 'huge'])).toMatch(/--size: expected 'small' or 'large', got 'huge'/);
+    await expect(prepareRun(['run', c, '--restart-job', 'a-seed0', '--backend', 'cpu'])).rejects.toThrow(/--restart-job needs --out/);
+    expect(await fails(['run', c, '--out', join(dir, 'r'), '--restart-job', 'a-seed1'])).toMatch(/--restart-job: no job 'a-seed1' in tiny; did you mean 'a-seed0'\?$/);
+    expect(existsSync(join(dir, 'r'))).toBe(false);
     expect(await fails(['run', 'hltm', '--seeds', '0,\u001b[2J'])).toMatch(/--seeds: .*'\\u001b\[2J'/);
   });
 
@@ -79,8 +82,19 @@ describe('prepareRun: every check before anything is written', () => {
   it("reports the packages' own option errors (found by building the arms) before the run directory exists", async () => {
     // latentDim > ambientDim: only sparseCoding's factory knows.
     expect(await fails(['run', config({ data: { type: 'sparseCoding', ambientDim: 4, latentDim: 8 } })])).toMatch(/arm 'a': data: sparseCoding: .*latentDim/);
-    // complementaryMask's keepProb is for two views only.
-    expect(await fails(['run', config({ arms: [{ name: 'a', augment: { type: 'complementaryMask', views: 3, keepProb: 0.5 } }] })])).toMatch(/arm 'a': augment: complementaryMask/);
+    // More classes than atoms: only labeledSparseCoding's factory knows.
+    expect(await fails(['run', config({ arms: [{ name: 'a', data: { type: 'labeledSparseCoding', latentDim: 4, numClasses: 8 } }] })])).toMatch(/arm 'a': data: labeledSparseCoding: .*numClasses/);
+  });
+
+  it('refuses to resume a run directory with a changed config, naming the first difference', async () => {
+    const run = join(dir, 'existing');
+    const c = config();
+    const p = await prepareRun(['run', c, '--backend', 'cpu']);
+    mkdirSync(run);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ experiment: p.experiment, meta: {} }));
+    await expect(prepareRun(['run', c, '--out', run, '--backend', 'cpu'])).resolves.toBeTruthy();
+    const changed = config({ arms: [{ name: 'a' }, { name: 'b', augment: { type: 'complementaryMask', keepProb: 0.3 } }] });
+    await expect(prepareRun(['run', changed, '--out', run, '--backend', 'cpu'])).rejects.toThrow(/--out: .*existing holds a run of a different config \(they differ at arms\[1\]\.augment\.keepProb\)/);
   });
 
   it('clamps --workers to the jobs and cores, with a note', async () => {

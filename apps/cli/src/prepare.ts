@@ -2,11 +2,12 @@
 // config, the components of every arm (built, then freed), the backend, the checks' metrics and
 // the job ids. `bin.ts` calls `prepareRun`; the tests call it in-process.
 import { availableParallelism } from 'node:os';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { comparison } from './compare';
 import { type Experiment, jobsOf } from './config';
-import { closest, ConfigError, escapeText } from './errors';
+import { closest, ConfigError, escapeText, formatPath } from './errors';
 import { loadExperiment, type Overrides } from './load-config';
 import { COMPARE_METHODS, PRESETS } from './presets';
 import { buildData, buildMethod, buildViews } from './registry';
@@ -117,6 +118,15 @@ export function parseRun(command: 'run' | 'compare', target: string | undefined,
       // Does not exist yet: the run creates it.
     }
     if (!isDir) throw new ConfigError(`--out: '${escapeText(values.out)}' is a file, not a directory`, { path: '--out' });
+    checkResumable(values.out, experiment);
+  }
+  const restart = (values['restart-job'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (restart.length > 0) {
+    if (values.out === undefined) throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart', { path: '--restart-job' });
+    const ids = jobsOf(experiment).map(jobId);
+    for (const id of restart) {
+      if (!ids.includes(id)) throw new ConfigError(`--restart-job: no job '${escapeText(id, 60)}' in ${experiment.name}; ${closest(id, ids) ? `did you mean '${closest(id, ids)}'?` : `its jobs: ${ids.join(', ')}`}`, { path: '--restart-job' });
+    }
   }
   const notes: string[] = [];
   let workers: number | undefined;
@@ -136,6 +146,40 @@ export function parseRun(command: 'run' | 'compare', target: string | undefined,
     json: values.json,
     notes,
   };
+}
+
+/** The first path where `a` and `b` differ (`arms[1].augment.keepProb`), or undefined. */
+function firstDifference(a: unknown, b: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (Object.is(a, b)) return undefined;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return path;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  for (const k of keys) {
+    const key = Array.isArray(a) ? Number(k) : k;
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...path, key]);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/**
+ * An existing run directory is resumed only with the same experiment: a changed config is an error
+ * naming the first difference, before anything in it is touched. (A config.json that cannot be read
+ * is left to the runner, which names the file.)
+ */
+function checkResumable(outDir: string, experiment: Experiment): void {
+  let previous: unknown;
+  try {
+    previous = (JSON.parse(readFileSync(join(outDir, 'config.json'), 'utf8')) as { experiment?: unknown }).experiment;
+  } catch {
+    return;
+  }
+  if (previous === undefined) return;
+  const now = JSON.parse(JSON.stringify(experiment)) as unknown;
+  const diff = firstDifference(previous, now);
+  if (diff) {
+    const at = formatPath(diff);
+    throw new ConfigError(`--out: ${escapeText(outDir)} holds a run of a different config (they differ at ${at}); resume it with the same config, or choose another --out`, { path: '--out' });
+  }
 }
 
 /**

@@ -157,6 +157,38 @@ function mutationsOf(preset: string, raw: Json, rng: Rng): Mutation[] {
     );
   }
   for (const [kind, change] of targeted) add(`issue 15 typo: ${kind}`, (c) => change(c as Record<string, Json>));
+  // Values every field accepts alone that the run as a whole cannot use.
+  /** A plain contrastive setting on unlabeled sparse coding, so one contradiction is added at a time. */
+  const plain = (c: Record<string, Json>) => {
+    c['data'] = { type: 'sparseCoding' };
+    c['method'] = { type: 'contrastive' };
+    for (const k of ['checks', 'projector', 'predictor', 'augment']) delete c[k];
+  };
+  const semantic: Array<[string, (c: Record<string, Json>) => Path]> = [
+    ['duplicate seed', (c) => ((c['seeds'] = [0, 0]), ['seeds', 1])],
+    ['evalSamples too small', (c) => ((c['evalSamples'] = 1), ['evalSamples'])],
+    ['oversized description', (c) => ((c['description'] = 'x'.repeat(10_001)), ['description'])],
+    ['colliding arm slug', (c) => {
+      const arms = c['arms'] as Record<string, Json>[];
+      arms.push({ ...arms[0]!, name: `${String(arms[0]!['name']).toUpperCase()} ` });
+      return ['arms', arms.length - 1, 'name'];
+    }],
+    ['dataPairs on data without pairs', (c) => (plain(c), (c['arms'] = [{ name: 'a', augment: { type: 'dataPairs' } }]), ['arms', 0, 'augment', 'type'])],
+    ['supervised SupCon without labels', (c) => (plain(c), (c['arms'] = [{ name: 'a', method: { type: 'contrastive', loss: 'supcon' }, augment: { type: 'complementaryMask' } }]), ['arms', 0, 'method', 'supervised'])],
+    ['option of another loss', (c) => (plain(c), (c['arms'] = [{ name: 'a', method: { type: 'contrastive', loss: 'ntxent', symmetric: true } }]), ['arms', 0, 'method', 'symmetric'])],
+  ];
+  if (r.checks?.length) {
+    semantic.push(
+      ['check on an unknown arm', (c) => (((c['checks'] as Record<string, Json>[])[0]!['arm'] = 'no such arm'), ['checks', 0, 'arm'])],
+      ['check against itself', (c) => {
+        const check = (c['checks'] as Record<string, Json>[])[0]!;
+        delete check['relativeTo'];
+        check['than'] = check['arm'];
+        return ['checks', 0, 'than'];
+      }],
+    );
+  }
+  for (const [kind, change] of semantic) add(`semantic: ${kind}`, (c) => change(c as Record<string, Json>));
   // Merge keys: merged (YAML 1.1 `merge: true`), so what they bring in is validated like the rest.
   const text = stringify(raw);
   out.push({
@@ -218,9 +250,22 @@ async function attempt(m: Mutation, i: number): Promise<{ code: number; line: st
 describe('fault injection (a): mutated configs are rejected up front', () => {
   const mutations = corpus();
 
-  it('is reproducible and every preset is valid unmutated', () => {
+  it('is reproducible, and every preset unmutated (as YAML, and with a valid merge key) passes prepareRun', async () => {
     expect(corpus().map((m) => m.yaml ?? m.args?.join(' '))).toEqual(mutations.map((m) => m.yaml ?? m.args?.join(' ')));
-    for (const [name, p] of Object.entries(PRESETS)) expect(() => parseExperiment(p.build(), name)).not.toThrow();
+    for (const [name, p] of Object.entries(PRESETS)) {
+      const raw = p.build();
+      expect(() => parseExperiment(raw, name)).not.toThrow();
+      const text = stringify(JSON.parse(JSON.stringify(raw)));
+      const merged = text.replace(/^arms:\n/m, 'arms:\n  - &extra {name: zz-merged}\n  - {<<: *extra, name: zz-merged-2}\n');
+      for (const [i, yaml] of [text, merged].entries()) {
+        const file = join(dir, `valid-${name}-${i}.yaml`);
+        writeFileSync(file, yaml);
+        const out = join(dir, `valid-out-${name}-${i}`);
+        const prepared = await prepareRun(['run', file, '--out', out, '--backend', 'cpu']);
+        expect(prepared.experiment.arms.length).toBe(raw.arms.length + i * 2);
+        expect(existsSync(out)).toBe(false);
+      }
+    }
   });
 
   it('rejects every mutation with exit code 1 and one line naming the path, writing nothing', async () => {
@@ -228,6 +273,8 @@ describe('fault injection (a): mutated configs are rejected up front', () => {
     const unclear: string[] = [];
     const kinds = new Map<string, number>();
     for (const [i, m] of mutations.entries()) {
+      // Yield now and then: the loop is mostly synchronous, and vitest's worker must keep talking.
+      if (i % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
       kinds.set(m.kind.replace(/:.*/, ''), (kinds.get(m.kind.replace(/:.*/, '')) ?? 0) + 1);
       const r = await attempt(m, i);
       expect(existsSync(r.out), `${m.kind}: run directory created`).toBe(false);

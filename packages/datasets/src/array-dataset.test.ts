@@ -73,7 +73,9 @@ describe('arrayDataset', () => {
     expect(() => arrayDataset(Float32Array.from([0, Infinity]), [0], { shape: [2] })).toThrow(/'x' contains Infinity at flat index 1/);
     expect(() => arrayDataset(x, [0, 1], { shape: [3] })).toThrow(/options\.shape/);
     expect(() => arrayDataset(x, [0, 1], { scale: -1 } as never)).toThrow(/arrayDataset: invalid argument 'options\.scale'/);
-    expect(() => arrayDataset(x, [0, 1], { colour: true } as never)).toThrow(/arrayDataset: invalid argument 'options.colour': unknown key/);
+    expect(() => arrayDataset(x, [0, 1], { colour: true } as never)).toThrow(
+      /arrayDataset: invalid argument 'options.colour': unknown key/,
+    );
     const ds = arrayDataset(x, [0, 1]);
     expect(() => ds.get([2])).toThrow(/'indices\[0\]' must be an integer in 0\.\.1 \(the dataset has 2 items\), got 2/);
     expect(() => ds.get([0, 0.5])).toThrow(/'indices\[1\]'/);

@@ -1,8 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Dataset, type DatasetBatch, InvalidArgumentError, NonFiniteValueError, ShapeMismatchError } from '@contrastive/core';
+import {
+  type Dataset,
+  type DatasetBatch,
+  InvalidArgumentError,
+  NonFiniteValueError,
+  parseOptions,
+  ShapeMismatchError,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkClassNames, checkLabels } from './labels';
-import { parse } from './options';
 import { assertLive, checkIndices, type ItemStorage, storedDataset } from './stored-dataset';
 
 export const arrayDatasetOptionsSchema = z.strictObject({
@@ -114,7 +120,7 @@ export function arrayDataset(x: ArrayInput, labels: ArrayLike<number>, options: 
 
 /** `arrayDataset` whose errors name `op` (the public function the user called). */
 export function buildArrayDataset(op: string, x: ArrayInput, labels: ArrayLike<number>, options: ArrayDatasetOptions): Dataset {
-  const o = parse(op, arrayDatasetOptionsSchema, options);
+  const o = parseOptions(op, arrayDatasetOptionsSchema, options);
   let data: ItemStorage;
   let shape: number[];
   let defaultScale = 1;
@@ -189,7 +195,7 @@ export function buildArrayDataset(op: string, x: ArrayInput, labels: ArrayLike<n
  */
 export function tensorDataset(x: tf.Tensor, labels: tf.Tensor | ArrayLike<number>, options: TensorDatasetOptions = {}): Dataset {
   const op = 'tensorDataset';
-  const o = parse(op, tensorDatasetOptionsSchema, options);
+  const o = parseOptions(op, tensorDatasetOptionsSchema, options);
   if (!(x instanceof tf.Tensor) || x.isDisposed) {
     throw new InvalidArgumentError({ op, argument: 'x', expected: 'a live tf.Tensor [n, ...shape]', actual: x });
   }

@@ -1,9 +1,8 @@
-import type { Dataset } from '@contrastive/core';
+import { type Dataset, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { buildArrayDataset } from './array-dataset';
 import { formatError } from './errors';
 import { checkClassNames } from './labels';
-import { parse } from './options';
 
 export const csvOptionsSchema = z.strictObject({
   /**
@@ -107,7 +106,7 @@ function records(op: string, source: string, text: string, delimiter: string): {
  */
 export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): ParsedCsv {
   const op = 'parseCsv';
-  const o = parse(op, csvOptionsSchema, options);
+  const o = parseOptions(op, csvOptionsSchema, options);
   const src = o.source;
   let text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -174,7 +173,7 @@ export function parseCsv(input: string | Uint8Array, options: CsvOptions = {}): 
 /** A dataset from CSV text or bytes (see `parseCsv`); each row is one item of shape `options.shape` (default [features]). */
 export function csvDataset(input: string | Uint8Array, options: CsvDatasetOptions = {}): Dataset {
   const op = 'csvDataset';
-  const { shape, scale, ...rest } = parse(op, csvDatasetOptionsSchema, options);
+  const { shape, scale, ...rest } = parseOptions(op, csvDatasetOptionsSchema, options);
   const parsed = parseCsv(input, rest);
   const numClasses = rest.numClasses ?? rest.classNames?.length;
   if (rest.classNames && numClasses !== undefined) checkClassNames(op, rest.classNames, numClasses);

@@ -1,11 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Dataset } from '@contrastive/core';
+import { type Dataset, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { formatError } from './errors';
 import { readBytes } from './files';
 import { type DecodedImage, stackImages } from './images';
-import { parse } from './options';
 import { decodePng } from './png';
 import { storedDataset } from './stored-dataset';
 
@@ -33,7 +32,7 @@ export type ImageFolderDataset = Dataset & {
  */
 export async function imageFolderDataset(root: string, options: ImageFolderOptions = {}): Promise<ImageFolderDataset> {
   const op = 'imageFolderDataset';
-  const o = parse(op, imageFolderOptionsSchema, options);
+  const o = parseOptions(op, imageFolderOptionsSchema, options);
   let entries;
   try {
     entries = await readdir(root, { withFileTypes: true });

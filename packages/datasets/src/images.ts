@@ -1,8 +1,7 @@
-import type { Dataset } from '@contrastive/core';
+import { type Dataset, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { formatError } from './errors';
 import { checkClassNames, checkLabels } from './labels';
-import { parse } from './options';
 import { type ItemStorage, storedDataset } from './stored-dataset';
 
 /**
@@ -100,7 +99,7 @@ export function stackImages(
  */
 export function imageDataset(images: readonly DecodedImage[], labels: ArrayLike<number>, options: ImageDatasetOptions = {}): Dataset {
   const op = 'imageDataset';
-  const o = parse(op, imageDatasetOptionsSchema, options);
+  const o = parseOptions(op, imageDatasetOptionsSchema, options);
   const checked = checkLabels(op, labels, images.length, o.numClasses);
   const { data, shape, scale } = stackImages(op, images, o.channels);
   return storedDataset({

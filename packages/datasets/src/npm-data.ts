@@ -3,11 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContrastiveError, type Dataset } from '@contrastive/core';
+import { ContrastiveError, type Dataset, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { readCache, writeCache } from './binary-cache';
 import { formatError } from './errors';
-import { parse } from './options';
 import { storedDataset } from './stored-dataset';
 
 export const npmDataOptionsSchema = z.strictObject({
@@ -149,7 +148,7 @@ async function decodeAll(spec: Spec, dir: string): Promise<{ meta: Meta; labels:
 
 async function loadNpmImages(spec: Spec, options: NpmDataOptions): Promise<NpmImageData> {
   const t0 = performance.now();
-  const o = parse(spec.op, npmDataOptionsSchema, options);
+  const o = parseOptions(spec.op, npmDataOptionsSchema, options);
   const dir = resolveDataPackage(spec.op, spec.pkg, spec.version, o.resolveFrom);
   const manifest = (await readJson(spec.op, join(dir, 'package.json'))) as { version?: string };
   if (manifest.version !== spec.version) {

@@ -1,8 +1,7 @@
-import type { Dataset } from '@contrastive/core';
+import { type Dataset, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type ArrayInput, buildArrayDataset } from './array-dataset';
 import { formatError } from './errors';
-import { parse } from './options';
 
 /** NumPy dtypes `parseNpy` reads ('<' little-endian, '|' byte-sized). */
 export const NPY_DTYPES = ['|u1', '|i1', '|b1', '<u2', '<i2', '<u4', '<i4', '<i8', '<u8', '<f4', '<f8'] as const;
@@ -150,7 +149,7 @@ export function npyDataset(
   options: NpyDatasetOptions = {},
 ): Dataset {
   const op = 'npyDataset';
-  const o = parse(op, npyDatasetOptionsSchema, options);
+  const o = parseOptions(op, npyDatasetOptionsSchema, options);
   const name = o.name ?? 'npy';
   const xa = 'dtype' in x ? x : parseNpy(x, { source: `${name} (x)` });
   const ya = 'dtype' in labels ? labels : parseNpy(labels, { source: `${name} (labels)` });
