@@ -224,7 +224,7 @@ describe('the lab in chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('runs wasm multi-threaded when cross-origin isolated (and measures WebGL when the browser has it)', async () => {
+  it('runs wasm multi-threaded (2 threads) when cross-origin isolated (and measures WebGL when the browser has it)', async () => {
     const speed = async (url: string, steps: number) => {
       const { page, errors } = await openPage(url);
       const backend = await page.evaluate(() => window.__lab.state.backend);
@@ -235,13 +235,13 @@ describe('the lab in chromium', () => {
       await page.context().close();
       return { backend, errors, run };
     };
-    const iso = await speed(`${servers[1]!.url}?backend=wasm`, 200);
+    const iso = await speed(`${servers[1]!.url}?backend=wasm&threads=2`, 200);
     // The threaded SIMD build of tfjs-backend-wasm loads (its pthread workers start) when isolated.
     expect(iso.backend).toMatchObject({ name: 'wasm', crossOriginIsolated: true, wasmThreads: true });
+    expect(iso.backend!.threads).toBe(2);
     expect(iso.run!.status).toBe('done');
     expect(iso.errors).toEqual([]);
-    numbers[`chromium wasm threaded build (getThreadsCount ${iso.backend!.threads}) steps/s (200 steps)`] =
-      iso.run!.jobs[0]!.result!.stepsPerSecond;
+    numbers[`chromium wasm ${iso.backend!.threads} threads steps/s (200 steps)`] = iso.run!.jobs[0]!.result!.stepsPerSecond;
 
     const gl = await speed(`${servers[0]!.url}?backend=webgl`, 50);
     numbers['chromium webgl'] =

@@ -35,7 +35,16 @@ async function probe(): Promise<string[]> {
 export async function initBrowserBackend(options: { backend: BackendRequest; wasmPath?: string; threads?: number }): Promise<BackendInfo> {
   const available = await probe();
   const isolated = g.crossOriginIsolated === true;
+  const logicalCores = g.navigator?.hardwareConcurrency ?? 1;
   if (options.wasmPath) setWasmPaths(options.wasmPath);
+  if (isolated && options.threads !== undefined) {
+    // tfjs-backend-wasm caps its pool at navigator.hardwareConcurrency / 2, read when the module
+    // starts (one thread per physical core, backend.cc `init_with_threads_count`): on 2 logical
+    // cores that is 1. An explicit request (`?threads=N`) lets the engine see 2N logical cores.
+    const nav = g.navigator;
+    if (nav && options.threads * 2 > logicalCores)
+      Object.defineProperty(nav, 'hardwareConcurrency', { value: options.threads * 2, configurable: true });
+  }
   if (isolated) setThreadsCount(options.threads ?? g.navigator?.hardwareConcurrency ?? 2);
   const order = options.backend === 'auto' ? available : [options.backend];
   let name: string | undefined;
@@ -54,7 +63,7 @@ export async function initBrowserBackend(options: { backend: BackendRequest; was
     name,
     threads: name === 'wasm' ? getThreadsCount() : 1,
     wasmThreads,
-    cores: g.navigator?.hardwareConcurrency ?? 1,
+    cores: logicalCores,
     crossOriginIsolated: isolated,
     available,
   };
