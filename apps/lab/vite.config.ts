@@ -55,7 +55,11 @@ export default defineConfig({
   resolve: {
     conditions: ['source', ...defaultClientConditions],
     // The Node-only native addon is never bundled (see src/native-browser.ts for why an alias is needed).
-    alias: { '@contrastive/native': fileURLToPath(new URL('./src/native-browser.ts', import.meta.url)) },
+    // node:fs: see src/node-fs-browser.ts.
+    alias: {
+      '@contrastive/native': fileURLToPath(new URL('./src/native-browser.ts', import.meta.url)),
+      'node:fs': fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)),
+    },
   },
   plugins: [tfjsWasm(), tfjsWasmThreads()],
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },

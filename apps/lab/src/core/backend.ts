@@ -8,32 +8,51 @@ const g = globalThis as unknown as {
   OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown };
 };
 
-/** What this browser can run, without initialising anything heavy. */
-async function probe(): Promise<string[]> {
+interface Gl {
+  getExtension(name: string): { UNMASKED_RENDERER_WEBGL: number } | null;
+  getParameter(p: number): unknown;
+}
+
+/** A software rasteriser (SwiftShader, llvmpipe): WebGL there is several times slower than wasm. */
+export function isSoftwareRenderer(renderer: string): boolean {
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
+}
+
+/**
+ * What this browser can run, without initialising anything heavy. `auto` is the first entry;
+ * software WebGL is listed for the picker but not taken by `auto`.
+ */
+async function probe(): Promise<{ available: string[]; auto: string[] }> {
   const out: string[] = [];
+  let softwareGl = false;
   try {
     if (g.navigator?.gpu && (await g.navigator.gpu.requestAdapter())) out.push('webgpu');
   } catch {
     // no adapter: no WebGPU
   }
   try {
-    if (g.OffscreenCanvas && new g.OffscreenCanvas(1, 1).getContext('webgl2')) out.push('webgl');
+    const gl = g.OffscreenCanvas ? (new g.OffscreenCanvas(1, 1).getContext('webgl2') as Gl | null) : null;
+    if (gl) {
+      out.push('webgl');
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      softwareGl = info !== null && isSoftwareRenderer(String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)));
+    }
   } catch {
     // no WebGL 2 in workers here
   }
   if (typeof WebAssembly === 'object') out.push('wasm');
   out.push('cpu');
-  return out;
+  return { available: out, auto: softwareGl ? out.filter((b) => b !== 'webgl') : out };
 }
 
 /**
- * Initialises the tfjs backend in the lab's worker: `auto` takes WebGPU, then WebGL, then wasm.
+ * Initialises the tfjs backend in the lab's worker: `auto` takes WebGPU, then WebGL (on a GPU, not a software rasteriser), then wasm.
  * The wasm binaries are served by the site under `wasmPath` (copied there at build time); the
  * threaded SIMD build is used when the page is cross-origin isolated (COOP/COEP headers), with
  * `threads` threads (default: the cores).
  */
 export async function initBrowserBackend(options: { backend: BackendRequest; wasmPath?: string; threads?: number }): Promise<BackendInfo> {
-  const available = await probe();
+  const { available, auto } = await probe();
   const isolated = g.crossOriginIsolated === true;
   const logicalCores = g.navigator?.hardwareConcurrency ?? 1;
   if (options.wasmPath) setWasmPaths(options.wasmPath);
@@ -46,7 +65,7 @@ export async function initBrowserBackend(options: { backend: BackendRequest; was
       Object.defineProperty(nav, 'hardwareConcurrency', { value: options.threads * 2, configurable: true });
   }
   if (isolated) setThreadsCount(options.threads ?? g.navigator?.hardwareConcurrency ?? 2);
-  const order = options.backend === 'auto' ? available : [options.backend];
+  const order = options.backend === 'auto' ? auto : [options.backend];
   let name: string | undefined;
   for (const b of order) {
     if (!available.includes(b)) continue;
