@@ -2,7 +2,7 @@
 // (no global registries), applying the CLI's conventions: seeds from the job, input dimensions
 // from the network below, noise levels and thresholds in units of the data's σ.
 import * as tf from '@tensorflow/tfjs';
-import { type Augmentation, type DataModel, type Network, ContrastiveError } from '@contrastive/core';
+import { type Augmentation, type DataModel, drawsPairs, type Network, ContrastiveError } from '@contrastive/core';
 import { complementaryMask, compose, denseJitter, gaussianNoise, identity, independentMask } from '@contrastive/augment';
 import { hltm, labeledSparseCoding, latentMixing, sparseCoding } from '@contrastive/data';
 import { linearPredictor, mlp, predictionHead, projectionHead, symmetricRelu, treeNetwork } from '@contrastive/nets';
@@ -51,14 +51,14 @@ export function buildData(spec: JobSpec): DataModel {
 
 /**
  * The augmentation of an arm; `{ type: 'dataPairs' }` means the data model draws the positive
- * pairs itself (HLTM, latent mixing) and is returned as the train loop's `'data-pairs'`.
+ * pairs itself (a `PairedDataModel`: HLTM, latent mixing), and training takes no augmentation.
  */
-export function buildViews(config: AugmentConfig, data: DataModel, seed: number): Augmentation | 'data-pairs' {
+export function buildViews(config: AugmentConfig, data: DataModel, seed: number): Augmentation | undefined {
   if (config.type !== 'dataPairs') return buildAugment(config, data, seed);
-  if (!('samplePair' in data) || typeof data.samplePair !== 'function') {
+  if (!drawsPairs(data)) {
     throw new ConfigError(`augment: 'dataPairs' needs a data model that draws positive pairs (hltm, latentMixing), not '${data.name}'`, { path: 'augment' });
   }
-  return 'data-pairs';
+  return undefined;
 }
 
 export function buildAugment(config: Exclude<AugmentConfig, { type: 'dataPairs' }>, data: DataModel, seed: number, path = 'augment'): Augmentation {

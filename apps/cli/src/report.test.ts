@@ -63,6 +63,11 @@ describe('summarize, report and table', () => {
     expect(html).not.toContain('masking <b>');
     expect(html).toContain('FAIL');
     expect(html).toContain('0.975 ± 0.035');
+    // Headers carry the catalogue's direction, and a glossary explains each column.
+    expect(html).toContain('<th title="Share of dictionary atoms');
+    expect(html).toContain('atoms recovered (a_j &#62; 0.8) ↑</th>');
+    expect(html).toContain('final loss ↓</th>');
+    expect(html).toMatch(/<dt><code>loss<\/code> — final loss ↓<\/dt><dd>Mean training loss over the last 50 logged steps.<\/dd>/);
     expect(html).not.toMatch(/<script|src="http/);
   });
 

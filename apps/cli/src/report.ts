@@ -1,4 +1,4 @@
-import { formatMetric, metricCatalogue, metricInfo } from '@contrastive/analysis';
+import { formatMetric, formatNumber, metricCatalogue, metricInfo } from '@contrastive/analysis';
 import type { Experiment } from './config';
 import type { RunResults } from './results';
 
@@ -6,11 +6,8 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
 
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function fmt(v: number | undefined, digits = 3): string {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(digits);
-}
+/** A number with `digits` decimals (analysis' `formatNumber`: exponent notation for tiny/huge, '–' if missing). */
+export const fmt = formatNumber;
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
@@ -166,12 +163,22 @@ ${r.description ? `<p>${esc(r.description)}</p>` : ''}
 <p>${r.steps} steps · seeds ${r.seeds.join(', ')} · backend ${esc([...new Set(r.arms.flatMap((a) => a.seeds.map((s) => s.backend)))].join(', '))} · generated ${esc(r.generatedAt)}. Every number below comes from this run (<code>results.json</code>, <code>metrics.jsonl</code>).</p>
 <h2>Final results${r.seeds.length > 1 ? ' (mean ± std over seeds)' : ''}</h2>
 ${table}
+${glossary(present.map(([k]) => k))}
 <h2>Plots</h2>
 ${figures}
 <h2>Configuration</h2>
 <pre>${esc(JSON.stringify(exp, null, 2))}</pre>
 </body></html>
 `;
+}
+
+/** What each column of the table means (catalogue descriptions), with which way is better. */
+function glossary(keys: string[]): string {
+  const rows = keys.flatMap((k) => {
+    const m = metricInfo(k);
+    return m ? [`<dt><code>${esc(k)}</code> — ${esc(m.label + arrow(k))}</dt><dd>${esc(m.description)}</dd>`] : [];
+  });
+  return rows.length ? `<details class="glossary"><summary>What the columns mean (↑ higher is better, ↓ lower is better)</summary><dl>${rows.join('')}</dl></details>` : '';
 }
 
 function meanOf(v: number[]): number {

@@ -73,6 +73,7 @@ export { commutatorNorm, commutatorNormOptionsSchema, commutatorNormSync, type C
 export {
   assertMetricKey,
   formatMetric,
+  formatNumber,
   isMetricKey,
   metricCatalogue,
   metricInfo,
@@ -82,5 +83,12 @@ export {
   type MetricDirection,
   type MetricInfo,
   type MetricKey,
+  type MetricRecord,
+  type MetricRequirement,
   type MetricSuite,
 } from './metric-catalogue';
+export { sparseCodingMetrics } from './sparse-coding-metrics';
+export { decouplingMetrics, type DecouplingMetricsInput } from './decoupling-metrics';
+export { representationMetrics, type RepresentationMetricsInput } from './representation-metrics';
+export { monitorMetrics, type MonitorMetricsInput } from './monitor-metrics';
+export { trainingMetrics } from './training-metrics';

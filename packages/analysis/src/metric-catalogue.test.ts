@@ -1,6 +1,16 @@
 import { InvalidArgumentError } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
-import { assertMetricKey, formatMetric, isMetricKey, metricCatalogue, metricInfo, metricKeys, suggestMetricKey, unknownMetricMessage } from './metric-catalogue';
+import {
+  assertMetricKey,
+  formatMetric,
+  formatNumber,
+  isMetricKey,
+  metricCatalogue,
+  metricInfo,
+  metricKeys,
+  suggestMetricKey,
+  unknownMetricMessage,
+} from './metric-catalogue';
 
 describe('metricCatalogue', () => {
   it('has unique keys, labels and complete entries', () => {
@@ -16,7 +26,19 @@ describe('metricCatalogue', () => {
   });
 
   it('knows the keys the presets check', () => {
-    for (const k of ['atomRecovery.fraction', 'denseMass.mean', 'linearProbe.testAccuracy', 'stdOfNormalized.projection', 'stdOfNormalized', 'knn.accuracy', 'commutatorNorm', 'hltmBestCorrelation.mean', 'r2.mean', 'mcc', 'loss']) {
+    for (const k of [
+      'atomRecovery.fraction',
+      'denseMass.mean',
+      'linearProbe.testAccuracy',
+      'stdOfNormalized.projection',
+      'stdOfNormalized',
+      'knn.accuracy',
+      'commutatorNorm',
+      'hltmBestCorrelation.mean',
+      'r2.mean',
+      'mcc',
+      'loss',
+    ]) {
       expect(isMetricKey(k)).toBe(true);
     }
     expect(isMetricKey('atomRecovery.fractoin')).toBe(false);
@@ -37,10 +59,14 @@ describe('suggestMetricKey', () => {
   });
 
   it('builds the error message', () => {
-    expect(unknownMetricMessage('atomRecovery.fractoin')).toBe("unknown metric 'atomRecovery.fractoin'; did you mean 'atomRecovery.fraction'?");
+    expect(unknownMetricMessage('atomRecovery.fractoin')).toBe(
+      "unknown metric 'atomRecovery.fractoin'; did you mean 'atomRecovery.fraction'?",
+    );
     expect(unknownMetricMessage('xyz.abcdefgh')).toMatch(/^unknown metric 'xyz.abcdefgh'; known metrics: atomRecovery.fraction, /);
     expect(assertMetricKey('mcc')).toBe('mcc');
-    expect(() => assertMetricKey('atomRecovery.fractoin', 'checks[0].metric')).toThrow("checks[0].metric: unknown metric 'atomRecovery.fractoin'; did you mean 'atomRecovery.fraction'?");
+    expect(() => assertMetricKey('atomRecovery.fractoin', 'checks[0].metric')).toThrow(
+      "checks[0].metric: unknown metric 'atomRecovery.fractoin'; did you mean 'atomRecovery.fraction'?",
+    );
     try {
       assertMetricKey(42, 'checks[1].metric');
     } catch (e) {
@@ -58,5 +84,7 @@ describe('formatMetric', () => {
     expect(formatMetric('loss', Number.NaN)).toBe('–');
     expect(formatMetric('loss', undefined)).toBe('–');
     expect(formatMetric('unknown', 0)).toBe('0.000');
+    expect(formatNumber(123456.7)).toBe('1.23e+5');
+    expect(formatNumber(-0.5, 1)).toBe('-0.5');
   });
 });

@@ -24,7 +24,26 @@ export interface MetricInfo<K extends string = string> {
   readonly format: { readonly digits: number; readonly range?: readonly [number, number] };
   /** Shown in the final results table (false: a diagnostic kept in results.json and the curves only). */
   readonly table: boolean;
+  /** What the setup must have for the metric to be produced (all of them); [] for every setup. */
+  readonly requires: readonly MetricRequirement[];
 }
+
+/**
+ * A precondition of a metric: a data capability of core (`dictionary`/`denseBasis`: `HasDictionary`,
+ * `labels`: `HasLabels`, `recoverableLatents`: `HasRecoverableLatents`, `latentTree`:
+ * `HasLatentTree`), a network capability (`neuronWeights` of the encoder, `predictorMatrix` of the
+ * predictor), an `augmentation` (not the data's own pairs) or a `projector`.
+ */
+export type MetricRequirement =
+  | 'dictionary'
+  | 'denseBasis'
+  | 'neuronWeights'
+  | 'augmentation'
+  | 'labels'
+  | 'recoverableLatents'
+  | 'latentTree'
+  | 'projector'
+  | 'predictorMatrix';
 
 const unit = { digits: 3, range: [0, 1] } as const;
 const real = { digits: 3 } as const;
@@ -39,17 +58,38 @@ export const metricCatalogue = [
     label: 'atoms recovered (a_j > 0.8)',
     direction: 'higher',
     suite: 'sparseCoding',
-    description: 'Share of dictionary atoms M_j with a_j = max_i |cos(w_i, M_j)| > 0.8 (Wen & Li 2021). Needs a data model with a dictionary.',
+    requires: ['dictionary', 'neuronWeights'],
+    description:
+      'Share of dictionary atoms M_j with a_j = max_i |cos(w_i, M_j)| > 0.8 (Wen & Li 2021). Needs a data model with a dictionary.',
     format: unit,
     table: true,
   },
-  { key: 'atomRecovery.median', label: 'median a_j', direction: 'higher', suite: 'sparseCoding', description: 'Median over atoms of a_j = max_i |cos(w_i, M_j)|.', format: unit, table: true },
-  { key: 'atomRecovery.min', label: 'min a_j', direction: 'higher', suite: 'sparseCoding', description: 'Worst-recovered atom: min over atoms of a_j.', format: unit, table: true },
+  {
+    key: 'atomRecovery.median',
+    label: 'median a_j',
+    direction: 'higher',
+    suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
+    description: 'Median over atoms of a_j = max_i |cos(w_i, M_j)|.',
+    format: unit,
+    table: true,
+  },
+  {
+    key: 'atomRecovery.min',
+    label: 'min a_j',
+    direction: 'higher',
+    suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
+    description: 'Worst-recovered atom: min over atoms of a_j.',
+    format: unit,
+    table: true,
+  },
   {
     key: 'neuronPurity.median',
     label: 'median neuron purity',
     direction: 'higher',
     suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
     description: 'Median over neurons of max_j |cos(w_i, M_j)|: how close each neuron is to a single atom.',
     format: unit,
     table: true,
@@ -59,6 +99,7 @@ export const metricCatalogue = [
     label: 'mass outside span(M)',
     direction: 'lower',
     suite: 'sparseCoding',
+    requires: ['dictionary', 'neuronWeights'],
     description: 'Mean over neurons of the share of ‖w_i‖² outside the span of the dictionary.',
     format: unit,
     table: true,
@@ -68,7 +109,9 @@ export const metricCatalogue = [
     label: 'dense mass (span H)',
     direction: 'lower',
     suite: 'sparseCoding',
-    description: 'Mean over neurons of the share of ‖w_i‖² in the span of the dense basis H (dense features learned). Needs a data model with a dense basis.',
+    requires: ['dictionary', 'denseBasis', 'neuronWeights'],
+    description:
+      'Mean over neurons of the share of ‖w_i‖² in the span of the dense basis H (dense features learned). Needs a data model with a dense basis.',
     format: unit,
     table: true,
   },
@@ -77,6 +120,7 @@ export const metricCatalogue = [
     label: 'cross-view corr. (atoms)',
     direction: 'neutral',
     suite: 'decoupling',
+    requires: ['dictionary', 'augmentation'],
     description: 'Mean over atoms M_j of the Pearson correlation of ⟨M_j, x⁺⟩ and ⟨M_j, x⁺⁺⟩ across the two views of the augmentation.',
     format: real,
     table: true,
@@ -86,7 +130,9 @@ export const metricCatalogue = [
     label: 'cross-view corr. (noise)',
     direction: 'neutral',
     suite: 'decoupling',
-    description: 'The same along 16 random orthonormal directions orthogonal to span(M) (and span(H)): how much the views share their noise.',
+    requires: ['dictionary', 'augmentation'],
+    description:
+      'The same along 16 random orthonormal directions orthogonal to span(M) (and span(H)): how much the views share their noise.',
     format: real,
     table: true,
   },
@@ -95,6 +141,7 @@ export const metricCatalogue = [
     label: 'cross-view corr. (dense)',
     direction: 'neutral',
     suite: 'decoupling',
+    requires: ['dictionary', 'denseBasis', 'augmentation'],
     description: 'The same along the dense basis directions H.',
     format: real,
     table: true,
@@ -104,6 +151,7 @@ export const metricCatalogue = [
     label: 'cross-view corr. (features)',
     direction: 'neutral',
     suite: 'decoupling',
+    requires: ['dictionary', 'augmentation'],
     description: 'Mean over output features of the Pearson correlation of h_i(x⁺) and h_i(x⁺⁺) (constant features skipped).',
     format: real,
     table: false,
@@ -113,6 +161,7 @@ export const metricCatalogue = [
     label: 'linear probe acc.',
     direction: 'higher',
     suite: 'representation',
+    requires: ['labels'],
     description: 'Test accuracy of a logistic regression on frozen features of held-out samples (half train, half test). Needs labels.',
     format: unit,
     table: true,
@@ -122,6 +171,7 @@ export const metricCatalogue = [
     label: 'kNN acc.',
     direction: 'higher',
     suite: 'representation',
+    requires: ['labels'],
     description: 'Accuracy of a k = 20 cosine nearest-neighbour classifier on frozen features of held-out samples. Needs labels.',
     format: unit,
     table: true,
@@ -131,7 +181,9 @@ export const metricCatalogue = [
     label: 'std of normalised output',
     direction: 'higher',
     suite: 'representation',
-    description: "Channel-mean std over the batch of the L2-normalised embedding (SimSiam's collapse monitor: 0 collapsed, ≈ 1/√dim spread).",
+    requires: [],
+    description:
+      "Channel-mean std over the batch of the L2-normalised embedding (SimSiam's collapse monitor: 0 collapsed, ≈ 1/√dim spread).",
     format: real,
     table: true,
   },
@@ -140,6 +192,7 @@ export const metricCatalogue = [
     label: 'std of normalised projection',
     direction: 'higher',
     suite: 'representation',
+    requires: ['projector'],
     description: 'The same for the projector output z (produced when the method has a projector).',
     format: real,
     table: true,
@@ -149,6 +202,7 @@ export const metricCatalogue = [
     label: 'std of normalised output if spread (1/√dim)',
     direction: 'neutral',
     suite: 'representation',
+    requires: [],
     description: 'Reference value 1/√dim of the embedding: the std of a coordinate of a uniform unit vector.',
     format: real,
     table: false,
@@ -158,6 +212,7 @@ export const metricCatalogue = [
     label: 'effective rank',
     direction: 'higher',
     suite: 'representation',
+    requires: [],
     description: 'exp of the entropy of the normalised singular values of the embeddings (Roy & Vetterli 2007).',
     format: real,
     table: true,
@@ -167,6 +222,7 @@ export const metricCatalogue = [
     label: 'alignment',
     direction: 'lower',
     suite: 'representation',
+    requires: [],
     description: 'Mean ‖f(x⁺) − f(x⁺⁺)‖² of normalised embeddings of positive pairs (Wang & Isola 2020).',
     format: real,
     table: true,
@@ -176,6 +232,7 @@ export const metricCatalogue = [
     label: 'uniformity',
     direction: 'lower',
     suite: 'representation',
+    requires: [],
     description: 'log mean_{i<j} exp(−2‖f(x_i) − f(x_j)‖²) of normalised embeddings (Wang & Isola 2020).',
     format: real,
     table: true,
@@ -185,7 +242,9 @@ export const metricCatalogue = [
     label: 'best |corr| with latents',
     direction: 'higher',
     suite: 'representation',
-    description: 'Mean over internal nodes of a hierarchical latent tree of the best |Pearson corr| of a hidden unit with the node (Tian et al. 2020).',
+    requires: ['latentTree'],
+    description:
+      'Mean over internal nodes of a hierarchical latent tree of the best |Pearson corr| of a hidden unit with the node (Tian et al. 2020).',
     format: unit,
     table: true,
   },
@@ -194,6 +253,7 @@ export const metricCatalogue = [
     label: 'R² of latents',
     direction: 'higher',
     suite: 'representation',
+    requires: ['recoverableLatents'],
     description: 'Held-out R² of a linear regression from features to the true latents (Zimmermann et al. 2021).',
     format: real,
     table: true,
@@ -203,6 +263,7 @@ export const metricCatalogue = [
     label: 'MCC',
     direction: 'higher',
     suite: 'representation',
+    requires: ['recoverableLatents'],
     description: 'Mean |Pearson corr| of features and latents after the best one-to-one matching (Zimmermann et al. 2021).',
     format: unit,
     table: true,
@@ -212,15 +273,29 @@ export const metricCatalogue = [
     label: 'commutator ‖[F, W_p]‖',
     direction: 'lower',
     suite: 'representation',
-    description: 'Normalised commutator ‖F W_p − W_p F‖_F / (‖F‖_F‖W_p‖_F) of the predictor input correlation F and a square predictor W_p (Tian et al. 2021).',
+    requires: ['predictorMatrix'],
+    description:
+      'Normalised commutator ‖F W_p − W_p F‖_F / (‖F‖_F‖W_p‖_F) of the predictor input correlation F and a square predictor W_p (Tian et al. 2021).',
     format: real,
     table: true,
   },
-  { key: 'loss', label: 'final loss', direction: 'lower', suite: 'training', description: 'Mean training loss over the last 50 logged steps.', format: real, table: true },
+  {
+    key: 'loss',
+    label: 'final loss',
+    direction: 'lower',
+    suite: 'training',
+    requires: [],
+    description: 'Mean training loss over the last 50 logged steps.',
+    format: real,
+    table: true,
+  },
 ] as const satisfies readonly MetricInfo[];
 
 /** A metric key the suites produce (`atomRecovery.fraction`, `loss`, …). */
 export type MetricKey = (typeof metricCatalogue)[number]['key'];
+
+/** Metric values by catalogue key: what the suites return (absent keys did not apply). */
+export type MetricRecord = Partial<Record<MetricKey, number>>;
 
 /** Every metric key, in table order. */
 export const metricKeys: readonly MetricKey[] = metricCatalogue.map((m) => m.key);
@@ -242,7 +317,9 @@ export function metricInfo(key: string): MetricInfo<MetricKey> | undefined {
  * 'fractoin' is 1 away from 'fraction'. Hand-written: 15 lines, not worth a dependency.
  */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -295,12 +372,16 @@ export function assertMetricKey(s: unknown, argument = 'metric', op?: string): M
 }
 
 /**
- * Prints a metric value with its catalogue hint: `digits` decimals, exponent notation below 1e-3
- * or from 1e5, '–' for a missing or non-finite value. Unknown keys print with 3 decimals.
+ * Prints a number with `digits` decimals, in exponent notation below 1e-3 or from 1e5 (so tiny
+ * and huge values stay readable), and '–' for a missing or non-finite value.
  */
-export function formatMetric(key: string, value: number | undefined): string {
+export function formatNumber(value: number | undefined, digits = 3): string {
   if (value === undefined || !Number.isFinite(value)) return '–';
-  const digits = metricInfo(key)?.format.digits ?? 3;
   const a = Math.abs(value);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? value.toExponential(2) : value.toFixed(digits);
+}
+
+/** Prints a metric value with its catalogue hint (`formatNumber` with the entry's digits; 3 for an unknown key). */
+export function formatMetric(key: string, value: number | undefined): string {
+  return formatNumber(value, metricInfo(key)?.format.digits ?? 3);
 }

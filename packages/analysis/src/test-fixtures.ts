@@ -1,5 +1,6 @@
 // Test-only helpers (excluded from the published files): seeded float64 matrices.
-import { createRng, type Rng } from '@contrastive/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { orthonormalColumns as coreOrthonormalColumns, createRng, type DataModel, type Network, type Rng, type Sample } from '@contrastive/core';
 import type { Matrix } from './matrix';
 
 export function rngOf(seed: number | string): Rng {
@@ -11,23 +12,9 @@ export function normalMatrix(rng: Rng, rows: number, cols: number, std = 1): Mat
   return { rows, cols, data: rng.fillNormal(new Float64Array(rows * cols), 0, std) };
 }
 
-/** [rows, cols] with orthonormal columns (modified Gram–Schmidt, twice, of a Gaussian matrix). */
+/** [rows, cols] with orthonormal columns (core's Gram–Schmidt of a Gaussian matrix). */
 export function orthonormalColumns(rng: Rng, rows: number, cols: number): Matrix {
-  const a = normalMatrix(rng, rows, cols).data;
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < cols; j++) {
-      for (let k = 0; k < j; k++) {
-        let d = 0;
-        for (let i = 0; i < rows; i++) d += a[i * cols + j]! * a[i * cols + k]!;
-        for (let i = 0; i < rows; i++) a[i * cols + j] = a[i * cols + j]! - d * a[i * cols + k]!;
-      }
-      let n = 0;
-      for (let i = 0; i < rows; i++) n += a[i * cols + j]! ** 2;
-      n = Math.sqrt(n);
-      for (let i = 0; i < rows; i++) a[i * cols + j] = a[i * cols + j]! / n;
-    }
-  }
-  return { rows, cols, data: a };
+  return { rows, cols, data: coreOrthonormalColumns(normalMatrix(rng, rows, cols).data, rows, cols) };
 }
 
 /** Column j of a matrix. */
@@ -55,3 +42,28 @@ export function correlatedPair(rng: Rng, n: number, rho: number): [Float64Array,
   const y = x.map((v, i) => rho * v + Math.sqrt(1 - rho * rho) * e[i]!);
   return [x, y];
 }
+
+// Tiny models for the metric suites: networks and data models written out by hand so every
+// expected value has a closed form.
+
+/** A network x ↦ f(x) with optional capabilities (neuronWeights, hiddenUnits, predictorMatrix). */
+export function stubNetwork(inputDim: number, outputDim: number, f: (x: tf.Tensor2D) => tf.Tensor2D, extra: Record<string, unknown> = {}): Network {
+  return {
+    name: 'stub',
+    inputDim,
+    outputDim,
+    variables: [],
+    apply: (x) => tf.tidy(() => f(x as tf.Tensor2D)),
+    toJSON: () => ({ type: 'stub', config: {}, weights: {} }),
+    dispose: () => {},
+    ...extra,
+  } as Network;
+}
+
+/** A data model drawing `x` from `draw(n, rng)` (every entry of the returned sample is a fresh tensor). */
+export function stubData(inputDim: number, draw: (n: number, rng: Rng) => Sample, extra: Record<string, unknown> = {}): DataModel {
+  return { name: 'stub', inputDim, sample: (n: number, rng?: Rng) => draw(n, rng!), dispose: () => {}, ...extra } as DataModel;
+}
+
+/** Unit vector e_i of dimension d. */
+export const basisVector = (d: number, i: number) => Array.from({ length: d }, (_, j) => (j === i ? 1 : 0));

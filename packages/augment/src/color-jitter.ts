@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, imageSeedSchema, luma, parseImageOptions, perSample, selectPerSample, viewsSchema } from './image-utils';
 
 /** A strength s ≥ 0 (factor range [max(0, 1 − s), 1 + s]) or an explicit [min, max] range of factors ≥ 0. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, imageSeedSchema, parseImageOptions, viewsSchema } from './image-utils';
 
 export const horizontalFlipOptionsSchema = z.strictObject({

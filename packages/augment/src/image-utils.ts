@@ -2,7 +2,7 @@
 // zod/mini option helpers and the views loop. Not exported from the package index except types.
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, parseOptions, type Rng, ShapeMismatchError } from '@contrastive/core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ownStream } from './view-utils';
 
 /** A seed: any finite number or a string (hashed). Same seed ⇒ same views. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Augmentation, ContrastiveError, InvalidArgumentError, type Rng } from '@contrastive/core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type ImageAugmentation, imageSeedSchema, parseImageOptions, selectPerSample, viewsSchema } from './image-utils';
 import { ownStream } from './view-utils';
 

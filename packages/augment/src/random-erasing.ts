@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@contrastive/core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, imageSeedSchema, parseImageOptions, rangeSchema, viewsSchema } from './image-utils';
 import { type CropBox, roundHalfEven } from './random-resized-crop';
 

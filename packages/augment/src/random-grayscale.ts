@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, imageSeedSchema, luma, parseImageOptions, selectPerSample, viewsSchema } from './image-utils';
 
 export const randomGrayscaleOptionsSchema = z.strictObject({

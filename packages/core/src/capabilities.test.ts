@@ -23,14 +23,29 @@ function toy(extra: Record<string, unknown> = {}): DataModel {
   return {
     name: 'toy',
     inputDim: 1,
-    sample: (n: number, rng?: Rng) => ({ x: tf.tensor2d(Array.from({ length: n }, (_, i) => [i + rng!.uniform()])), labels: tf.tensor1d(Array.from({ length: n }, (_, i) => i % 2), 'int32') }),
+    sample: (n: number, rng?: Rng) => ({
+      x: tf.tensor2d(Array.from({ length: n }, (_, i) => [i + rng!.uniform()])),
+      labels: tf.tensor1d(
+        Array.from({ length: n }, (_, i) => i % 2),
+        'int32',
+      ),
+    }),
     dispose: () => {},
     ...extra,
   };
 }
 
 const net = (extra: Record<string, unknown> = {}): Network =>
-  ({ name: 'n', inputDim: 1, outputDim: 1, variables: [], apply: (x: tf.Tensor2D) => x, toJSON: () => ({ type: 't', config: {}, weights: {} }), dispose: () => {}, ...extra }) as Network;
+  ({
+    name: 'n',
+    inputDim: 1,
+    outputDim: 1,
+    variables: [],
+    apply: (x: tf.Tensor2D) => x,
+    toJSON: () => ({ type: 't', config: {}, weights: {} }),
+    dispose: () => {},
+    ...extra,
+  }) as Network;
 
 describeBackends('capability guards', () => {
   it('recognise each capability by its shape only', () => {
@@ -75,7 +90,11 @@ describeBackends('capability guards', () => {
 describeBackends('drawViews', () => {
   it('applies the augmentation with its own stream, or takes the data model’s pairs', () => {
     const before = tf.memory().numTensors;
-    const shift: Augmentation = { name: 'shift', views: 2, apply: (x, rng) => [tf.add(x, rng!.uniform()) as tf.Tensor2D, tf.sub(x, rng!.uniform()) as tf.Tensor2D] };
+    const shift: Augmentation = {
+      name: 'shift',
+      views: 2,
+      apply: (x, rng) => [tf.add(x, rng!.uniform()) as tf.Tensor2D, tf.sub(x, rng!.uniform()) as tf.Tensor2D],
+    };
     const { batch, views } = drawViews(toy(), shift, 3, createRng(1), createRng(2));
     // Reference: the same draws made by hand from the same streams.
     const r1 = createRng(1);

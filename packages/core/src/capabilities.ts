@@ -21,7 +21,8 @@ import type {
 // same treatment as the packages' own by implementing the interface.
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isRank2 = (v: unknown): v is tf.Tensor2D => isObject(v) && (v as { rank?: unknown }).rank === 2 && Array.isArray((v as { shape?: unknown }).shape);
+const isRank2 = (v: unknown): v is tf.Tensor2D =>
+  isObject(v) && (v as { rank?: unknown }).rank === 2 && Array.isArray((v as { shape?: unknown }).shape);
 
 /** True when `data` has a dictionary M [inputDim, d] (and possibly a dense basis H). */
 export function hasDictionary<D extends DataModel>(data: D): data is D & HasDictionary {
@@ -108,7 +109,8 @@ export function noPairsError(op: string, data: DataModel): InvalidArgumentError 
   return new InvalidArgumentError({
     op,
     argument: 'augment',
-    expected: 'an augmentation, or a data model that draws its own positive pairs (PairedDataModel with samplePair(), e.g. hltm, latentMixing)',
+    expected:
+      'an augmentation, or a data model that draws its own positive pairs (PairedDataModel with samplePair(), e.g. hltm, latentMixing)',
     actual: undefined,
     message: `invalid argument 'augment': no augmentation given, and data model '${data?.name}' does not draw its own positive pairs (implement PairedDataModel.samplePair(), or pass an augmentation)`,
   });

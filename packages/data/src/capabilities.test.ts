@@ -1,7 +1,16 @@
 // Each data model declares the ground truth it knows through core's typed capabilities, which the
 // training loop (pairs) and the metric suites of @contrastive/analysis test with the guards.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, drawsPairs, hasDictionary, hasLabels, hasLatentTree, hasRecoverableLatents, sampleLabels, sampleLatents } from '@contrastive/core';
+import {
+  createRng,
+  drawsPairs,
+  hasDictionary,
+  hasLabels,
+  hasLatentTree,
+  hasRecoverableLatents,
+  sampleLabels,
+  sampleLatents,
+} from '@contrastive/core';
 import { describeBackends } from '@contrastive/test-utils';
 import { expect, it } from 'vitest';
 import { hltm } from './hltm';
@@ -16,7 +25,13 @@ describeBackends('data model capabilities', () => {
     const lsc = labeledSparseCoding({ ambientDim: 16, latentDim: 8, numClasses: 2 });
     const tree = hltm({ depth: 3 });
     const lm = latentMixing({ dim: 3 });
-    const caps = (d: Parameters<typeof hasDictionary>[0]) => [hasDictionary(d), drawsPairs(d), hasLabels(d), hasRecoverableLatents(d), hasLatentTree(d)];
+    const caps = (d: Parameters<typeof hasDictionary>[0]) => [
+      hasDictionary(d),
+      drawsPairs(d),
+      hasLabels(d),
+      hasRecoverableLatents(d),
+      hasLatentTree(d),
+    ];
     expect(caps(sc)).toEqual([true, false, false, false, false]);
     expect(caps(lsc)).toEqual([true, false, true, false, false]);
     expect(caps(tree)).toEqual([false, true, true, false, true]);

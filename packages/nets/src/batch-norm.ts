@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeMismatchError } from '@contrastive/core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { makeVariable, uniqueVariableName } from './serialization';
 
 /** PyTorch's BatchNorm momentum: running ← (1 − m)·running + m·batch statistic. */

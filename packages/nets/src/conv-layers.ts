@@ -2,7 +2,7 @@
 // train/eval mode, input checks, (de)serialisation with the running statistics. Internal.
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, InvalidArgumentError, type Network, type NetworkJSON, parseOptions, ShapeMismatchError } from '@contrastive/core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type BatchNorm, batchNormStateSchema, createBatchNorm } from './batch-norm';
 import { checkAlive, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type NetworkJSON } from '@contrastive/core';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import {
   ConvNetworkBase,
   type ConvSpec,

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, InvalidArgumentError, type Network, type NetworkJSON, ShapeMismatchError } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
+import { convNet } from './conv-net';
 import { directPredictor } from './direct-predictor';
 import { cloneNetwork, fromJSON, networkTypes, registerNetworkType } from './from-json';
 import { predictionHead, projectionHead } from './heads';
 import { linearPredictor } from './linear-predictor';
 import { mlp } from './mlp';
+import { resNet } from './res-net';
 import { symmetricRelu } from './symmetric-relu';
 import { treeNetwork } from './tree-network';
 
@@ -24,6 +26,8 @@ describe('fromJSON', () => {
       linearPredictor({ dim: 4, init: 'normal', name: 'fj-lin' }),
       dp,
       treeNetwork({ depth: 2, hid: 3, name: 'fj-tree' }),
+      convNet({ inputShape: [5, 5, 2], channels: [3, 4], strides: [1, 2], seed: 7, name: 'fj-conv' }),
+      resNet({ inputShape: [8, 8, 1], blocks: [1, 1], channels: [4, 8], stemChannels: 4, seed: 2, name: 'fj-res' }),
     ];
     expect(new Set(nets.map((n) => n.toJSON().type))).toEqual(new Set(networkTypes));
     for (const net of nets) {

@@ -20,7 +20,11 @@ function tanhEncoder(name: string, w0: Float32Array, inputDim: number, outputDim
     outputDim,
     variables: [w],
     apply: (x) => tf.tidy(() => tf.tanh(tf.matMul(x, w)) as tf.Tensor2D),
-    toJSON: (): NetworkJSON => ({ type, config: { name, inputDim, outputDim }, weights: { W: { shape: [inputDim, outputDim], values: Array.from(w.dataSync()) } } }),
+    toJSON: (): NetworkJSON => ({
+      type,
+      config: { name, inputDim, outputDim },
+      weights: { W: { shape: [inputDim, outputDim], values: Array.from(w.dataSync()) } },
+    }),
     ...(withClone ? { clone: (n?: string) => tanhEncoder(n ?? name, Float32Array.from(w.dataSync()), inputDim, outputDim, true) } : {}),
     dispose: () => w.dispose(),
   };
@@ -63,14 +67,32 @@ describeBackends('user-defined networks in BYOL and DirectPred', () => {
       expect(Array.from(target.variables[0]!.dataSync())).toEqual(Array.from(theta0));
 
       // One step: the online weights move, the target becomes m·θ₀ + (1 − m)·θ₁ (BYOL's EMA).
-      await run({ data: toyData(6), augment: toyNoise(0.1), method: m, optimizer: { type: 'sgd', lr: 0.1 }, steps: 1, batchSize: 16, seed: 1, evalAtStart: false });
+      await run({
+        data: toyData(6),
+        augment: toyNoise(0.1),
+        method: m,
+        optimizer: { type: 'sgd', lr: 0.1 },
+        steps: 1,
+        batchSize: 16,
+        seed: 1,
+        evalAtStart: false,
+      });
       const theta1 = encoder.variables[0]!.dataSync();
       expect(Array.from(theta1)).not.toEqual(Array.from(theta0));
       const t = target.variables[0]!.dataSync();
       for (let i = 0; i < t.length; i++) expect(t[i]).toBeCloseTo(momentum * theta0[i]! + (1 - momentum) * theta1[i]!, 6);
 
       // A few more steps: the loss stays finite and nothing leaks per step.
-      const end = await run({ data: toyData(6), augment: toyNoise(0.1), method: m, optimizer: { type: 'sgd', lr: 0.1 }, steps: 5, batchSize: 16, seed: 2, evalAtStart: false });
+      const end = await run({
+        data: toyData(6),
+        augment: toyNoise(0.1),
+        method: m,
+        optimizer: { type: 'sgd', lr: 0.1 },
+        steps: 5,
+        batchSize: 16,
+        seed: 2,
+        evalAtStart: false,
+      });
       expect(end.history.loss.every(Number.isFinite)).toBe(true);
       m.dispose();
     });
@@ -79,7 +101,16 @@ describeBackends('user-defined networks in BYOL and DirectPred', () => {
   it('DirectPred trains a user-defined encoder (clone())', async () => {
     const encoder = tanhEncoder('dp-enc', initial(3), 6, 4, true);
     const m = directPredMethod({ encoder });
-    const end = await run({ data: toyData(6), augment: toyNoise(0.1), method: m, optimizer: { type: 'sgd', lr: 0.05 }, steps: 4, batchSize: 16, seed: 1, evalAtStart: false });
+    const end = await run({
+      data: toyData(6),
+      augment: toyNoise(0.1),
+      method: m,
+      optimizer: { type: 'sgd', lr: 0.05 },
+      steps: 4,
+      batchSize: 16,
+      seed: 1,
+      evalAtStart: false,
+    });
     expect(end.history.loss).toHaveLength(4);
     expect(end.history.loss.every(Number.isFinite)).toBe(true);
     m.dispose();
