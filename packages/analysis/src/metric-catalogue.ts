@@ -8,7 +8,8 @@ export type MetricDirection = 'higher' | 'lower' | 'neutral';
  * `decoupling` (cross-view correlations, `decouplingMetrics`), `representation` (embeddings of
  * held-out samples, `representationMetrics`) or `training` (the training loop itself).
  */
-export type MetricSuite = 'sparseCoding' | 'decoupling' | 'representation' | 'training';
+/** Which function produces a metric: the four suites, or the online kNN monitor (`knnMonitor`, a `train` eval hook on a `Dataset`). */
+export type MetricSuite = 'sparseCoding' | 'decoupling' | 'representation' | 'training' | 'knnMonitor';
 
 /** One metric the suites produce: how to name, order, judge and print it. */
 export interface MetricInfo<K extends string = string> {
@@ -32,8 +33,7 @@ export interface MetricInfo<K extends string = string> {
  * A precondition of a metric: a data capability of core (`dictionary`/`denseBasis`: `HasDictionary`,
  * `labels`: `HasLabels`, `recoverableLatents`: `HasRecoverableLatents`, `latentTree`:
  * `HasLatentTree`), a network capability (`neuronWeights` of the encoder, `predictorMatrix` of the
- * predictor), an `augmentation` (not the data's own pairs) or a `projector`; `dataset`: finite
- * labelled `Dataset` splits, evaluated by `knnMonitor` during training rather than by the suites.
+ * predictor), an `augmentation` (not the data's own pairs) or a `projector`.
  */
 export type MetricRequirement =
   | 'dictionary'
@@ -44,8 +44,7 @@ export type MetricRequirement =
   | 'recoverableLatents'
   | 'latentTree'
   | 'projector'
-  | 'predictorMatrix'
-  | 'dataset';
+  | 'predictorMatrix';
 
 const unit = { digits: 3, range: [0, 1] } as const;
 const real = { digits: 3 } as const;
@@ -180,21 +179,20 @@ export const metricCatalogue = [
   },
   {
     key: 'knn.top1',
+    requires: ['labels'],
     label: 'weighted kNN top-1',
     direction: 'higher',
-    suite: 'representation',
-    requires: ['dataset'],
-    description:
-      'Top-1 accuracy of the weighted kNN of InstDisc/lightly (cosine, k = 200, votes exp(s/0.07)) on held-out items against a training subset, embedded in eval mode (knnMonitor, during training). Needs labels.',
+    suite: 'knnMonitor',
+    description: 'Top-1 accuracy of the weighted kNN of InstDisc/lightly (cosine, k = 200, votes exp(s/0.07)) on held-out items against a training subset, embedded in eval mode (knnMonitor, during training). Needs labels.',
     format: unit,
     table: true,
   },
   {
     key: 'knn.top5',
+    requires: ['labels'],
     label: 'weighted kNN top-5',
     direction: 'higher',
-    suite: 'representation',
-    requires: ['dataset'],
+    suite: 'knnMonitor',
     description: 'The same weighted kNN: share of held-out items whose label is among the 5 highest-scoring classes.',
     format: unit,
     table: false,
