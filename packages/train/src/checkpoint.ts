@@ -25,6 +25,8 @@ export interface Checkpoint {
    */
   networks?: Record<string, Record<string, unknown>>;
   methodState?: unknown;
+  /** Where the batch sampler of a `Dataset` run is (`SamplerState`): exact resume mid-epoch. Absent for a `DataModel` run. */
+  sampler?: { epoch: number; position: number; seed: number };
   /** Loss per completed step and every evaluation so far, so curves survive a restart. */
   history: TrainHistory;
   /** Whose checkpoint this is (e.g. `{ arm, seed, experiment, config }`); `train` refuses one whose meta differs from its own. */
@@ -86,9 +88,11 @@ export const checkpointSchema = z.strictObject({
   optimizer: z.strictObject({ type: z.string(), iterations: count, slots: z.array(tensorSchema) }),
   networks: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   methodState: z.optional(z.unknown()),
+  sampler: z.optional(z.strictObject({ epoch: count, position: count, seed: word32 })),
   history: z.strictObject({
     loss: z.array(finite),
-    evals: z.array(z.strictObject({ step: count, metrics: z.record(z.string(), finite) })),
+    // JSON has no NaN: a metric that evaluated to NaN is stored as null (read back as NaN).
+    evals: z.array(z.strictObject({ step: count, metrics: z.record(z.string(), z.nullable(finite)) })),
   }),
   meta: z.optional(z.record(z.string(), z.unknown())),
 });
@@ -116,6 +120,7 @@ export function parseCheckpoint(value: unknown, location?: string): Checkpoint {
     fail(`is invalid at '${path}': ${issue.message}`);
   }
   const c = parsed.data as Checkpoint;
+  for (const e of c.history.evals) for (const [k, v] of Object.entries(e.metrics)) if (v === null) e.metrics[k] = Number.NaN;
   if (c.history.loss.length !== c.step) fail(`says step ${c.step} but its history holds ${c.history.loss.length} losses (one per completed step)`);
   const lateEval = c.history.evals.find((e) => e.step > c.step);
   if (lateEval) fail(`holds an evaluation at step ${lateEval.step}, past its step ${c.step}`);

@@ -125,7 +125,7 @@ function fusedKernel(
 /** No fused step: an error when `kernels: 'native'` asked for one, else the tfjs path. */
 function refuseFused(o: z.output<typeof contrastiveMethodSchema>, why: string): undefined {
   if (o.kernels === 'native') {
-    throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'options.kernels', expected: "'auto' or 'tfjs' here", actual: 'native', message: `contrastiveMethod: kernels 'native' is not possible: ${why}` });
+    throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'options.kernels', expected: "'auto' or 'tfjs' here", actual: 'native', message: `kernels 'native' is not possible: ${why}` });
   }
   return undefined;
 }
