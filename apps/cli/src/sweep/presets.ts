@@ -65,7 +65,35 @@ export function supConBatch(): SweepInput {
   };
 }
 
+/**
+ * The SimSiam collapse boundary over weight decay × learning rate (Chen & He 2021; Tian et al.
+ * 2021 relate collapse to weight decay and the learning rate), on the simsiam-collapse setting.
+ */
+export function simSiamPhase(): SweepInput {
+  return {
+    name: 'simsiam-phase',
+    title: 'SimSiam phase diagram: collapse over weight decay × learning rate',
+    description:
+      'The SimSiam arm of simsiam-collapse (labeled sparse coding, MLP encoder, 2-layer projector, bottleneck predictor, ' +
+      'SGD with momentum 0.9, 800 steps) over weight decay × learning rate, both applied to every network (the optimizer ' +
+      'has no per-head learning rate, so the predictor shares the encoder\'s). Collapse diagnostic: std of the ' +
+      'L2-normalised projection (1/√64 = 0.125 when spread isotropically, 0 when collapsed).',
+    claim: 'SimSiam avoids collapse only when weight decay is small: at the paper\'s 1e-4 with lr 0.05 the outputs stay spread, and from weight decay 0.03 on they collapse at every learning rate.',
+    base: 'simsiam-collapse',
+    arm: 'SimSiam',
+    axes: { 'optimizer.weightDecay': [0.0001, 0.003, 0.03, 0.3], 'optimizer.lr': [0.01, 0.05, 0.2] },
+    seeds: [0, 1],
+    metric: 'stdOfNormalized.projection',
+    checks: [
+      { description: 'weight decay 1e-4, lr 0.05 (the paper\'s) does not collapse: std ≥ 0.5/√64', metric: 'stdOfNormalized.projection', where: { 'optimizer.weightDecay': 0.0001, 'optimizer.lr': 0.05 }, op: '>=', value: 0.0625 },
+      { description: 'weight decay 0.03 collapses at every lr: std ≤ 0.2/√64', metric: 'stdOfNormalized.projection', where: { 'optimizer.weightDecay': 0.03 }, op: '<=', value: 0.025 },
+      { description: 'weight decay 0.3 collapses at every lr: std ≤ 0.2/√64', metric: 'stdOfNormalized.projection', where: { 'optimizer.weightDecay': 0.3 }, op: '<=', value: 0.025 },
+    ],
+  };
+}
+
 export const SWEEP_PRESETS: Record<string, SweepPreset> = {
   'masking-phase': { summary: 'Wen & Li 2021: atoms recovered over masking keep probability × τ (phase diagram).', build: maskingPhase },
+  'simsiam-phase': { summary: 'Chen & He 2021: SimSiam collapse over weight decay × learning rate.', build: simSiamPhase },
   'supcon-batch': { summary: 'Khosla et al. 2020: SupCon linear probe over batch size × τ.', build: supConBatch },
 };
