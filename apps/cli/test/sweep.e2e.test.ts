@@ -43,12 +43,12 @@ describe('contrastive sweep (built binary)', () => {
     expect([again.trained, again.reused]).toEqual([0, 4]);
     expect(volatile(again)).toEqual(volatile(r1));
 
-    // Kill -9 once the first job has written a checkpoint, then run the same command again.
+    // Kill -9 once the first job has written a checkpoint (renamed into place, not a temporary file), then run the same command again.
     const b = join(dir, 'b');
     const child = spawn(process.execPath, [bin, 'sweep', sweepFile, '--out', b, '--workers', '2', '--backend', 'wasm'], { env, stdio: 'ignore' });
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (existsSync(join(b, 'checkpoints')) && readdirSync(join(b, 'checkpoints')).length > 0) {
+        if (existsSync(join(b, 'checkpoints')) && readdirSync(join(b, 'checkpoints')).some((f) => /^[0-9a-f]{16}-seed\d+\.json$/.test(f))) {
           clearInterval(poll);
           child.kill('SIGKILL');
           resolve();
