@@ -7,6 +7,7 @@ import { ConfigError, escapeText } from '../errors';
 import { BACKEND_NAMES, parseCommandLine, parseSeeds, wholeNumber } from '../prepare';
 import { describePoint, expandSweep, type ExpandedSweep } from './expand';
 import { loadSweep } from './load';
+import { SWEEP_PRESETS } from './presets';
 import { runSweep, type SweepResults, validateSweep } from './run';
 
 export interface PreparedSweep {
@@ -21,7 +22,7 @@ export interface PreparedSweep {
 export async function prepareSweep(argv: string[]): Promise<PreparedSweep> {
   const { values, positionals } = parseCommandLine(argv);
   const [, target, ...extra] = positionals;
-  if (!target) throw new ConfigError('sweep needs a sweep file (sweep.yaml) or a sweep preset');
+  if (!target) throw new ConfigError(`sweep needs a sweep file (sweep.yaml) or a sweep preset: ${Object.keys(SWEEP_PRESETS).join(', ')}`);
   if (extra.length > 0) throw new ConfigError(`unexpected argument '${escapeText(extra[0]!, 60)}' (give one sweep file)`);
   for (const flag of ['losses', 'size', 'restart-job'] as const) if (values[flag] !== undefined) throw new ConfigError(`--${flag} does not apply to sweep`, { path: `--${flag}` });
   const loaded = loadSweep(target);
