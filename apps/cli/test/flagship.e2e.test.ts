@@ -1,15 +1,15 @@
 // The flagship exactly as the README's first command runs it (preset feature-decoupling, seeds 0, 1, 2,
 // 3000 steps, worker threads): the paper's claim must hold for every seed, and the report must say so.
 // Takes a few minutes on 2 cores; CONTRASTIVE_SKIP_FLAGSHIP=1 skips it in a local edit loop.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsync } from './run-cli';
+import { builtBin, runAsync } from './run-cli';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+const bin = builtBin();
 
-describe.skipIf(!existsSync(bin) || process.env.CONTRASTIVE_SKIP_FLAGSHIP === '1')('flagship: contrastive run feature-decoupling', () => {
+describe.skipIf(process.env.CONTRASTIVE_SKIP_FLAGSHIP === '1')('flagship: contrastive run feature-decoupling', () => {
   it('shows feature decoupling for seeds 0, 1 and 2 (THEORY.md §1.7: masking 100 %, none 0 %)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'contrastive-flagship-')), 'run');
     const r = await runAsync(process.execPath, [bin, 'run', 'feature-decoupling', '--out', out, '--json'], { ...process.env, CI: '1' });
