@@ -10,7 +10,7 @@ import { builtBin, runAsync } from './run-cli';
 const bin = builtBin();
 
 describe.skipIf(process.env.CONTRASTIVE_SKIP_FLAGSHIP === '1')('flagship: contrastive run feature-decoupling', () => {
-  it('shows feature decoupling for seeds 0, 1 and 2 (THEORY.md §1.7: masking 100 %, none 0 %)', async () => {
+  it('shows feature decoupling for seeds 0, 1 and 2 (docs/science/feature-decoupling.md §1.7: masking 100 %, none 0 %)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'contrastive-flagship-')), 'run');
     const r = await runAsync(process.execPath, [bin, 'run', 'feature-decoupling', '--out', out, '--json'], { ...process.env, CI: '1' });
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
@@ -21,7 +21,7 @@ describe.skipIf(process.env.CONTRASTIVE_SKIP_FLAGSHIP === '1')('flagship: contra
     // Per seed, not only on average: the checks above are 'every-seed'; spot-check the numbers.
     for (const s of arm('complementary masking').seeds) expect(s.final['atomRecovery.fraction']).toBeGreaterThanOrEqual(0.9);
     for (const s of arm('no augmentation').seeds) expect(s.final['atomRecovery.fraction']).toBeLessThanOrEqual(0.1);
-    // The input-level decoupling the claim rests on (THEORY.md §1.2): masking keeps the atoms' cross-view
+    // The input-level decoupling the claim rests on (docs/science/feature-decoupling.md §1.2): masking keeps the atoms' cross-view
     // correlation positive and makes the noise directions' negative; no augmentation gives 1 for both.
     expect(arm('complementary masking').mean['crossView.atoms']).toBeGreaterThan(0.3);
     expect(arm('complementary masking').mean['crossView.noise']).toBeLessThan(0);
