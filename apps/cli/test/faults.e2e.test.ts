@@ -251,10 +251,13 @@ describe('fault injection (built binary)', () => {
       expect(r.stderr).toMatch(/contrastive: none \(seed 0\): train: 'loss' contains (NaN|Infinity) at step \d+/);
     });
 
-    it('--restart-job with an unknown id lists the jobs', async () => {
+    it('--restart-job with an unknown id is refused up front, suggesting the nearest job or listing them', async () => {
       const r = await run(join(dir, 'reference'), ['--restart-job', 'nope-seed0']);
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain('--restart-job nope-seed0: no such job in faults; its jobs are none-seed0, masking-seed0');
+      expect(r.stderr).toContain("--restart-job: no job 'nope-seed0' in faults; did you mean 'none-seed0'?");
+      const far = await run(join(dir, 'reference'), ['--restart-job', 'zzzzzzzzzz']);
+      expect(far.status).toBe(1);
+      expect(far.stderr).toContain("--restart-job: no job 'zzzzzzzzzz' in faults; its jobs: none-seed0, masking-seed0");
     });
   });
 
