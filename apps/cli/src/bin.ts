@@ -11,7 +11,7 @@ import { createProgress } from './progress';
 import { renderReport } from './report';
 import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
-import { formatTable } from './table';
+import { formatTable, terminalColumns, wrap } from './table';
 
 const HELP = () => `contrastive — reproduce and compare self-supervised feature learning
 
@@ -29,6 +29,8 @@ Options for run:
   --out DIR          run directory (default runs/<name>-<time>); an existing one is resumed
   --workers N        parallel worker threads (default: one per core; 0 = in-process)
   --json             print results as JSON on stdout (progress goes to stderr)
+  --wide             every metric in the results table (default: the ones the checks are about)
+  --quiet            no progress display
   --restart-job ID   with --out: delete that job's checkpoint, result and metrics rows and train it
                      again (repeatable; e.g. after a corrupt checkpoint)
 Options for compare (plus those of run):
@@ -40,7 +42,7 @@ Options for compare (plus those of run):
 /** Runs an experiment with progress, then prints the table (or JSON) and writes the report. */
 async function runAndReport(
   exp: Experiment,
-  values: { out?: string; backend?: string; json?: boolean; workersCount?: number; 'restart-job'?: string[] },
+  values: { out?: string; backend?: string; json?: boolean; wide?: boolean; quiet?: boolean; workersCount?: number; 'restart-job'?: string[] },
   argv: string[],
   out: NodeJS.WritableStream,
 ): Promise<number> {
@@ -48,8 +50,8 @@ async function runAndReport(
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   const outDir = values.out ?? join('runs', `${exp.name}-${stamp}`);
   const resuming = existsSync(join(outDir, 'config.json'));
-  out.write(`${resuming ? 'Resuming' : 'Running'} ${exp.title ?? exp.name}: ${exp.arms.length} arms × ${exp.seeds.length} seed(s), ${exp.steps} steps → ${outDir}\n`);
-  const progress = createProgress(exp, process.stderr);
+  out.write(`${wrap(`${resuming ? 'Resuming' : 'Running'} ${exp.title ?? exp.name}: ${exp.arms.length} arms × ${exp.seeds.length} seed(s), ${exp.steps} steps → ${outDir}`, terminalColumns(process.stdout), '  ')}\n`);
+  const progress = createProgress(exp, process.stderr, { quiet: Boolean(values.quiet) });
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -67,11 +69,10 @@ async function runAndReport(
     signal: controller.signal,
     ...(values['restart-job']?.length ? { restartJobs: values['restart-job'].flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) } : {}),
     meta: { command: ['contrastive', ...argv].join(' '), node: process.version },
-  });
-  progress.done();
+  }).finally(() => progress.done());
   const seconds = (performance.now() - started) / 1000;
   if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, ...results }, null, 2)}\n`);
-  else out.write(`\n${formatTable(results)}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
+  else out.write(`\n${formatTable(results, { columns: terminalColumns(process.stdout), wide: Boolean(values.wide) })}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
   return results.passed || results.checks.length === 0 ? 0 : 2;
 }
 
@@ -91,7 +92,8 @@ async function main(argv: string[]): Promise<number> {
     if (values.json) process.stdout.write(`${JSON.stringify({ presets: rows, runs: listRuns('runs') }, null, 2)}\n`);
     else {
       out.write('Presets:\n');
-      for (const r of rows) out.write(`  ${r.name.padEnd(28)} ${r.summary}\n`);
+      const columns = terminalColumns(process.stdout);
+      for (const r of rows) out.write(`${wrap(`  ${r.name.padEnd(26)} ${r.summary}`, columns, ' '.repeat(29))}\n`);
       const runs = listRuns('runs');
       if (runs.length) out.write(`\nRuns in ./runs:\n${runs.map((r) => `  ${r}`).join('\n')}\n`);
     }
@@ -108,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     const experiment = config.experiment as unknown as Experiment;
     await writeFileAtomic(join(target, 'report.html'), renderReport(experiment, results));
     if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-    else out.write(`${formatTable(results)}\nreport: ${resolve(target, 'report.html')}\n`);
+    else out.write(`${formatTable(results, { columns: terminalColumns(process.stdout), wide: values.wide })}\nreport: ${resolve(target, 'report.html')}\n`);
     return results.passed || results.checks.length === 0 ? 0 : 2;
   }
 
