@@ -42,8 +42,10 @@ const alive = (pid: number): boolean => {
 /**
  * Takes the lock `<dir>/.lock` (the directory must exist): writes this process's pid to a temp file
  * and hard-links it to `.lock`, which fails with EEXIST like O_EXCL but never shows a half-written
- * lock file to another process. A lock whose holder is dead (same host, no such pid) is taken over; one held by a
- * live process, or by a process on another host (liveness unknown), is a `RunLockedError`.
+ * lock file to another process. A lock whose holder is dead (same host, no such pid, or the pid
+ * reused by a process started later) is taken over; one held by a live process (this one included:
+ * two runs of one directory in one process), or by a process on another host (liveness unknown), is
+ * a `RunLockedError`.
  * Returns `release`, which is also run at process exit.
  */
 export function lockRunDir(dir: string, command?: string): { release: () => void } {
@@ -102,11 +104,34 @@ export function lockRunDir(dir: string, command?: string): { release: () => void
   throw new Error(`cannot take the lock ${path}: it keeps changing (another process is taking it over)`);
 }
 
-/** A lock nobody holds any more: unreadable, or its pid is dead on this host (a lock of this very process counts as stale). */
+/**
+ * A lock nobody holds any more: unreadable, or its pid is dead on this host, or that pid now belongs
+ * to a process that started after the lock was taken (the pid was reused). A lock of another host
+ * is never stale (its processes cannot be checked).
+ */
 function isStale(holder: LockInfo | undefined): boolean {
   if (holder === undefined) return true;
-  if (holder.hostname !== hostname()) return false; // cannot check another host's processes
-  return holder.pid === process.pid || !alive(holder.pid);
+  if (holder.hostname !== hostname()) return false;
+  if (!alive(holder.pid)) return true;
+  const started = processStartMs(holder.pid);
+  const locked = Date.parse(holder.startedAt);
+  // 1 s of slack: /proc start times have clock-tick resolution and the lock is taken after start-up.
+  return started !== undefined && Number.isFinite(locked) && started > locked + 1000;
+}
+
+/** When process `pid` started (ms since the epoch), from /proc on Linux; undefined elsewhere. */
+function processStartMs(pid: number): number | undefined {
+  if (pid === process.pid) return Date.now() - process.uptime() * 1000;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, clock ticks after boot); fields are counted after the ")" ending the command name.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    // USER_HZ is 100 on every Linux ABI Node runs on.
+    return Number.isFinite(ticks) && Number.isFinite(btime) ? btime * 1000 + ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function ageMs(path: string): number {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CheckpointError, parseCheckpoint } from '@contrastive/train';
-import { writeFileAtomic } from '@contrastive/train/node';
+import { type Checkpoint, CheckpointError, lrFactor, parseCheckpoint } from '@contrastive/train';
+import { makeDirectory, writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
 import { ConfigError, type Experiment, type JobSpec, jobsOf } from './config';
 import { faultPoint } from './fault';
@@ -56,11 +56,7 @@ function fsError(action: string, path: string, e: unknown): Error {
  */
 export async function runExperiment(exp: Experiment, options: RunOptions): Promise<RunResults> {
   const { outDir } = options;
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (e) {
-    throw fsError('create the run directory', outDir, e);
-  }
+  await makeDirectory(outDir);
   const lock = lockRunDir(outDir, typeof options.meta?.['command'] === 'string' ? options.meta['command'] : undefined);
   try {
     return await runLocked(exp, options);
@@ -71,13 +67,8 @@ export async function runExperiment(exp: Experiment, options: RunOptions): Promi
 
 async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResults> {
   const { outDir } = options;
-  for (const sub of ['jobs', 'checkpoints']) {
-    try {
-      mkdirSync(join(outDir, sub), { recursive: true });
-    } catch (e) {
-      throw fsError('create', join(outDir, sub), e);
-    }
-  }
+  for (const sub of ['jobs', 'checkpoints']) await makeDirectory(join(outDir, sub));
+  removeStaleTempFiles(outDir);
   const configPath = join(outDir, 'config.json');
   const configText = JSON.stringify(exp, null, 2);
   const previous = readRunFile(configPath, z.looseObject({ experiment: z.unknown() }));
@@ -108,7 +99,7 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
   // Validate every file this run would trust before changing anything (metrics.jsonl is pruned
   // only after every checkpoint it is pruned to has been validated).
   const results = new Map<string, JobResult>();
-  const resumeAt = new Map<string, number>();
+  const resumeFrom = new Map<string, { job: JobSpec; checkpoint: Checkpoint | undefined }>();
   for (const job of jobs) {
     const id = jobId(job);
     const done = readRunFile(jobPath(id), jobResultSchema, id);
@@ -117,14 +108,14 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
       results.set(id, done as JobResult);
       continue;
     }
-    resumeAt.set(id, validCheckpointStep(checkpointPath(id), job, id));
+    resumeFrom.set(id, { job, checkpoint: validCheckpoint(checkpointPath(id), job, id) });
   }
-  await cleanMetrics(metricsPath, resumeAt, restart);
+  await cleanMetrics(metricsPath, resumeFrom);
 
   const pending = jobs.filter((j) => !results.has(jobId(j)));
   const record = (job: JobSpec, event: JobEvent) => {
-    if (event.type === 'eval' || (event.type === 'step' && event.step % Math.max(1, Math.floor(job.steps / 100)) === 0)) {
-      const line = event.type === 'eval' ? { arm: job.arm, seed: job.seed, step: event.step, ...event.metrics } : { arm: job.arm, seed: job.seed, step: event.step, loss: event.loss, lr: event.lr };
+    if (event.type === 'eval' || (event.type === 'step' && event.step % logEvery(job) === 0)) {
+      const line = event.type === 'eval' ? evalRow(job, event.step, event.metrics) : lossRow(job, event.step, event.loss, event.lr);
       try {
         appendFileSync(metricsPath, `${JSON.stringify(line)}\n`);
       } catch (e) {
@@ -150,13 +141,18 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
       const backend = await selectBackend(options.backend);
       for (const job of pending) {
         if (options.signal?.aborted) break;
-        const result = await runJob(job, {
-          backend,
-          checkpointPath: checkpointPath(jobId(job)),
-          meta: runMeta(job),
-          onEvent: (e) => record(job, e),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
+        let result: JobResult;
+        try {
+          result = await runJob(job, {
+            backend,
+            checkpointPath: checkpointPath(jobId(job)),
+            meta: runMeta(job),
+            onEvent: (e) => record(job, e),
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+        } catch (e) {
+          throw inJob(job, e as Error);
+        }
         await finish(job, result);
       }
       if (options.signal?.aborted) throw interrupted();
@@ -174,11 +170,32 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
   return summary;
 }
 
+/**
+ * Removes the temp files of atomic writes that a killed process left (`<file>.tmp-<pid>-<n>`): with
+ * the lock held no other process writes here, so every one of them is stale.
+ */
+function removeStaleTempFiles(outDir: string): void {
+  for (const sub of ['', 'jobs', 'checkpoints']) {
+    const d = join(outDir, sub);
+    for (const f of readdirSync(d)) if (/\.tmp-\d+-\d+$/.test(f)) rmSync(join(d, f), { force: true });
+  }
+}
+
 const interrupted = () => {
   const err = new Error('run interrupted; checkpoints saved — run the same command again to resume');
   err.name = 'AbortError';
   return err;
 };
+
+/**
+ * Names the job in a training error (a diverged loss names the step; which arm and seed it was is
+ * known only here). Interrupts, checkpoint and run-file errors already say whose they are.
+ */
+function inJob(job: JobSpec, e: Error): Error {
+  if (['AbortError', 'CheckpointError', 'RunFileError'].includes(e.name) || !(e instanceof Error)) return e;
+  e.message = `${job.arm} (seed ${job.seed}): ${e.message}`;
+  return e;
+}
 
 /** A checkpoint a job refused (corrupt, foreign, wrong shapes): name it and say how to restart that job. */
 function withRestartHint(e: Error, outDir: string): Error {
@@ -189,16 +206,16 @@ function withRestartHint(e: Error, outDir: string): Error {
 }
 
 /**
- * The step a pending job resumes from: its checkpoint's, after validating the file (JSON, schema,
- * internal consistency, arm/seed/experiment/config hash, step ≤ steps); -1 without a checkpoint.
- * The job validates the variables against its method again when it loads the checkpoint.
+ * The checkpoint a pending job resumes from, after validating the file (JSON, schema, internal
+ * consistency, arm/seed/experiment/config hash, step ≤ steps); undefined without one. The job
+ * validates the variables against its method again when it loads the checkpoint.
  */
-function validCheckpointStep(path: string, job: JobSpec, id: string): number {
+function validCheckpoint(path: string, job: JobSpec, id: string): Checkpoint | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return -1;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new RunFileError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${(e as Error).message}`, id, { cause: e });
   }
   let value: unknown;
@@ -215,7 +232,7 @@ function validCheckpointStep(path: string, job: JobSpec, id: string): number {
       if (got !== want) throw new RunFileError(path, `belongs to another job: its ${key} is ${got === undefined ? 'missing' : JSON.stringify(got)}, this job's is ${JSON.stringify(want)}`, id);
     }
     if (c.step > job.steps) throw new RunFileError(path, `is at step ${c.step}, past the job's ${job.steps} steps`, id);
-    return c.step;
+    return c;
   } catch (e) {
     if (CheckpointError.isInstance(e)) throw new RunFileError(path, e.reason, id, { cause: e });
     throw e;
@@ -266,7 +283,7 @@ async function runPool(
               const err = new Error(msg.message);
               err.name = msg.name;
               if (msg.stack) err.stack = msg.stack;
-              reject(err);
+              reject(inJob(job, err));
             }
           };
           const onError = (e: Error) => {
@@ -308,19 +325,42 @@ async function runPool(
   if (options.signal?.aborted || failure) throw interrupted();
 }
 
+/** A job's loss rows are logged every this many steps (its `logEvery`). */
+const logEvery = (job: JobSpec) => Math.max(1, Math.floor(job.steps / 100));
+const lossRow = (job: JobSpec, step: number, loss: number, lr: number) => ({ arm: job.arm, seed: job.seed, step, loss, lr });
+const evalRow = (job: JobSpec, step: number, metrics: Record<string, number>) => ({ arm: job.arm, seed: job.seed, step, ...metrics });
+
 /**
- * On resume, drops metrics.jsonl lines that a crash tore, and the lines of unfinished jobs past
- * their (validated) checkpoint: those steps are recomputed and logged again. A job without a
- * checkpoint (`resumeAt` −1) or restarted loses all its lines (it starts again at step 0, whose
- * evaluation it logs again). Finished jobs keep theirs.
+ * The metrics.jsonl rows of a job up to its checkpoint, rebuilt from the checkpoint's history (the
+ * loss of every step, every evaluation) in the order the job logs them. The worker writes a
+ * checkpoint before the parent has necessarily appended the rows that precede it, so after a kill
+ * the file may lack some of them; the checkpoint never does.
  */
-async function cleanMetrics(path: string, resumeAt: Map<string, number>, restart: Set<string>): Promise<void> {
+function rowsFromCheckpoint(job: JobSpec, c: Checkpoint): string[] {
+  const evals = new Map(c.history.evals.map((e) => [e.step, e.metrics]));
+  const rows: object[] = [];
+  if (evals.has(0)) rows.push(evalRow(job, 0, evals.get(0)!));
+  for (let step = 1; step <= c.step; step++) {
+    // The same lr the training step reported: optimizer.lr × lrFactor(schedule, step − 1, steps).
+    if (step % logEvery(job) === 0) rows.push(lossRow(job, step, c.history.loss[step - 1]!, job.optimizer.lr * lrFactor(job.schedule, step - 1, job.steps)));
+    if (evals.has(step)) rows.push(evalRow(job, step, evals.get(step)!));
+  }
+  return rows.map((r) => JSON.stringify(r));
+}
+
+/**
+ * On resume, rewrites metrics.jsonl: drops lines a crash tore; keeps the rows of finished jobs;
+ * replaces the rows of every unfinished job by those rebuilt from its validated checkpoint (none
+ * without one: it starts again at step 0 and logs that evaluation again), so no row is duplicated
+ * or missing.
+ */
+async function cleanMetrics(path: string, pending: Map<string, { job: JobSpec; checkpoint: Checkpoint | undefined }>): Promise<void> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw fsError('read', path, e);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError('read', path, e);
+    text = '';
   }
   const kept: string[] = [];
   for (const line of text.split('\n')) {
@@ -332,11 +372,9 @@ async function cleanMetrics(path: string, resumeAt: Map<string, number>, restart
       continue;
     }
     if (typeof row !== 'object' || row === null || typeof row.arm !== 'string' || typeof row.seed !== 'number' || typeof row.step !== 'number') continue;
-    const id = jobId(row);
-    if (restart.has(id)) continue;
-    const max = resumeAt.get(id);
-    if (max === undefined || row.step <= max) kept.push(line);
+    if (!pending.has(jobId(row))) kept.push(line);
   }
+  for (const { job, checkpoint } of pending.values()) if (checkpoint) kept.push(...rowsFromCheckpoint(job, checkpoint));
   const cleaned = kept.map((l) => `${l}\n`).join('');
   if (cleaned !== text) await writeFileAtomic(path, cleaned);
 }

@@ -1,3 +1,4 @@
 export { describeBackends, testBackends, useBackend, type TestBackend } from './backends';
 export { expectNoLeak } from './leaks';
 export { expectClose, expectGradMatchesFiniteDiff, numericGrad } from './numeric';
+export { nonStrictObjects, nonStrictSchemas } from './strict';

@@ -1,20 +1,20 @@
 import { InvalidArgumentError, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, readMatrices, readMatricesSync } from './matrix';
 
 export const alignmentOptionsSchema = z.strictObject({
   /** Exponent α of the distance (Wang & Isola default 2). */
-  alpha: z.number().positive().default(2),
+  alpha: z._default(z.number().check(z.positive()), 2),
   /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). */
-  normalize: z.boolean().default(false),
+  normalize: z._default(z.boolean(), false),
 });
 export type AlignmentOptions = z.input<typeof alignmentOptionsSchema>;
 
 export const uniformityOptionsSchema = z.strictObject({
   /** Temperature t of the Gaussian potential (Wang & Isola default 2). */
-  t: z.number().positive().default(2),
+  t: z._default(z.number().check(z.positive()), 2),
   /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). */
-  normalize: z.boolean().default(false),
+  normalize: z._default(z.boolean(), false),
 });
 export type UniformityOptions = z.input<typeof uniformityOptionsSchema>;
 

@@ -1,11 +1,11 @@
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, readMatrices, readMatricesSync, transpose } from './matrix';
 import { mean, median, min } from './stats';
 
 export const atomRecoveryOptionsSchema = z.strictObject({
   /** An atom counts as recovered when some neuron has |cos| above this (THEORY.md §1.6 uses 0.8). */
-  threshold: z.number().min(0).max(1).default(0.8),
+  threshold: z._default(z.number().check(z.gte(0), z.lte(1)), 0.8),
 });
 export type AtomRecoveryOptions = z.input<typeof atomRecoveryOptionsSchema>;
 

@@ -1,10 +1,10 @@
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, multiply, readMatrices, readMatricesSync } from './matrix';
 
 export const commutatorNormOptionsSchema = z.strictObject({
   /** Divide by ‖A‖_F‖B‖_F (scale-free, as in THEORY.md §3.4's alignment check); 0 if either is zero. */
-  normalize: z.boolean().default(false),
+  normalize: z._default(z.boolean(), false),
 });
 export type CommutatorNormOptions = z.input<typeof commutatorNormOptionsSchema>;
 

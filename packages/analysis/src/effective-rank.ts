@@ -1,10 +1,10 @@
 import { InvalidArgumentError, parseOptions, symmetricEigen } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { gram, type Matrix, type MatrixInput, readMatrices, readMatricesSync, transpose } from './matrix';
 
 export const effectiveRankOptionsSchema = z.strictObject({
   /** Subtract the batch mean before taking singular values (Roy & Vetterli use the matrix as is). */
-  center: z.boolean().default(false),
+  center: z._default(z.boolean(), false),
 });
 export type EffectiveRankOptions = z.input<typeof effectiveRankOptionsSchema>;
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readMatrices, readMatricesSync } from './matrix';
 import { correlationOf, standardizeColumns } from './stats';
 
@@ -9,9 +9,9 @@ export const hltmBestCorrelationOptionsSchema = z.strictObject({
    * compared only with its own units, columns μ·unitsPerNode … (μ+1)·unitsPerNode − 1 of `hidden`.
    * Omitted: every node is compared with every unit.
    */
-  unitsPerNode: z.number().int().min(1).optional(),
+  unitsPerNode: z.optional(z.int().check(z.gte(1))),
   /** Level (e.g. distance from the root) of every latent node, to report the mean per level. */
-  levels: z.union([z.array(z.number().int()), z.custom<Int32Array>((v) => v instanceof Int32Array, { message: 'expected an array of integers' })]).optional(),
+  levels: z.optional(z.union([z.array(z.int()), z.custom<Int32Array>((v) => v instanceof Int32Array, { message: 'expected an array of integers' })])),
 });
 export type HltmBestCorrelationOptions = z.input<typeof hltmBestCorrelationOptionsSchema>;
 

@@ -1,10 +1,10 @@
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readMatricesSync } from './matrix';
 
 export const hungarianOptionsSchema = z.strictObject({
   /** Maximise the total instead of minimising it (e.g. total |correlation| for MCC). */
-  maximize: z.boolean().default(false),
+  maximize: z._default(z.boolean(), false),
 });
 export type HungarianOptions = z.input<typeof hungarianOptionsSchema>;
 

@@ -1,12 +1,12 @@
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, readLabels, readLabelsSync, readMatrices, readMatricesSync, type VectorInput } from './matrix';
 
 export const knnOptionsSchema = z.strictObject({
   /** Number of neighbours voting (20 in InstDisc/DINO-style kNN monitors; capped at the training size). */
-  k: z.number().int().min(1).default(20),
+  k: z._default(z.int().check(z.gte(1)), 20),
   /** 'cosine' (on L2-normalised rows, the usual choice for SSL embeddings) or 'euclidean'. */
-  metric: z.enum(['cosine', 'euclidean']).default('cosine'),
+  metric: z._default(z.enum(['cosine', 'euclidean']), 'cosine'),
 });
 export type KnnOptions = z.input<typeof knnOptionsSchema>;
 

@@ -1,20 +1,20 @@
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readLabels, readLabelsSync, readMatrices, readMatricesSync, type VectorInput } from './matrix';
 
 export const linearProbeOptionsSchema = z.strictObject({
   /** Full-batch iterations (each sees the whole training set once). */
-  epochs: z.number().int().min(1).default(100),
+  epochs: z._default(z.int().check(z.gte(1)), 100),
   /** 'lbfgs' (L-BFGS with Armijo backtracking, no step size to tune) or plain gradient descent. */
-  solver: z.enum(['lbfgs', 'gd']).default('lbfgs'),
+  solver: z._default(z.enum(['lbfgs', 'gd']), 'lbfgs'),
   /** Step size of the 'gd' solver (on standardised features); unused by 'lbfgs'. */
-  lr: z.number().positive().default(0.5),
+  lr: z._default(z.number().check(z.positive()), 0.5),
   /** L2 penalty (λ/2)‖W‖² on the weights (not the biases), added to the mean cross-entropy. */
-  l2: z.number().min(0).default(1e-4),
+  l2: z._default(z.number().check(z.gte(0)), 1e-4),
   /** Standardise each feature with the training mean and std (test uses the same statistics). */
-  standardize: z.boolean().default(true),
+  standardize: z._default(z.boolean(), true),
   /** Stop when the largest gradient entry falls below this. */
-  tolerance: z.number().positive().default(1e-6),
+  tolerance: z._default(z.number().check(z.positive()), 1e-6),
 });
 export type LinearProbeOptions = z.input<typeof linearProbeOptionsSchema>;
 type Resolved = z.output<typeof linearProbeOptionsSchema>;

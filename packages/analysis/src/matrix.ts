@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, NonFiniteValueError, ShapeMismatchError } from '@contrastive/core';
+import { assertDims, assertNonEmpty, type Dim, type DimNames, InvalidArgumentError, NonFiniteValueError, ShapeMismatchError } from '@contrastive/core';
 
 /** A dense row-major float64 matrix held in JS: entry (i, j) is `data[i * cols + j]`. */
 export interface Matrix {
@@ -21,13 +21,8 @@ export type MatrixInput = tf.Tensor | MatrixLike | ReadonlyArray<ArrayLike<numbe
 /** Any accepted vector: a rank-1 tensor or an array of numbers. */
 export type VectorInput = tf.Tensor | ArrayLike<number>;
 
-/** Expected dimension: a number (exact), a name (must agree across the arguments of one call) or null (any). */
-type Dim = number | string | null;
-
 /** One matrix argument to validate: its name, the value, and the expected [rows, cols]. */
 export type MatrixSpec = readonly [argument: string, input: MatrixInput, dims: readonly [Dim, Dim]];
-
-const fmt = (dims: readonly Dim[]) => `[${dims.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 
 function isMatrixLike(x: unknown): x is MatrixLike {
   return typeof x === 'object' && x !== null && 'rows' in x && 'cols' in x && 'data' in x;
@@ -94,34 +89,11 @@ export function shapeOf(op: string, argument: string, input: unknown): [number, 
  * and the error names both arguments) and returns their [rows, cols]. Every matrix must be non-empty.
  */
 export function checkShapes(op: string, specs: readonly MatrixSpec[]): Array<[number, number]> {
-  const seen = new Map<string, { size: number; argument: string }>();
+  const names: DimNames = new Map();
   return specs.map(([argument, input, dims]) => {
     const shape = shapeOf(op, argument, input);
-    dims.forEach((d, i) => {
-      const actual = shape[i]!;
-      if (typeof d === 'number' && actual !== d) {
-        throw new ShapeMismatchError({ op, argument, expected: fmt(dims), actual: shape });
-      }
-      if (typeof d === 'string') {
-        const prev = seen.get(d);
-        if (prev === undefined) seen.set(d, { size: actual, argument });
-        else if (prev.size !== actual) {
-          throw new ShapeMismatchError({
-            op,
-            argument,
-            expected: fmt(dims),
-            actual: shape,
-            message:
-              prev.argument === argument
-                ? `'${argument}' must be ${fmt(dims)} (square), got [${shape.join(', ')}]`
-                : `'${argument}' has ${d} = ${actual} (shape [${shape.join(', ')}]) but '${prev.argument}' has ${d} = ${prev.size}`,
-          });
-        }
-      }
-    });
-    if (shape[0] === 0 || shape[1] === 0) {
-      throw new ShapeMismatchError({ op, argument, expected: `${fmt(dims)}, non-empty`, actual: shape, message: `'${argument}' is empty (shape [${shape.join(', ')}])` });
-    }
+    assertDims(op, argument, shape, dims, names);
+    assertNonEmpty(op, argument, shape);
     return shape;
   });
 }

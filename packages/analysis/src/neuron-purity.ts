@@ -1,6 +1,6 @@
 import { parseOptions } from '@contrastive/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { absCosines } from './atom-recovery';
 import { type Matrix, type MatrixInput, type MatrixSpec, readMatrices, readMatricesSync } from './matrix';
 import { shareInSpan, orthonormalBasis } from './subspace';
@@ -12,7 +12,7 @@ const matrixInput = z.custom<MatrixInput>((v) => v instanceof tf.Tensor || Array
 
 export const neuronPurityOptionsSchema = z.strictObject({
   /** Dense basis H [d1, k] of the data model (if any): also report each neuron's share in span(H). */
-  denseBasis: matrixInput.nullable().optional(),
+  denseBasis: z.optional(z.nullable(matrixInput)),
 });
 export type NeuronPurityOptions = z.input<typeof neuronPurityOptionsSchema>;
 

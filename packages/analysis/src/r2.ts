@@ -1,5 +1,5 @@
-import { parseOptions, symmetricEigen } from '@contrastive/core';
-import { z } from 'zod';
+import { parseOptions, seedSchema, symmetricEigen } from '@contrastive/core';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readMatrices, readMatricesSync } from './matrix';
 import { splitTrainTest, takeRows } from './split-train-test';
 
@@ -57,11 +57,11 @@ export function r2Sync(predicted: MatrixInput, target: MatrixInput): R2Result {
 
 export const regressionR2OptionsSchema = z.strictObject({
   /** Ridge penalty α (sklearn `Ridge(alpha)`: adds α·I to XᵀX, intercept not penalised). 0 = ordinary least squares (LinearRegression). */
-  ridge: z.number().min(0).default(0),
+  ridge: z._default(z.number().check(z.gte(0)), 0),
   /** Share of rows held out for evaluation. 0 = fit and evaluate on the same rows, the default of disentanglement_utils (THEORY.md §5.3). */
-  testFraction: z.number().min(0).lt(1).default(0),
+  testFraction: z._default(z.number().check(z.gte(0), z.lt(1)), 0),
   /** Seed of the train/test split (used only when testFraction > 0). */
-  seed: z.union([z.number(), z.string()]).default(0),
+  seed: z._default(seedSchema, 0),
 });
 export type RegressionR2Options = z.input<typeof regressionR2OptionsSchema>;
 

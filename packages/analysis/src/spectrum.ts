@@ -1,12 +1,12 @@
 import { parseOptions, symmetricEigen } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readMatrices, readMatricesSync } from './matrix';
 
 export const spectrumOptionsSchema = z.strictObject({
   /** Subtract the batch mean first (covariance); false gives the uncentred second moment E[z zᵀ]. */
-  center: z.boolean().default(true),
+  center: z._default(z.boolean(), true),
   /** Divide by n − 1 instead of n. */
-  unbiased: z.boolean().default(true),
+  unbiased: z._default(z.boolean(), true),
 });
 export type SpectrumOptions = z.input<typeof spectrumOptionsSchema>;
 

@@ -1,10 +1,10 @@
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, readMatrices, readMatricesSync } from './matrix';
 
 export const stdOfNormalizedOptionsSchema = z.strictObject({
   /** Divide by n − 1 (torch `std` default, as in SimSiam's plot) instead of n. */
-  unbiased: z.boolean().default(true),
+  unbiased: z._default(z.boolean(), true),
 });
 export type StdOfNormalizedOptions = z.input<typeof stdOfNormalizedOptionsSchema>;
 

@@ -1,6 +1,6 @@
 // Test-only helpers (excluded from the published files): seeded float64 matrices.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, type Network, type Rng, type Sample } from '@contrastive/core';
+import { orthonormalColumns as coreOrthonormalColumns, createRng, type DataModel, type Network, type Rng, type Sample } from '@contrastive/core';
 import type { Matrix } from './matrix';
 
 export function rngOf(seed: number | string): Rng {
@@ -12,23 +12,9 @@ export function normalMatrix(rng: Rng, rows: number, cols: number, std = 1): Mat
   return { rows, cols, data: rng.fillNormal(new Float64Array(rows * cols), 0, std) };
 }
 
-/** [rows, cols] with orthonormal columns (modified Gram–Schmidt, twice, of a Gaussian matrix). */
+/** [rows, cols] with orthonormal columns (core's Gram–Schmidt of a Gaussian matrix). */
 export function orthonormalColumns(rng: Rng, rows: number, cols: number): Matrix {
-  const a = normalMatrix(rng, rows, cols).data;
-  for (let pass = 0; pass < 2; pass++) {
-    for (let j = 0; j < cols; j++) {
-      for (let k = 0; k < j; k++) {
-        let d = 0;
-        for (let i = 0; i < rows; i++) d += a[i * cols + j]! * a[i * cols + k]!;
-        for (let i = 0; i < rows; i++) a[i * cols + j] = a[i * cols + j]! - d * a[i * cols + k]!;
-      }
-      let n = 0;
-      for (let i = 0; i < rows; i++) n += a[i * cols + j]! ** 2;
-      n = Math.sqrt(n);
-      for (let i = 0; i < rows; i++) a[i * cols + j] = a[i * cols + j]! / n;
-    }
-  }
-  return { rows, cols, data: a };
+  return { rows, cols, data: coreOrthonormalColumns(normalMatrix(rng, rows, cols).data, rows, cols) };
 }
 
 /** Column j of a matrix. */

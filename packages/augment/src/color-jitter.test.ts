@@ -96,6 +96,22 @@ describeBackends('colorJitter', () => {
     x.dispose();
   });
 
+  it('a batch equals its images jittered one by one on the same stream (random order, hue sorting)', () => {
+    const x = randomUniformTensor<tf.Rank.R4>(createRng('one'), [10, 5, 6, 3]);
+    const aug = colorJitter({ brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.3, views: 1 });
+    const batch = aug.transform(x, createRng(21));
+    const r = createRng(21);
+    const singles = Array.from({ length: 10 }, (_, b) => {
+      const img = tf.slice(x, [b, 0, 0, 0], [1, 5, 6, 3]);
+      const out = aug.transform(img, r);
+      img.dispose();
+      return out;
+    });
+    const joined = tf.concat(singles, 0);
+    expectClose(batch, joined, { atol: 1e-6, rtol: 0 });
+    tf.dispose([x, batch, joined, ...singles]);
+  });
+
   it('hue rotation by 0 or by a full turn is the identity; grey images ignore saturation and hue', () => {
     const x = randomUniformTensor<tf.Rank.R4>(createRng('hue'), [8, 6, 6, 3]);
     const xv = x.dataSync();

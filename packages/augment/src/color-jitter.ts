@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, luma, parseImageOptions, perSample, selectPerSample, viewsSchema } from './image-utils';
+import { parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, luma, perSample, viewsSchema } from './image-utils';
 
 /** A strength s ≥ 0 (factor range [max(0, 1 − s), 1 + s]) or an explicit [min, max] range of factors ≥ 0. */
 const factorSchema = z.union([
@@ -34,7 +35,7 @@ export const colorJitterOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: viewsSchema,
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type ColorJitterOptions = z.input<typeof colorJitterOptionsSchema>;
 export type ColorJitterResolvedOptions = z.output<typeof colorJitterOptionsSchema>;
@@ -66,36 +67,40 @@ export function adjustHue(x: tf.Tensor4D, shift: tf.Tensor4D): tf.Tensor4D {
     // Channels as flat [pixels] vectors (a transpose + unstack is ~25× faster than split on wasm).
     const [B, H, W] = x.shape;
     const [r, g, b] = tf.unstack(tf.transpose(tf.reshape(x, [B * H * W, 3]))) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+    // Exact 0/1 masks from step(d) = 1[d > 0] (bool comparisons and casts cost ~10× more on wasm).
+    const pos = (t: tf.Tensor) => tf.step(t);
+    const notPos = (t: tf.Tensor) => tf.sub(1, tf.step(t));
+    // _rgb2hsv
     const maxc = tf.maximum(tf.maximum(r, g), b);
     const minc = tf.minimum(tf.minimum(r, g), b);
-    const eqc = tf.equal(maxc, minc);
     const cr = tf.sub(maxc, minc);
-    const ones = tf.onesLike(maxc);
-    const s = tf.div(cr, tf.where(eqc, ones, maxc));
-    const crd = tf.where(eqc, ones, cr);
+    const eqc = notPos(cr); // 1 where maxc = minc
+    const s = tf.div(cr, tf.add(maxc, eqc)); // cr / (eqc ? 1 : maxc): maxc + 1 when cr = 0 gives 0 as well
+    const crd = tf.add(cr, eqc); // eqc ? 1 : cr
     const rc = tf.div(tf.sub(maxc, r), crd);
     const gc = tf.div(tf.sub(maxc, g), crd);
     const bc = tf.div(tf.sub(maxc, b), crd);
-    const isR = tf.equal(maxc, r);
-    const isG = tf.logicalAnd(tf.equal(maxc, g), tf.logicalNot(isR));
-    const isB = tf.logicalAnd(tf.notEqual(maxc, g), tf.logicalNot(isR));
-    const hr = tf.mul(tf.cast(isR, 'float32'), tf.sub(bc, gc));
-    const hg = tf.mul(tf.cast(isG, 'float32'), tf.sub(tf.add(2, rc), bc));
-    const hb = tf.mul(tf.cast(isB, 'float32'), tf.sub(tf.add(4, gc), rc));
-    const frac = (t: tf.Tensor) => tf.sub(t, tf.floor(t)); // t mod 1 (torch's fmod / % for t ≥ 0 / floor-mod)
-    let h = frac(tf.add(tf.div(tf.add(tf.add(hr, hg), hb), 6), 1));
-    h = frac(tf.add(h, tf.reshape(tf.tile(shift, [1, H, W, 1]), [B * H * W])));
+    const isR = notPos(tf.sub(maxc, r)); // maxc == r
+    const notR = pos(tf.sub(maxc, r));
+    const isG = tf.mul(notPos(tf.sub(maxc, g)), notR); // maxc == g and maxc != r
+    const isB = tf.mul(pos(tf.sub(maxc, g)), notR); // maxc != g and maxc != r
+    const hSum = tf.addN([tf.mul(isR, tf.sub(bc, gc)), tf.mul(isG, tf.sub(tf.add(rc, 2), bc)), tf.mul(isB, tf.sub(tf.add(gc, 4), rc))]);
+    const frac = (t: tf.Tensor) => tf.sub(t, tf.floor(t)); // t mod 1 (torch's fmod / % agree here)
+    let h = frac(tf.add(tf.div(hSum, 6), 1));
+    h = frac(tf.reshape(tf.add(tf.reshape(h, [B, H * W]), tf.reshape(shift, [B, 1])), [B * H * W])); // broadcast: tile is slow on wasm
     // _hsv2rgb
     const v = maxc;
     const h6 = tf.mul(h, 6);
     const i = tf.floor(h6);
     const f = tf.sub(h6, i);
-    const p = tf.clipByValue(tf.mul(v, tf.sub(1, s)), 0, 1);
-    const q = tf.clipByValue(tf.mul(v, tf.sub(1, tf.mul(s, f))), 0, 1);
-    const t = tf.clipByValue(tf.mul(v, tf.sub(1, tf.mul(s, tf.sub(1, f)))), 0, 1);
+    const vs = tf.mul(v, s);
+    const p = tf.clipByValue(tf.sub(v, vs), 0, 1);
+    const q = tf.clipByValue(tf.sub(v, tf.mul(vs, f)), 0, 1);
+    const t = tf.clipByValue(tf.sub(v, tf.mul(vs, tf.sub(1, f))), 0, 1);
     const i6 = tf.sub(i, tf.mul(tf.floor(tf.div(i, 6)), 6));
-    const m = Array.from({ length: 6 }, (_, k) => tf.cast(tf.equal(i6, k), 'float32'));
-    const sel = (...terms: Array<[number[], tf.Tensor]>) => tf.addN(terms.map(([ks, val]) => tf.mul(tf.addN(ks.map((k) => m[k]!)), val)));
+    // m_k = 1[i6 = k] for integer i6 ∈ [0, 6): step(i6 − k + ½) − step(i6 − k − ½).
+    const m = Array.from({ length: 6 }, (_, k) => tf.sub(tf.step(tf.sub(i6, k - 0.5)), tf.step(tf.sub(i6, k + 0.5))));
+    const sel = (...terms: Array<[number[], tf.Tensor]>) => tf.addN(terms.map(([ks, val]) => tf.mul(ks.length === 1 ? m[ks[0]!]! : tf.addN(ks.map((k) => m[k]!)), val)));
     const rOut = sel([[0, 5], v], [[1], q], [[2, 3], p], [[4], t]);
     const gOut = sel([[1, 2], v], [[0], t], [[3], q], [[4, 5], p]);
     const bOut = sel([[3, 4], v], [[0, 1], p], [[2], t], [[5], q]);
@@ -112,8 +117,8 @@ export function adjustHue(x: tf.Tensor4D, shift: tf.Tensor4D): tf.Tensor4D {
  * Luma uses 0.299 for R (BT.601; torchvision's tensor path uses 0.2989).
  *
  * The batch runs as up to 4 stages: at stage k every image applies the k-th adjustment of its own
- * order (one blend with per-image factor and reference, and a hue rotation kept only where the
- * image's stage-k op is hue), so per-image random order costs no gather.
+ * order, as one blend with a per-image factor and reference; the images are sorted by the stage of
+ * their hue rotation (one gather, undone at the end) so that each stage rotates one contiguous slice.
  *
  * Stream use per view, per image in order: with order 'random' `rng.permutation(4)` (indices
  * 0 brightness, 1 contrast, 2 saturation, 3 hue), then one `rng.uniform` per enabled adjustment in
@@ -123,7 +128,7 @@ export function adjustHue(x: tf.Tensor4D, shift: tf.Tensor4D): tf.Tensor4D {
  */
 export function colorJitter(options: ColorJitterOptions = {}): ColorJitter {
   const op = 'colorJitter';
-  const o = parseImageOptions(op, colorJitterOptionsSchema, options);
+  const o = parseOptions(op, colorJitterOptionsSchema, options);
   const ranges = [factorRange(o.brightness), factorRange(o.contrast), factorRange(o.saturation), hueRange(o.hue)];
   return imageAugmentation(op, o, o.views, o.seed, (x, { batch, channels, rng }) => {
     // orders[b·4 + k] = op of image b at stage k; factors[b·4 + op].
@@ -136,25 +141,31 @@ export function colorJitter(options: ColorJitterOptions = {}): ColorJitter {
       });
     }
     const active = (fn: number) => ranges[fn] !== undefined && (channels === 3 || fn === BRIGHTNESS || fn === CONTRAST);
+    // Images are processed sorted by the stage of their hue rotation, so that each stage rotates
+    // one contiguous slice (every image is rotated once, not 4 times); unsorted at the end.
+    const hueStage = Int32Array.from({ length: batch }, (_, b) => (active(HUE) ? orders.subarray(b * 4, b * 4 + 4).indexOf(HUE) : -1));
+    const perm = Array.from({ length: batch }, (_, b) => b).sort((a, b) => hueStage[a]! - hueStage[b]! || a - b);
+    const sorted = perm.some((p, b) => p !== b);
     return tf.tidy(() => {
-      let cur = x;
+      let cur = sorted ? (tf.gather(x, tf.tensor1d(perm, 'int32')) as tf.Tensor4D) : x;
       for (let k = 0; k < 4; k++) {
         const f = new Float32Array(batch).fill(1);
         const useContrast = new Float32Array(batch);
         const useSaturation = new Float32Array(batch);
-        const shift = new Float32Array(batch);
         let anyBlend = false;
-        let anyHue = false;
-        for (let b = 0; b < batch; b++) {
+        let hueFrom = batch;
+        let hueTo = 0;
+        for (let pos = 0; pos < batch; pos++) {
+          const b = perm[pos]!;
           const fn = orders[b * 4 + k]!;
           if (!active(fn)) continue;
           if (fn === HUE) {
-            shift[b] = factors[b * 4 + HUE]!;
-            anyHue = true;
+            hueFrom = Math.min(hueFrom, pos);
+            hueTo = pos + 1;
           } else {
-            f[b] = factors[b * 4 + fn]!;
-            if (fn === CONTRAST) useContrast[b] = 1;
-            if (fn === SATURATION) useSaturation[b] = 1;
+            f[pos] = factors[b * 4 + fn]!;
+            if (fn === CONTRAST) useContrast[pos] = 1;
+            if (fn === SATURATION) useSaturation[pos] = 1;
             anyBlend = true;
           }
         }
@@ -165,10 +176,22 @@ export function colorJitter(options: ColorJitterOptions = {}): ColorJitter {
           if (useSaturation.some((u) => u === 1)) ref = tf.add(ref, tf.mul(perSample(useSaturation), luma(cur)));
           cur = blend(cur, ref, perSample(f));
         }
-        if (anyHue) {
-          const keep = Array.from(shift, (_, b) => (orders[b * 4 + k] === HUE && active(HUE) ? 1 : 0));
-          cur = selectPerSample(keep, adjustHue(cur, perSample(shift)), cur);
+        if (hueTo > hueFrom) {
+          const [n, [, h, w, c]] = [hueTo - hueFrom, cur.shape];
+          const shift = Float32Array.from({ length: n }, (_, i) => factors[perm[hueFrom + i]! * 4 + HUE]!);
+          const rotated = adjustHue(tf.slice(cur, [hueFrom, 0, 0, 0], [n, h, w, c]), perSample(shift));
+          const parts = [
+            ...(hueFrom > 0 ? [tf.slice(cur, [0, 0, 0, 0], [hueFrom, h, w, c])] : []),
+            rotated,
+            ...(hueTo < batch ? [tf.slice(cur, [hueTo, 0, 0, 0], [batch - hueTo, h, w, c])] : []),
+          ];
+          cur = parts.length === 1 ? rotated : (tf.concat(parts, 0) as tf.Tensor4D);
         }
+      }
+      if (sorted) {
+        const inverse = new Int32Array(batch);
+        perm.forEach((p, pos) => (inverse[p] = pos));
+        cur = tf.gather(cur, tf.tensor1d(inverse, 'int32')) as tf.Tensor4D;
       }
       return cur === x ? tf.clone(x) : cur;
     });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '@contrastive/core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, parseImageOptions, rangeSchema, viewsSchema } from './image-utils';
+import { InvalidArgumentError, parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, rangeSchema, viewsSchema } from './image-utils';
 
 export const gaussianBlurOptionsSchema = z.strictObject({
   /**
@@ -20,7 +20,7 @@ export const gaussianBlurOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: viewsSchema,
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type GaussianBlurOptions = z.input<typeof gaussianBlurOptionsSchema>;
 export type GaussianBlurResolvedOptions = z.output<typeof gaussianBlurOptionsSchema>;
@@ -47,7 +47,7 @@ export function gaussianKernel1d(kernelSize: number, sigma: number): Float64Arra
  */
 export function gaussianBlur(options: GaussianBlurOptions = {}): GaussianBlur {
   const op = 'gaussianBlur';
-  const o = parseImageOptions(op, gaussianBlurOptionsSchema, options);
+  const o = parseOptions(op, gaussianBlurOptionsSchema, options);
   const k = o.kernelSize;
   const r = (k - 1) / 2;
   return imageAugmentation(op, o, o.views, o.seed, (x, { batch, height, width, channels, rng }) => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, parseImageOptions, viewsSchema } from './image-utils';
+import { parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, viewsSchema } from './image-utils';
 
 export const horizontalFlipOptionsSchema = z.strictObject({
   /** Probability that an image is mirrored left–right. Default 0.5 (torchvision's RandomHorizontalFlip). */
@@ -8,7 +9,7 @@ export const horizontalFlipOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: viewsSchema,
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type HorizontalFlipOptions = z.input<typeof horizontalFlipOptionsSchema>;
 export type HorizontalFlipResolvedOptions = z.output<typeof horizontalFlipOptionsSchema>;
@@ -22,7 +23,7 @@ export type HorizontalFlip = ImageAugmentation<'horizontalFlip', HorizontalFlipR
  */
 export function horizontalFlip(options: HorizontalFlipOptions = {}): HorizontalFlip {
   const op = 'horizontalFlip';
-  const o = parseImageOptions(op, horizontalFlipOptionsSchema, options);
+  const o = parseOptions(op, horizontalFlipOptionsSchema, options);
   return imageAugmentation(op, o, o.views, o.seed, (x, { batch, height, width, rng }) => {
     // One cropAndResize with the box [0, 1, 1, 0] (x1 > x2 samples the columns right to left) for
     // flipped images and [0, 0, 1, 1] for the others: at pixel centres the bilinear weights are 0,

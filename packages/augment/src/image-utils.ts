@@ -1,18 +1,9 @@
 // Shared plumbing of the image augmentations: the image-augmentation type, input checks, the
-// zod/mini option helpers and the views loop. Not exported from the package index except types.
+// zod/mini option pieces and the views loop. Not exported from the package index except types.
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, parseOptions, type Rng, ShapeMismatchError } from '@contrastive/core';
-import { z } from 'zod/mini';
+import { InvalidArgumentError, type Rng, ShapeMismatchError } from '@contrastive/core';
+import * as z from 'zod/mini';
 import { ownStream } from './view-utils';
-
-/** A seed: any finite number or a string (hashed). Same seed ⇒ same views. */
-export const imageSeedSchema = z.union([z.number(), z.string()]);
-
-/** Parses options with a zod/mini schema through core's `parseOptions` (same error messages). */
-export function parseImageOptions<S extends z.ZodMiniType>(op: string, schema: S, value: unknown, argument = 'options'): z.output<S> {
-  // parseOptions is typed for classic zod schemas; both kinds share safeParse and issue shapes.
-  return parseOptions(op, schema as never, value, argument) as z.output<S>;
-}
 
 /** `[min, max]` with min ≤ max (zod/mini check). */
 export function rangeSchema(min: number, max: number) {
@@ -135,6 +126,13 @@ export function luma(x: tf.Tensor4D): tf.Tensor4D {
   // One [pixels, 3] × [3, 1] product: faster than a broadcast multiply and a sum on cpu and wasm.
   const [b, h, w] = x.shape;
   return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(x, [b * h * w, 3]) as tf.Tensor2D, tf.tensor2d(LUMA_WEIGHTS as unknown as number[], [3, 1])), [b, h, w, 1]));
+}
+
+/** Luma of RGB images in all three channels, [b, h, w, 3] (one [pixels, 3] × [3, 3] product; tile is slow on wasm). */
+export function luma3(x: tf.Tensor4D): tf.Tensor4D {
+  const [b, h, w] = x.shape;
+  const m = LUMA_WEIGHTS.flatMap((wt) => [wt, wt, wt]);
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(x, [b * h * w, 3]) as tf.Tensor2D, tf.tensor2d(m, [3, 3])), [b, h, w, 3]));
 }
 
 /** A [batch, 1, 1, 1] tensor of per-sample values, to broadcast over an image batch. */

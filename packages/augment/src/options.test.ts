@@ -2,8 +2,10 @@
 // errors naming the key path and the allowed keys/values; non-finite numbers say so.
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@contrastive/core';
+import { nonStrictSchemas } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { complementaryMask, denseJitter, gaussianNoise, identity, independentMask } from './index';
+import * as augment from './index';
 
 describe('augmentation options are strict', () => {
   const basis = tf.tensor2d([1, 0, 0, 1, 0, 0], [3, 2]);
@@ -26,4 +28,11 @@ describe('augmentation options are strict', () => {
       expect(f).toThrow(message);
     });
   }
+});
+
+describe('every exported schema', () => {
+  it('is strict at every depth (no object silently drops an unknown key)', () => {
+    expect(Object.keys(augment).filter((n) => n.endsWith('Schema')).length).toBeGreaterThan(0);
+    expect(nonStrictSchemas(augment as Record<string, unknown>)).toEqual({});
+  });
 });

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Augmentation, ContrastiveError, InvalidArgumentError, type Rng } from '@contrastive/core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageSeedSchema, parseImageOptions, selectPerSample, viewsSchema } from './image-utils';
+import { type Augmentation, ContrastiveError, InvalidArgumentError, parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, selectPerSample, viewsSchema } from './image-utils';
 import { ownStream } from './view-utils';
 
 export const randomApplyOptionsSchema = z.strictObject({
   /** Number of views (≥ 1) when used as the first step of `compose`. Default 2. */
   views: viewsSchema,
   /** Seed of the own stream of the per-sample coin flips (used when `apply` gets no `rng`). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type RandomApplyOptions = z.input<typeof randomApplyOptionsSchema>;
 export type RandomApplyResolvedOptions = z.output<typeof randomApplyOptionsSchema> & { p: number };
@@ -38,7 +38,7 @@ export function randomApply(p: number, aug: Augmentation<tf.Tensor> | ImageAugme
   if (typeof inner.transform !== 'function' && inner.views !== 1) {
     throw new InvalidArgumentError({ op, argument: 'aug', expected: 'an augmentation with transform(x), or views = 1', actual: `'${inner.name}' with views = ${inner.views}` });
   }
-  const o = { ...parseImageOptions(op, randomApplyOptionsSchema, options), p };
+  const o = { ...parseOptions(op, randomApplyOptionsSchema, options), p };
   const own = ownStream(o.seed, op);
   const name = `randomApply(${inner.name})`;
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@contrastive/core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, parseImageOptions, rangeSchema, viewsSchema } from './image-utils';
+import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, rangeSchema, viewsSchema } from './image-utils';
 import { type CropBox, roundHalfEven } from './random-resized-crop';
 
 export const randomErasingOptionsSchema = z.strictObject({
@@ -16,7 +16,7 @@ export const randomErasingOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: viewsSchema,
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type RandomErasingOptions = z.input<typeof randomErasingOptionsSchema>;
 export type RandomErasingResolvedOptions = z.output<typeof randomErasingOptionsSchema>;
@@ -53,7 +53,7 @@ export function sampleErasing(rng: Rng, height: number, width: number, scale: re
  */
 export function randomErasing(options: RandomErasingOptions = {}): RandomErasing {
   const op = 'randomErasing';
-  const o = parseImageOptions(op, randomErasingOptionsSchema, options);
+  const o = parseOptions(op, randomErasingOptionsSchema, options);
   return imageAugmentation(op, o, o.views, o.seed, (x, { batch, height, width, rng }) => {
     const mask = new Float32Array(batch * height * width);
     for (let b = 0; b < batch; b++) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, luma, parseImageOptions, selectPerSample, viewsSchema } from './image-utils';
+import { parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, luma3, selectPerSample, viewsSchema } from './image-utils';
 
 export const randomGrayscaleOptionsSchema = z.strictObject({
   /** Probability that an image is turned grey. Default 0.1 (torchvision's RandomGrayscale; SimCLR uses 0.2). */
@@ -8,7 +9,7 @@ export const randomGrayscaleOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: viewsSchema,
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type RandomGrayscaleOptions = z.input<typeof randomGrayscaleOptionsSchema>;
 export type RandomGrayscaleResolvedOptions = z.output<typeof randomGrayscaleOptionsSchema>;
@@ -22,10 +23,10 @@ export type RandomGrayscale = ImageAugmentation<'randomGrayscale', RandomGraysca
  */
 export function randomGrayscale(options: RandomGrayscaleOptions = {}): RandomGrayscale {
   const op = 'randomGrayscale';
-  const o = parseImageOptions(op, randomGrayscaleOptionsSchema, options);
+  const o = parseOptions(op, randomGrayscaleOptionsSchema, options);
   return imageAugmentation(op, o, o.views, o.seed, (x, { batch, channels, rng }) => {
     const grey = Float32Array.from({ length: batch }, () => (rng.bernoulli(o.p) ? 1 : 0));
     if (channels === 1 || grey.every((g) => g === 0)) return tf.clone(x);
-    return tf.tidy(() => selectPerSample(grey, tf.tile(luma(x), [1, 1, 1, 3]), x));
+    return tf.tidy(() => selectPerSample(grey, luma3(x), x));
   });
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@contrastive/core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, parseImageOptions, rangeSchema, viewsSchema } from './image-utils';
+import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, rangeSchema, viewsSchema } from './image-utils';
 
 export const randomResizedCropOptionsSchema = z.strictObject({
   /**
@@ -16,7 +16,7 @@ export const randomResizedCropOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: viewsSchema,
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type RandomResizedCropOptions = z.input<typeof randomResizedCropOptionsSchema>;
 export type RandomResizedCropResolvedOptions = z.output<typeof randomResizedCropOptionsSchema>;
@@ -83,7 +83,7 @@ export function sampleCrop(rng: Rng, height: number, width: number, scale: reado
  */
 export function randomResizedCrop(options: RandomResizedCropOptions = {}): RandomResizedCrop {
   const op = 'randomResizedCrop';
-  const o = parseImageOptions(op, randomResizedCropOptionsSchema, options);
+  const o = parseOptions(op, randomResizedCropOptionsSchema, options);
   return imageAugmentation(op, o, o.views, o.seed, (x, { batch, height, width, rng }) => {
     const [outH, outW] = o.size === undefined ? [height, width] : typeof o.size === 'number' ? [o.size, o.size] : o.size;
     const boxes = new Float32Array(batch * 4);

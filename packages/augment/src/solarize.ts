@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod/mini';
-import { type ImageAugmentation, imageAugmentation, imageSeedSchema, parseImageOptions, viewsSchema } from './image-utils';
+import { parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { type ImageAugmentation, imageAugmentation, viewsSchema } from './image-utils';
 
 export const solarizeOptionsSchema = z.strictObject({
   /** Pixels ≥ threshold are inverted (v ↦ 1 − v). Default 0.5 (BYOL's solarization). */
@@ -8,7 +9,7 @@ export const solarizeOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: viewsSchema,
   /** Accepted for a uniform `{ views, seed }` (solarize draws nothing). Default 0. */
-  seed: z._default(imageSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
 });
 export type SolarizeOptions = z.input<typeof solarizeOptionsSchema>;
 export type SolarizeResolvedOptions = z.output<typeof solarizeOptionsSchema>;
@@ -21,7 +22,7 @@ export type Solarize = ImageAugmentation<'solarize', SolarizeResolvedOptions>;
  */
 export function solarize(options: SolarizeOptions = {}): Solarize {
   const op = 'solarize';
-  const o = parseImageOptions(op, solarizeOptionsSchema, options);
+  const o = parseOptions(op, solarizeOptionsSchema, options);
   return imageAugmentation(op, o, o.views, o.seed, (x) =>
     tf.tidy(() => tf.where(tf.greaterEqual(x, o.threshold), tf.sub(1, x) as tf.Tensor4D, x)),
   );

@@ -19,7 +19,8 @@ describe('tensor assertions', () => {
 
   it('assertDims checks a plain shape; a name used twice in one argument must agree', () => {
     expect(assertDims('op', 'm', [3, 3], ['n', 'n']).get('n')).toEqual({ size: 3, argument: 'm' });
-    expect(() => assertDims('op', 'm', [3, 4], ['n', 'n'])).toThrow("op: 'm' must be [n, n] (n twice), got [3, 4]");
+    expect(() => assertDims('op', 'm', [3, 4], ['n', 'n'])).toThrow("op: 'm' must be [n, n] (square), got [3, 4]");
+    expect(() => assertDims('op', 't', [2, 3, 3], ['n', 'm', 'n'])).toThrow("op: 't' must be [n, m, n] (n twice), got [2, 3, 3]");
     expect(() => assertDims('op', 'm', [3], ['n', 'n'])).toThrow("op: 'm' must be rank 2 [n, n], got rank 1 [3]");
   });
 

@@ -63,7 +63,7 @@ export function assertDims(op: string, argument: string, shape: readonly number[
           actual: shape,
           message:
             seen.argument === argument
-              ? `'${argument}' must be ${fmt(dims)} (${d} twice), got [${shape.join(', ')}]`
+              ? `'${argument}' must be ${fmt(dims)} (${dims.length === 2 ? 'square' : `${d} twice`}), got [${shape.join(', ')}]`
               : `'${argument}' has ${d} = ${actual} (shape [${shape.join(', ')}]) but '${seen.argument}' has ${d} = ${seen.size}`,
         });
       }

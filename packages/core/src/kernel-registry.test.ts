@@ -40,9 +40,20 @@ describe('kernel registry', () => {
     expect(registeredKernels()).toEqual({});
   });
 
+  it('is one registry per realm, shared by every copy of core (bundled app + plugin from node_modules)', async () => {
+    // A second instance of the module, as a bundle that inlines core next to node_modules' core.
+    const copy = (await import(/* @vite-ignore */ `./kernel-registry.ts?copy=${Date.now()}`)) as typeof import('./kernel-registry');
+    expect(copy.registerKernel).not.toBe(registerKernel);
+    copy.registerKernel('sgemm', referenceSgemm, { provider: 'plugin' });
+    expect(getKernel('sgemm')).toBe(referenceSgemm);
+    expect(registeredKernels()).toEqual({ sgemm: 'plugin' });
+  });
+
   it('rejects unknown slots and non-functions with a clear error', () => {
     expect(() => registerKernel('gemm' as never, referenceSgemm as never)).toThrow(InvalidArgumentError);
-    expect(() => registerKernel('gemm' as never, referenceSgemm as never)).toThrow(/name.*fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE/s);
+    expect(() => registerKernel('gemm' as never, referenceSgemm as never)).toThrow(
+      /name.*fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE/s,
+    );
     expect(() => registerKernel('sgemm', 42 as never)).toThrow(/kernel.*a function/s);
     expect(() => unregisterKernel('nope' as never)).toThrow(InvalidArgumentError);
   });

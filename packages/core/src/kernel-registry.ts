@@ -67,8 +67,17 @@ interface Entry {
   provider: string;
 }
 
-// A plain object, not a Map: `Rng.fillNormal` reads its slot on every call.
-const registry: { [K in KernelName]?: Entry } = {};
+/**
+ * One registry per JavaScript realm (thread), shared by every copy of this module: an app bundle
+ * that inlines @contrastive/core and a plugin loaded from node_modules (e.g. by `selectBackend`'s
+ * dynamic import) must see the same kernels, as tfjs keeps one engine on the global object.
+ * A plain object, not a Map: `Rng.fillNormal` reads its slot on every call.
+ */
+const registry: { [K in KernelName]?: Entry } = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('@contrastive/core/kernel-registry')
+] ??= {}) as {
+  [K in KernelName]?: Entry;
+};
 
 function checkName(op: string, name: unknown): asserts name is KernelName {
   if (!KERNEL_NAMES.includes(name as KernelName)) {
@@ -83,7 +92,11 @@ function checkName(op: string, name: unknown): asserts name is KernelName {
  *
  * @example registerKernel('fillNormal', myFillNormal, { provider: 'my-plugin' })
  */
-export function registerKernel<K extends KernelName>(name: K, kernel: KernelSignatures[K], options: { provider?: string } = {}): KernelSignatures[K] | undefined {
+export function registerKernel<K extends KernelName>(
+  name: K,
+  kernel: KernelSignatures[K],
+  options: { provider?: string } = {},
+): KernelSignatures[K] | undefined {
   checkName('registerKernel', name);
   if (typeof kernel !== 'function') {
     throw new InvalidArgumentError({ op: 'registerKernel', argument: 'kernel', expected: 'a function', actual: kernel });

@@ -1,3 +1,4 @@
+import { nonStrictObjects, nonStrictSchemas } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { InvalidArgumentError } from './errors';
@@ -89,3 +90,21 @@ describe('parseOptions', () => {
     expect(() => parseOptions('f', s, { lr: 1, inner: {}, extra: 1 })).toThrow("'options.extra': unknown key; known keys: lr, inner");
   });
 });
+
+describe('nonStrictObjects (the test helper every package uses on its exported schemas)', () => {
+  it('finds stripping objects at any depth and passes strict ones', () => {
+    expect(nonStrictObjects(schema)).toEqual([]);
+    const loose = z.strictObject({
+      a: z.object({ b: z.number() }),
+      c: z.optional(z.array(z.object({}))),
+      d: z.union([z.number(), z.discriminatedUnion('type', [z.strictObject({ type: z.literal('x') }), z.looseObject({ type: z.literal('y') })])]),
+    });
+    expect(nonStrictObjects(loose)).toEqual(['a', 'c.*', 'd']);
+    expect(nonStrictSchemas({ looseSchema: loose, okSchema: schema, helper: z.object({}) })).toEqual({ looseSchema: ['a', 'c.*', 'd'] });
+  });
+
+  it("core's own schemas are strict", async () => {
+    expect(nonStrictSchemas((await import('./index')) as Record<string, unknown>)).toEqual({});
+  });
+});
+

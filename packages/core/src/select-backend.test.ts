@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError } from './errors';
-import { selectBackend } from './select-backend';
+import { importOptional, selectBackend } from './select-backend';
 
 const initial = tf.getBackend();
 afterAll(async () => {
@@ -46,5 +46,27 @@ describe('selectBackend (Node)', () => {
     );
     await expect(selectBackend({ prefer: ['wsam' as never] })).rejects.toThrow(InvalidArgumentError);
     await expect(selectBackend({ prefer: [] })).rejects.toThrow(/options\.prefer/);
+  });
+});
+
+describe("selectBackend's optional imports", () => {
+  it("find a package installed in the app's directory that this package cannot see (pnpm's strict layout)", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const app = mkdtempSync(join(tmpdir(), 'contrastive-app-'));
+    const dir = join(app, 'node_modules', 'contrastive-fake-plugin');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'contrastive-fake-plugin', version: '0.0.0', main: 'index.cjs' }));
+    writeFileSync(join(dir, 'index.cjs'), 'exports.useNativeKernels = () => ({ available: true, from: __dirname });');
+    await expect(importOptional('contrastive-fake-plugin')).rejects.toThrow(); // not visible from here
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(app);
+    try {
+      const mod = (await importOptional('contrastive-fake-plugin')) as { useNativeKernels: () => { available: boolean; from: string } };
+      expect(mod.useNativeKernels()).toEqual({ available: true, from: dir });
+    } finally {
+      cwd.mockRestore();
+      rmSync(app, { recursive: true, force: true });
+    }
   });
 });

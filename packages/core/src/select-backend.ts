@@ -52,10 +52,37 @@ function isNode(): boolean {
 
 /**
  * Imports an optional package by a computed name. A bundler sees no literal specifier, so it
- * neither fails on a package that is not installed nor pulls one in; in Node it resolves normally.
+ * neither fails on a package that is not installed nor pulls one in. In Node it resolves from this
+ * package first, then from the application's directory (`process.cwd()`): under pnpm's strict
+ * layout the app's own dependencies are not visible from here. (Internal; exported for tests.)
  */
-async function importOptional(name: string): Promise<Record<string, unknown>> {
-  return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as Record<string, unknown>;
+export async function importOptional(name: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as Record<string, unknown>;
+  } catch (e) {
+    const fromApp = resolveFromApp(name);
+    if (!fromApp) throw e;
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ fromApp)) as Record<string, unknown>;
+  }
+}
+
+/** `name` resolved from the app's directory as a file URL, or undefined. Node ≥ 20.16 (`process.getBuiltinModule`, no static import of a built-in). */
+function resolveFromApp(name: string): string | undefined {
+  const p = (globalThis as { process?: { cwd?: () => string; getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = p?.getBuiltinModule?.('node:module') as { createRequire(path: string): { resolve(id: string): string } } | undefined;
+  const url = p?.getBuiltinModule?.('node:url') as { pathToFileURL(path: string): { href: string } } | undefined;
+  if (!mod || !url || !p?.cwd) return undefined;
+  try {
+    return url.pathToFileURL(mod.createRequire(`${p.cwd()}/`).resolve(name)).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A module-not-found error (ESM or CommonJS resolution), as opposed to a package that failed to load. */
+function notFound(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)/.test(message(e));
 }
 
 function message(e: unknown): string {
@@ -82,7 +109,12 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const node = isNode();
   const prefer = options.prefer ?? (node ? ['tensorflow', 'wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu']);
   if (!Array.isArray(prefer) || prefer.length === 0 || prefer.some((b) => !KNOWN.includes(b))) {
-    throw new InvalidArgumentError({ op: 'selectBackend', argument: 'options.prefer', expected: `a non-empty array of ${KNOWN.join(', ')}`, actual: prefer });
+    throw new InvalidArgumentError({
+      op: 'selectBackend',
+      argument: 'options.prefer',
+      expected: `a non-empty array of ${KNOWN.join(', ')}`,
+      actual: prefer,
+    });
   }
   const skipped: SelectedBackend['skipped'] = [];
   for (const backend of prefer) {
@@ -94,11 +126,17 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       try {
         await importOptional(PACKAGES[backend]);
       } catch (e) {
-        skipped.push({ backend, reason: `${PACKAGES[backend]} is not installed (${message(e)})` });
+        skipped.push({
+          backend,
+          reason: notFound(e) ? `${PACKAGES[backend]} is not installed` : `${PACKAGES[backend]} failed to load (${message(e)})`,
+        });
         continue;
       }
       if (!tf.findBackendFactory(backend)) {
-        skipped.push({ backend, reason: `${PACKAGES[backend]} loaded but registered no '${backend}' backend (a second copy of @tensorflow/tfjs-core?)` });
+        skipped.push({
+          backend,
+          reason: `${PACKAGES[backend]} loaded but registered no '${backend}' backend (a second copy of @tensorflow/tfjs-core?)`,
+        });
         continue;
       }
     }
@@ -131,7 +169,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     argument: 'options.prefer',
     expected: 'at least one backend that initialises',
     actual: prefer,
-    message: `selectBackend: no backend could be initialised: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`,
+    message: `no backend could be initialised: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`,
   });
 }
 

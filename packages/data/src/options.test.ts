@@ -1,8 +1,10 @@
 // Every data model's options are strict (issue 15 item 1): unknown keys and wrong-case enum values
 // are errors naming the key path and the allowed keys/values; non-finite numbers say so.
 import { InvalidArgumentError } from '@contrastive/core';
+import { nonStrictSchemas } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { hltm, labeledSparseCoding, latentMixing, sparseCoding } from './index';
+import * as data from './index';
 
 describe('data model options are strict', () => {
   const cases: Array<[string, () => unknown, RegExp | string]> = [
@@ -21,4 +23,11 @@ describe('data model options are strict', () => {
       expect(f).toThrow(message);
     });
   }
+});
+
+describe('every exported schema', () => {
+  it('is strict at every depth (no object silently drops an unknown key)', () => {
+    expect(Object.keys(data).filter((n) => n.endsWith('Schema')).length).toBeGreaterThan(0);
+    expect(nonStrictSchemas(data as Record<string, unknown>)).toEqual({});
+  });
 });

@@ -2,6 +2,7 @@
 // of issue 15 item 1, and the `setChecks({ finite: false })` switch of issue 11 item 9.
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, setChecks } from '@contrastive/core';
+import { nonStrictSchemas } from '@contrastive/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   alignmentLoss,
@@ -15,6 +16,7 @@ import {
   uniformityLoss,
   vicRegLoss,
 } from './index';
+import * as lossesPackage from './index';
 
 type Loss = (x: tf.Tensor2D) => tf.Tensor;
 const losses: Record<string, Loss> = {
@@ -84,4 +86,11 @@ describe('loss options are strict', () => {
       expect(() => tf.tidy(f as () => tf.Tensor)).toThrow(message);
     });
   }
+});
+
+describe('every exported schema', () => {
+  it('is strict at every depth (no object silently drops an unknown key)', () => {
+    expect(Object.keys(lossesPackage).filter((n) => n.endsWith('Schema')).length).toBeGreaterThan(0);
+    expect(nonStrictSchemas(lossesPackage as Record<string, unknown>)).toEqual({});
+  });
 });

@@ -23,7 +23,15 @@ mkdirSync(buildDir, { recursive: true });
 // A rebuild starts clean: no stale variant of an earlier build may be picked at load time.
 for (const f of readdirSync(buildDir)) if (/\.(node|o|tmp)$/.test(f) || f === 'build-info.json') rmSync(join(buildDir, f), { force: true });
 
-const info = { status: 'built', variants: [], messages: [], node: process.version, platform: platform(), arch: arch(), date: new Date().toISOString() };
+const info = {
+  status: 'built',
+  variants: [],
+  messages: [],
+  node: process.version,
+  platform: platform(),
+  arch: arch(),
+  date: new Date().toISOString(),
+};
 const writeInfo = () => writeFileSync(join(buildDir, 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
 const skip = (why) => {
   const message = `@contrastive/native: build skipped: ${why}; the native kernels are unavailable and tfjs is used instead.`;
@@ -51,7 +59,10 @@ const AVX512 = ['-mavx2', '-mfma', '-mavx512f', '-mavx512bw', '-mavx512dq', '-ma
 const variants = process.env.CONTRASTIVE_NATIVE_MARCH
   ? [['baseline', [`-march=${process.env.CONTRASTIVE_NATIVE_MARCH}`]]]
   : arch() === 'x64'
-    ? [['baseline', ['-march=x86-64', '-mtune=generic']], ['avx512', [...AVX512, '-mtune=generic']]]
+    ? [
+        ['baseline', ['-march=x86-64', '-mtune=generic']],
+        ['avx512', [...AVX512, '-mtune=generic']],
+      ]
     : [['baseline', []]];
 
 for (const [variant, isa] of variants) {
@@ -62,7 +73,11 @@ for (const [variant, isa] of variants) {
   const common = ['-O3', ...isa, '-fPIC', '-std=gnu11', '-fvisibility=hidden', '-Wno-psabi', '-I', headers];
   const objs = [];
   let failed;
-  for (const [file, extra] of [['rng.c', ['-ffp-contract=off', '-fno-math-errno']], ['kernels.c', ['-ffp-contract=fast']], ['addon.c', []]]) {
+  for (const [file, extra] of [
+    ['rng.c', ['-ffp-contract=off', '-fno-math-errno']],
+    ['kernels.c', ['-ffp-contract=fast']],
+    ['addon.c', []],
+  ]) {
     const obj = join(buildDir, `${variant}-${file.replace(/\.c$/, '.o')}`);
     const r = spawnSync(cc, [...common, ...extra, '-c', join(root, 'csrc', file), '-o', obj], { encoding: 'utf8' });
     if (r.stderr) process.stderr.write(r.stderr);
@@ -74,7 +89,8 @@ for (const [variant, isa] of variants) {
   }
   if (!failed) {
     const link = spawnSync(cc, ['-shared', '-o', tmp, ...objs, '-lm'], { encoding: 'utf8' });
-    if (link.error || link.status !== 0) failed = `${cc} failed to link (${variant})${link.stderr ? `: ${link.stderr.trim().split('\n')[0]}` : ''}`;
+    if (link.error || link.status !== 0)
+      failed = `${cc} failed to link (${variant})${link.stderr ? `: ${link.stderr.trim().split('\n')[0]}` : ''}`;
     else renameSync(tmp, out);
   }
   for (const o of objs) rmSync(o, { force: true });

@@ -25,7 +25,16 @@ async function flagshipRun(kernels: 'native' | 'tfjs') {
   });
   const method = contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.1, normalize: false, kernels });
   const losses: number[] = [];
-  for await (const e of train({ data, augment: complementaryMask({ keepProb: 0.5 }), method, optimizer: { type: 'sgd', lr: 0.05 }, steps: 60, batchSize: 64, seed: 3, evalAtStart: false })) {
+  for await (const e of train({
+    data,
+    augment: complementaryMask({ keepProb: 0.5 }),
+    method,
+    optimizer: { type: 'sgd', lr: 0.05 },
+    steps: 60,
+    batchSize: 64,
+    seed: 3,
+    evalAtStart: false,
+  })) {
     if (e.type === 'step') losses.push(e.loss);
   }
   const w = encoder.weight.dataSync().slice();
@@ -54,7 +63,12 @@ describeBackends('useNativeKernels + contrastiveMethod', () => {
   });
 
   it("'auto' uses the fused step only after useNativeKernels(), and disableNativeKernels() takes it away", () => {
-    const make = () => contrastiveMethod({ encoder: symmetricRelu({ inputDim: 8, width: 4, seed: 0, name: `e${Math.random()}` }), loss: 'infonce', normalize: false });
+    const make = () =>
+      contrastiveMethod({
+        encoder: symmetricRelu({ inputDim: 8, width: 4, seed: 0, name: `e${Math.random()}` }),
+        loss: 'infonce',
+        normalize: false,
+      });
     const engines: string[] = [];
     for (const step of [() => {}, useNativeKernels, disableNativeKernels]) {
       step();

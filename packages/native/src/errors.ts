@@ -11,7 +11,7 @@ export function requireNative(op: string): NativeAddon {
       argument: 'native kernels',
       expected: 'the compiled addon (built by `node scripts/build-addon.mjs` at install)',
       actual: info.reason,
-      message: `${op}: the native kernels are unavailable: ${info.reason} (${info.path})`,
+      message: `the native kernels are unavailable: ${info.reason} (${info.path})`,
     });
   }
   return addon;

@@ -76,7 +76,9 @@ it('a skipped build is recorded at install and reported once, with its reason, w
     expect(warnUnavailableOnce(info)).toBe(true);
     expect(warnUnavailableOnce(info)).toBe(false);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toMatch(/native kernels are unavailable, tfjs is used instead: the install-time build was skipped.*\n@contrastive\/native: build skipped/s);
+    expect(String(warn.mock.calls[0]![0])).toMatch(
+      /native kernels are unavailable, tfjs is used instead: the install-time build was skipped.*\n@contrastive\/native: build skipped/s,
+    );
   } finally {
     warn.mockRestore();
   }

@@ -9,8 +9,29 @@ export interface NativeAddon {
   readonly simd: string;
   /** What this CPU runs (cpuid), read from the baseline build to pick a variant. */
   readonly cpu: { avx2: boolean; avx512: boolean };
-  sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
-  symmetricReluInfoNCE(x1: Float32Array, x2: Float32Array, w: Float32Array, B: number, d1: number, m: number, threshold: number, tau: number, dW: Float32Array): number;
+  sgemm(
+    transA: number,
+    transB: number,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: Float32Array,
+    B: Float32Array,
+    beta: number,
+    C: Float32Array,
+  ): void;
+  symmetricReluInfoNCE(
+    x1: Float32Array,
+    x2: Float32Array,
+    w: Float32Array,
+    B: number,
+    d1: number,
+    m: number,
+    threshold: number,
+    tau: number,
+    dW: Float32Array,
+  ): number;
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
   fillBernoulli(state: Uint32Array, out: Float32Array | Float64Array, p: number): void;
   log(x: number): number;
@@ -72,12 +93,16 @@ function readBuildInfo(dir: string): BuildInfo | undefined {
 /** Loads the best variant this CPU runs from the first of `dirs` holding a build (internal; exported for tests). */
 export function loadFrom(dirs: string[]): { addon: NativeAddon | undefined; info: NativeInfo } {
   const dir = dirs.find((d) => existsSync(join(d, 'contrastive-baseline.node'))) ?? dirs.find((d) => existsSync(d)) ?? dirs[0]!;
-  if (process.env['CONTRASTIVE_NATIVE'] === '0') return { addon: undefined, info: { available: false, path: dir, reason: 'disabled by CONTRASTIVE_NATIVE=0' } };
+  if (process.env['CONTRASTIVE_NATIVE'] === '0')
+    return { addon: undefined, info: { available: false, path: dir, reason: 'disabled by CONTRASTIVE_NATIVE=0' } };
   const build = readBuildInfo(dir);
   const buildMessages = build?.messages ?? [];
   const baseline = join(dir, 'contrastive-baseline.node');
   if (!existsSync(baseline)) {
-    const reason = build?.status === 'skipped' ? `the install-time build was skipped: ${build.reason}` : `not built (no ${baseline}; run \`node scripts/build-addon.mjs\` in @contrastive/native)`;
+    const reason =
+      build?.status === 'skipped'
+        ? `the install-time build was skipped: ${build.reason}`
+        : `not built (no ${baseline}; run \`node scripts/build-addon.mjs\` in @contrastive/native)`;
     return { addon: undefined, info: { available: false, path: dir, reason, buildMessages } };
   }
   const req = createRequire(import.meta.url);
@@ -89,7 +114,10 @@ export function loadFrom(dirs: string[]): { addon: NativeAddon | undefined; info
     const variant = addon === base ? 'baseline' : 'avx512';
     return { addon, info: { available: true, path: addon === base ? baseline : best!, simd: addon.simd, variant, buildMessages } };
   } catch (e) {
-    return { addon: undefined, info: { available: false, path: baseline, reason: `not loadable (${(e as Error).message.split('\n')[0]})`, buildMessages } };
+    return {
+      addon: undefined,
+      info: { available: false, path: baseline, reason: `not loadable (${(e as Error).message.split('\n')[0]})`, buildMessages },
+    };
   }
 }
 

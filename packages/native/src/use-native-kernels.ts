@@ -41,7 +41,9 @@ export function useNativeKernels(): NativeKernelsInfo {
   const fillBernoulli = nativeFillBernoulliKernel();
   if (fillNormal) registerKernel('fillNormal', fillNormal, { provider });
   if (fillBernoulli) registerKernel('fillBernoulli', fillBernoulli, { provider });
-  registerKernel('sgemm', (tA, tB, M, N, K, alpha, A, B, beta, C) => addon.sgemm(tA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, A, B, beta, C), { provider });
+  registerKernel('sgemm', (tA, tB, M, N, K, alpha, A, B, beta, C) => addon.sgemm(tA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, A, B, beta, C), {
+    provider,
+  });
   registerKernel('symmetricReluInfoNCE', symmetricReluInfoNCELoss, { provider });
   return { ...info, rng: fillNormal !== undefined, kernels: nativeSlots(), wasmKernels: useNativeWasmKernels() };
 }

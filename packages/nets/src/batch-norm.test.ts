@@ -47,6 +47,29 @@ describeBackends('createBatchNorm', () => {
     bn.dispose();
   });
 
+  it('train-mode gradients (closed form) equal autodiff of the textbook formula for x, γ and β', () => {
+    const gamma = Float32Array.from([1.5, 0.7, -0.4]);
+    const beta = Float32Array.from([0.2, -0.1, 0.5]);
+    const bn = createBatchNorm({ numFeatures: 3, name: 'bnGrad', gamma, beta });
+    const x = randomNormalTensor<tf.Rank.R4>(createRng('gx'), [3, 4, 5, 3]);
+    const w = randomNormalTensor<tf.Rank.R4>(createRng('gw'), [3, 4, 5, 3]);
+    const loss = (y: tf.Tensor) => tf.sum(tf.mul(tf.square(y), w)) as tf.Scalar;
+    const ours = tf.variableGrads(() => loss(bn.apply(x, true)), [bn.gamma, bn.beta]);
+    const oursX = tf.grad((xi: tf.Tensor) => loss(bn.apply(xi, true)))(x);
+    // Reference: autodiff through tf.moments of (x − μ)/√(σ² + ε)·γ + β.
+    const textbook = (xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(xi, [0, 1, 2]);
+      return tf.add(tf.mul(tf.div(tf.sub(xi, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+    };
+    const [g0, b0] = [tf.tensor1d(gamma), tf.tensor1d(beta)];
+    const [rx, rg, rb] = tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => loss(textbook(xi, g, b)))([x, g0, b0]);
+    expectClose(oursX, rx!, { atol: 1e-4, rtol: 1e-4 });
+    expectClose(ours.grads[bn.gamma.name]!, rg!, { atol: 1e-4, rtol: 1e-4 });
+    expectClose(ours.grads[bn.beta.name]!, rb!, { atol: 1e-4, rtol: 1e-4 });
+    tf.dispose([x, w, g0, b0, oursX, ours.value, ...Object.values(ours.grads), rx!, rg!, rb!]);
+    bn.dispose();
+  });
+
   it('eval mode uses the running statistics with γ, β and does not update them; setState restores exactly', async () => {
     const gamma = Float32Array.from([2, 0.5]);
     const beta = Float32Array.from([0.1, -1]);

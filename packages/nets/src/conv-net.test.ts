@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, InvalidArgumentError, type NetworkJSON, randomUniformTensor, ShapeMismatchError } from '@contrastive/core';
-import { describeBackends, expectClose, expectGradMatchesFiniteDiff, expectNoLeak } from '@contrastive/test-utils';
+import { describeBackends, expectClose, expectGradMatchesFiniteDiff, expectNoLeak, useBackend } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
+import { conv2dFilterGrad, conv2dInputGrad, conv2dPadded } from './conv-layers';
 import { convNet, convNetFromJSON } from './conv-net';
 import reference from './fixtures/conv-net-reference.json';
 import { cloneNetwork, fromJSON } from './from-json';
@@ -73,6 +74,7 @@ describeBackends('convNet', () => {
       });
       expect(net.training).toBe(true);
       const err = checkAgainstTorch(fx, net);
+      console.info(`PyTorch max abs error ${key} [${tf.getBackend()}]: ${err.toExponential(2)}`);
       expect(err).toBeLessThan(1e-5);
       net.dispose();
     }
@@ -85,7 +87,9 @@ describeBackends('convNet', () => {
       config: { inputShape: fx.inputShape, blocks: [1, 1], channels: [4, 8], stemChannels: 4, name: 'torch-resnet' },
       weights: torchWeights(fx.weights),
     });
-    expect(checkAgainstTorch(fx, net)).toBeLessThan(1e-5);
+    const err = checkAgainstTorch(fx, net);
+    console.info(`PyTorch max abs error resNet [${tf.getBackend()}]: ${err.toExponential(2)}`);
+    expect(err).toBeLessThan(1e-5);
     net.dispose();
   });
 
@@ -196,5 +200,36 @@ describe('convNet errors', () => {
     expect(() => convNet({ inputShape: [28, 28] } as never)).toThrow(InvalidArgumentError);
     expect(() => net.apply(tf.zeros([1, 28, 28, 1]))).toThrow(/disposed/);
     expect(() => fromJSON({ type: 'convNet', config: { inputShape: [4, 4, 1], channels: [2], strides: [1] }, weights: {} })).toThrow(/json\.weights\.conv0\/W/);
+  });
+});
+
+describe('conv2dFilterGrad / conv2dInputGrad (the convolution gradients used on wasm)', () => {
+  const cases = [[3, 1, 5, 6], [3, 2, 7, 5], [1, 2, 6, 6], [3, 2, 8, 8], [5, 2, 9, 7]] as const;
+  it("equal tfjs-cpu's Conv2DBackpropFilter / Conv2DBackpropInput for strides 1 and 2, kernels 1, 3, 5, odd sizes", async () => {
+    await useBackend('cpu');
+    for (const [k, s, h, w] of cases) {
+      const p = (k - 1) / 2;
+      const x = randomUniformTensor<tf.Rank.R4>(createRng(`fx${k}${s}${h}`), [2, h, w, 3]);
+      const W = randomUniformTensor<tf.Rank.R4>(createRng(`fw${k}${s}`), [k, k, 3, 4], -1, 1);
+      const y = tf.conv2d(x, W, s, p);
+      const dy = randomUniformTensor<tf.Rank.R4>(createRng(`fdy${k}${s}`), y.shape, -1, 1);
+      // Reference: autograd of tf.conv2d on cpu (its backprop kernels) for the loss Σ y·dy.
+      const [rx, rw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, s, p), dy)))([x, W]);
+      const gw = conv2dFilterGrad(x, dy, k, s, p);
+      const gx = conv2dInputGrad(dy, W, x.shape, s, p);
+      expectClose(gw, rw!, { atol: 1e-5, rtol: 1e-5 });
+      expectClose(gx, rx!, { atol: 1e-5, rtol: 1e-5 });
+      // The wasm backend takes the customGrad path of conv2dPadded: same gradients.
+      const [rxv, rwv] = [rx!.dataSync().slice(), rw!.dataSync().slice()];
+      const [xv, wv, dyv] = [x.dataSync().slice(), W.dataSync().slice(), dy.dataSync().slice()];
+      tf.dispose([x, W, y, dy, rx!, rw!, gw, gx]);
+      await useBackend('wasm');
+      const [xw, ww, dyw] = [tf.tensor4d(xv, [2, h, w, 3]), tf.tensor4d(wv, [k, k, 3, 4]), tf.tensor(dyv, [2, ...y.shape.slice(1)])];
+      const [wx, wwg] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(conv2dPadded(xi as tf.Tensor4D, wi as tf.Tensor4D, s, p), dyw)))([xw, ww]);
+      expectClose(wx!, rxv, { atol: 1e-5, rtol: 1e-5 });
+      expectClose(wwg!, rwv, { atol: 1e-5, rtol: 1e-5 });
+      tf.dispose([xw, ww, dyw, wx!, wwg!]);
+      await useBackend('cpu');
+    }
   });
 });

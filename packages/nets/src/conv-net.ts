@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, type NetworkJSON } from '@contrastive/core';
-import { z } from 'zod/mini';
+import { InvalidArgumentError, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
 import {
   ConvNetworkBase,
   type ConvSpec,
-  convSeedSchema,
   initialConvWeights,
   inputShapeSchema,
-  parseMiniOptions,
   readConvWeights,
   scaledWidth,
   type TrainableModeNetwork,
@@ -33,7 +31,7 @@ export const convNetOptionsSchema = z.strictObject({
   /** Batch-norm ε. Default 1e-5 (PyTorch). */
   eps: z._default(z.number().check(z.positive()), 1e-5),
   /** Seed of the initial weights (with `name`). Default 0. */
-  seed: z._default(convSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
   /** Name (errors, variable names, init stream). Default 'convNet'. */
   name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
@@ -78,7 +76,7 @@ class ConvNetImpl extends ConvNetworkBase<Resolved> implements ConvNet {
 }
 
 function resolve(op: string, value: unknown, argument = 'options'): Resolved {
-  const o = parseMiniOptions(op, convNetOptionsSchema, value, argument);
+  const o = parseOptions(op, convNetOptionsSchema, value, argument);
   if (o.strides.length !== o.channels.length) {
     throw new InvalidArgumentError({ op, argument: `${argument}.strides`, expected: `${o.channels.length} strides (one per entry of channels)`, actual: o.strides });
   }

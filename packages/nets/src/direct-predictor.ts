@@ -10,26 +10,26 @@ import {
   parseOptions,
   symmetricEigen,
 } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { checkAlive, checkInput, checkType, netLabel } from './serialization';
 
 const TYPE = 'directPredictor';
 
 export const directPredictorOptionsSchema = z.strictObject({
   /** d: dimension of the online projections f. */
-  dim: z.number().int().positive(),
+  dim: z.int().check(z.positive()),
   /** ρ: EMA rate of the correlation, F̂ ← ρF̂ + (1 − ρ)F_batch (luckmatters `dyn_lambda`). Default 0.3. */
-  rho: z.number().min(0).max(1).default(0.3),
+  rho: z._default(z.number().check(z.gte(0), z.lte(1)), 0.3),
   /** ε added to the normalised eigenvalues, p_j = sqrt(s_j / max s) + ε (`dyn_eps`). Default 0.01. */
-  eps: z.number().min(0).default(0.01),
+  eps: z._default(z.number().check(z.gte(0)), 0.01),
   /** Recompute W_p on every `freq`-th `update` call (the first one included). Default 1. */
-  freq: z.number().int().positive().default(1),
+  freq: z._default(z.int().check(z.positive()), 1),
   /** Lower clamp of p_j (luckmatters: 1e-4). */
-  minEigenvalue: z.number().min(0).default(1e-4),
+  minEigenvalue: z._default(z.number().check(z.gte(0)), 1e-4),
   /** How W_p is set from F̂: 'eigen' = U diag(p) Uᵀ (THEORY.md §3.3; the only mode). */
-  mode: z.enum(['eigen']).default('eigen'),
+  mode: z._default(z.enum(['eigen']), 'eigen'),
   /** Network name. Default 'predictor'. */
-  name: z.string().min(1).default('predictor'),
+  name: z._default(z.string().check(z.minLength(1)), 'predictor'),
 });
 export type DirectPredictorOptions = z.input<typeof directPredictorOptionsSchema>;
 type Resolved = z.output<typeof directPredictorOptionsSchema>;
@@ -37,14 +37,14 @@ type Resolved = z.output<typeof directPredictorOptionsSchema>;
 /** DirectPred's non-trainable state: everything `setState` needs to continue exactly. */
 export const directPredictorStateSchema = z.strictObject({
   /** F̂ row-major [dim·dim] (float64), null before the first update. */
-  correlation: z.array(z.number()).nullable(),
+  correlation: z.nullable(z.array(z.number())),
   /** W_p row-major [dim·dim] (float32 values). */
   predictor: z.array(z.number()),
   /** Eigenvalues s_j of F̂ (descending) and the p_j set from them at the last recomputation. */
-  eigenvalues: z.array(z.number()).nullable(),
-  p: z.array(z.number()).nullable(),
+  eigenvalues: z.nullable(z.array(z.number())),
+  p: z.nullable(z.array(z.number())),
   /** Number of `update` calls so far. */
-  updates: z.number().int().min(0),
+  updates: z.int().check(z.gte(0)),
 });
 export type DirectPredictorState = z.output<typeof directPredictorStateSchema>;
 

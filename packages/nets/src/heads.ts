@@ -1,23 +1,22 @@
-import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import { parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
 import { mlp, type MlpNetwork } from './mlp';
-import { seedSchema } from './serialization';
 
 export const projectionHeadOptionsSchema = z.strictObject({
   /** Input dimension (the encoder's output). */
-  inputDim: z.number().int().positive(),
+  inputDim: z.int().check(z.positive()),
   /** Width of the hidden layers. Default: inputDim. */
-  hiddenDim: z.number().int().positive().optional(),
+  hiddenDim: z.optional(z.int().check(z.positive())),
   /** Output dimension. Default: inputDim. */
-  outputDim: z.number().int().positive().optional(),
+  outputDim: z.optional(z.int().check(z.positive())),
   /** Number of linear layers (SimSiam: 3; SupCon/SimCLR: 2). Default 2. */
-  layers: z.number().int().min(1).default(2),
+  layers: z._default(z.int().check(z.gte(1)), 2),
   /** Linear-BN-ReLU hidden layers and a non-affine BN on the output, as SimSiam (THEORY.md §3.1). Default true. */
-  batchNorm: z.boolean().default(true),
+  batchNorm: z._default(z.boolean(), true),
   /** Seed of the initial weights. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
   /** Network name. Default 'projector'. */
-  name: z.string().min(1).default('projector'),
+  name: z._default(z.string().check(z.minLength(1)), 'projector'),
 });
 export type ProjectionHeadOptions = z.input<typeof projectionHeadOptionsSchema>;
 
@@ -42,15 +41,15 @@ export function projectionHead(options: ProjectionHeadOptions): MlpNetwork {
 
 export const predictionHeadOptionsSchema = z.strictObject({
   /** Input and output dimension (the projector's output). */
-  dim: z.number().int().positive(),
+  dim: z.int().check(z.positive()),
   /** Bottleneck width (SimSiam: 512 for dim 2048). Default: max(1, dim/4). */
-  hiddenDim: z.number().int().positive().optional(),
+  hiddenDim: z.optional(z.int().check(z.positive())),
   /** Linear(no bias)-BN-ReLU hidden layer, no BN on the output (THEORY.md §3.1). Default true. */
-  batchNorm: z.boolean().default(true),
+  batchNorm: z._default(z.boolean(), true),
   /** Seed of the initial weights. */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
   /** Network name. Default 'predictor'. */
-  name: z.string().min(1).default('predictor'),
+  name: z._default(z.string().check(z.minLength(1)), 'predictor'),
 });
 export type PredictionHeadOptions = z.input<typeof predictionHeadOptionsSchema>;
 

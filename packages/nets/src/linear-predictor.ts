@@ -1,21 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type HasPredictorMatrix, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, seedSchema, tensorToJSON } from './serialization';
+import { createRng, type HasPredictorMatrix, matMul, type Network, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
 
 const TYPE = 'linearPredictor';
 
 export const linearPredictorOptionsSchema = z.strictObject({
   /** d: dimension of the projections it maps (input = output). */
-  dim: z.number().int().positive(),
+  dim: z.int().check(z.positive()),
   /** 'identity': W_p = I; 'normal': W_p ~ N(0, 1/d) entrywise. Default 'identity'. */
-  init: z.enum(['identity', 'normal']).default('identity'),
+  init: z._default(z.enum(['identity', 'normal']), 'identity'),
   /** Add a bias (DirectPred's setting has none, THEORY.md §3.3). Default false. */
-  bias: z.boolean().default(false),
+  bias: z._default(z.boolean(), false),
   /** Seed of the initial weights ('normal' init). */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
   /** Network name. Default 'predictor'. */
-  name: z.string().min(1).default('predictor'),
+  name: z._default(z.string().check(z.minLength(1)), 'predictor'),
 });
 export type LinearPredictorOptions = z.input<typeof linearPredictorOptionsSchema>;
 type Resolved = z.output<typeof linearPredictorOptionsSchema>;

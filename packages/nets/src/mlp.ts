@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type HasNeuronWeights, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, seedSchema, tensorToJSON } from './serialization';
+import { createRng, type HasNeuronWeights, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
 
 const TYPE = 'mlp';
 /** Batch-norm variance epsilon (PyTorch's BatchNorm1d default). */
@@ -9,34 +9,34 @@ export const BATCH_NORM_EPS = 1e-5;
 
 export const mlpOptionsSchema = z.strictObject({
   /** Input dimension. */
-  inputDim: z.number().int().positive(),
+  inputDim: z.int().check(z.positive()),
   /** Widths of the hidden layers, input side first; [] is a single linear layer. */
-  hidden: z.array(z.number().int().positive()).default([]),
+  hidden: z._default(z.array(z.int().check(z.positive())), []),
   /** Output dimension. */
-  outputDim: z.number().int().positive(),
+  outputDim: z.int().check(z.positive()),
   /** Activation after every hidden layer (none after the last layer). Default 'relu'. */
-  activation: z.enum(['relu', 'leakyRelu', 'linear']).default('relu'),
+  activation: z._default(z.enum(['relu', 'leakyRelu', 'linear']), 'relu'),
   /** Negative slope of 'leakyRelu' (PyTorch default 0.01; Zimmermann et al.'s mixing uses 0.2). */
-  leakyReluAlpha: z.number().min(0).default(0.01),
+  leakyReluAlpha: z._default(z.number().check(z.gte(0)), 0.01),
   /**
    * Batch norm (affine γ, β) after every hidden linear layer, before the activation, using the
    * statistics of the batch being transformed (SimSiam's Linear-BN-ReLU; THEORY.md §3.1). Hidden
    * layers then have no bias (β replaces it). Default false.
    */
-  batchNorm: z.boolean().default(false),
+  batchNorm: z._default(z.boolean(), false),
   /** Non-affine batch norm on the output (SimSiam projector's BN(affine=False)). Default false. */
-  outputBatchNorm: z.boolean().default(false),
+  outputBatchNorm: z._default(z.boolean(), false),
   /** Biases on the linear layers (hidden layers drop theirs under `batchNorm`). Default true. */
-  bias: z.boolean().default(true),
+  bias: z._default(z.boolean(), true),
   /**
    * Initial weights: 'he' N(0, 2/fan_in) for layers followed by relu/leakyRelu and N(0, 1/fan_in)
    * otherwise (LeCun); 'lecun' N(0, 1/fan_in) everywhere. Biases start at 0, γ at 1, β at 0.
    */
-  init: z.enum(['he', 'lecun']).default('he'),
+  init: z._default(z.enum(['he', 'lecun']), 'he'),
   /** Seed of the initial weights (with `name`: nets of different names draw different weights). */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
   /** Name of the network (used in errors, variable names and the init stream). */
-  name: z.string().min(1).default(TYPE),
+  name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
 export type MlpOptions = z.input<typeof mlpOptionsSchema>;
 type Resolved = z.output<typeof mlpOptionsSchema>;

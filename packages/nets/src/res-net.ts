@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, type NetworkJSON } from '@contrastive/core';
-import { z } from 'zod/mini';
+import { InvalidArgumentError, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
 import {
   ConvNetworkBase,
   type ConvSpec,
-  convSeedSchema,
   initialConvWeights,
   inputShapeSchema,
-  parseMiniOptions,
   readConvWeights,
   scaledWidth,
   type TrainableModeNetwork,
@@ -31,7 +29,7 @@ export const resNetOptionsSchema = z.strictObject({
   /** Batch-norm ε. Default 1e-5 (PyTorch). */
   eps: z._default(z.number().check(z.positive()), 1e-5),
   /** Seed of the initial weights (with `name`). Default 0. */
-  seed: z._default(convSeedSchema, 0),
+  seed: z._default(seedSchema, 0),
   /** Name (errors, variable names, init stream). Default 'resNet'. */
   name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
@@ -93,7 +91,7 @@ class ResNetImpl extends ConvNetworkBase<Resolved> implements ResNet {
 }
 
 function resolve(op: string, value: unknown, argument = 'options'): Resolved {
-  const o = parseMiniOptions(op, resNetOptionsSchema, value, argument);
+  const o = parseOptions(op, resNetOptionsSchema, value, argument);
   if (o.channels.length !== o.blocks.length) {
     throw new InvalidArgumentError({ op, argument: `${argument}.channels`, expected: `${o.blocks.length} widths (one per stage of blocks)`, actual: o.channels });
   }

@@ -4,14 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   assertShape,
   ContrastiveError,
+  gramSchmidt,
   InvalidArgumentError,
   type NetworkJSON,
   ShapeMismatchError,
 } from '@contrastive/core';
-import { z } from 'zod';
-
-/** A seed: any finite number or a string (hashed). Same seed ⇒ same initial weights. */
-export const seedSchema = z.union([z.number(), z.string()]);
 
 /** A serialised tensor: its shape and its exact float32 values. */
 export type WeightJSON = { shape: number[]; values: number[] };
@@ -89,29 +86,17 @@ export function checkType(op: string, json: NetworkJSON, type: string): void {
 }
 
 /**
- * Float64 Gaussian rows orthonormalised by modified Gram–Schmidt, in blocks of `cols` rows when
+ * Float64 Gaussian rows orthonormalised by core's `gramSchmidt`, in blocks of `cols` rows when
  * `rows > cols` (each block is an orthonormal set; a full orthonormal set of more than `cols`
  * vectors does not exist).
  * @returns row-major [rows, cols]
  */
 export function orthonormalRows(normals: Float64Array, rows: number, cols: number): Float64Array {
   const w = Float64Array.from(normals);
-  for (let i = 0; i < rows; i++) {
-    const blockStart = i - (i % cols);
-    for (let k = blockStart; k < i; k++) {
-      let dot = 0;
-      for (let j = 0; j < cols; j++) dot += w[i * cols + j]! * w[k * cols + j]!;
-      for (let j = 0; j < cols; j++) w[i * cols + j] = w[i * cols + j]! - dot * w[k * cols + j]!;
-    }
-    let norm = 0;
-    for (let j = 0; j < cols; j++) norm += w[i * cols + j]! ** 2;
-    norm = Math.sqrt(norm);
-    // A (probability-zero) degenerate draw: fall back to a basis vector rather than divide by 0.
-    if (norm < 1e-12) {
-      for (let j = 0; j < cols; j++) w[i * cols + j] = j === i % cols ? 1 : 0;
-    } else {
-      for (let j = 0; j < cols; j++) w[i * cols + j] = w[i * cols + j]! / norm;
-    }
+  for (let start = 0; start < rows; start += cols) {
+    const block = Math.min(cols, rows - start);
+    // In place: the rows are views of w.
+    gramSchmidt(Array.from({ length: block }, (_, k) => w.subarray((start + k) * cols, (start + k + 1) * cols)));
   }
   return w;
 }

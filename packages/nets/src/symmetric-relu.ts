@@ -1,52 +1,42 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, assertShapes, createRng, type HasNeuronWeights, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import {
-  checkAlive,
-  checkInput,
-  checkType,
-  makeVariable,
-  netLabel,
-  orthonormalRows,
-  readWeight,
-  seedSchema,
-  tensorToJSON,
-} from './serialization';
+import { assertNumber, assertShapes, createRng, type HasNeuronWeights, type Network, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { checkAlive, checkInput, checkType, makeVariable, netLabel, orthonormalRows, readWeight, tensorToJSON } from './serialization';
 import { evaluate, initialThreshold, thresholdSchema } from './threshold-schedule';
 
 const TYPE = 'symmetricRelu';
 
 export const symmetricReluOptionsSchema = z.strictObject({
   /** d1: dimension of an observation x. */
-  inputDim: z.number().int().positive(),
+  inputDim: z.int().check(z.positive()),
   /** m: number of neurons h_i (THEORY.md §1.3 [P]: 2d, e.g. 64). */
-  width: z.number().int().positive(),
+  width: z.int().check(z.positive()),
   /**
    * Threshold b ≥ 0 shared by all neurons: a number, or a schedule (`linear-warmup`, `constant`)
    * advanced by `onStep`. Absolute units of ⟨w_i, x⟩. Default 0 (a linear network).
    */
-  threshold: thresholdSchema.default(0),
+  threshold: z._default(thresholdSchema, 0),
   /** Keep every row w_i at unit norm: at initialisation and in `afterUpdate` (projected SGD). Default true. */
-  unitNormRows: z.boolean().default(true),
+  unitNormRows: z._default(z.boolean(), true),
   /**
    * 'normal': w_i ~ N(0, I/d1) (THEORY.md §1.3 [P]); 'orthogonal': Gaussian rows orthonormalised
    * (in blocks of d1 rows when width > d1). Default 'normal'.
    */
-  init: z.enum(['normal', 'orthogonal']).default('normal'),
+  init: z._default(z.enum(['normal', 'orthogonal']), 'normal'),
   /** Seed of the initial weights (with `name`: nets of different names draw different weights). */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
   /** Name of the network (used in errors, variable names and the init stream). */
-  name: z.string().min(1).default(TYPE),
+  name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
 export type SymmetricReluOptions = z.input<typeof symmetricReluOptionsSchema>;
 type Resolved = z.output<typeof symmetricReluOptionsSchema>;
 
 const stateSchema = z.strictObject({
   /** The current threshold b. */
-  threshold: z.number().min(0),
+  threshold: z.number().check(z.gte(0)),
   /** Arguments of the last `onStep` call (null before the first). */
-  step: z.number().int().min(0).nullable().default(null),
-  totalSteps: z.number().int().min(1).nullable().default(null),
+  step: z._default(z.nullable(z.int().check(z.gte(0))), null),
+  totalSteps: z._default(z.nullable(z.int().check(z.gte(1))), null),
 });
 type State = z.output<typeof stateSchema>;
 

@@ -1,22 +1,22 @@
 import { assertNumber, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** b(t) = initial + (final − initial)·min(1, t / (warmupFraction·T)) (THEORY.md §1.3 [P]: from 0 over T/2). */
 export const linearWarmupScheduleSchema = z.strictObject({
   type: z.literal('linear-warmup'),
   /** Threshold reached at the end of the warm-up and kept afterwards (absolute units of ⟨w, x⟩). */
-  final: z.number().min(0),
+  final: z.number().check(z.gte(0)),
   /** Fraction of the total steps the warm-up lasts; 0 means `final` from the first step. */
-  warmupFraction: z.number().min(0).max(1),
+  warmupFraction: z.number().check(z.gte(0), z.lte(1)),
   /** Threshold at step 0. Default 0. */
-  initial: z.number().min(0).default(0),
+  initial: z._default(z.number().check(z.gte(0)), 0),
 });
 
 /** b(t) = value at every step. */
 export const constantScheduleSchema = z.strictObject({
   type: z.literal('constant'),
   /** The threshold (absolute units of ⟨w, x⟩). */
-  value: z.number().min(0),
+  value: z.number().check(z.gte(0)),
 });
 
 /**
@@ -24,7 +24,7 @@ export const constantScheduleSchema = z.strictObject({
  * Values are absolute; converting "multiples of the noise std" is the caller's job.
  */
 export const thresholdSchema = z.union([
-  z.number().min(0),
+  z.number().check(z.gte(0)),
   z.discriminatedUnion('type', [linearWarmupScheduleSchema, constantScheduleSchema]),
 ]);
 export type ThresholdSchedule = z.input<typeof thresholdSchema>;

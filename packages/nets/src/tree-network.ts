@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type HasHiddenUnits, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
-import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, seedSchema, tensorToJSON } from './serialization';
+import { createRng, type HasHiddenUnits, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import * as z from 'zod/mini';
+import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
 
 const TYPE = 'treeNetwork';
 /** Largest tree accepted (internal nodes), so a typo in `depth` gives an error, not an out-of-memory. */
@@ -9,19 +9,19 @@ const MAX_INTERNAL_NODES = 1 << 16;
 
 export const treeNetworkOptionsSchema = z.strictObject({
   /** L: edges from the root to a leaf, as the HLTM data model (children^L leaves = inputDim). Default 5. */
-  depth: z.number().int().min(1).default(5),
+  depth: z._default(z.int().check(z.gte(1)), 5),
   /** Children per internal node, as the data model. Default 2. */
-  children: z.number().int().min(2).default(2),
+  children: z._default(z.int().check(z.gte(2)), 2),
   /** Units per internal node (luckmatters `hid`, the over-parameterisation). Default 10. */
-  hid: z.number().int().positive().default(10),
+  hid: z._default(z.int().check(z.positive()), 10),
   /** Output f = h_root/(‖h_root‖ + normEps) (luckmatters); false returns h_root. Default true. */
-  normalizeOutput: z.boolean().default(true),
+  normalizeOutput: z._default(z.boolean(), true),
   /** ε of the output normalisation. Default 1e-4 (luckmatters). */
-  normEps: z.number().min(0).default(1e-4),
+  normEps: z._default(z.number().check(z.gte(0)), 1e-4),
   /** Seed of the initial weights (PyTorch Linear default: W, b ~ U(±1/sqrt(fan_in))). */
-  seed: seedSchema.default(0),
+  seed: z._default(seedSchema, 0),
   /** Network name. Default 'treeNetwork'. */
-  name: z.string().min(1).default(TYPE),
+  name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
 export type TreeNetworkOptions = z.input<typeof treeNetworkOptionsSchema>;
 type Resolved = z.output<typeof treeNetworkOptionsSchema>;

@@ -88,7 +88,8 @@ export const checkpointSchema = z.strictObject({
   methodState: z.optional(z.unknown()),
   history: z.strictObject({
     loss: z.array(finite),
-    evals: z.array(z.strictObject({ step: count, metrics: z.record(z.string(), finite) })),
+    // JSON has no NaN: a metric that evaluated to NaN is stored as null (read back as NaN).
+    evals: z.array(z.strictObject({ step: count, metrics: z.record(z.string(), z.nullable(finite)) })),
   }),
   meta: z.optional(z.record(z.string(), z.unknown())),
 });
@@ -116,6 +117,7 @@ export function parseCheckpoint(value: unknown, location?: string): Checkpoint {
     fail(`is invalid at '${path}': ${issue.message}`);
   }
   const c = parsed.data as Checkpoint;
+  for (const e of c.history.evals) for (const [k, v] of Object.entries(e.metrics)) if (v === null) e.metrics[k] = Number.NaN;
   if (c.history.loss.length !== c.step) fail(`says step ${c.step} but its history holds ${c.history.loss.length} losses (one per completed step)`);
   const lateEval = c.history.evals.find((e) => e.step > c.step);
   if (lateEval) fail(`holds an evaluation at step ${lateEval.step}, past its step ${c.step}`);

@@ -56,7 +56,19 @@ describeBackends('indexedDbCheckpointStore with train', () => {
   it('a run killed at step 23 resumes from IndexedDB to the numbers of an uninterrupted run', async () => {
     const setup = (overrides: Partial<TrainOptions>) => {
       const method = toyMethod(linearNet(8, 4, 3, `enc${Math.random().toString(36).slice(2)}`));
-      return { method, options: { data: toyData(8), augment: toyNoise(0.1), method, optimizer: { type: 'adam', lr: 0.01 }, steps: 40, batchSize: 16, seed: 7, ...overrides } as TrainOptions };
+      return {
+        method,
+        options: {
+          data: toyData(8),
+          augment: toyNoise(0.1),
+          method,
+          optimizer: { type: 'adam', lr: 0.01 },
+          steps: 40,
+          batchSize: 16,
+          seed: 7,
+          ...overrides,
+        } as TrainOptions,
+      };
     };
     const collect = async (g: AsyncGenerator<TrainEvent, unknown>) => {
       const out: TrainEvent[] = [];

@@ -8,7 +8,7 @@ const OBJECT_STORE = 'checkpoints';
  * The part of the IndexedDB API used here, typed locally: the libraries compile without the DOM
  * lib, so `IDBFactory` is not in scope (a browser's `indexedDB` satisfies these).
  */
-type Handler = ((event: any) => unknown) | null;  
+type Handler = ((event: any) => unknown) | null;
 interface IdbRequest<T> {
   readonly result: T;
   readonly error: unknown;
@@ -67,9 +67,11 @@ function request<T>(r: IdbRequest<T>): Promise<T> {
  */
 export function indexedDbCheckpointStore(name: string, options: IndexedDbCheckpointStoreOptions = {}): CheckpointStore {
   const op = 'indexedDbCheckpointStore';
-  if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError({ op, argument: 'name', expected: 'a non-empty database name', actual: name });
+  if (typeof name !== 'string' || name.length === 0)
+    throw new InvalidArgumentError({ op, argument: 'name', expected: 'a non-empty database name', actual: name });
   const key = options.key ?? 'latest';
-  if (typeof key !== 'string' || key.length === 0) throw new InvalidArgumentError({ op, argument: 'options.key', expected: 'a non-empty string', actual: key });
+  if (typeof key !== 'string' || key.length === 0)
+    throw new InvalidArgumentError({ op, argument: 'options.key', expected: 'a non-empty string', actual: key });
   const factory = options.indexedDB ?? (globalThis as { indexedDB?: IdbFactoryLike }).indexedDB;
   if (!factory) {
     throw new InvalidArgumentError({
@@ -77,7 +79,7 @@ export function indexedDbCheckpointStore(name: string, options: IndexedDbCheckpo
       argument: 'options.indexedDB',
       expected: 'an IndexedDB implementation (globalThis.indexedDB in a browser)',
       actual: undefined,
-      message: `${op}: no IndexedDB here (globalThis.indexedDB is undefined); in Node use fileCheckpointStore from '@contrastive/train/node' or pass options.indexedDB`,
+      message: `no IndexedDB here (globalThis.indexedDB is undefined); in Node use fileCheckpointStore from '@contrastive/train/node' or pass options.indexedDB`,
     });
   }
   let db: Promise<IdbDatabase> | undefined;

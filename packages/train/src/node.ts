@@ -1,7 +1,7 @@
 // Node-only entry (`@contrastive/train/node`): everything that touches the file system.
 // Kept out of the default entry so browser bundles of `@contrastive/train` never reach a Node built-in.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, parse } from 'node:path';
 import { type Checkpoint, CheckpointError, type CheckpointStore } from './checkpoint';
 
 /**
@@ -41,11 +41,7 @@ export function fileCheckpointStore(path: string): CheckpointStore {
  * On any failure the temp file is removed and the error names `path` and the errno.
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-  } catch (e) {
-    throw fsError('create the directory of', path, e);
-  }
+  await makeDirectory(dirname(path));
   const tmp = `${path}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
   try {
     const handle = await open(tmp, 'w');
@@ -61,6 +57,37 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     throw fsError('write', path, e);
   }
 }
+
+/**
+ * `mkdir -p` whose error names the directory and the real errno: Node's recursive mkdir reports
+ * ENOENT when a missing parent cannot be created (on a read-only file system it is EROFS, without
+ * permission EACCES), so on failure each missing component is created in turn to learn why.
+ */
+export async function makeDirectory(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+    return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError('create the directory', path, e);
+    const missing: string[] = [];
+    const root = parse(path).root;
+    for (let p = path; p !== root && !(await exists(p)); p = dirname(p)) missing.unshift(p);
+    for (const p of missing) {
+      try {
+        await mkdir(p);
+      } catch (inner) {
+        if ((inner as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError('create the directory', p, inner);
+      }
+    }
+    throw fsError('create the directory', path, e);
+  }
+}
+
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** An Error naming the operation, the path and the real errno (e.g. `EROFS`), with the cause kept. */
 function fsError(op: string, path: string, cause: unknown): Error {

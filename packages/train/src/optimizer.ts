@@ -1,27 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const optimizerOptionsSchema = z.discriminatedUnion('type', [
-  z.object({
+  z.strictObject({
     type: z.literal('sgd'),
     /** Base learning rate (the schedule multiplies it). */
-    lr: z.number().positive(),
+    lr: z.number().check(z.positive()),
     /** Heavy-ball momentum μ (PyTorch convention: v ← μv + g, θ ← θ − lr·v). 0 = plain SGD. */
-    momentum: z.number().min(0).max(1).default(0),
+    momentum: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
     /** Nesterov momentum (θ ← θ − lr·(g + μv)). */
-    nesterov: z.boolean().default(false),
+    nesterov: z._default(z.boolean(), false),
     /** L2 weight decay λ added to the gradient (g ← g + λθ), as PyTorch SGD. */
-    weightDecay: z.number().min(0).default(0),
+    weightDecay: z._default(z.number().check(z.gte(0)), 0),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('adam'),
-    lr: z.number().positive(),
-    beta1: z.number().min(0).max(1).default(0.9),
-    beta2: z.number().min(0).max(1).default(0.999),
-    epsilon: z.number().positive().default(1e-8),
+    lr: z.number().check(z.positive()),
+    beta1: z._default(z.number().check(z.gte(0), z.lte(1)), 0.9),
+    beta2: z._default(z.number().check(z.gte(0), z.lte(1)), 0.999),
+    epsilon: z._default(z.number().check(z.positive()), 1e-8),
     /** Decoupled weight decay (AdamW, Loshchilov & Hutter): θ ← θ − lr·λ·θ. 0 = plain Adam. */
-    weightDecay: z.number().min(0).default(0),
+    weightDecay: z._default(z.number().check(z.gte(0)), 0),
   }),
 ]);
 export type OptimizerOptions = z.input<typeof optimizerOptionsSchema>;

@@ -3,16 +3,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { complementaryMask } from '@contrastive/augment';
 import { sparseCoding } from '@contrastive/data';
-import { symmetricRelu } from '@contrastive/nets';
+import { mlp, symmetricRelu } from '@contrastive/nets';
 import { describeBackends } from '@contrastive/test-utils';
 import { expect, it } from 'vitest';
 import { type Checkpoint, CheckpointError, memoryCheckpointStore } from './checkpoint';
 import { contrastiveMethod } from './methods/contrastive';
+import { byolMethod, directPredMethod } from './methods/non-contrastive';
+import type { Method } from './method';
 import { train, type TrainEvent, type TrainOptions } from './train';
 
 const STEPS = 20;
 
-function setup(overrides: Partial<TrainOptions> = {}) {
+type Encoder = ReturnType<typeof symmetricRelu>;
+const contrastive = (encoder: Encoder): Method => contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.5, normalize: false, kernels: 'tfjs' });
+
+function setup(overrides: Partial<TrainOptions> = {}, makeMethod: (encoder: Encoder) => Method = contrastive) {
   const data = sparseCoding({ ambientDim: 16, latentDim: 4, sparsity: 0.25, noiseToSignal: 1, seed: 3 });
   const encoder = symmetricRelu({
     inputDim: 16,
@@ -20,7 +25,7 @@ function setup(overrides: Partial<TrainOptions> = {}) {
     seed: 1,
     threshold: { type: 'linear-warmup', final: 0.5, warmupFraction: 0.5 },
   });
-  const method = contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.5, normalize: false, kernels: 'tfjs' });
+  const method = makeMethod(encoder);
   const x = data.sample(32);
   const options: TrainOptions = {
     data,
@@ -47,9 +52,9 @@ async function run(options: TrainOptions): Promise<TrainEvent[]> {
 }
 
 /** A checkpoint at `step`, taken by aborting an otherwise identical run there. */
-async function checkpointAt(step: number, overrides: Partial<TrainOptions> = {}) {
+async function checkpointAt(step: number, overrides: Partial<TrainOptions> = {}, makeMethod?: (encoder: Encoder) => Method) {
   const store = memoryCheckpointStore();
-  const s = setup({ checkpoint: store, checkpointEvery: STEPS, ...overrides });
+  const s = setup({ checkpoint: store, checkpointEvery: STEPS, ...overrides }, makeMethod);
   const controller = new AbortController();
   for await (const e of train({ ...s.options, signal: controller.signal })) {
     if (e.type === 'step' && e.step === step) controller.abort();
@@ -98,6 +103,36 @@ describeBackends('train: exact resume and checkpoint validation', () => {
     expect(resumed.encoder.threshold).toBe(full.encoder.threshold);
     full.dispose();
     resumed.dispose();
+  });
+
+  // EMA targets (BYOL, cosine momentum) and DirectPred's running correlation, with a stateful
+  // encoder whose EMA target clone is stateful too: every piece of state must come back.
+  const methods: Array<[string, (encoder: Encoder) => Method]> = [
+    ['byol', (encoder) => byolMethod({ encoder, projector: mlp({ inputDim: 6, hidden: [8], outputDim: 4, seed: 4, name: 'r-proj' }), predictor: mlp({ inputDim: 4, hidden: [], outputDim: 4, seed: 5, name: 'r-pred' }), momentum: 0.9, cosineMomentum: true })],
+    ['directPred', (encoder) => directPredMethod({ encoder, projector: mlp({ inputDim: 6, hidden: [8], outputDim: 4, seed: 4, name: 'r-proj' }), momentum: 0.9, rho: 0.5 })],
+  ];
+  it.each(methods)('%s resumes at step 7 and after the last step to the numbers of an uninterrupted run', async (_name, makeMethod) => {
+    const full = setup({ optimizer: { type: 'adam', lr: 0.01 } }, makeMethod);
+    const fullEnd = (await run(full.options)).at(-1) as Extract<TrainEvent, { type: 'end' }>;
+    const values = (m: Method) => Object.values(m.networks).flatMap((n) => n.variables.map((v) => Array.from(v.dataSync())));
+    const embedded = (m: Method, x: tf.Tensor2D) => {
+      const h = m.embed(x);
+      const out = Array.from(h.dataSync());
+      h.dispose();
+      return out;
+    };
+    const fullH = embedded(full.method, full.x);
+    for (const k of [7, STEPS]) {
+      const store = await checkpointAt(k, { optimizer: { type: 'adam', lr: 0.01 } }, makeMethod);
+      const resumed = setup({ checkpoint: store, optimizer: { type: 'adam', lr: 0.01 } }, makeMethod);
+      const end = (await run(resumed.options)).at(-1) as Extract<TrainEvent, { type: 'end' }>;
+      expect(end.history.loss, `resume at ${k}`).toEqual(fullEnd.history.loss);
+      expect(values(resumed.method), `resume at ${k}`).toEqual(values(full.method));
+      expect(resumed.method.getState?.(), `resume at ${k}`).toEqual(full.method.getState?.());
+      expect(embedded(resumed.method, resumed.x), `resume at ${k}`).toEqual(fullH);
+      resumed.dispose();
+    }
+    full.dispose();
   });
 
   it('an abort fired by a timer (another task) stops a run without checkpoint writes within a second, saving the current step', async () => {

@@ -1,24 +1,27 @@
 import { parseOptions } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-export const lrScheduleSchema = z
-  .discriminatedUnion('type', [
-    z.object({ type: z.literal('constant') }),
-    z.object({
+/** The learning-rate schedule, by `type`. Default `{ type: 'constant' }`. */
+export const lrScheduleSchema = z._default(
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('constant') }),
+    z.strictObject({
       type: z.literal('cosine'),
-      /** Linear warm-up steps from 0 to the base rate. */
-      warmupSteps: z.number().int().min(0).default(0),
-      /** Final rate as a fraction of the base rate. */
-      minFactor: z.number().min(0).max(1).default(0),
+      /** Linear warm-up steps from 0 to the base rate. Default 0. */
+      warmupSteps: z._default(z.int().check(z.gte(0)), 0),
+      /** Final rate as a fraction of the base rate. Default 0. */
+      minFactor: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
     }),
-    z.object({
+    z.strictObject({
       type: z.literal('step'),
       /** Steps at which the rate is multiplied by `gamma`. */
-      milestones: z.array(z.number().int().positive()),
-      gamma: z.number().positive().default(0.1),
+      milestones: z.array(z.int().check(z.positive())),
+      /** Factor applied at each milestone. Default 0.1. */
+      gamma: z._default(z.number().check(z.positive()), 0.1),
     }),
-  ])
-  .default({ type: 'constant' });
+  ]),
+  { type: 'constant' },
+);
 export type LrSchedule = z.input<typeof lrScheduleSchema>;
 
 /** Returns the learning-rate factor f(step) ∈ [0, 1] (multiplies the base rate). */

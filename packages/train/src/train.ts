@@ -7,36 +7,37 @@ import {
   drawViews,
   InvalidArgumentError,
   type Network,
-  noPairsError,
   NonFiniteValueError,
+  noPairsError,
   parseOptions,
   type Sample,
+  seedSchema,
 } from '@contrastive/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Checkpoint, CHECKPOINT_VERSION, CheckpointError, type CheckpointStore, parseCheckpoint, type TrainHistory } from './checkpoint';
 import type { Method } from './method';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
 import { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 
-export const trainOptionsSchema = z.object({
+export const trainOptionsSchema = z.strictObject({
   /** Optimizer and its hyper-parameters. */
   optimizer: optimizerOptionsSchema,
   /** Learning-rate schedule (multiplies `optimizer.lr`). */
   schedule: lrScheduleSchema,
   /** Total optimisation steps. */
-  steps: z.number().int().positive(),
+  steps: z.int().check(z.positive()),
   /** Samples per step (fresh samples every step: online training). */
-  batchSize: z.number().int().min(2),
+  batchSize: z.int().check(z.gte(2)),
   /** Seed of the data and augmentation streams. */
-  seed: z.union([z.number(), z.string()]).default(0),
+  seed: z._default(seedSchema, 0),
   /** Run `evaluate` every this many steps (and after the last step). 0 = only at the end. */
-  evalEvery: z.number().int().min(0).default(0),
+  evalEvery: z._default(z.int().check(z.gte(0)), 0),
   /** Evaluate before the first step too (the untrained baseline). */
-  evalAtStart: z.boolean().default(true),
+  evalAtStart: z._default(z.boolean(), true),
   /** Save a checkpoint every this many steps (and at the end). 0 = only at the end. */
-  checkpointEvery: z.number().int().min(0).default(0),
+  checkpointEvery: z._default(z.int().check(z.gte(0)), 0),
   /** Emit a `step` event every this many steps. */
-  logEvery: z.number().int().positive().default(1),
+  logEvery: z._default(z.int().check(z.positive()), 1),
 });
 
 export type TrainOptions = z.input<typeof trainOptionsSchema> & {
@@ -125,18 +126,9 @@ function variableKeys(method: Method, variables: tf.Variable[]): string[] {
  * }
  */
 export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, TrainHistory> {
-  const { data, augment, method, evaluate, checkpoint, signal, meta } = options;
-  const opts = parseOptions('train', trainOptionsSchema, {
-    optimizer: options.optimizer,
-    schedule: options.schedule,
-    steps: options.steps,
-    batchSize: options.batchSize,
-    seed: options.seed,
-    evalEvery: options.evalEvery,
-    evalAtStart: options.evalAtStart,
-    checkpointEvery: options.checkpointEvery,
-    logEvery: options.logEvery,
-  });
+  const { data, augment, method, evaluate, checkpoint, signal, meta, ...rest } = options;
+  // Everything but the objects above goes through the strict schema: a misspelt key is an error.
+  const opts = parseOptions('train', trainOptionsSchema, rest);
   for (const [name, value] of [['data', data], ['method', method]] as const) {
     if (value === undefined || value === null) {
       throw new InvalidArgumentError({ op: 'train', argument: name, expected: `a ${name}`, actual: value });

@@ -1,39 +1,12 @@
-// Proves that `npm install` of individual packages works for a user outside this workspace:
-// pack each library exactly as it would be published (`pnpm pack` rewrites workspace:/catalog:
-// ranges), install the tarballs with npm into a scratch project next to @tensorflow/tfjs, and
-// run a loss on real tensors from both ESM and CommonJS.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Proves that `npm install` of individual packages works for a user outside this workspace: the
+// tarballs (packed and installed by global-setup.ts) run a loss on real tensors from both ESM and
+// CommonJS, and the opt-in native package compiles at its own install.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { libraries, root, sh, tarballs, tfjsVersion } from './global-setup';
 
-const root = join(import.meta.dirname, '..', '..', '..');
-const libraries = ['core', 'data', 'augment', 'nets', 'losses', 'analysis', 'native', 'train'];
-const scratch = mkdtempSync(join(tmpdir(), 'contrastive-consumer-'));
-const tarballs: Record<string, string> = {};
-
-function sh(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
-}
-
-beforeAll(() => {
-  const packs = join(scratch, 'packs');
-  for (const lib of libraries) {
-    sh('pnpm', ['pack', '--pack-destination', packs], join(root, 'packages', lib));
-  }
-  for (const f of readdirSync(packs)) {
-    const name = f.replace(/^contrastive-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '');
-    tarballs[name] = join(packs, f);
-  }
-  const app = join(scratch, 'app');
-  execFileSync('mkdir', ['-p', app]);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
-  const tfjs = JSON.parse(readFileSync(join(root, 'node_modules', '@tensorflow', 'tfjs', 'package.json'), 'utf8')).version;
-  sh('npm', ['install', '--no-audit', '--no-fund', `@tensorflow/tfjs@${tfjs}`, ...libraries.map((l) => tarballs[l]!)], app);
-});
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = inject('scratch');
 
 describe('packed packages installed with npm in a scratch project', () => {
   it('every library packs with dist (ESM, CJS, d.ts) and no bundled tfjs', () => {
@@ -41,7 +14,11 @@ describe('packed packages installed with npm in a scratch project', () => {
       const dist = join(root, 'packages', lib, 'dist');
       const files = readdirSync(dist);
       expect(files, lib).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']));
-      const js = readFileSync(join(dist, 'index.js'), 'utf8');
+      // index.js and the chunks tsup splits out of it (packages with several entries share chunks).
+      const js = files
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(join(dist, f), 'utf8'))
+        .join('\n');
       // tfjs-core's engine is ~100 kB on its own; a library that bundled it would be far larger
       // and would contain its source. Ours must only import it.
       expect(statSync(join(dist, 'index.js')).size, `${lib} dist size`).toBeLessThan(150_000);
@@ -114,5 +91,69 @@ describe('packed packages installed with npm in a scratch project', () => {
     const out = JSON.parse(sh('node', ['cjs.cjs'], app).trim().split('\n').pop()!);
     expect(out.isContrastive).toBe(true);
     expect(out.message).toMatch(/supConLoss/);
+  });
+
+  it('a clean npm install of @contrastive/train runs no install script: no native addon, no package with an install hook', () => {
+    const dir = join(scratch, 'train-only');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'train-only', private: true, version: '1.0.0' }));
+    const tgz = tarballs(scratch);
+    // train and the @contrastive packages it depends on, as tarballs (the registry has none of them
+    // yet), with its peers and a backend. (The full @tensorflow/tfjs would bring core-js and its
+    // postinstall: the user's choice, not ours.)
+    const v = tfjsVersion();
+    const log = sh(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--foreground-scripts',
+        `@tensorflow/tfjs-core@${v}`,
+        `@tensorflow/tfjs-backend-cpu@${v}`,
+        tgz['train']!,
+        tgz['core']!,
+        tgz['nets']!,
+        tgz['losses']!,
+      ],
+      dir,
+      { npm_config_loglevel: 'info' },
+    );
+    expect(existsSync(join(dir, 'node_modules', '@contrastive', 'native')), 'native installed').toBe(false);
+    // Every installed package.json: none declares a hook npm would run at install (nor a binding.gyp,
+    // for which npm runs node-gyp implicitly).
+    const hooks: string[] = [];
+    const visit = (d: string) => {
+      for (const name of readdirSync(d)) {
+        if (name.startsWith('.')) continue;
+        const p = join(d, name);
+        if (name.startsWith('@')) visit(p);
+        else if (existsSync(join(p, 'package.json'))) {
+          const scripts = JSON.parse(readFileSync(join(p, 'package.json'), 'utf8')).scripts ?? {};
+          for (const hook of ['preinstall', 'install', 'postinstall']) if (scripts[hook]) hooks.push(`${name} ${hook}: ${scripts[hook]}`);
+          if (existsSync(join(p, 'binding.gyp'))) hooks.push(`${name}: binding.gyp`);
+          if (existsSync(join(p, 'node_modules'))) visit(join(p, 'node_modules'));
+        }
+      }
+    };
+    visit(join(dir, 'node_modules'));
+    expect(hooks).toEqual([]);
+    // npm prints "> pkg@v install" for each script it runs in the foreground.
+    expect(log).not.toMatch(/^> .*(preinstall|install|postinstall)$/m);
+    // And the installed library trains with the fused step registry empty: the tfjs path.
+    writeFileSync(
+      join(dir, 'run.mjs'),
+      `import * as tf from '@tensorflow/tfjs-core';
+       import '@tensorflow/tfjs-backend-cpu';
+       import { contrastiveMethod } from '@contrastive/train';
+       import { symmetricRelu } from '@contrastive/nets';
+       await tf.setBackend('cpu');
+       const m = contrastiveMethod({ encoder: symmetricRelu({ inputDim: 4, width: 2, seed: 0 }), loss: 'infonce', normalize: false });
+       let err; try { contrastiveMethod({ encoder: symmetricRelu({ inputDim: 4, width: 2, seed: 0, name: 'b' }), normalize: false, kernels: 'native' }); } catch (e) { err = e.message; }
+       console.log(JSON.stringify({ engine: m.engine, err }));`,
+    );
+    const out = JSON.parse(sh('node', ['run.mjs'], dir).trim().split('\n').pop()!);
+    expect(out.engine).toBe('tfjs');
+    expect(out.err).toMatch(/call useNativeKernels\(\) from it/);
   });
 });

@@ -2,24 +2,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, InvalidArgumentError, type Network, parseOptions, type Sample } from '@contrastive/core';
 import { infoNCELoss, ntXentLoss, supConLoss } from '@contrastive/losses';
 import { isSymmetricReluNetwork } from '@contrastive/nets';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Method } from '../method';
 
-export const contrastiveMethodSchema = z.object({
+export const contrastiveMethodSchema = z.strictObject({
   /** Which contrastive objective. `supcon` uses `batch.labels` (Khosla et al.); without labels it is SimCLR. */
-  loss: z.enum(['infonce', 'ntxent', 'supcon']).default('infonce'),
+  loss: z._default(z.enum(['infonce', 'ntxent', 'supcon']), 'infonce'),
   /** Softmax temperature τ. */
-  temperature: z.number().positive().default(0.1),
+  temperature: z._default(z.number().check(z.positive()), 0.1),
   /** SupCon's base temperature (loss × τ/τ_base); defaults to τ. */
-  baseTemperature: z.number().positive().optional(),
+  baseTemperature: z.optional(z.number().check(z.positive())),
   /** L2-normalise embeddings before the similarity (cosine). The flagship uses raw inner products. */
-  normalize: z.boolean().default(true),
+  normalize: z._default(z.boolean(), true),
   /** InfoNCE only: average the a→b and b→a directions. */
-  symmetric: z.boolean().default(false),
+  symmetric: z._default(z.boolean(), false),
   /** SupCon only: L_out (Eq. 2, default) or L_in (Eq. 3). */
-  variant: z.enum(['out', 'in']).default('out'),
+  variant: z._default(z.enum(['out', 'in']), 'out'),
   /** SupCon only: use the batch labels (true) or none, i.e. SimCLR (false). */
-  supervised: z.boolean().default(true),
+  supervised: z._default(z.boolean(), true),
   /**
    * How the loss and its gradient are computed. 'auto' (default): with a symmetric-ReLU encoder,
    * no projector and InfoNCE on raw inner products (the Wen & Li setting), the fused step of core's
@@ -28,7 +28,7 @@ export const contrastiveMethodSchema = z.object({
    * error saying why not. 'tfjs': always the composed tfjs ops. Both compute the same function
    * (float32 rounding aside); the native one is several times faster.
    */
-  kernels: z.enum(['auto', 'native', 'tfjs']).default('auto'),
+  kernels: z._default(z.enum(['auto', 'native', 'tfjs']), 'auto'),
 });
 export type ContrastiveMethodOptions = z.input<typeof contrastiveMethodSchema> & {
   /** The encoder whose output is the learned representation. */
@@ -125,7 +125,7 @@ function fusedKernel(
 /** No fused step: an error when `kernels: 'native'` asked for one, else the tfjs path. */
 function refuseFused(o: z.output<typeof contrastiveMethodSchema>, why: string): undefined {
   if (o.kernels === 'native') {
-    throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'options.kernels', expected: "'auto' or 'tfjs' here", actual: 'native', message: `contrastiveMethod: kernels 'native' is not possible: ${why}` });
+    throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'options.kernels', expected: "'auto' or 'tfjs' here", actual: 'native', message: `kernels 'native' is not possible: ${why}` });
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type Network, parseOptions } from '@contrastive/core';
 import { byolLoss, simSiamLoss } from '@contrastive/losses';
 import { cloneNetwork, directPredictor, ema, type DirectPredictor } from '@contrastive/nets';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Method } from '../method';
 
 /** Mean over the batch of cos(a_i, b_i), gradients flowing into both (the "no stop-gradient" ablation). */
@@ -34,9 +34,9 @@ function checkTwoViews(op: string, views: tf.Tensor2D[]): void {
   }
 }
 
-export const simSiamMethodSchema = z.object({
+export const simSiamMethodSchema = z.strictObject({
   /** Stop the gradient through the target branch (SimSiam). `false` is the collapse ablation. */
-  stopGradient: z.boolean().default(true),
+  stopGradient: z._default(z.boolean(), true),
 });
 export type SimSiamMethodOptions = z.input<typeof simSiamMethodSchema> & {
   encoder: Network;
@@ -79,11 +79,11 @@ export function simSiamMethod(options: SimSiamMethodOptions): Method {
   };
 }
 
-export const byolMethodSchema = z.object({
+export const byolMethodSchema = z.strictObject({
   /** EMA momentum m of the target: ξ ← m·ξ + (1−m)·θ. luckmatters uses a constant 0.996 (THEORY.md §3.2). */
-  momentum: z.number().min(0).max(1).default(0.996),
+  momentum: z._default(z.number().check(z.gte(0), z.lte(1)), 0.996),
   /** Raise m to 1 on BYOL's cosine schedule m_k = 1 − (1 − m)(cos(πk/K) + 1)/2. */
-  cosineMomentum: z.boolean().default(false),
+  cosineMomentum: z._default(z.boolean(), false),
 });
 export type ByolMethodOptions = z.input<typeof byolMethodSchema> & {
   encoder: Network;
@@ -172,13 +172,13 @@ function emaTargetMethod(
   };
 }
 
-export const directPredMethodSchema = byolMethodSchema.extend({
+export const directPredMethodSchema = z.extend(byolMethodSchema, {
   /** ρ: EMA rate of the correlation estimate F̂ ← ρF̂ + (1 − ρ)F_batch (THEORY.md §3.3). */
-  rho: z.number().min(0).max(1).default(0.3),
+  rho: z._default(z.number().check(z.gte(0), z.lte(1)), 0.3),
   /** ε added to the normalised eigenvalues p_j = sqrt(s_j / max s) + ε. */
-  eps: z.number().min(0).default(0.01),
+  eps: z._default(z.number().check(z.gte(0)), 0.01),
   /** Recompute W_p every `freq` steps. */
-  freq: z.number().int().positive().default(1),
+  freq: z._default(z.int().check(z.positive()), 1),
 });
 export type DirectPredMethodOptions = z.input<typeof directPredMethodSchema> & {
   encoder: Network;
