@@ -5,13 +5,14 @@ import { writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
 import type { Experiment } from './config';
 import { ConfigError } from './errors';
-import { failure, parseCommandLine, prepareRun } from './prepare';
+import { failure, parseCommandLine, parseRun, prepareRun } from './prepare';
 import { COMPARE_METHODS, PRESETS } from './presets';
 import { createProgress } from './progress';
 import { renderReport } from './report';
 import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
 import { formatTable, terminalColumns, wrap } from './table';
+import { type Calibration, calibrationNotes, calibrationOf, calibrationSchema, verdictOf } from './verdict';
 
 const HELP = () => `contrastive — reproduce and compare self-supervised feature learning
 
@@ -37,12 +38,20 @@ Options for compare (plus those of run):
   --losses L1,L2     ${Object.keys(COMPARE_METHODS).join(', ')}
   --seeds N          N seeds (0 … N−1), or a list 0,1,2
   -h, --help         this help
+
+Exit codes:
+  0    every check holds (the run shows the claim), or there are no checks
+  1    bad input (flags, config, run directory) or an error
+  2    a check failed in the setting the checks were calibrated for: the claim is not shown
+  3    a check failed, but --steps or --seed(s) changed the setting the checks were calibrated
+       for: the checks do not apply (the output says what changed)
+  130  interrupted; checkpoints saved (run the same command again to resume)
 `;
 
 /** Runs an experiment with progress, then prints the table (or JSON) and writes the report. */
 async function runAndReport(
   exp: Experiment,
-  values: { out?: string; backend?: string; json?: boolean; wide?: boolean; quiet?: boolean; workersCount?: number; 'restart-job'?: string[] },
+  values: { out?: string; backend?: string; json?: boolean; wide?: boolean; quiet?: boolean; workersCount?: number; 'restart-job'?: string[]; calibration?: Calibration },
   argv: string[],
   out: NodeJS.WritableStream,
 ): Promise<number> {
@@ -68,12 +77,26 @@ async function runAndReport(
     onEvent: progress.update,
     signal: controller.signal,
     ...(values['restart-job']?.length ? { restartJobs: values['restart-job'].flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) } : {}),
-    meta: { command: ['contrastive', ...argv].join(' '), node: process.version },
+    meta: { command: ['contrastive', ...argv].join(' '), node: process.version, ...(values.calibration ? { calibration: values.calibration } : {}) },
   }).finally(() => progress.done());
   const seconds = (performance.now() - started) / 1000;
-  if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, ...results }, null, 2)}\n`);
-  else out.write(`\n${formatTable(results, { columns: terminalColumns(process.stdout), wide: Boolean(values.wide) })}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
-  return results.passed || results.checks.length === 0 ? 0 : 2;
+  const notes = calibrationNotes(calibrationOf(exp), results, values.calibration);
+  const verdict = verdictOf(results, notes);
+  // The runner's report does not know the calibration: say in it, too, what the overrides changed.
+  if (notes.length) await writeFileAtomic(join(outDir, 'report.html'), renderReport(exp, results, { notes }));
+  if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, verdict, ...results }, null, 2)}\n`);
+  else out.write(`\n${formatTable(results, { columns: terminalColumns(process.stdout), wide: Boolean(values.wide), notes })}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
+  return verdict.code;
+}
+
+/** The setting the checks were calibrated for: the same preset or config without --steps, --seed(s). */
+function calibrationFor(command: 'run' | 'compare', target: string | undefined, values: ReturnType<typeof parseCommandLine>['values']): Calibration | undefined {
+  try {
+    const { steps: _steps, seed: _seed, seeds: _seeds, out: _out, 'restart-job': _restart, workers: _workers, ...rest } = values;
+    return calibrationOf(parseRun(command, target, rest).experiment);
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -105,20 +128,26 @@ async function main(argv: string[]): Promise<number> {
     const resultsPath = join(target, 'results.json');
     if (!existsSync(resultsPath)) throw new ConfigError(`${resultsPath} does not exist: is the run finished? (run the same command again to resume it)`);
     const results = readRunFile(resultsPath, runResultsSchema) as unknown as RunResults;
-    const config = readRunFile(join(target, 'config.json'), z.looseObject({ experiment: z.looseObject({ name: z.string(), arms: z.array(z.unknown()) }) }));
+    const config = readRunFile(
+      join(target, 'config.json'),
+      z.looseObject({ experiment: z.looseObject({ name: z.string(), arms: z.array(z.unknown()) }), meta: z.looseObject({ calibration: calibrationSchema.optional() }).optional() }),
+    );
     if (!config) throw new ConfigError(`${join(target, 'config.json')} does not exist: ${target} is not a run directory`);
     const experiment = config.experiment as unknown as Experiment;
-    await writeFileAtomic(join(target, 'report.html'), renderReport(experiment, results));
-    if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-    else out.write(`${formatTable(results, { columns: terminalColumns(process.stdout), wide: values.wide })}\nreport: ${resolve(target, 'report.html')}\n`);
-    return results.passed || results.checks.length === 0 ? 0 : 2;
+    const notes = calibrationNotes(calibrationOf(experiment), results, config.meta?.calibration);
+    const verdict = verdictOf(results, notes);
+    await writeFileAtomic(join(target, 'report.html'), renderReport(experiment, results, { notes }));
+    if (values.json) process.stdout.write(`${JSON.stringify({ verdict, ...results }, null, 2)}\n`);
+    else out.write(`${formatTable(results, { columns: terminalColumns(process.stdout), wide: values.wide, notes })}\nreport: ${resolve(target, 'report.html')}\n`);
+    return verdict.code;
   }
 
   if (command === 'run' || command === 'compare') {
     // Every check (flags, config, components, backend, job ids) before the run directory exists.
     const prepared = await prepareRun(argv);
     for (const note of prepared.notes) process.stderr.write(`${note}\n`);
-    return runAndReport(prepared.experiment, { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}) }, argv, out);
+    const calibration = calibrationFor(command, target, values);
+    return runAndReport(prepared.experiment, { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}), ...(calibration ? { calibration } : {}) }, argv, out);
   }
 
   throw new ConfigError(`unknown command '${command}' (commands: run, compare, list, report; see --help)`);

@@ -1,6 +1,7 @@
 import { formatMetric, formatNumber, metricCatalogue, metricInfo } from '@contrastive/analysis';
 import type { Experiment } from './config';
 import type { RunResults } from './results';
+import { type CalibrationNote, verdictOf } from './verdict';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
@@ -106,7 +107,13 @@ export const TABLE_METRICS: Array<[key: string, label: string]> = metricCatalogu
 /** ↑ when higher is better, ↓ when lower is better (catalogue direction). */
 const arrow = (key: string) => ({ higher: ' ↑', lower: ' ↓', neutral: '' })[metricInfo(key)?.direction ?? 'neutral'];
 
-export function renderReport(exp: Experiment, r: RunResults): string {
+export interface ReportOptions {
+  /** How the run's setting differs from the one the checks were calibrated for (`calibrationNotes`). */
+  notes?: CalibrationNote[];
+}
+
+export function renderReport(exp: Experiment, r: RunResults, options: ReportOptions = {}): string {
+  const verdict = verdictOf(r, options.notes);
   const present = TABLE_METRICS.filter(([k]) => r.arms.some((a) => a.mean[k] !== undefined));
   const pm = (a: RunResults['arms'][number], k: string) => (a.seeds.length > 1 ? `${formatMetric(k, a.mean[k])} ± ${formatMetric(k, a.std[k])}` : formatMetric(k, a.mean[k]));
   const table = `<table><thead><tr><th>arm</th>${present.map(([k, l]) => `<th title="${esc(metricInfo(k)?.description ?? '')}">${esc(l + arrow(k))}</th>`).join('')}<th>steps/s</th></tr></thead><tbody>
@@ -153,11 +160,12 @@ ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title ?? r.experiment)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}
-figure{display:inline-block;margin:0.5em}.checks li{margin:.3em 0}.pass b{color:#1a7f37}.fail b{color:#c62828}.claim{background:#f6f8fa;padding:.8em 1em;border-left:4px solid #1f77b4}
+figure{display:inline-block;margin:0.5em}.checks li{margin:.3em 0}.pass b{color:#1a7f37}.fail b{color:#c62828}.notes{color:#9a6700}.claim{background:#f6f8fa;padding:.8em 1em;border-left:4px solid #1f77b4}
 code{background:#f3f3f3;padding:1px 4px}</style></head><body>
 <h1>${esc(r.title ?? r.experiment)}</h1>
 ${r.claim ? `<p class="claim"><b>Claim.</b> ${esc(r.claim)}</p>` : ''}
-<h2>Verdict: ${r.checks.length === 0 ? 'no checks' : r.passed ? '<span style="color:#1a7f37">the run shows the claim</span>' : '<span style="color:#c62828">the run does not show the claim</span>'}</h2>
+<h2>Verdict: ${{ 'no-checks': 'no checks', shown: '<span style="color:#1a7f37">the run shows the claim</span>', 'not-shown': '<span style="color:#c62828">the run does not show the claim</span>', 'not-applicable': '<span style="color:#9a6700">checks not applicable to this setting</span>' }[verdict.status]}</h2>
+${verdict.notes.length ? `<p class="notes">${esc(verdict.line)}</p><ul class="notes">${verdict.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 ${checks}
 ${r.description ? `<p>${esc(r.description)}</p>` : ''}
 <p>${r.steps} steps · seeds ${r.seeds.join(', ')} · backend ${esc([...new Set(r.arms.flatMap((a) => a.seeds.map((s) => s.backend)))].join(', '))} · generated ${esc(r.generatedAt)}. Every number below comes from this run (<code>results.json</code>, <code>metrics.jsonl</code>).</p>

@@ -6,12 +6,15 @@ import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import { TABLE_METRICS } from './report';
 import type { RunResults } from './results';
+import { type CalibrationNote, verdictOf } from './verdict';
 
 export interface TableOptions {
   /** Terminal width in columns; every line printed is at most this wide (default 80). */
   columns?: number;
   /** Show every metric of the catalogue's table set, not only the ones the checks are about (default false). */
   wide?: boolean;
+  /** How the run's setting differs from the one the checks were calibrated for (`calibrationNotes`). */
+  notes?: CalibrationNote[];
 }
 
 /** The width of a terminal stream, or 80 when it is not a terminal (a pipe, a file, CI). */
@@ -146,6 +149,8 @@ export function formatTable(r: RunResults, options: TableOptions = {}): string {
   if (r.claim) lines.push('', wrap(`Claim: ${r.claim}`, columns, '  '));
   if (r.checks.length) lines.push('');
   for (const c of r.checks) lines.push(wrap(formatCheck(c), columns, '      '));
-  if (r.checks.length) lines.push(r.passed ? 'The run shows the claim.' : 'The run does NOT show the claim.');
+  const v = verdictOf(r, options.notes);
+  if (v.notes.length) lines.push('', ...v.notes.map((n) => wrap(`note: ${n}`, columns, '      ')));
+  if (r.checks.length) lines.push(wrap(v.line, columns));
   return lines.join('\n');
 }
