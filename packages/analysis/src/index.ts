@@ -50,6 +50,16 @@ export {
 } from './linear-probe';
 export { splitTrainTest, takeRows, type TrainTestSplit } from './split-train-test';
 export { knnAccuracy, knnAccuracySync, knnOptionsSchema, type KnnOptions, type KnnResult } from './knn';
+export { weightedKnn, weightedKnnOptionsSchema, weightedKnnSync, type WeightedKnnOptions, type WeightedKnnResult } from './knn-weighted';
+export { knnMonitor, knnMonitorOptionsSchema, type KnnMonitorContext, type KnnMonitorOptions } from './knn-monitor';
+export {
+  embeddingProjectorFiles,
+  embeddingsToTsv,
+  embeddingTsvOptionsSchema,
+  metadataToTsv,
+  type EmbeddingProjectorFiles,
+  type EmbeddingTsvOptions,
+} from './embedding-export';
 export {
   r2,
   r2Sync,

@@ -20,7 +20,7 @@ describe('metricCatalogue', () => {
       expect(m.label.length).toBeGreaterThan(0);
       expect(m.description.length).toBeGreaterThan(10);
       expect(['higher', 'lower', 'neutral']).toContain(m.direction);
-      expect(['sparseCoding', 'decoupling', 'representation', 'training']).toContain(m.suite);
+      expect(['sparseCoding', 'decoupling', 'representation', 'training', 'knnMonitor']).toContain(m.suite);
       expect(Number.isInteger(m.format.digits)).toBe(true);
     }
   });

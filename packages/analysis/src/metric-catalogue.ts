@@ -8,7 +8,8 @@ export type MetricDirection = 'higher' | 'lower' | 'neutral';
  * `decoupling` (cross-view correlations, `decouplingMetrics`), `representation` (embeddings of
  * held-out samples, `representationMetrics`) or `training` (the training loop itself).
  */
-export type MetricSuite = 'sparseCoding' | 'decoupling' | 'representation' | 'training';
+/** Which function produces a metric: the four suites, or the online kNN monitor (`knnMonitor`, a `train` eval hook on a `Dataset`). */
+export type MetricSuite = 'sparseCoding' | 'decoupling' | 'representation' | 'training' | 'knnMonitor';
 
 /** One metric the suites produce: how to name, order, judge and print it. */
 export interface MetricInfo<K extends string = string> {
@@ -175,6 +176,26 @@ export const metricCatalogue = [
     description: 'Accuracy of a k = 20 cosine nearest-neighbour classifier on frozen features of held-out samples. Needs labels.',
     format: unit,
     table: true,
+  },
+  {
+    key: 'knn.top1',
+    requires: ['labels'],
+    label: 'weighted kNN top-1',
+    direction: 'higher',
+    suite: 'knnMonitor',
+    description: 'Top-1 accuracy of the weighted kNN of InstDisc/lightly (cosine, k = 200, votes exp(s/0.07)) on held-out items against a training subset, embedded in eval mode (knnMonitor, during training). Needs labels.',
+    format: unit,
+    table: true,
+  },
+  {
+    key: 'knn.top5',
+    requires: ['labels'],
+    label: 'weighted kNN top-5',
+    direction: 'higher',
+    suite: 'knnMonitor',
+    description: 'The same weighted kNN: share of held-out items whose label is among the 5 highest-scoring classes.',
+    format: unit,
+    table: false,
   },
   {
     key: 'stdOfNormalized',

@@ -52,6 +52,7 @@ export type {
   HasNeuronWeights,
   HasPredictorMatrix,
   HasRecoverableLatents,
+  HasTrainingMode,
   Network,
   NetworkJSON,
   PairedDataModel,

@@ -149,5 +149,11 @@ export interface HasPredictorMatrix {
   predictorMatrix(): Float64Array;
 }
 
+/** A network with train/eval modes (batch norm): eval uses running statistics (PyTorch's `eval()`). */
+export interface HasTrainingMode {
+  readonly training: boolean;
+  setTraining(mode: boolean): this;
+}
+
 /** A loss of two aligned embeddings (row i of a and b is a positive pair). */
 export type PairLoss = (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar;

@@ -1,7 +1,7 @@
 // Shared machinery of the convolutional encoders (convNet, resNet): conv + batch-norm units,
 // train/eval mode, input checks, (de)serialisation with the running statistics. Internal.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, InvalidArgumentError, type Network, type NetworkJSON, parseOptions, ShapeMismatchError } from '@contrastive/core';
+import { createRng, type HasTrainingMode, InvalidArgumentError, type Network, type NetworkJSON, parseOptions, ShapeMismatchError } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type BatchNorm, batchNormStateSchema, createBatchNorm } from './batch-norm';
 import { checkAlive, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
@@ -124,7 +124,7 @@ export const convStateSchema = z.strictObject({
 export type ConvState = z.output<typeof convStateSchema>;
 
 /** A network with batch norm: `setTraining(false)` switches to the running statistics (PyTorch's `eval()`). */
-export interface TrainableModeNetwork extends Network {
+export interface TrainableModeNetwork extends Network, HasTrainingMode {
   /** true (the default, as PyTorch modules): batch statistics, running statistics updated. */
   readonly training: boolean;
   /** Train (true) or eval (false) mode; returns the network. */

@@ -25,6 +25,8 @@ export interface Checkpoint {
    */
   networks?: Record<string, Record<string, unknown>>;
   methodState?: unknown;
+  /** Where the batch sampler of a `Dataset` run is (`SamplerState`): exact resume mid-epoch. Absent for a `DataModel` run. */
+  sampler?: { epoch: number; position: number; seed: number };
   /** Loss per completed step and every evaluation so far, so curves survive a restart. */
   history: TrainHistory;
   /** Whose checkpoint this is (e.g. `{ arm, seed, experiment, config }`); `train` refuses one whose meta differs from its own. */
@@ -86,6 +88,7 @@ export const checkpointSchema = z.strictObject({
   optimizer: z.strictObject({ type: z.string(), iterations: count, slots: z.array(tensorSchema) }),
   networks: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
   methodState: z.optional(z.unknown()),
+  sampler: z.optional(z.strictObject({ epoch: count, position: count, seed: word32 })),
   history: z.strictObject({
     loss: z.array(finite),
     // JSON has no NaN: a metric that evaluated to NaN is stored as null (read back as NaN).

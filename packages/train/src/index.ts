@@ -24,6 +24,18 @@ export {
   type DirectPredMethodOptions,
   type SimSiamMethodOptions,
 } from './methods/non-contrastive';
+export {
+  barlowTwinsMethod,
+  barlowTwinsMethodSchema,
+  vicRegMethod,
+  vicRegMethodSchema,
+  type BarlowTwinsMethodOptions,
+  type VicRegMethodOptions,
+} from './methods/redundancy-reduction';
+export { supervisedMethod, supervisedMethodSchema, type SupervisedMethod, type SupervisedMethodOptions } from './methods/supervised';
+export { createBatchSampler, datasetLabels, samplerOptionsSchema, type BatchSampler, type SamplerOptions, type SamplerState } from './batch-sampler';
+export { epochScheduleSchema, isDataset, scheduleInSteps, type DatasetRunOptions, type EpochLrSchedule } from './dataset-run';
+export { setTrainingMode } from './network-modes';
 export { createOptimizer, optimizerOptionsSchema, type Optimizer, type OptimizerOptions, type OptimizerState } from './optimizer';
 export { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 export { train, trainOptionsSchema, type EvalContext, type TrainEvent, type TrainOptions } from './train';

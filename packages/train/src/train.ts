@@ -3,6 +3,7 @@ import {
   type Augmentation,
   createRng,
   type DataModel,
+  type Dataset,
   drawsPairs,
   drawViews,
   InvalidArgumentError,
@@ -15,7 +16,9 @@ import {
 } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Checkpoint, CHECKPOINT_VERSION, CheckpointError, type CheckpointStore, parseCheckpoint, type TrainHistory } from './checkpoint';
+import { checkOnlineOptions, type DatasetRun, type DatasetRunOptions, type EpochLrSchedule, isDataset, planDatasetRun, samplerSeed } from './dataset-run';
 import type { Method } from './method';
+import { setTrainingMode } from './network-modes';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
 import { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 
@@ -40,17 +43,25 @@ export const trainOptionsSchema = z.strictObject({
   logEvery: z._default(z.int().check(z.positive()), 1),
 });
 
-export type TrainOptions = z.input<typeof trainOptionsSchema> & {
-  data: DataModel;
+export type TrainOptions = Omit<z.input<typeof trainOptionsSchema>, 'steps'> & DatasetRunOptions & {
+  /** Total optimisation steps (required for a `DataModel`; for a `Dataset`, `epochs` or `steps`). */
+  steps?: number | undefined;
   /**
-   * How the views of a batch are made: an augmentation of `x`; or, when omitted, the data model
-   * draws the positive pairs itself (a `PairedDataModel`: `samplePair(batchSize, rng)` → views
-   * `[x, xPositive]`, as HLTM and latent mixing do).
+   * An online `DataModel` (fresh samples every step), or a finite `Dataset` read in epochs by a
+   * seeded sampler without replacement (`sampler`, `epochs`; its position is checkpointed).
    */
-  augment?: Augmentation | undefined;
+  data: DataModel | Dataset;
+  /**
+   * How the views of a batch are made: an augmentation of `x` (`[batch, h, w, c]` image batches
+   * for an image `Dataset`); or, when omitted, the data model draws the positive pairs itself (a
+   * `PairedDataModel`: `samplePair(batchSize, rng)` → views `[x, xPositive]`, as HLTM and latent
+   * mixing do), or, for a `Dataset`, the one view `[x]` (the supervised baseline).
+   */
+  augment?: Augmentation | Augmentation<tf.Tensor4D> | Augmentation<tf.Tensor> | undefined;
   method: Method;
   optimizer: OptimizerOptions;
-  schedule?: LrSchedule;
+  /** Learning-rate schedule; for a `Dataset` it may be stated in epochs (`warmupEpochs`, `milestoneEpochs`). */
+  schedule?: LrSchedule | EpochLrSchedule;
   /** Metrics of the current model; called at evaluation steps. */
   evaluate?: (context: EvalContext) => Record<string, number> | Promise<Record<string, number>>;
   /**
@@ -68,7 +79,7 @@ export type TrainOptions = z.input<typeof trainOptionsSchema> & {
 export interface EvalContext {
   step: number;
   method: Method;
-  data: DataModel;
+  data: DataModel | Dataset;
 }
 
 export type TrainEvent =
@@ -126,23 +137,28 @@ function variableKeys(method: Method, variables: tf.Variable[]): string[] {
  * }
  */
 export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, TrainHistory> {
-  const { data, augment, method, evaluate, checkpoint, signal, meta, ...rest } = options;
+  const { data, augment, method, evaluate, checkpoint, signal, meta, epochs: _epochs, sampler: _sampler, ...rest } = options;
+  const dataset = isDataset(data) ? planDatasetRun(data, { ...options, samplerSeed: samplerSeed(options.seed) }) : checkOnlineOptions(options);
   // Everything but the objects above goes through the strict schema: a misspelt key is an error.
-  const opts = parseOptions('train', trainOptionsSchema, rest);
+  const opts = parseOptions('train', trainOptionsSchema, {
+    ...rest,
+    ...(dataset ? { schedule: dataset.schedule, steps: dataset.steps } : {}),
+  });
   for (const [name, value] of [['data', data], ['method', method]] as const) {
     if (value === undefined || value === null) {
       throw new InvalidArgumentError({ op: 'train', argument: name, expected: `a ${name}`, actual: value });
     }
   }
   if (augment === undefined || augment === null) {
-    if (!drawsPairs(data)) throw noPairsError('train', data);
+    if (!dataset && !drawsPairs(data as DataModel)) throw noPairsError('train', data as DataModel);
   } else if (typeof augment !== 'object' || typeof augment.apply !== 'function') {
     throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "an Augmentation (omit it when the data model draws its own pairs)", actual: augment });
-  } else if (augment.views < 2) {
-    throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: 'at least 2 views', actual: augment.views });
+  } else if (augment.views < (dataset ? 1 : 2)) {
+    throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: dataset ? 'at least 1 view' : 'at least 2 views', actual: augment.views });
   }
   /** One batch and its views: the augmentation's, or the data model's own pairs. */
-  const draw = (): { batch: Sample; views: tf.Tensor2D[] } => drawViews(data, augment ?? undefined, opts.batchSize, dataRng, augRng);
+  const draw = (): { batch: Sample; views: tf.Tensor2D[] } =>
+    dataset ? dataset.draw(augment ?? undefined, augRng) : drawViews(data as DataModel, (augment ?? undefined) as Augmentation | undefined, opts.batchSize, dataRng, augRng);
 
   const rng = createRng(opts.seed);
   let dataRng = rng.fork('data');
@@ -167,6 +183,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
       optimizer: optimizer.getState(),
       ...(statefulNets.length > 0 ? { networks: Object.fromEntries(statefulNets.map(([role, n]) => [role, n.getState()])) } : {}),
       methodState: method.getState?.(),
+      ...(dataset ? { sampler: dataset.sampler.getState() } : {}),
       history,
       ...(meta ? { meta } : {}),
     };
@@ -175,7 +192,13 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
 
   const runEval = async (step: number) => {
     if (!evaluate) return undefined;
-    const metrics = await evaluate({ step, method, data });
+    const restoreMode = setTrainingMode(method, false);
+    let metrics: Record<string, number>;
+    try {
+      metrics = await evaluate({ step, method, data });
+    } finally {
+      restoreMode();
+    }
     history.evals.push({ step, metrics });
     return metrics;
   };
@@ -184,7 +207,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
     if (checkpoint) {
       const raw = await checkpoint.load();
       if (raw !== undefined) {
-        saved = restore(raw, checkpoint.location, { method, variables, keys, trainable, optimizer, statefulNets, steps: opts.steps, meta });
+        saved = restore(raw, checkpoint.location, { method, variables, keys, trainable, optimizer, statefulNets, steps: opts.steps, meta, dataset });
         dataRng = createRng(saved.rng.data);
         augRng = createRng(saved.rng.augment);
         history.loss = saved.history.loss.slice();
@@ -199,6 +222,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
       if (metrics) yield { type: 'eval', step: 0, metrics };
     }
 
+    setTrainingMode(method, true);
     let yielded = performance.now();
     for (let step = start; step < opts.steps; step++) {
       // The loop's awaits are microtasks: give the event loop a turn at least every 100 ms, so an
@@ -268,6 +292,8 @@ function restore(
     statefulNets: Array<[string, StatefulNetwork]>;
     steps: number;
     meta: Record<string, unknown> | undefined;
+    /** A `Dataset` run: its sampler is checked against (and set to) the checkpoint's. */
+    dataset?: DatasetRun | undefined;
   },
 ): Checkpoint {
   const fail = (reason: string, cause?: unknown): never => {
@@ -281,6 +307,8 @@ function restore(
       fail(`belongs to another job: its ${key} is ${theirs === undefined ? 'missing' : JSON.stringify(theirs)}, this job's is ${JSON.stringify(value)}`);
     }
   }
+  if (run.dataset) run.dataset.restore(saved.sampler, saved.step, fail);
+  else if (saved.sampler) fail('holds a sampler state (written by a Dataset run), but this run trains on an online DataModel');
   if (saved.variables.length !== run.variables.length) {
     fail(`holds ${saved.variables.length} variables but the method has ${run.variables.length} (${run.keys.join(', ')}): it was written for another configuration`);
   }
