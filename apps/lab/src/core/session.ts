@@ -1,0 +1,244 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  atomRecoverySync,
+  denseMassSync,
+  knnAccuracySync,
+  neuronPuritySync,
+  residualMassSync,
+  stdOfNormalizedSync,
+  takeRows,
+} from '@contrastive/analysis';
+import { createRng, type DataModel, type Network, type Sample } from '@contrastive/core';
+import { type Method, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
+import type { JobResult, JobSpec } from './cli';
+import { buildData, buildMethod, buildViews } from './cli-registry';
+
+/** Neuron × atom |cos(w_i, M_j)|, rows sorted so that a recovered dictionary reads as a diagonal. */
+export interface Heatmap {
+  neurons: number;
+  atoms: number;
+  /** Row-major [neurons, atoms], rows in `order`. */
+  values: number[];
+  /** Original neuron index of each row: neurons sorted by their best atom, then by |cos| descending. */
+  order: number[];
+}
+
+export interface Evaluation {
+  step: number;
+  metrics: Record<string, number>;
+  heatmap?: Heatmap;
+}
+
+export interface Session {
+  readonly spec: JobSpec;
+  /** Steps done so far. */
+  readonly step: number;
+  readonly done: boolean;
+  readonly history: TrainHistory;
+  /** The latest evaluation (metrics and heatmap), if any. */
+  readonly lastEval: Evaluation | undefined;
+  /**
+   * Trains at most `maxSteps` more steps (fewer at the end of training) and returns the events,
+   * evaluations included. The generator is only pulled here, so not calling it is a pause.
+   */
+  advance(maxSteps: number): Promise<TrainEvent[]>;
+  /** The job's result in the CLI's format (`summarize` turns a list of them into a results.json). */
+  result(backend: string): JobResult;
+  dispose(): void;
+}
+
+/** The neurons' directions [m, d1]: rows of a symmetric-ReLU weight, columns of an MLP's first W [in, out]. */
+function neuronWeights(encoder: Network): tf.Tensor2D {
+  const w = (encoder as unknown as { weight?: tf.Tensor2D }).weight;
+  if (w) return tf.clone(w);
+  const v = encoder.variables.find((x) => x.rank === 2);
+  if (!v) throw new Error(`encoder '${encoder.name}' has no weight matrix to analyse`);
+  return tf.transpose(v) as tf.Tensor2D;
+}
+
+const groundTruth = (data: DataModel) => data as unknown as { dictionary?: tf.Tensor2D; denseBasis?: tf.Tensor2D | null };
+
+/** |cos| of every neuron with every atom, computed on the backend ([m, d1] × [d1, d]). */
+function heatmapOf(w: tf.Tensor2D, dictionary: tf.Tensor2D, topAtom: number[]): Heatmap {
+  const [m] = w.shape;
+  const d = dictionary.shape[1];
+  const cos = tf.tidy(() => {
+    const wn = tf.div(w, tf.maximum(tf.norm(w, 'euclidean', 1, true), 1e-12));
+    const mn = tf.div(dictionary, tf.maximum(tf.norm(dictionary, 'euclidean', 0, true), 1e-12));
+    return tf.abs(tf.matMul(wn, mn));
+  });
+  const raw = cos.dataSync();
+  cos.dispose();
+  const order = Array.from({ length: m }, (_, i) => i).sort(
+    (a, b) => topAtom[a]! - topAtom[b]! || raw[b * d + topAtom[b]!]! - raw[a * d + topAtom[a]!]! || a - b,
+  );
+  const values: number[] = [];
+  for (const i of order) for (let j = 0; j < d; j++) values.push(Math.min(1, raw[i * d + j]!));
+  return { neurons: m, atoms: d, values, order };
+}
+
+/**
+ * The metrics the CLI tracks during training (apps/cli job.ts `periodicMetrics`, same keys), on the
+ * same fixed held-out batch, plus the |cos| heatmap for sparse-coding data.
+ */
+function evaluate(method: Method, data: DataModel, batch: Sample): Evaluation['metrics'] & { heatmap?: Heatmap } {
+  const out: Record<string, number> = {};
+  let heatmap: Heatmap | undefined;
+  const { dictionary, denseBasis } = groundTruth(data);
+  const encoder = method.networks['encoder'];
+  if (dictionary && encoder && encoder.inputDim === dictionary.shape[0]) {
+    const w = neuronWeights(encoder);
+    try {
+      const rec = atomRecoverySync(w, dictionary);
+      const purity = neuronPuritySync(w, dictionary);
+      out['atomRecovery.fraction'] = rec.fraction;
+      out['atomRecovery.median'] = rec.median;
+      out['atomRecovery.min'] = rec.min;
+      out['neuronPurity.median'] = purity.summary.purity.median;
+      out['residualMass.mean'] = residualMassSync(w, dictionary).mean;
+      if (denseBasis) out['denseMass.mean'] = denseMassSync(w, denseBasis).mean;
+      heatmap = heatmapOf(w, dictionary, purity.topAtom);
+    } finally {
+      w.dispose();
+    }
+  }
+  const keep: tf.Tensor[] = [];
+  try {
+    const h = method.embed(batch.x);
+    keep.push(h);
+    out['stdOfNormalized'] = stdOfNormalizedSync(h);
+    const labels = batch['labels'] as tf.Tensor1D | undefined;
+    if (labels) {
+      const n = h.shape[0];
+      const half = Math.floor(n / 2);
+      const y = Array.from(labels.dataSync());
+      const idx = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+      out['knn.accuracy'] = knnAccuracySync(takeRows(h, idx(0, half)), y.slice(0, half), takeRows(h, idx(half, n)), y.slice(half)).accuracy;
+    }
+    const { encoder: enc, projector } = method.networks;
+    if (projector && enc) {
+      const z = tf.tidy(() => projector.apply(enc.apply(batch.x)));
+      keep.push(z);
+      out['stdOfNormalized.projection'] = stdOfNormalizedSync(z);
+    }
+  } finally {
+    tf.dispose(keep);
+  }
+  return heatmap ? Object.assign(out, { heatmap }) : out;
+}
+
+/**
+ * One CLI job (an arm at a seed) as a steppable training session: the CLI's registry builds data,
+ * views and method from the spec, `@contrastive/train`'s `train` runs it, so for the same seed and
+ * backend the numbers are the CLI's. Runs in a Web Worker in the page and in Node in the tests.
+ */
+export function createSession(spec: JobSpec): Session {
+  const data = buildData(spec);
+  // 'data-pairs': the data model draws its own positive pairs and train() takes no augmentation (as job.ts).
+  const views = buildViews(spec.augment, data, spec.seed);
+  const augment = typeof views === 'string' ? undefined : views;
+  const method = buildMethod(spec, data);
+  // The CLI's held-out batch (job.ts evalBatch): same rng fork and size, so stdOfNormalized matches.
+  const heldOut = data.sample(Math.min(spec.evalSamples, 1024), createRng(spec.seed).fork('eval-batch'));
+  let lastEval: Evaluation | undefined;
+  let pendingHeatmap: Heatmap | undefined;
+  let step = 0;
+  let done = false;
+  let disposed = false;
+  let history: TrainHistory = { loss: [], evals: [] };
+  let seconds = 0;
+  const events = train({
+    data,
+    augment,
+    method,
+    optimizer: spec.optimizer,
+    schedule: spec.schedule,
+    steps: spec.steps,
+    batchSize: spec.batchSize,
+    seed: spec.seed,
+    evalEvery: spec.evalEvery,
+    logEvery: 1,
+    evaluate: ({ method: m }) => {
+      const { heatmap, ...metrics } = evaluate(m, data, heldOut);
+      pendingHeatmap = heatmap as Heatmap | undefined;
+      return metrics as Record<string, number>;
+    },
+  });
+
+  return {
+    spec,
+    get step() {
+      return step;
+    },
+    get done() {
+      return done;
+    },
+    get history() {
+      return history;
+    },
+    get lastEval() {
+      return lastEval;
+    },
+    async advance(maxSteps) {
+      if (disposed) throw new Error('lab session: advance() after dispose()');
+      const out: TrainEvent[] = [];
+      const t0 = performance.now();
+      let taken = 0;
+      let awaitEval = false;
+      try {
+        while (!done) {
+          const r = await events.next();
+          if (r.done) {
+            done = true;
+            break;
+          }
+          const e = r.value;
+          out.push(e);
+          if (e.type === 'step') step = e.step;
+          if (e.type === 'eval') {
+            lastEval = { step: e.step, metrics: e.metrics, ...(pendingHeatmap ? { heatmap: pendingHeatmap } : {}) };
+            pendingHeatmap = undefined;
+            if (awaitEval) break;
+          }
+          if (e.type === 'end') {
+            history = e.history;
+            done = true;
+            break;
+          }
+          if (e.type === 'step' && ++taken >= maxSteps) {
+            // When this step is evaluated, its eval event comes next: take it too, so that a
+            // paused session shows the metrics of the step it stopped at.
+            if ((spec.evalEvery > 0 && step % spec.evalEvery === 0) || step === spec.steps) awaitEval = true;
+            else break;
+          }
+        }
+      } finally {
+        seconds += (performance.now() - t0) / 1000;
+      }
+      return out;
+    },
+    result(backend) {
+      const last = lastEval?.metrics ?? {};
+      const tail = history.loss.slice(-50);
+      return {
+        arm: spec.arm,
+        seed: spec.seed,
+        backend,
+        engine: 'tfjs',
+        final: { ...last, loss: tail.reduce((s, v) => s + v, 0) / Math.max(1, tail.length) },
+        history,
+        seconds,
+        stepsPerSecond: step / Math.max(seconds, 1e-9),
+        resumedFrom: 0,
+      };
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      void events.return(history);
+      tf.dispose(Object.values(heldOut));
+      method.dispose();
+      data.dispose();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
+
+// Cross-origin isolation (COOP/COEP) lets the tfjs wasm backend run multi-threaded
+// (SharedArrayBuffer). Served by `pnpm lab` and `vite preview`; static hosts need the same two
+// headers (public/_headers has them for Netlify / Cloudflare Pages).
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/** The tfjs wasm binaries (plain, SIMD, threaded SIMD), served under tfjs-wasm/ in dev and copied there by the build. */
+function tfjsWasm(): Plugin {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.wasm'));
+  return {
+    name: 'contrastive-lab:tfjs-wasm',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const m = /\/tfjs-wasm\/([^/?]+\.wasm)/.exec(req.url ?? '');
+        if (!m || !files.includes(m[1]!)) return next();
+        res.setHeader('Content-Type', 'application/wasm');
+        res.end(readFileSync(join(dir, m[1]!)));
+      });
+    },
+    generateBundle() {
+      for (const f of files) this.emitFile({ type: 'asset', fileName: `tfjs-wasm/${f}`, source: readFileSync(join(dir, f)) });
+    },
+  };
+}
+
+/**
+ * tfjs-backend-wasm starts its pthreads from a Blob of `wasmFactoryThreadedSimd.toString()`: once
+ * bundled and minified, that function refers to renamed outer variables ("e is not defined" in the
+ * pthread workers), so multi-threaded wasm never starts. Give the Blob the emscripten script's
+ * own pristine source instead (the file the factory was imported from), verbatim.
+ */
+function tfjsWasmThreads(): Plugin {
+  const needle = /`var WasmBackendModuleThreadedSimd = ` \+\s*wasmFactoryThreadedSimd\.toString\(\)/;
+  return {
+    name: 'contrastive-lab:tfjs-wasm-threads',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('@tensorflow/tfjs-backend-wasm/dist/backend_wasm.js')) return null;
+      if (!needle.test(code))
+        throw new Error('tfjs-wasm-threads: the pthread Blob code of tfjs-backend-wasm changed; update vite.config.ts');
+      return `import threadedSimdSource from '../wasm-out/tfjs-backend-wasm-threaded-simd.js?raw';\n${code.replace(needle, 'threadedSimdSource')}`;
+    },
+  };
+}
+
+export default defineConfig({
+  // Relative URLs: the built site works from any folder of any static host.
+  base: './',
+  // Workspace packages resolve to their TypeScript sources: no library build is needed first.
+  resolve: {
+    conditions: ['source', ...defaultClientConditions],
+    // The Node-only native addon is never bundled (see src/native-browser.ts for why an alias is needed).
+    // node:fs: see src/node-fs-browser.ts.
+    alias: {
+      '@contrastive/native': fileURLToPath(new URL('./src/native-browser.ts', import.meta.url)),
+      'node:fs': fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)),
+    },
+  },
+  plugins: [tfjsWasm(), tfjsWasmThreads()],
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
+  server: { headers: isolation, host: '127.0.0.1' },
+  preview: { headers: isolation, host: '127.0.0.1' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+});
