@@ -21,6 +21,14 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
+/** Decimals that tell neighbouring ticks apart (0.124 and 0.125 are not both "0.12"). */
+export function tickDigits(ticks: number[]): number {
+  if (ticks.length < 2) return 2;
+  const step = Math.abs(ticks[1]! - ticks[0]!);
+  for (let d = 0; d <= 10; d++) if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-6) return d;
+  return 10;
+}
+
 export interface Series {
   name: string;
   /** Line colour (default: by position in the chart). */
@@ -47,8 +55,9 @@ export function lineChart(title: string, series: Series[], { yLabel = '', xLabel
   }
   const sx = (x: number) => m.l + ((x - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
-  const grid = niceTicks(y0, y1)
-    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${fmt(t, 2)}</text>`)
+  const yTicks = niceTicks(y0, y1);
+  const grid = yTicks
+    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(tickDigits(yTicks))}</text>`)
     .join('');
   const xt = niceTicks(x0, x1)
     .map((t) => `<text x="${sx(t)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`)
@@ -80,8 +89,9 @@ export function barChart(title: string, categories: string[], series: Array<{ na
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
   const gw = (W - m.l - m.r) / categories.length;
   const bw = (gw * 0.8) / series.length;
-  const grid = niceTicks(y0, y1)
-    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${fmt(t, 2)}</text>`)
+  const yTicks = niceTicks(y0, y1);
+  const grid = yTicks
+    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(tickDigits(yTicks))}</text>`)
     .join('');
   const bars = series
     .map((s, i) =>
