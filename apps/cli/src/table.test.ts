@@ -62,6 +62,10 @@ describe('terminal results table', () => {
       a        3
       b        6"
     `);
+    // The first line uses the whole width and keeps its leading spaces; later lines get the indent.
+    expect(wrap('  name  a summary that is long enough to wrap', 24, '        ')).toBe('  name  a summary that\n        is long enough\n        to wrap');
+    expect(wrap('abcdefghijklmnopqrstuvwxyz', 10, '  ')).toBe('abcdefghij\n  klmnopqr\n  stuvwxyz');
+    expect(wrap('a b', 40)).toBe('a b');
     const w = wrap('word '.repeat(30).trim(), 30, '  ');
     expect(widest(w)).toBeLessThanOrEqual(30);
     expect(w.split('\n')[1]).toMatch(/^ {2}word/);

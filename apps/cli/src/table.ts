@@ -22,11 +22,46 @@ export function terminalColumns(stream: { columns?: number; isTTY?: boolean } = 
   return stream.isTTY && stream.columns && stream.columns > 0 ? stream.columns : 80;
 }
 
-/** `text` wrapped to `width` columns; continuation lines start with `indent` (a hanging indent). */
+/**
+ * `text` wrapped at spaces to `width` columns; continuation lines start with `indent` (a hanging
+ * indent); a paragraph keeps its leading spaces. A word wider than a line is cut.
+ */
 export function wrap(text: string, width: number, indent = ''): string {
-  const inner = Math.max(8, width - stringWidth(indent));
-  const lines = text.split('\n').flatMap((para) => wrapAnsi(para, inner, { hard: true, trim: true }).split('\n'));
-  return lines.map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n');
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    const lead = /^ */.exec(para)![0];
+    let line = lead;
+    let empty = true;
+    // Words with the spaces before them: spacing inside a line is kept ('name   summary').
+    for (const [, gap, word] of para.slice(lead.length).matchAll(/( *)([^ ]+)/g)) {
+      const candidate = empty ? line + word! : `${line}${gap || ' '}${word}`;
+      if (stringWidth(candidate) <= width) {
+        line = candidate;
+        empty = false;
+        continue;
+      }
+      if (!empty) {
+        out.push(line);
+        line = indent;
+      }
+      // A word wider than the line: cut it, each piece filling the rest of a line.
+      let rest = word!;
+      while (stringWidth(line + rest) > width) {
+        let piece = '';
+        for (const ch of rest) {
+          if (stringWidth(line + piece + ch) > width && piece) break;
+          piece += ch;
+        }
+        out.push(line + piece);
+        line = indent;
+        rest = rest.slice(piece.length);
+      }
+      line += rest;
+      empty = false;
+    }
+    out.push(line);
+  }
+  return out.join('\n');
 }
 
 /** Cuts `s` to `width` columns, marking the cut with '…'. */
