@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@contrastive/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAsync } from './run-cli';
+import { builtBin, runAsync } from './run-cli';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-faults-'));
 const STEPS = 40;
 const config = {
@@ -77,7 +77,7 @@ let referenceRows: string[] = [];
 /** metrics.jsonl rows, sorted (jobs interleave differently when a run is resumed). */
 const sortedRows = (out: string) => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').sort();
 
-describe.skipIf(!existsSync(bin))('fault injection (built binary)', () => {
+describe('fault injection (built binary)', () => {
   beforeAll(async () => {
     const out = join(dir, 'reference');
     const r = await run(out);
