@@ -49,7 +49,14 @@ describe('progress', () => {
         if (step % 20 === 0) await new Promise((r) => setTimeout(r, 30));
       }
     }
+    // Ctrl-C clears the line first (before the CLI prints "stopping…"); done() removes the listeners.
+    const sigint = process.listeners('SIGINT')[0] as () => void;
+    const before = chunks.length;
+    sigint();
+    // eslint-disable-next-line no-control-regex
+    expect(chunks.slice(before).join('')).toMatch(/\x1b\[2K$/);
     p.done();
+    expect(process.listeners('SIGINT')).not.toContain(sigint);
     const text = chunks.join('');
     // Nothing but carriage returns / escape sequences separate redraws: no newline, no wrapped line.
     expect(text).not.toContain('\n');

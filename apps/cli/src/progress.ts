@@ -76,6 +76,19 @@ export function createProgress(exp: Experiment, stream: NodeJS.WriteStream, opti
         })
       : undefined;
   let barStarted = false;
+  const stopBar = () => {
+    if (bar && barStarted) {
+      bar.stop();
+      barStarted = false;
+    }
+  };
+  // On Ctrl-C the line is cleared before anyone prints "stopping…" (prepended: it runs before the
+  // CLI's own handler). cli-progress restores the cursor to where the bar began when it stops, so
+  // stopping it after other output would overwrite that output.
+  if (bar) {
+    process.prependListener('SIGINT', stopBar);
+    process.prependListener('SIGTERM', stopBar);
+  }
   return {
     update(job: JobSpec, e: JobEvent) {
       if (options.quiet) return;
@@ -104,10 +117,9 @@ export function createProgress(exp: Experiment, stream: NodeJS.WriteStream, opti
     },
     /** Clears the progress line (nothing of it stays on screen). */
     done() {
-      if (bar && barStarted) {
-        bar.stop();
-        barStarted = false;
-      }
+      stopBar();
+      process.removeListener('SIGINT', stopBar);
+      process.removeListener('SIGTERM', stopBar);
     },
   };
 }
