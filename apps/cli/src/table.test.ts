@@ -66,6 +66,7 @@ describe('terminal results table', () => {
     expect(wrap('  name  a summary that is long enough to wrap', 24, '        ')).toBe('  name  a summary that\n        is long enough\n        to wrap');
     expect(wrap('abcdefghijklmnopqrstuvwxyz', 10, '  ')).toBe('abcdefghij\n  klmnopqr\n  stuvwxyz');
     expect(wrap('a b', 40)).toBe('a b');
+    expect(wrap('masking recovers ≥ 90 % of atoms', 20)).toBe('masking recovers\n≥\u00a090\u00a0% of atoms');
     const w = wrap('word '.repeat(30).trim(), 30, '  ');
     expect(widest(w)).toBeLessThanOrEqual(30);
     expect(w.split('\n')[1]).toMatch(/^ {2}word/);

@@ -28,7 +28,9 @@ export function terminalColumns(stream: { columns?: number; isTTY?: boolean } = 
  */
 export function wrap(text: string, width: number, indent = ''): string {
   const out: string[] = [];
-  for (const para of text.split('\n')) {
+  // No break inside "≥ 90 %": a comparison sign keeps its number, a unit its value (no-break spaces).
+  const glued = text.replace(/ (%)(?=[\s,.;:)]|$)/g, '\u00a0$1').replace(/([≥≤<>=≈]) (?=[-\d])/g, '$1\u00a0');
+  for (const para of glued.split('\n')) {
     const lead = /^ */.exec(para)![0];
     let line = lead;
     let empty = true;
