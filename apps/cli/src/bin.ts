@@ -5,7 +5,7 @@ import { writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
 import type { Experiment } from './config';
 import { ConfigError } from './errors';
-import { failure, parseCommandLine, prepareRun } from './prepare';
+import { failure, parseCommandLine, parseRun, prepareRun } from './prepare';
 import { COMPARE_METHODS, PRESETS } from './presets';
 import { createProgress } from './progress';
 import { renderReport } from './report';
@@ -13,7 +13,8 @@ import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
 import { sweepMain } from './sweep/command';
 import { SWEEP_PRESETS } from './sweep/presets';
-import { formatTable } from './table';
+import { formatTable, terminalColumns, wrap } from './table';
+import { type Calibration, calibrationNotes, calibrationOf, calibrationSchema, verdictOf } from './verdict';
 
 const HELP = () => `contrastive — reproduce and compare self-supervised feature learning
 
@@ -32,6 +33,8 @@ Options for run:
   --out DIR          run directory (default runs/<name>-<time>); an existing one is resumed
   --workers N        parallel worker threads (default: one per core; 0 = in-process)
   --json             print results as JSON on stdout (progress goes to stderr)
+  --wide             every metric in the results table (default: the ones the checks are about)
+  --quiet            no progress display
   --restart-job ID   with --out: delete that job's checkpoint, result and metrics rows and train it
                      again (repeatable; e.g. after a corrupt checkpoint)
 Options for sweep (plus --seeds, --steps, --backend, --workers, --out, --json of run):
@@ -41,12 +44,20 @@ Options for compare (plus those of run):
   --losses L1,L2     ${Object.keys(COMPARE_METHODS).join(', ')}
   --seeds N          N seeds (0 … N−1), or a list 0,1,2
   -h, --help         this help
+
+Exit codes:
+  0    every check holds (the run shows the claim), or there are no checks
+  1    bad input (flags, config, run directory) or an error
+  2    a check failed in the setting the checks were calibrated for: the claim is not shown
+  3    a check failed, but --steps or --seed(s) changed the setting the checks were calibrated
+       for: the checks do not apply (the output says what changed)
+  130  interrupted; checkpoints saved (run the same command again to resume)
 `;
 
 /** Runs an experiment with progress, then prints the table (or JSON) and writes the report. */
 async function runAndReport(
   exp: Experiment,
-  values: { out?: string; backend?: string; json?: boolean; workersCount?: number; 'restart-job'?: string[] },
+  values: { out?: string; backend?: string; json?: boolean; wide?: boolean; quiet?: boolean; workersCount?: number; 'restart-job'?: string[]; calibration?: Calibration },
   argv: string[],
   out: NodeJS.WritableStream,
 ): Promise<number> {
@@ -54,8 +65,8 @@ async function runAndReport(
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   const outDir = values.out ?? join('runs', `${exp.name}-${stamp}`);
   const resuming = existsSync(join(outDir, 'config.json'));
-  out.write(`${resuming ? 'Resuming' : 'Running'} ${exp.title ?? exp.name}: ${exp.arms.length} arms × ${exp.seeds.length} seed(s), ${exp.steps} steps → ${outDir}\n`);
-  const progress = createProgress(exp, process.stderr);
+  out.write(`${wrap(`${resuming ? 'Resuming' : 'Running'} ${exp.title ?? exp.name}: ${exp.arms.length} arms × ${exp.seeds.length} seed(s), ${exp.steps} steps → ${outDir}`, terminalColumns(process.stdout), '  ')}\n`);
+  const progress = createProgress(exp, process.stderr, { quiet: Boolean(values.quiet) });
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -72,13 +83,26 @@ async function runAndReport(
     onEvent: progress.update,
     signal: controller.signal,
     ...(values['restart-job']?.length ? { restartJobs: values['restart-job'].flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) } : {}),
-    meta: { command: ['contrastive', ...argv].join(' '), node: process.version },
-  });
-  progress.done();
+    meta: { command: ['contrastive', ...argv].join(' '), node: process.version, ...(values.calibration ? { calibration: values.calibration } : {}) },
+  }).finally(() => progress.done());
   const seconds = (performance.now() - started) / 1000;
-  if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, ...results }, null, 2)}\n`);
-  else out.write(`\n${formatTable(results)}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
-  return results.passed || results.checks.length === 0 ? 0 : 2;
+  const notes = calibrationNotes(calibrationOf(exp), results, values.calibration);
+  const verdict = verdictOf(results, notes);
+  // The runner's report does not know the calibration: say in it, too, what the overrides changed.
+  if (notes.length) await writeFileAtomic(join(outDir, 'report.html'), renderReport(exp, results, { notes }));
+  if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, verdict, ...results }, null, 2)}\n`);
+  else out.write(`\n${formatTable(results, { columns: terminalColumns(process.stdout), wide: Boolean(values.wide), notes })}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
+  return verdict.code;
+}
+
+/** The setting the checks were calibrated for: the same preset or config without --steps, --seed(s). */
+function calibrationFor(command: 'run' | 'compare', target: string | undefined, values: ReturnType<typeof parseCommandLine>['values']): Calibration | undefined {
+  try {
+    const { steps: _steps, seed: _seed, seeds: _seeds, out: _out, 'restart-job': _restart, workers: _workers, ...rest } = values;
+    return calibrationOf(parseRun(command, target, rest).experiment);
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -97,7 +121,8 @@ async function main(argv: string[]): Promise<number> {
     if (values.json) process.stdout.write(`${JSON.stringify({ presets: rows, runs: listRuns('runs') }, null, 2)}\n`);
     else {
       out.write('Presets:\n');
-      for (const r of rows) out.write(`  ${r.name.padEnd(28)} ${r.summary}\n`);
+      const columns = terminalColumns(process.stdout);
+      for (const r of rows) out.write(`${wrap(`  ${r.name.padEnd(26)} ${r.summary}`, columns, ' '.repeat(29))}\n`);
       const runs = listRuns('runs');
       if (runs.length) out.write(`\nRuns in ./runs:\n${runs.map((r) => `  ${r}`).join('\n')}\n`);
     }
@@ -109,13 +134,18 @@ async function main(argv: string[]): Promise<number> {
     const resultsPath = join(target, 'results.json');
     if (!existsSync(resultsPath)) throw new ConfigError(`${resultsPath} does not exist: is the run finished? (run the same command again to resume it)`);
     const results = readRunFile(resultsPath, runResultsSchema) as unknown as RunResults;
-    const config = readRunFile(join(target, 'config.json'), z.looseObject({ experiment: z.looseObject({ name: z.string(), arms: z.array(z.unknown()) }) }));
+    const config = readRunFile(
+      join(target, 'config.json'),
+      z.looseObject({ experiment: z.looseObject({ name: z.string(), arms: z.array(z.unknown()) }), meta: z.looseObject({ calibration: calibrationSchema.optional() }).optional() }),
+    );
     if (!config) throw new ConfigError(`${join(target, 'config.json')} does not exist: ${target} is not a run directory`);
     const experiment = config.experiment as unknown as Experiment;
-    await writeFileAtomic(join(target, 'report.html'), renderReport(experiment, results));
-    if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-    else out.write(`${formatTable(results)}\nreport: ${resolve(target, 'report.html')}\n`);
-    return results.passed || results.checks.length === 0 ? 0 : 2;
+    const notes = calibrationNotes(calibrationOf(experiment), results, config.meta?.calibration);
+    const verdict = verdictOf(results, notes);
+    await writeFileAtomic(join(target, 'report.html'), renderReport(experiment, results, { notes }));
+    if (values.json) process.stdout.write(`${JSON.stringify({ verdict, ...results }, null, 2)}\n`);
+    else out.write(`${formatTable(results, { columns: terminalColumns(process.stdout), wide: values.wide, notes })}\nreport: ${resolve(target, 'report.html')}\n`);
+    return verdict.code;
   }
 
   if (command === 'sweep') return sweepMain(argv, out);
@@ -124,7 +154,8 @@ async function main(argv: string[]): Promise<number> {
     // Every check (flags, config, components, backend, job ids) before the run directory exists.
     const prepared = await prepareRun(argv);
     for (const note of prepared.notes) process.stderr.write(`${note}\n`);
-    return runAndReport(prepared.experiment, { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}) }, argv, out);
+    const calibration = calibrationFor(command, target, values);
+    return runAndReport(prepared.experiment, { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}), ...(calibration ? { calibration } : {}) }, argv, out);
   }
 
   throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, list, report; see --help)`);

@@ -4,6 +4,7 @@ import { createRng, type DataModel, type Sample } from '@contrastive/core';
 import { train, type TrainEvent, type TrainHistory } from '@contrastive/train';
 import { fileCheckpointStore } from '@contrastive/train/node';
 import type { JobSpec } from './config';
+import { computePictures, type Pictures } from './pictures';
 import { buildData, buildMethod, buildViews } from './registry';
 
 export interface JobResult {
@@ -18,6 +19,8 @@ export interface JobResult {
   seconds: number;
   stepsPerSecond: number;
   resumedFrom: number;
+  /** What the report draws of what was learned (|cos| matrix, dense mass per neuron, spectrum). */
+  pictures?: Pictures;
 }
 
 export type JobEvent = TrainEvent | { type: 'result'; result: JobResult };
@@ -81,6 +84,7 @@ export async function runJob(
       ...representationMetrics({ data, augment, embed, samples: Math.min(spec.evalSamples, 2048), seed: spec.seed }),
       ...trainingMetrics(history.loss),
     };
+    const pictures = tf.tidy(() => computePictures(method.networks['encoder'], data, embed(heldOut.x)));
     const result: JobResult = {
       arm: spec.arm,
       seed: spec.seed,
@@ -91,6 +95,7 @@ export async function runJob(
       seconds,
       stepsPerSecond: (spec.steps - resumedFrom) / seconds,
       resumedFrom,
+      pictures,
     };
     options.onEvent?.({ type: 'result', result });
     return result;

@@ -22,6 +22,10 @@ export const OPTIONS = {
   out: { type: 'string' },
   workers: { type: 'string' },
   json: { type: 'boolean', default: false },
+  /** Terminal output: every metric in the results table, not just the ones the checks are about. */
+  wide: { type: 'boolean', default: false },
+  /** Terminal output: no progress (results and errors still print). */
+  quiet: { type: 'boolean', default: false },
   'no-native': { type: 'boolean', default: false },
   losses: { type: 'string' },
   /** sweep: the metric of the phase diagrams (a metricCatalogue key). */

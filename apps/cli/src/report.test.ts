@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperiment } from './config';
 import type { JobResult } from './job';
-import { barChart, lineChart, renderReport } from './report';
+import { barChart, lineChart, renderReport, tickDigits } from './report';
 import { meanStd, summarize } from './results';
 import { formatTable } from './table';
 
@@ -69,6 +69,16 @@ describe('summarize, report and table', () => {
     expect(html).toContain('final loss ↓</th>');
     expect(html).toMatch(/<dt><code>loss<\/code> — final loss ↓<\/dt><dd>Mean training loss over the last 50 logged steps.<\/dd>/);
     expect(html).not.toMatch(/<script|src="http/);
+  });
+
+  it('axis ticks have enough decimals to differ (no "0.12" twice)', () => {
+    expect(tickDigits([0.1235, 0.124, 0.1245])).toBe(4);
+    expect(tickDigits([0, 0.25, 0.5])).toBe(2);
+    expect(tickDigits([0, 20, 40])).toBe(0);
+    const svg = lineChart('std', [{ name: 'a', x: [0, 1, 2], y: [0.1238, 0.1243, 0.1249] }]);
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(2);
+    expect(new Set(labels).size).toBe(labels.length);
   });
 
   it('charts handle empty and constant data', () => {

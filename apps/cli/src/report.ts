@@ -1,6 +1,8 @@
 import { formatMetric, formatNumber, metricCatalogue, metricInfo } from '@contrastive/analysis';
 import type { Experiment } from './config';
+import { absCosRows, diagonalOrder } from './pictures';
 import type { RunResults } from './results';
+import { type CalibrationNote, verdictOf } from './verdict';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
@@ -19,8 +21,18 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
+/** Decimals that tell neighbouring ticks apart (0.124 and 0.125 are not both "0.12"). */
+export function tickDigits(ticks: number[]): number {
+  if (ticks.length < 2) return 2;
+  const step = Math.abs(ticks[1]! - ticks[0]!);
+  for (let d = 0; d <= 10; d++) if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-6) return d;
+  return 10;
+}
+
 export interface Series {
   name: string;
+  /** Line colour (default: by position in the chart). */
+  color?: string;
   x: number[];
   y: number[];
 }
@@ -43,8 +55,9 @@ export function lineChart(title: string, series: Series[], { yLabel = '', xLabel
   }
   const sx = (x: number) => m.l + ((x - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
-  const grid = niceTicks(y0, y1)
-    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${fmt(t, 2)}</text>`)
+  const yTicks = niceTicks(y0, y1);
+  const grid = yTicks
+    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(tickDigits(yTicks))}</text>`)
     .join('');
   const xt = niceTicks(x0, x1)
     .map((t) => `<text x="${sx(t)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`)
@@ -53,7 +66,7 @@ export function lineChart(title: string, series: Series[], { yLabel = '', xLabel
     .map((s, i) => {
       const pts = s.x.map((x, j) => [x, s.y[j]!] as const).filter(([, y]) => Number.isFinite(y));
       const d = pts.map(([x, y], j) => `${j ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');
-      const c = COLORS[i % COLORS.length];
+      const c = s.color ?? COLORS[i % COLORS.length];
       return `<path d="${d}" fill="none" stroke="${c}" stroke-width="2"/><rect x="${W - m.r + 10}" y="${m.t + i * 18}" width="12" height="3" fill="${c}"/><text x="${W - m.r + 26}" y="${m.t + i * 18 + 5}">${esc(s.name)}</text>`;
     })
     .join('');
@@ -76,8 +89,9 @@ export function barChart(title: string, categories: string[], series: Array<{ na
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
   const gw = (W - m.l - m.r) / categories.length;
   const bw = (gw * 0.8) / series.length;
-  const grid = niceTicks(y0, y1)
-    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${fmt(t, 2)}</text>`)
+  const yTicks = niceTicks(y0, y1);
+  const grid = yTicks
+    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(tickDigits(yTicks))}</text>`)
     .join('');
   const bars = series
     .map((s, i) =>
@@ -100,13 +114,127 @@ export function barChart(title: string, categories: string[], series: Array<{ na
 <text transform="translate(14,${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></svg></figure>`;
 }
 
+/** Viridis (matplotlib's perceptually uniform map) at 11 stops; interpolated. */
+const VIRIDIS = ['#440154', '#482475', '#414487', '#355f8d', '#2a788e', '#21918c', '#22a884', '#44bf70', '#7ad151', '#bddf26', '#fde725'];
+const LEVELS = 20;
+function viridis(t: number): string {
+  const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
+  const f = x - i;
+  const rgb = (h: string) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
+  const [a, b] = [rgb(VIRIDIS[i]!), rgb(VIRIDIS[i + 1]!)];
+  return `#${a.map((v, k) => Math.round(v + f * (b[k]! - v)).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Heatmap of a [rows][cols] matrix with values in [0, 1] (inline SVG): cells quantised to 20
+ * colour levels, each level one <path> (a 256 × 64 matrix stays a few hundred kB), axis ticks and
+ * a colour-scale legend.
+ */
+export function heatmap(title: string, values: number[][], { xLabel = '', yLabel = '', rowOrder, colOrder }: { xLabel?: string; yLabel?: string; rowOrder?: number[]; colOrder?: number[] } = {}): string {
+  const rows = rowOrder ?? values.map((_, i) => i);
+  const cols = colOrder ?? (values[0] ?? []).map((_, j) => j);
+  if (rows.length === 0 || cols.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p>no data</p></figure>`;
+  const m = { l: 48, r: 70, t: 28, b: 40 };
+  const cell = Math.max(1, Math.min(8, Math.floor(360 / Math.max(rows.length, cols.length))));
+  const w = cols.length * cell;
+  const h = rows.length * cell;
+  const W = m.l + w + m.r;
+  const H = m.t + h + m.b;
+  const paths: string[][] = Array.from({ length: LEVELS }, () => []);
+  rows.forEach((i, y) =>
+    cols.forEach((j, x) => {
+      const level = Math.min(LEVELS - 1, Math.floor((values[i]![j] ?? 0) * LEVELS));
+      paths[level]!.push(`M${m.l + x * cell} ${m.t + y * cell}h${cell}v${cell}h-${cell}z`);
+    }),
+  );
+  const cells = paths.map((d, k) => (d.length ? `<path fill="${viridis((k + 0.5) / LEVELS)}" d="${d.join('')}"/>` : '')).join('');
+  const ticks = (n: number) => niceTicks(0, n - 1, 4).filter((t) => Number.isInteger(t));
+  const xt = ticks(cols.length).map((t) => `<text x="${m.l + (t + 0.5) * cell}" y="${m.t + h + 14}" text-anchor="middle">${t + 1}</text>`).join('');
+  const yt = ticks(rows.length).map((t) => `<text x="${m.l - 4}" y="${m.t + (t + 0.5) * cell + 4}" text-anchor="end">${t + 1}</text>`).join('');
+  const lx = m.l + w + 16;
+  const legend = Array.from({ length: LEVELS }, (_, k) => `<rect x="${lx}" y="${(m.t + h - ((k + 1) * h) / LEVELS).toFixed(1)}" width="12" height="${(h / LEVELS + 0.5).toFixed(1)}" fill="${viridis((k + 0.5) / LEVELS)}"/>`).join('');
+  const lt = [0, 0.2, 0.4, 0.6, 0.8, 1].map((t) => `<text x="${lx + 16}" y="${(m.t + h - t * h + 4).toFixed(1)}">${t.toFixed(1)}</text>`).join('');
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}" shape-rendering="crispEdges">
+<text x="${m.l}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>${cells}
+<rect x="${m.l}" y="${m.t}" width="${w}" height="${h}" fill="none" stroke="#333"/>${xt}${yt}${legend}${lt}
+<text x="${m.l + w / 2}" y="${H - 8}" text-anchor="middle">${esc(xLabel)}</text><text transform="translate(12,${m.t + h / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></svg></figure>`;
+}
+
+/** The mean of the sorted diagonal and of the off-diagonal cells of a heatmap in `diagonalOrder` (atoms × their matched neurons). */
+export function diagonalContrast(absCos: number[][]): { diagonal: number; offDiagonal: number } {
+  const { rows, cols } = diagonalOrder(absCos);
+  let diag = 0;
+  let off = 0;
+  let nOff = 0;
+  cols.forEach((j, k) => {
+    rows.forEach((i, r) => {
+      if (r === k) diag += absCos[i]![j]!;
+      else {
+        off += absCos[i]![j]!;
+        nOff++;
+      }
+    });
+  });
+  return { diagonal: diag / cols.length, offDiagonal: off / Math.max(1, nOff) };
+}
+
+/** The "what was learned" section: per arm (first seed) the |cos| heatmap, then dense mass and spectra. */
+function learnedSection(r: RunResults): string {
+  const arms = r.arms.filter((a) => a.pictures);
+  if (arms.length === 0) return '';
+  // The same colour per arm as in the curves below.
+  const armColor = (name: string) => COLORS[r.arms.findIndex((a) => a.name === name) % COLORS.length]!;
+  const maps = arms
+    .filter((a) => a.pictures!.absCos?.length)
+    .map((a) => {
+      const cos = absCosRows(a.pictures!.absCos!);
+      const order = diagonalOrder(cos);
+      return heatmap(`${a.name} (seed ${a.pictures!.seed})`, cos, { rowOrder: order.rows, colOrder: order.cols, xLabel: 'atom M_j (best matched first)', yLabel: 'neuron w_i (matched to atom)' });
+    })
+    .join('\n');
+  const dense = arms.filter((a) => a.pictures!.denseMass?.length);
+  const denseChart = dense.length
+    ? lineChart(
+        'Dense mass per neuron, sorted (share of ‖w_i‖² in span(H))',
+        dense.map((a) => {
+          const v = [...a.pictures!.denseMass!].sort((x, y) => y - x);
+          return { name: a.name, color: armColor(a.name), x: v.map((_, i) => i + 1), y: v };
+        }),
+        { xLabel: 'neuron rank', yLabel: 'dense mass', yMin: 0, yMax: 1 },
+      )
+    : '';
+  const spectra = arms.filter((a) => a.pictures!.spectrum?.length);
+  // log10(λ_k / λ_1), floored at 1e-8 so an exact zero (collapse) stays on the plot.
+  const spectrumChart = spectra.length
+    ? lineChart(
+        'Eigenvalue spectrum of the representation (collapse: a cliff)',
+        spectra.map((a) => {
+          const ev = a.pictures!.spectrum!;
+          const top = ev[0]! > 0 ? ev[0]! : 1;
+          return { name: a.name, color: armColor(a.name), x: ev.map((_, i) => i + 1), y: ev.map((v) => Math.log10(Math.max(v / top, 1e-8))) };
+        }),
+        { xLabel: 'eigenvalue index k', yLabel: 'log10 λ_k / λ_1' },
+      )
+    : '';
+  return `<h2>What was learned</h2>
+${maps ? `<p>|cos(w_i, M_j)| between each neuron and each dictionary atom, at the first seed. Atoms are matched one-to-one with neurons (Hungarian assignment, maximum total |cos|) and sorted by their match, so a recovered dictionary shows as a bright diagonal; unmatched neurons follow below.</p>\n${maps}` : ''}
+${denseChart}${spectrumChart}`;
+}
+
 /** Metrics shown in the final table, in catalogue order, with labels; only those present are shown. */
 export const TABLE_METRICS: Array<[key: string, label: string]> = metricCatalogue.filter((m) => m.table).map((m) => [m.key, m.label]);
 
 /** ↑ when higher is better, ↓ when lower is better (catalogue direction). */
 const arrow = (key: string) => ({ higher: ' ↑', lower: ' ↓', neutral: '' })[metricInfo(key)?.direction ?? 'neutral'];
 
-export function renderReport(exp: Experiment, r: RunResults): string {
+export interface ReportOptions {
+  /** How the run's setting differs from the one the checks were calibrated for (`calibrationNotes`). */
+  notes?: CalibrationNote[];
+}
+
+export function renderReport(exp: Experiment, r: RunResults, options: ReportOptions = {}): string {
+  const verdict = verdictOf(r, options.notes);
   const present = TABLE_METRICS.filter(([k]) => r.arms.some((a) => a.mean[k] !== undefined));
   const pm = (a: RunResults['arms'][number], k: string) => (a.seeds.length > 1 ? `${formatMetric(k, a.mean[k])} ± ${formatMetric(k, a.std[k])}` : formatMetric(k, a.mean[k]));
   const table = `<table><thead><tr><th>arm</th>${present.map(([k, l]) => `<th title="${esc(metricInfo(k)?.description ?? '')}">${esc(l + arrow(k))}</th>`).join('')}<th>steps/s</th></tr></thead><tbody>
@@ -153,17 +281,19 @@ ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title ?? r.experiment)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}
-figure{display:inline-block;margin:0.5em}.checks li{margin:.3em 0}.pass b{color:#1a7f37}.fail b{color:#c62828}.claim{background:#f6f8fa;padding:.8em 1em;border-left:4px solid #1f77b4}
+figure{display:inline-block;margin:0.5em}.checks li{margin:.3em 0}.pass b{color:#1a7f37}.fail b{color:#c62828}.notes{color:#9a6700}.claim{background:#f6f8fa;padding:.8em 1em;border-left:4px solid #1f77b4}
 code{background:#f3f3f3;padding:1px 4px}</style></head><body>
 <h1>${esc(r.title ?? r.experiment)}</h1>
 ${r.claim ? `<p class="claim"><b>Claim.</b> ${esc(r.claim)}</p>` : ''}
-<h2>Verdict: ${r.checks.length === 0 ? 'no checks' : r.passed ? '<span style="color:#1a7f37">the run shows the claim</span>' : '<span style="color:#c62828">the run does not show the claim</span>'}</h2>
+<h2>Verdict: ${{ 'no-checks': 'no checks', shown: '<span style="color:#1a7f37">the run shows the claim</span>', 'not-shown': '<span style="color:#c62828">the run does not show the claim</span>', 'not-applicable': '<span style="color:#9a6700">checks not applicable to this setting</span>' }[verdict.status]}</h2>
+${verdict.notes.length ? `<p class="notes">${esc(verdict.line)}</p><ul class="notes">${verdict.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 ${checks}
 ${r.description ? `<p>${esc(r.description)}</p>` : ''}
 <p>${r.steps} steps · seeds ${r.seeds.join(', ')} · backend ${esc([...new Set(r.arms.flatMap((a) => a.seeds.map((s) => s.backend)))].join(', '))} · generated ${esc(r.generatedAt)}. Every number below comes from this run (<code>results.json</code>, <code>metrics.jsonl</code>).</p>
 <h2>Final results${r.seeds.length > 1 ? ' (mean ± std over seeds)' : ''}</h2>
 ${table}
 ${glossary(present.map(([k]) => k))}
+${learnedSection(r)}
 <h2>Plots</h2>
 ${figures}
 <h2>Configuration</h2>

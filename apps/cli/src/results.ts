@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Experiment } from './config';
 import type { JobResult } from './job';
+import { type Pictures, picturesSchema } from './pictures';
 
 export interface ArmSummary {
   name: string;
@@ -14,6 +15,8 @@ export interface ArmSummary {
   curves: { steps: number[]; metrics: Record<string, number[]> };
   /** Training loss, mean over seeds, in windows of `lossWindow` steps. */
   loss: { steps: number[]; values: number[] };
+  /** What was learned, at the arm's first seed (see pictures.ts). */
+  pictures?: Pictures & { seed: number };
 }
 
 export interface CheckResult {
@@ -89,6 +92,7 @@ export function summarize(exp: Experiment, results: JobResult[]): RunResults {
       std,
       curves: { steps, metrics },
       loss: { steps: lossSteps, values: lossValues },
+      ...(rs[0]?.pictures ? { pictures: { seed: rs[0].seed, ...rs[0].pictures } } : {}),
     };
   });
   const initial = (armName: string, seed: number, metric: string) =>
@@ -162,6 +166,7 @@ export const jobResultSchema = z.object({
   seconds: metricValue,
   stepsPerSecond: metricValue,
   resumedFrom: z.number().int().min(0),
+  pictures: picturesSchema.optional(),
 });
 
 /** The parts of `results.json` the CLI reads back (`contrastive report`). */

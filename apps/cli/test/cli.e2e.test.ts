@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsync } from './run-cli';
+import { builtBin, runAsync } from './run-cli';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-e2e-'));
 const config = {
   name: 'tiny-decoupling',
@@ -45,7 +45,7 @@ function stripVolatile(results: Record<string, unknown>) {
   return r;
 }
 
-describe.skipIf(!existsSync(bin))('contrastive (built binary)', () => {
+describe('contrastive (built binary)', () => {
   it('run writes the run directory, prints the table and --json results', async () => {
     const out = join(dir, 'full');
     const r = await run(out, ['--json']);

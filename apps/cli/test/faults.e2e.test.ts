@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@contrastive/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAsync } from './run-cli';
+import { builtBin, runAsync } from './run-cli';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-faults-'));
 const STEPS = 40;
 const config = {
@@ -77,7 +77,7 @@ let referenceRows: string[] = [];
 /** metrics.jsonl rows, sorted (jobs interleave differently when a run is resumed). */
 const sortedRows = (out: string) => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').sort();
 
-describe.skipIf(!existsSync(bin))('fault injection (built binary)', () => {
+describe('fault injection (built binary)', () => {
   beforeAll(async () => {
     const out = join(dir, 'reference');
     const r = await run(out);
@@ -251,10 +251,13 @@ describe.skipIf(!existsSync(bin))('fault injection (built binary)', () => {
       expect(r.stderr).toMatch(/contrastive: none \(seed 0\): train: 'loss' contains (NaN|Infinity) at step \d+/);
     });
 
-    it('--restart-job with an unknown id lists the jobs', async () => {
+    it('--restart-job with an unknown id is refused up front, suggesting the nearest job or listing them', async () => {
       const r = await run(join(dir, 'reference'), ['--restart-job', 'nope-seed0']);
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain('--restart-job nope-seed0: no such job in faults; its jobs are none-seed0, masking-seed0');
+      expect(r.stderr).toContain("--restart-job: no job 'nope-seed0' in faults; did you mean 'none-seed0'?");
+      const far = await run(join(dir, 'reference'), ['--restart-job', 'zzzzzzzzzz']);
+      expect(far.status).toBe(1);
+      expect(far.stderr).toContain("--restart-job: no job 'zzzzzzzzzz' in faults; its jobs: none-seed0, masking-seed0");
     });
   });
 

@@ -1,16 +1,16 @@
 // Each paper preset at its (small) default scale: the run must show the paper's qualitative claim,
 // and the report must state the claim and the verdict. These are the checks the presets carry
 // (apps/cli/src/presets/), evaluated on real training runs of the built binary.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsync } from './run-cli';
+import { builtBin, runAsync } from './run-cli';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-presets-'));
 
-describe.skipIf(!existsSync(bin))('paper presets reproduce their claims', () => {
+describe('paper presets reproduce their claims', () => {
   for (const preset of ['supcon-vs-simclr', 'simsiam-collapse', 'directpred', 'hltm', 'latent-recovery']) {
     it(preset, async () => {
       const out = join(dir, preset);

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Runs a command asynchronously and collects its output. (spawnSync would block the vitest worker's
@@ -14,4 +16,14 @@ export function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv = p
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/**
+ * The built CLI (`apps/cli/dist/bin.js`). End-to-end suites must never pass by skipping: without a
+ * build this throws, so the suite fails and says how to build (turbo builds before the cli tests).
+ */
+export function builtBin(): string {
+  const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: build the CLI first (pnpm build, or pnpm test, which builds)`);
+  return bin;
 }

@@ -4,7 +4,7 @@ import { normalMatrix, rngOf } from './test-fixtures';
 
 const eye = (d: number, scale = 1) => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? scale : 0)));
 
-describe('uniformity (Wang & Isola 2020, THEORY.md §6)', () => {
+describe('uniformity (Wang & Isola 2020, docs/science/alignment-uniformity.md §6)', () => {
   it('closed forms: antipodal pair −4t, identical points 0, orthonormal basis −2t, regular tetrahedron −t·8/3', async () => {
     expect(await uniformity([[0.6, 0.8], [-0.6, -0.8]])).toBeCloseTo(-8, 12); // ‖x − y‖² = 4, t = 2
     expect(await uniformity([[0.6, 0.8], [-0.6, -0.8]], { t: 0.5 })).toBeCloseTo(-2, 12);

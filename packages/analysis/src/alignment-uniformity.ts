@@ -39,7 +39,7 @@ function alignmentOf(a: Matrix, b: Matrix, alpha: number, normalize: boolean): n
 }
 
 /**
- * Alignment of positive pairs (Wang & Isola 2020, THEORY.md §6): mean_i ‖a_i − b_i‖₂^α, as a
+ * Alignment of positive pairs (Wang & Isola 2020, docs/science/alignment-uniformity.md §6): mean_i ‖a_i − b_i‖₂^α, as a
  * plain number. Lower is better; 0 when the two views map to the same point.
  *
  * @param a [n, dim] embeddings of the first views
@@ -84,7 +84,7 @@ function uniformityOf(m: Matrix, t: number, normalize: boolean): number {
 }
 
 /**
- * Uniformity (Wang & Isola 2020, THEORY.md §6): log mean_{i<j} exp(−t‖x_i − x_j‖²) over all
+ * Uniformity (Wang & Isola 2020, docs/science/alignment-uniformity.md §6): log mean_{i<j} exp(−t‖x_i − x_j‖²) over all
  * distinct pairs of the batch (torch.pdist), as a plain number. 0 for collapsed features (the
  * maximum); ≈ −2t for spread-out unit vectors in high dimension. Lower is better.
  *

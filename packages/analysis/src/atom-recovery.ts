@@ -4,7 +4,7 @@ import { type Matrix, type MatrixInput, normalizeRows, readMatrices, readMatrice
 import { mean, median, min } from './stats';
 
 export const atomRecoveryOptionsSchema = z.strictObject({
-  /** An atom counts as recovered when some neuron has |cos| above this (THEORY.md §1.6 uses 0.8). */
+  /** An atom counts as recovered when some neuron has |cos| above this (docs/science/feature-decoupling.md §1.6 uses 0.8). */
   threshold: z._default(z.number().check(z.gte(0), z.lte(1)), 0.8),
 });
 export type AtomRecoveryOptions = z.input<typeof atomRecoveryOptionsSchema>;
@@ -80,7 +80,7 @@ function compute(w: Matrix, dictionary: Matrix, threshold: number): AtomRecovery
 }
 
 /**
- * Atom recovery (THEORY.md §1.6 metric 1, as logged by Pokle et al.): how well the best neuron
+ * Atom recovery (docs/science/feature-decoupling.md §1.6 metric 1, as logged by Pokle et al.): how well the best neuron
  * matches each dictionary atom, a_j = max_i |cos(w_i, M_j)|. Sign is ignored because the
  * symmetric-ReLU neuron is odd (w and −w compute the same feature up to sign).
  *

@@ -11,7 +11,7 @@ function withEigenbasis(q: Matrix, values: number[]): Matrix {
 }
 
 describe('commutatorNorm', () => {
-  it('is 0 for symmetric matrices sharing an eigenbasis (DirectPred aligned state, THEORY.md §3.4)', async () => {
+  it('is 0 for symmetric matrices sharing an eigenbasis (DirectPred aligned state, docs/science/non-contrastive.md §3.4)', async () => {
     const q = orthonormalColumns(rngOf(131), 6, 6);
     const f = withEigenbasis(q, [5, 3, 2, 1, 0.5, 0.1]);
     const wp = withEigenbasis(q, [1.01, 0.78, 0.64, 0.46, 0.33, 0.15]); // p_j = √(s_j/s_max) + ε

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, multiply, readMatrices, readMatricesSync } from './matrix';
 
 export const commutatorNormOptionsSchema = z.strictObject({
-  /** Divide by ‖A‖_F‖B‖_F (scale-free, as in THEORY.md §3.4's alignment check); 0 if either is zero. */
+  /** Divide by ‖A‖_F‖B‖_F (scale-free, as in docs/science/non-contrastive.md §3.4's alignment check); 0 if either is zero. */
   normalize: z._default(z.boolean(), false),
 });
 export type CommutatorNormOptions = z.input<typeof commutatorNormOptionsSchema>;
@@ -29,7 +29,7 @@ const specs = (a: MatrixInput, b: MatrixInput) =>
   ] as const;
 
 /**
- * ‖[A, B]‖_F = ‖AB − BA‖_F. DirectPred's eigenspace alignment (Tian et al. 2021, THEORY.md §3.4):
+ * ‖[A, B]‖_F = ‖AB − BA‖_F. DirectPred's eigenspace alignment (Tian et al. 2021, docs/science/non-contrastive.md §3.4):
  * the predictor W_p and the correlation F = W X Wᵀ come to share eigenvectors, i.e. [F, W_p] → 0.
  * Zero exactly when the (symmetric) matrices are simultaneously diagonalisable.
  *

@@ -37,7 +37,7 @@ describe('crossViewCorrelation', () => {
     expect(r.mean).toBeCloseTo((r.perItem[0]! + r.perItem[1]! + r.perItem[2]!) / 3, 14);
   });
 
-  it('reproduces the masking decoupling of THEORY.md §1.2: atom ≈ +0.64, dense direction ≈ −0.33', () => {
+  it('reproduces the masking decoupling of docs/science/feature-decoupling.md §1.2: atom ≈ +0.64, dense direction ≈ −0.33', () => {
     // x = Mz + ξ, z_j ∈ {−1,0,1} with P(z_j ≠ 0) = p, ξ ~ N(0, σ²I), σ² = r·p·d/d1 with r = 1, d/d1 = 1/8
     // (the §1.2 table row); complementary masks x⁺ = 2Dx, x⁺⁺ = 2(I−D)x. With Σ = p·MMᵀ + σ²I the exact
     // population correlation along w is wᵀ(Σ − diag Σ)w / (wᵀΣw + Σ_i w_i²Σ_ii) (derived in §1.2).

@@ -39,7 +39,7 @@ function crossView([a, b, dirs]: readonly [Matrix, Matrix, Matrix]): Correlation
 }
 
 /**
- * Input-level decoupling (THEORY.md §1.2): per direction u_k, the Pearson correlation across
+ * Input-level decoupling (docs/science/feature-decoupling.md §1.2): per direction u_k, the Pearson correlation across
  * samples of ⟨u_k, x⁺⟩ and ⟨u_k, x⁺⁺⟩. Under complementary masking sparse atoms keep a positive
  * correlation while dense directions lose it (≈ 0.64 vs −0.33 at ‖ξ‖²/‖Mz‖² = 1, d/d1 = 1/8).
  *
@@ -64,7 +64,7 @@ const fcvSpecs = (featA: MatrixInput, featB: MatrixInput) =>
   ] as const;
 
 /**
- * Representation-level decoupling (THEORY.md §1.6 metric 4): per feature (neuron) i, the Pearson
+ * Representation-level decoupling (docs/science/feature-decoupling.md §1.6 metric 4): per feature (neuron) i, the Pearson
  * correlation across samples of h_i(x⁺) and h_i(x⁺⁺). Features that are constant in either view
  * (e.g. a thresholded neuron that never fires) are skipped and counted in `skipped`.
  *

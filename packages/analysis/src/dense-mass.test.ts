@@ -19,7 +19,7 @@ describe('denseMass / residualMass', () => {
     expect(Math.abs(r.mean - k / d1)).toBeLessThan(0.011);
   });
 
-  it('residualMass ρ = 1 − d/d1 for random neurons and 0 for atoms (THEORY.md §1.6 metric 3)', async () => {
+  it('residualMass ρ = 1 − d/d1 for random neurons and 0 for atoms (docs/science/feature-decoupling.md §1.6 metric 3)', async () => {
     const m = orthonormalColumns(rngOf(13), d1, 24);
     const random = await residualMass(normalMatrix(rngOf(14), 300, d1), m);
     // Beta mean 1 − 24/96 = 0.75; per-neuron sd ≈ 0.044, mean of 300 ≈ 0.0026.

@@ -51,7 +51,7 @@ export function denseMassSync(weights: MatrixInput, denseBasis: MatrixInput | nu
 }
 
 /**
- * Residual mass ρ_i = ‖(I − P_M) w_i‖² / ‖w_i‖² (THEORY.md §1.6 metric 3): the share of each
+ * Residual mass ρ_i = ‖(I − P_M) w_i‖² / ‖w_i‖² (docs/science/feature-decoupling.md §1.6 metric 3): the share of each
  * neuron outside span(M). A random direction gives 1 − d/d1; a learned atom gives ≈ 0.
  *
  * @param weights    [m, d1] one row per neuron

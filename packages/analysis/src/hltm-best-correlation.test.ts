@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hltmBestCorrelation, hltmBestCorrelationSync } from './hltm-best-correlation';
 import { rngOf } from './test-fixtures';
 
-describe('hltmBestCorrelation (luckmatters ssl/hltm corr_summary best_corr, THEORY.md §4.5)', () => {
+describe('hltmBestCorrelation (luckmatters ssl/hltm corr_summary best_corr, docs/science/hltm.md §4.5)', () => {
   // 3 latent nodes s ~ Bernoulli(½), 2 units per node: node 0 has u = s + N(0, ½²) (corr 0.5/√(¼+¼) = 0.7071)
   // and pure noise; node 1 has 1 − s (|corr| = 1) and noise; node 2 has only noise units.
   const n = 4000;

@@ -91,7 +91,7 @@ function compute(h: Matrix, s: Matrix, o: z.output<typeof hltmBestCorrelationOpt
 }
 
 /**
- * HLTM selectivity (Tian et al. 2020, luckmatters `ssl/hltm`, THEORY.md §4.5): for every latent
+ * HLTM selectivity (Tian et al. 2020, luckmatters `ssl/hltm`, docs/science/hltm.md §4.5): for every latent
  * node μ, the Pearson correlation over the batch between its binary value s_μ and each hidden
  * unit, in absolute value (±1 are equally selective), maximised over the units. Training should
  * raise it above its random-initialisation value, most at the levels nearest the leaves.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mcc, mccSync } from './mcc';
 import { normalMatrix, rngOf } from './test-fixtures';
 
-describe('mcc (Zimmermann et al. permutation_disentanglement, THEORY.md §5.3)', () => {
+describe('mcc (Zimmermann et al. permutation_disentanglement, docs/science/latent-recovery.md §5.3)', () => {
   const rng = rngOf(111);
   const [n, k] = [1000, 5];
   const z = { rows: n, cols: k, data: rng.fillUniform(new Float64Array(n * k)) };

@@ -34,7 +34,7 @@ const specs = (a: MatrixInput, b: MatrixInput) =>
   ] as const;
 
 /**
- * Mean correlation coefficient (Zimmermann et al., `permutation_disentanglement`, THEORY.md §5.3):
+ * Mean correlation coefficient (Zimmermann et al., `permutation_disentanglement`, docs/science/latent-recovery.md §5.3):
  * the Pearson correlation matrix between the columns of a and b, the one-to-one matching that
  * maximises the total |correlation| (Hungarian algorithm), and the mean |correlation| of the
  * matched pairs. 1 when b is a permutation of a up to sign, scale and shift.

@@ -23,7 +23,7 @@ export interface NeuronPurityResult {
   topAtomShare: number[];
   /** Per neuron: index of the best atom (lowest index on ties). */
   topAtom: number[];
-  /** Per neuron: q_i = max_j |cos(w_i, M_j)| (THEORY.md §1.6 metric 2). */
+  /** Per neuron: q_i = max_j |cos(w_i, M_j)| (docs/science/feature-decoupling.md §1.6 metric 2). */
   purity: number[];
   /** Per neuron share in span(H), or null without a dense basis. */
   denseShare: number[] | null;

@@ -34,7 +34,7 @@ describe('r2 (sklearn r2_score)', () => {
   });
 });
 
-describe('regressionR2 (THEORY.md §5.3 linear identifiability)', () => {
+describe('regressionR2 (docs/science/latent-recovery.md §5.3 linear identifiability)', () => {
   it('R² = 1 when the latents are an affine function of the features', async () => {
     const rng = rngOf(91);
     const z = normalMatrix(rng, 500, 3);

@@ -58,7 +58,7 @@ export function r2Sync(predicted: MatrixInput, target: MatrixInput): R2Result {
 export const regressionR2OptionsSchema = z.strictObject({
   /** Ridge penalty α (sklearn `Ridge(alpha)`: adds α·I to XᵀX, intercept not penalised). 0 = ordinary least squares (LinearRegression). */
   ridge: z._default(z.number().check(z.gte(0)), 0),
-  /** Share of rows held out for evaluation. 0 = fit and evaluate on the same rows, the default of disentanglement_utils (THEORY.md §5.3). */
+  /** Share of rows held out for evaluation. 0 = fit and evaluate on the same rows, the default of disentanglement_utils (docs/science/latent-recovery.md §5.3). */
   testFraction: z._default(z.number().check(z.gte(0), z.lt(1)), 0),
   /** Seed of the train/test split (used only when testFraction > 0). */
   seed: z._default(seedSchema, 0),
@@ -143,7 +143,7 @@ function regression(x: Matrix, y: Matrix, o: z.output<typeof regressionR2Options
 }
 
 /**
- * Linear identifiability score of Zimmermann et al. (THEORY.md §5.3): fit a linear map with
+ * Linear identifiability score of Zimmermann et al. (docs/science/latent-recovery.md §5.3): fit a linear map with
  * intercept from the learned features to the ground-truth latents and report R² (mean over
  * latent dimensions). 1 when the latents are an affine function of the features.
  *

@@ -28,7 +28,7 @@ function compute(z: Matrix, unbiased: boolean): number {
 }
 
 /**
- * SimSiam's collapse diagnostic (THEORY.md §3.1): the standard deviation over the batch of each
+ * SimSiam's collapse diagnostic (docs/science/non-contrastive.md §3.1): the standard deviation over the batch of each
  * channel of z/‖z‖, averaged over channels. Collapse gives 0; outputs spread isotropically give
  * ≈ 1/√dim (each coordinate of a uniform unit vector has variance exactly 1/dim).
  *

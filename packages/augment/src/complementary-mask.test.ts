@@ -9,7 +9,7 @@ const input = () => randomNormalTensor<tf.Rank.R2>(createRng('x'), [B, D]);
 const values = (t: tf.Tensor) => t.dataSync() as Float32Array;
 
 describeBackends('complementaryMask', () => {
-  it('gives x⁺ = 2Dx and x⁺⁺ = 2(I−D)x with a fresh mask per sample (THEORY.md §1.2)', () => {
+  it('gives x⁺ = 2Dx and x⁺⁺ = 2(I−D)x with a fresh mask per sample (docs/science/feature-decoupling.md §1.2)', () => {
     const x = input();
     const [a, b] = complementaryMask({ seed: 0 }).apply(x) as [tf.Tensor2D, tf.Tensor2D];
     const [xv, av, bv] = [values(x), values(a), values(b)];

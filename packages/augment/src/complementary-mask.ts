@@ -6,7 +6,7 @@ import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream } from '
 export const complementaryMaskOptionsSchema = z.strictObject({
   /**
    * q = P(D_i = 1), the share of coordinates view 1 keeps; view 2 keeps the rest. In (0, 1).
-   * Default ½ (THEORY.md §1.2). Only for `views` = 2: with more views each coordinate goes to one
+   * Default ½ (docs/science/feature-decoupling.md §1.2). Only for `views` = 2: with more views each coordinate goes to one
    * view uniformly at random, so leave it unset.
    */
   keepProb: z.optional(z.number().check(z.gt(0), z.lt(1))),
@@ -28,7 +28,7 @@ export type ComplementaryMaskResolvedOptions = Omit<z.output<typeof complementar
 export type ComplementaryMask = ConfiguredAugmentation<'complementaryMask', ComplementaryMaskResolvedOptions>;
 
 /**
- * Complementary random coordinate masking (Wen & Li 2021; THEORY.md §1.2):
+ * Complementary random coordinate masking (Wen & Li 2021; docs/science/feature-decoupling.md §1.2):
  * D = diag(D_1 … D_d1), D_i ~ Bernoulli(q) i.i.d., drawn fresh **per sample** (per row) and per
  * call; x⁺ = Dx/q, x⁺⁺ = (I−D)x/(1−q), i.e. 2Dx and 2(I−D)x at q = ½. The views share no
  * coordinate, so noise with independent coordinates has zero cross-view covariance while the

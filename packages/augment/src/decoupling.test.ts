@@ -1,4 +1,4 @@
-// The decoupling table of THEORY.md §1.2, reproduced from generated sparse-coding data: the
+// The decoupling table of docs/science/feature-decoupling.md §1.2, reproduced from generated sparse-coding data: the
 // cross-view Pearson correlation (across samples) of ⟨w, x⁺⟩ and ⟨w, x⁺⁺⟩ along three kinds of
 // direction w: dictionary atoms M_j (sparse features), the structured dense basis H_j, and random
 // unit vectors ⟂ span(M, H) (isotropic noise only).
@@ -6,7 +6,7 @@
 // Expected values come from the closed form of §1.2 ("Decoupling calculation"): for a data
 // component u with covariance Σ independent of the mask D, Cov(x⁺, x⁺⁺) = Σ − diag Σ for
 // complementary masks. Along a unit w let a = wᵀΣw and b = Σ_i w_i² Σ_ii with
-// Σ = p·MMᵀ + σ²I + s²·HHᵀ (THEORY.md §1.1 plus the data package's dense part). Then
+// Σ = p·MMᵀ + σ²I + s²·HHᵀ (docs/science/feature-decoupling.md §1.1 plus the data package's dense part). Then
 //   no augmentation          corr = 1
 //   complementary masks (q)  corr = (a − b) / √((a + (1/q − 1)b)(a + (1/(1−q) − 1)b))
 //   independent masks (q)    corr = a / (a + (1/q − 1)b)
@@ -152,7 +152,7 @@ function print(title: string, rows: Record<string, { measured: Row; predicted: R
   console.log(`${title}\n  measured (closed form)\n${lines.join('\n')}`);
 }
 
-describeBackends('decoupling table (THEORY.md §1.2)', (backend) => {
+describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', (backend) => {
   it('d1 = 256, d = 32, p = 0.1, r = 4, k = 8: masking decouples noise, dense jitter decouples H, no aug / noise do not', () => {
     // The §1.7 regression regime with a structured dense part (denseScale s = 1, σ² = 0.05).
     const data = sparseCoding({ ambientDim: 256, latentDim: 32, sparsity: 0.1, noiseToSignal: 4, denseRank: 8, seed: 0 });
@@ -207,8 +207,8 @@ describeBackends('decoupling table (THEORY.md §1.2)', (backend) => {
     data.dispose();
   });
 
-  it('reproduces the two [SIM] rows of the §1.2 table (d = 64, d1 = 512, p = log log d / d, no dense part)', () => {
-    // THEORY.md §1.2: ‖ξ‖²/‖Mz‖² = 1 → atom 0.64, dense(⟂M) −0.33; = 10 → 0.23, −0.06 (one atom M_0,
+  it('reproduces the two simulated rows of the §1.2 table (d = 64, d1 = 512, p = log log d / d, no dense part)', () => {
+    // docs/science/feature-decoupling.md §1.2: ‖ξ‖²/‖Mz‖² = 1 → atom 0.64, dense(⟂M) −0.33; = 10 → 0.23, −0.06 (one atom M_0,
     // n = 20k in the memo; here the mean over all 64 atoms and 32 directions ⟂ M, n = 6000).
     const p = Math.log(Math.log(64)) / 64;
     for (const [r, atomMemo, noiseMemo] of [

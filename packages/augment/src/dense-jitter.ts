@@ -34,7 +34,7 @@ export type DenseJitterResolvedOptions = z.output<typeof denseJitterOptionsSchem
 export type DenseJitter = ConfiguredAugmentation<'denseJitter', DenseJitterResolvedOptions>;
 
 /**
- * Dense jitter, the analogue of colour distortion (Wen & Li 2021, Fig. 4; THEORY.md §1.0, §1.2):
+ * Dense jitter, the analogue of colour distortion (Wen & Li 2021, Fig. 4; docs/science/feature-decoupling.md §1.0, §1.2):
  * per view the component of x in span(H) is replaced by fresh independent noise,
  * view v = x − HHᵀx + Hζ′_v, ζ′_v ~ N(0, s²I_k). The views then have zero cross-view covariance
  * along H, which masking alone cannot give: a dense direction is spread over all coordinates, so

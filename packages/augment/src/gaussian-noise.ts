@@ -20,7 +20,7 @@ export type GaussianNoise = ConfiguredAugmentation<'gaussianNoise', GaussianNois
 
 /**
  * Additive isotropic Gaussian noise, fresh per view: view v = x + ε_v, ε_v ~ N(0, τ² I).
- * The weak-augmentation baseline of THEORY.md §1.7: it lowers every direction's cross-view
+ * The weak-augmentation baseline of docs/science/feature-decoupling.md §1.7: it lowers every direction's cross-view
  * correlation by the same additive variance (corr = a/(a + τ²) for a direction of variance a), so
  * it does not decouple sparse from dense features.
  *

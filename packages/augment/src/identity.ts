@@ -14,7 +14,7 @@ export type IdentityResolvedOptions = z.output<typeof identityOptionsSchema>;
 export type IdentityAugmentation = ConfiguredAugmentation<'identity', IdentityResolvedOptions>;
 
 /**
- * No augmentation: `views` copies of x (the "no aug" arm of THEORY.md §1.2/§1.7, where every
+ * No augmentation: `views` copies of x (the "no aug" arm of docs/science/feature-decoupling.md §1.2/§1.7, where every
  * direction has cross-view correlation 1). Copies (`tf.clone`), so the caller may dispose each
  * view independently of x. Uses no randomness.
  */

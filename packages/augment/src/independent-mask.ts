@@ -20,7 +20,7 @@ export type IndependentMask = ConfiguredAugmentation<'independentMask', Independ
 /**
  * Independent random coordinate masks, one per view: view v = D_v x / q with D_v i.i.d.
  * Bernoulli(q) per sample and coordinate (the `MaskedSparseContrastiveDataset` of Pokle et al.,
- * THEORY.md §1.8). Unlike complementary masks the views may share coordinates, so the
+ * docs/science/feature-decoupling.md §1.8). Unlike complementary masks the views may share coordinates, so the
  * cross-view covariance is all of Σ: noise is *not* decoupled, only each view's variance grows by
  * (1/q − 1)·diag Σ (an isotropic-noise direction keeps cross-view correlation q).
  *

@@ -11,7 +11,7 @@ export interface Dictionary {
 
 /**
  * Draws the dictionary M [d1, d] (Gram–Schmidt of a standard Gaussian matrix, i.e. the Q of its QR
- * decomposition up to column signs, THEORY.md §1.1) and the dense basis H [d1, k], continuing the
+ * decomposition up to column signs, docs/science/feature-decoupling.md §1.1) and the dense basis H [d1, k], continuing the
  * same Gram–Schmidt so that H ⟂ span(M). The Gaussian columns of M and H come from separate
  * forks of `seed` ('dictionary', 'dense-basis'), so M does not depend on k: a model with a dense
  * part has the same atoms as the one without.

@@ -38,7 +38,7 @@ describe('hltm layout and polarities', () => {
   });
 });
 
-describe('hltm sampling statistics (THEORY.md §4.2, n = 20000, 5σ binomial bounds)', () => {
+describe('hltm sampling statistics (docs/science/hltm.md §4.2, n = 20000, 5σ binomial bounds)', () => {
   const B = 20000;
   const model = hltm({ depth: 3, children: 2, deltaLower: 0.3, deltaUpper: 0.9, seed: 2 });
   const N = model.numNodes;

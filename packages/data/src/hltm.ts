@@ -66,14 +66,14 @@ export interface HltmModel extends PairedDataModel<HltmSample, HltmPair>, HasLat
   /** Draws `batchSize` independent trees: per sample, the root bit then every node top-down. */
   sample(batchSize: number, rng?: Rng): HltmSample;
   /**
-   * Positive pairs (THEORY.md §4.2): per sample, one root bit shared by both trees, then every
+   * Positive pairs (docs/science/hltm.md §4.2): per sample, one root bit shared by both trees, then every
    * other node of the first tree, then every other node of the second, each drawn independently.
    */
   samplePair(batchSize: number, rng?: Rng): HltmPair;
 }
 
 /**
- * The hierarchical latent tree model of Tian et al. 2020 (THEORY.md §4.2; luckmatters
+ * The hierarchical latent tree model of Tian et al. 2020 (docs/science/hltm.md §4.2; luckmatters
  * `ssl/hltm/simCLR_hltm.py`): a complete c-ary tree of binary latents. Each edge has a polarity
  * δ = ±U[δ_l, δ_u] (random sign) and P(child = parent) = (1 + δ)/2; the root is uniform; the
  * observation is the vector of leaf values in breadth-first order. Nodes are numbered

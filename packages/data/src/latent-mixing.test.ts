@@ -30,7 +30,7 @@ describe('invertible-MLP helpers', () => {
   });
 });
 
-describe('latentMixing construction (THEORY.md §5.2, cl-ica main_mlp.py defaults)', () => {
+describe('latentMixing construction (docs/science/latent-recovery.md §5.2, cl-ica main_mlp.py defaults)', () => {
   it('builds 3 layers of unit-column matrices whose condition numbers pass the pool threshold', () => {
     const model = latentMixing({ seed: 0 });
     expect(model.inputDim).toBe(10);

@@ -88,7 +88,7 @@ export interface LatentMixingModel extends PairedDataModel<LatentMixingSample, L
 }
 
 /**
- * The toy generative process of Zimmermann et al. 2021 (THEORY.md §5.2; cl-ica `main_mlp.py`):
+ * The toy generative process of Zimmermann et al. 2021 (docs/science/latent-recovery.md §5.2; cl-ica `main_mlp.py`):
  * latents in a box with a uniform marginal, positive pairs from a (truncated) normal or Laplace
  * conditional, and observations x = g(z) through a frozen invertible MLP
  * g = W_L ∘ lrelu ∘ … ∘ lrelu ∘ W_1 whose layers are U(−1, 1) matrices with unit columns and a

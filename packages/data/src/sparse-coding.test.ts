@@ -30,7 +30,7 @@ describe('sparseCoding ground truth', () => {
     data.dispose();
   });
 
-  it('atoms are delocalised: max|M_ij| ≈ 0.18 at d1 = 512, d = 64 (THEORY.md §1.1)', () => {
+  it('atoms are delocalised: max|M_ij| ≈ 0.18 at d1 = 512, d = 64 (docs/science/feature-decoupling.md §1.1)', () => {
     // For orthonormal Gaussian columns, entries are ≈ N(0, 1/d1); the max of 32768 such is ≈ 4.1/√512 = 0.18.
     const data = sparseCoding({ ambientDim: 512, latentDim: 64, seed: 0 });
     const max = data.dictionaryValues().reduce((a, v) => Math.max(a, Math.abs(v)), 0);
@@ -50,7 +50,7 @@ describe('sparseCoding ground truth', () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
-  it('noiseStd follows σ² = r·p·d/d1 (THEORY.md §1.1)', () => {
+  it('noiseStd follows σ² = r·p·d/d1 (docs/science/feature-decoupling.md §1.1)', () => {
     const data = sparseCoding({ ambientDim: 512, latentDim: 64, sparsity: 0.1, noiseToSignal: 4 });
     expect(data.noiseStd).toBeCloseTo(Math.sqrt((4 * 0.1 * 64) / 512), 12);
     expect(data.signalEnergy).toBeCloseTo(6.4, 12);

@@ -7,18 +7,18 @@ import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 const TWO_POW_32 = 4294967296;
 
 export const sparseCodingOptionsSchema = z.strictObject({
-  /** d1: dimension of an observation x. Default 256 (THEORY.md §1.1 proposal). */
+  /** d1: dimension of an observation x. Default 256 (docs/science/feature-decoupling.md §1.1 proposal). */
   ambientDim: z._default(z.int().check(z.positive()), 256),
   /** d: number of dictionary atoms (latent dimension); d + denseRank ≤ d1. Default 32. */
   latentDim: z._default(z.int().check(z.positive()), 32),
   /**
    * p = P(z_j ≠ 0); a nonzero z_j is ±1 with equal probability (P(±1) = p/2). Default 0.1
-   * (THEORY.md §1.1; the literal Θ(log log d / d) is `Math.log(Math.log(d)) / d`).
+   * (docs/science/feature-decoupling.md §1.1; the literal Θ(log log d / d) is `Math.log(Math.log(d)) / d`).
    */
   sparsity: z._default(z.number().check(z.gte(0), z.lte(1)), 0.1),
   /**
    * r = E‖ξ‖² / E‖Mz‖², the isotropic-noise to signal energy ratio: σ² = r·p·d/d1 per coordinate.
-   * Default 4 (the THEORY.md §1.7 regression row).
+   * Default 4 (the docs/science/feature-decoupling.md §1.7 regression row).
    */
   noiseToSignal: z._default(z.number().check(z.gte(0)), 4),
   /** k: rank of the structured dense part Hζ (0 = none); H ⟂ span(M). */
@@ -46,7 +46,7 @@ export interface SparseCodingSample extends Sample {
   dense: tf.Tensor2D;
 }
 
-/** The sparse-coding data model of Wen & Li 2021 (THEORY.md §1.1), with its ground truth. */
+/** The sparse-coding data model of Wen & Li 2021 (docs/science/feature-decoupling.md §1.1), with its ground truth. */
 export interface SparseCodingModel extends DataModel<SparseCodingSample>, HasDictionary {
   readonly name: 'sparseCoding';
   /** Resolved options (defaults applied). */
@@ -80,7 +80,7 @@ export interface SparseCodingModel extends DataModel<SparseCodingSample>, HasDic
 }
 
 /**
- * Sparse coding with dense noise (Wen & Li 2021; THEORY.md §1.1):
+ * Sparse coding with dense noise (Wen & Li 2021; docs/science/feature-decoupling.md §1.1):
  * x = M z + ξ + H ζ, M ∈ R^{d1×d} column-orthonormal, z_j ∈ {−1,0,+1} i.i.d. with P(±1) = p/2,
  * ξ ~ N(0, σ²I) with σ² = r·p·d/d1, and an optional structured dense part Hζ (H ⟂ M,
  * ζ ~ N(0, s²I_k)) that coordinate masking cannot decouple (the analogue of colour).

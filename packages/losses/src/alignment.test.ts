@@ -38,7 +38,7 @@ describeBackends('alignmentLoss', () => {
     tf.dispose([a, b]);
   });
 
-  it('L_align(x, x) = 0 with a finite (zero) gradient even for α = 1; ≈ 2 for independent unit vectors (THEORY.md §6)', () => {
+  it('L_align(x, x) = 0 with a finite (zero) gradient even for α = 1; ≈ 2 for independent unit vectors (docs/science/alignment-uniformity.md §6)', () => {
     const x = tf.tensor2d(randn(3, 12), [4, 3]);
     expectClose(alignmentLoss(x, x), 0, { atol: 0, rtol: 0 });
     const g = tf.grad((t: tf.Tensor) => alignmentLoss(t as tf.Tensor2D, x, { alpha: 1 }))(x);

@@ -10,7 +10,7 @@ export const alignmentLossOptionsSchema = z.strictObject({
 export type AlignmentLossOptions = z.input<typeof alignmentLossOptionsSchema>;
 
 /**
- * Alignment of positive pairs (Wang & Isola 2020, THEORY.md §6), SsnL/align_uniform `align_loss`:
+ * Alignment of positive pairs (Wang & Isola 2020, docs/science/alignment-uniformity.md §6), SsnL/align_uniform `align_loss`:
  *   L_align = mean_i ‖a_i − b_i‖₂^α
  * The inputs are used as given (the paper applies it to L2-normalised features; normalise first).
  * Closed-form gradient (α/B)·‖d_i‖^{α−2}·d_i, taken as 0 where a_i = b_i (PyTorch's norm backward

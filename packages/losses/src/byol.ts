@@ -7,7 +7,7 @@ import { stopGradient } from './stop-gradient';
 const BYOL_NORM_EPS = 1e-6;
 
 /**
- * BYOL's symmetrised regression loss (Grill et al. 2020, THEORY.md §3.2), exactly as the official
+ * BYOL's symmetrised regression loss (Grill et al. 2020, docs/science/non-contrastive.md §3.2), exactly as the official
  * deepmind-research `byol/byol_experiment.py`:
  *   repr_loss = regression_loss(q1, sg t2) + regression_loss(q2, sg t1);  loss = mean over the batch
  *   regression_loss(x, y) = ‖x/‖x‖ − y/‖y‖‖² = 2 − 2cos(x, y)

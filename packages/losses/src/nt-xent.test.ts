@@ -29,7 +29,7 @@ function ntXentReference(a: Float32Array, b: Float32Array, N: number, D: number,
 }
 
 describeBackends('ntXentLoss', () => {
-  it('identical embeddings ⇒ log(2N − 1) (2N − 1 equal terms, THEORY.md §2.6 test 1)', () => {
+  it('identical embeddings ⇒ log(2N − 1) (2N − 1 equal terms, docs/science/supcon.md §2.6 test 1)', () => {
     const a = tf.ones([5, 3]) as tf.Tensor2D;
     const loss = ntXentLoss(a, a);
     expectClose(loss, Math.log(9), { atol: 1e-5, rtol: 1e-5 });

@@ -26,7 +26,7 @@ function simSiamReference(p1: Float32Array, z1: Float32Array, p2: Float32Array, 
 }
 
 describeBackends('simSiamLoss', () => {
-  it('−1 when predictions align with the other view’s targets, +1 when opposite (THEORY.md §3.1)', () => {
+  it('−1 when predictions align with the other view’s targets, +1 when opposite (docs/science/non-contrastive.md §3.1)', () => {
     const z = tf.tensor2d(randn(1, 12), [4, 3]);
     const neg = tf.neg(z) as tf.Tensor2D;
     const scaled = tf.mul(z, 3) as tf.Tensor2D;

@@ -4,7 +4,7 @@ import { cosineSimilarity } from './cosine-similarity';
 import { stopGradient } from './stop-gradient';
 
 /**
- * SimSiam's symmetric negative-cosine loss (Chen & He 2021, THEORY.md §3.1), as in
+ * SimSiam's symmetric negative-cosine loss (Chen & He 2021, docs/science/non-contrastive.md §3.1), as in
  * facebookresearch/simsiam `main_simsiam.py`:
  *   L = −(mean_i cos(p1_i, sg(z2_i)) + mean_i cos(p2_i, sg(z1_i))) / 2,   minimum −1
  * with `nn.CosineSimilarity(dim=1)` (eps 1e-8). The targets z1, z2 pass through `stopGradient`

@@ -3,7 +3,7 @@ import { assertTensor } from '@contrastive/core';
 
 /**
  * Identity in the forward pass, zero gradient in the backward pass: PyTorch's `.detach()` /
- * `jax.lax.stop_gradient`, which tfjs lacks (tfjs issues #7438, #967; THEORY.md §7.1).
+ * `jax.lax.stop_gradient`, which tfjs lacks (tfjs issues #7438, #967; docs/science/tfjs-notes.md §7.1).
  * Used inside SimSiam and BYOL so that their targets are constants whatever the caller does.
  *
  * @param x any shape

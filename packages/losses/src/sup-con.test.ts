@@ -89,7 +89,7 @@ function randn(seed: number, n: number): Float32Array {
 }
 
 describeBackends('supConLoss', () => {
-  it('identical features, V = 2: loss = log(2N − 1) for any labels (THEORY.md §2.6 test 1, issue #98)', () => {
+  it('identical features, V = 2: loss = log(2N − 1) for any labels (docs/science/supcon.md §2.6 test 1, issue #98)', () => {
     const N = 4;
     const same = tf.ones([N, 2, 8]) as tf.Tensor3D;
     for (const labels of [undefined, [0, 0, 1, 1], [0, 1, 2, 3], [5, 5, 5, 5]]) {
@@ -169,7 +169,7 @@ describeBackends('supConLoss', () => {
     tf.dispose([f, mask]);
   });
 
-  it('labels = none equals SimCLR/NT-Xent computed independently (THEORY.md §2.6 test 3)', () => {
+  it('labels = none equals SimCLR/NT-Xent computed independently (docs/science/supcon.md §2.6 test 3)', () => {
     const [B, D] = [6, 5];
     const x = randn(3, B * 2 * D);
     const f = tf.tensor3d(x, [B, 2, D]);
@@ -207,7 +207,7 @@ describeBackends('supConLoss', () => {
     }
   });
 
-  it('scales by τ/τ_base (×1.43 at τ = 0.1, τ_base = 0.07; THEORY.md §2.4)', () => {
+  it('scales by τ/τ_base (×1.43 at τ = 0.1, τ_base = 0.07; docs/science/supcon.md §2.4)', () => {
     const f = tf.tensor3d(randn(11, 4 * 2 * 3), [4, 2, 3]);
     const a = supConLoss(f, { temperature: 0.1 }).dataSync()[0]!;
     const b = supConLoss(f, { temperature: 0.1, baseTemperature: 0.07 }).dataSync()[0]!;

@@ -193,7 +193,7 @@ function maskFromLabels(op: string, labels: tf.Tensor | ArrayLike<number>, batch
 
 /**
  * Supervised contrastive loss (Khosla et al. 2020, Eq. 2 `out` / Eq. 3 `in`), matching the authors'
- * reference `SupConLoss` (HobbitLong/SupContrast `losses.py`, THEORY.md §2.4):
+ * reference `SupConLoss` (HobbitLong/SupContrast `losses.py`, docs/science/supcon.md §2.4):
  * - the denominator runs over all other views A(i) (positives and negatives, 2N−1 terms for V = 2);
  * - no labels and no mask ⇒ SimCLR / NT-Xent (positives = the other views of the same sample);
  * - an explicit mask is used as given, even if asymmetric; labels and mask together are an error;

@@ -40,7 +40,7 @@ describeBackends('uniformityLoss', () => {
     x.dispose();
   });
 
-  it('collapsed features ⇒ 0; uniform on S^127 ⇒ −4 + log ₀F₁(;64;4) = −3.938 (THEORY.md §6)', () => {
+  it('collapsed features ⇒ 0; uniform on S^127 ⇒ −4 + log ₀F₁(;64;4) = −3.938 (docs/science/alignment-uniformity.md §6)', () => {
     const c = tf.tensor2d(new Array(8 * 4).fill(0.5), [8, 4]);
     expectClose(uniformityLoss(c), 0, { atol: 1e-5, rtol: 0 });
     const [B, D] = [512, 128];

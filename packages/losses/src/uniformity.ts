@@ -10,7 +10,7 @@ export const uniformityLossOptionsSchema = z.strictObject({
 export type UniformityLossOptions = z.input<typeof uniformityLossOptionsSchema>;
 
 /**
- * Uniformity (Wang & Isola 2020, THEORY.md §6), SsnL/align_uniform `uniform_loss`:
+ * Uniformity (Wang & Isola 2020, docs/science/alignment-uniformity.md §6), SsnL/align_uniform `uniform_loss`:
  *   L_uniform = log mean_{i<j} exp(−t‖x_i − x_j‖²)      (torch.pdist: distinct pairs only)
  * The inputs are used as given (the paper uses L2-normalised features). Computed as a log-sum-exp
  * over the Gram-matrix distances ‖x_i‖² + ‖x_j‖² − 2x_i·x_j (clamped at 0; the mean over i ≠ j

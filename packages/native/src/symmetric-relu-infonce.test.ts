@@ -47,7 +47,7 @@ it('loss matches the float64 definition and ∂ℓ/∂W matches central finite d
   }
 });
 
-it('with all logits equal the loss is log B (THEORY: InfoNCE at collapse) and the gradient is 0', () => {
+it('with all logits equal the loss is log B (docs/science: InfoNCE at collapse) and the gradient is 0', () => {
   const [B, d1, m] = [8, 4, 3];
   const x = new Float32Array(B * d1).fill(0); // h = 0 for every sample
   const { loss, gradient } = symmetricReluInfoNCE(x, x, randn('w', m * d1), { batch: B, inputDim: d1, width: m }, { threshold: 0.1, temperature: 0.1 });

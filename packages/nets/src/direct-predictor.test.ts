@@ -17,7 +17,7 @@ function secondMoment(z: ArrayLike<number>, n: number, d: number): Float64Array 
 }
 
 describe('directPredEigenvalues', () => {
-  it('p_j = max(sqrt(max(s_j,0)/max s) + ε, 1e-4) (THEORY.md §3.3 step 5, luckmatters boost_scale)', () => {
+  it('p_j = max(sqrt(max(s_j,0)/max s) + ε, 1e-4) (docs/science/non-contrastive.md §3.3 step 5, luckmatters boost_scale)', () => {
     // s = (4, 1, 0, −2): sqrt(1) + 0.01, sqrt(1/4) + 0.01, 0 + 0.01, clamp(0) + 0.01
     expectClose(directPredEigenvalues([4, 1, 0, -2], 0.01), [1.01, 0.51, 0.01, 0.01], { atol: 1e-15, rtol: 0 });
     // ε = 0: the 1e-4 floor applies; a collapsed spectrum (max ≤ 0) maps to the floor too.
@@ -55,7 +55,7 @@ describeBackends('directPredictor', () => {
     net.dispose();
   });
 
-  it('running correlation F̂ ← ρF̂ + (1 − ρ)F_batch (THEORY.md §3.3 step 3)', () => {
+  it('running correlation F̂ ← ρF̂ + (1 − ρ)F_batch (docs/science/non-contrastive.md §3.3 step 3)', () => {
     const net = directPredictor({ dim: 3, rho: 0.3 });
     const [z1, z2] = [randn(1, 5 * 3), randn(2, 4 * 3)];
     const t1 = tf.tensor2d(z1, [5, 3]);
@@ -82,7 +82,7 @@ describeBackends('directPredictor', () => {
     net.dispose();
   });
 
-  it('W_p is symmetric with eigenvalues in [1e-4, 1 + ε], top one 1 + ε, and shares F̂’s eigenvectors (THEORY.md §7.6)', () => {
+  it('W_p is symmetric with eigenvalues in [1e-4, 1 + ε], top one 1 + ε, and shares F̂’s eigenvectors (docs/science/tfjs-notes.md §7.6)', () => {
     const d = 8;
     const eps = 0.05;
     const net = directPredictor({ dim: d, eps });

@@ -26,7 +26,7 @@ export const directPredictorOptionsSchema = z.strictObject({
   freq: z._default(z.int().check(z.positive()), 1),
   /** Lower clamp of p_j (luckmatters: 1e-4). */
   minEigenvalue: z._default(z.number().check(z.gte(0)), 1e-4),
-  /** How W_p is set from F̂: 'eigen' = U diag(p) Uᵀ (THEORY.md §3.3; the only mode). */
+  /** How W_p is set from F̂: 'eigen' = U diag(p) Uᵀ (docs/science/non-contrastive.md §3.3; the only mode). */
   mode: z._default(z.enum(['eigen']), 'eigen'),
   /** Network name. Default 'predictor'. */
   name: z._default(z.string().check(z.minLength(1)), 'predictor'),
@@ -55,7 +55,7 @@ export interface DirectPredictor extends Network, HasPredictorMatrix {
   /**
    * Adds a batch of online projections to the running correlation F̂ and, on every `freq`-th
    * call, resets W_p = U diag(p) Uᵀ. Synchronous (reads [dim, dim] from the backend once).
-   * @param z [batch, dim], e.g. both views' online projections concatenated (THEORY.md §3.3 step 2)
+   * @param z [batch, dim], e.g. both views' online projections concatenated (docs/science/non-contrastive.md §3.3 step 2)
    */
   update(z: tf.Tensor2D): void;
   /** Copy of F̂ (row-major [dim·dim], float64), or null before the first update. */
@@ -69,7 +69,7 @@ export interface DirectPredictor extends Network, HasPredictorMatrix {
 }
 
 /**
- * DirectPred's eigenvalue map (THEORY.md §3.3 step 5, luckmatters `boost_scale` with dyn_convert 2):
+ * DirectPred's eigenvalue map (docs/science/non-contrastive.md §3.3 step 5, luckmatters `boost_scale` with dyn_convert 2):
  * p_j = max(sqrt(max(s_j, 0) / max_k s_k) + ε, minEigenvalue). A collapsed F̂ (max s ≤ 0) gives p = ε.
  * @param s eigenvalues of F̂
  */
@@ -126,7 +126,7 @@ class DirectPredictorImpl implements DirectPredictor {
     assertShape(op, 'z', z, ['batch', this.config.dim]);
     const d = this.config.dim;
     const n = z.shape[0];
-    // Uncentred second moment E[f fᵀ] over the batch (THEORY.md §3.3 step 2).
+    // Uncentred second moment E[f fᵀ] over the batch (docs/science/non-contrastive.md §3.3 step 2).
     const batchF = tf.tidy(() => tf.div(matMul(z, z, true, false), n));
     const fb = batchF.dataSync();
     batchF.dispose();
@@ -225,7 +225,7 @@ class DirectPredictorImpl implements DirectPredictor {
 }
 
 /**
- * DirectPred (Tian, Chen & Ganguli 2021; THEORY.md §3.3): a linear predictor that is *set*, not
+ * DirectPred (Tian, Chen & Ganguli 2021; docs/science/non-contrastive.md §3.3): a linear predictor that is *set*, not
  * trained. `update(z)` keeps F̂ ← ρF̂ + (1 − ρ)E[zzᵀ] (F̂ = F_batch at the first call) and every
  * `freq` calls sets W_p = U diag(p) Uᵀ from F̂ = U diag(s) Uᵀ with
  * p_j = max(sqrt(max(s_j, 0)/max_k s_k) + ε, 1e-4) (so the top eigenvalue of W_p is 1 + ε).

@@ -12,7 +12,7 @@ let counter = 0;
 const uid = (base: string) => `${base}${counter++}`;
 
 describeBackends('ema', () => {
-  it('ξ ← m·ξ + (1 − m)·θ in place (THEORY.md §3.2); k steps toward a fixed θ leave m^k of the gap', () => {
+  it('ξ ← m·ξ + (1 − m)·θ in place (docs/science/non-contrastive.md §3.2); k steps toward a fixed θ leave m^k of the gap', () => {
     const online = linearPredictor({ dim: 2, init: 'normal', seed: 1, name: uid('on') });
     const target = linearPredictor({ dim: 2, name: uid('tg') }); // identity
     const theta = Array.from(online.weight.dataSync());

@@ -8,7 +8,7 @@ function requireNetwork(argument: string, net: unknown): asserts net is Network 
 }
 
 /**
- * BYOL's target update (THEORY.md §3.2), in place: ξ ← m·ξ + (1 − m)·θ for every variable,
+ * BYOL's target update (docs/science/non-contrastive.md §3.2), in place: ξ ← m·ξ + (1 − m)·θ for every variable,
  * pairing `target.variables[i]` with `online.variables[i]` (same architecture, e.g. a
  * `cloneNetwork` of the online net). m = 1 freezes the target; m = 0 copies the online weights.
  *

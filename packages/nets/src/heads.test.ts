@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { predictionHead, projectionHead } from './heads';
 
 describe('projectionHead / predictionHead', () => {
-  it('projectionHead: SimSiam layout Linear(no bias)-BN-ReLU ×(layers−1), Linear, BN(affine=False) (THEORY.md §3.1)', () => {
+  it('projectionHead: SimSiam layout Linear(no bias)-BN-ReLU ×(layers−1), Linear, BN(affine=False) (docs/science/non-contrastive.md §3.1)', () => {
     const g = projectionHead({ inputDim: 8, hiddenDim: 16, outputDim: 4, layers: 3, seed: 0, name: 'proj-a' });
     expect(g.layers.map((l) => l.W.shape)).toEqual([[8, 16], [16, 16], [16, 4]]);
     expect(g.layers.map((l) => [l.b !== undefined, l.gamma !== undefined])).toEqual([[false, true], [false, true], [true, false]]);

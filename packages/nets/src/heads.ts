@@ -11,7 +11,7 @@ export const projectionHeadOptionsSchema = z.strictObject({
   outputDim: z.optional(z.int().check(z.positive())),
   /** Number of linear layers (SimSiam: 3; SupCon/SimCLR: 2). Default 2. */
   layers: z._default(z.int().check(z.gte(1)), 2),
-  /** Linear-BN-ReLU hidden layers and a non-affine BN on the output, as SimSiam (THEORY.md §3.1). Default true. */
+  /** Linear-BN-ReLU hidden layers and a non-affine BN on the output, as SimSiam (docs/science/non-contrastive.md §3.1). Default true. */
   batchNorm: z._default(z.boolean(), true),
   /** Seed of the initial weights. */
   seed: z._default(seedSchema, 0),
@@ -23,7 +23,7 @@ export type ProjectionHeadOptions = z.input<typeof projectionHeadOptionsSchema>;
 /**
  * Projection head g (SimSiam `builder.py` / SupCon): `layers` linear layers with ReLU between,
  * widths inputDim → hiddenDim … → outputDim; with `batchNorm`, Linear(no bias)-BN-ReLU hidden
- * layers and BN(affine=False) on the output (THEORY.md §3.1). An `mlp` preset: it serialises as 'mlp'.
+ * layers and BN(affine=False) on the output (docs/science/non-contrastive.md §3.1). An `mlp` preset: it serialises as 'mlp'.
  */
 export function projectionHead(options: ProjectionHeadOptions): MlpNetwork {
   const o = parseOptions('projectionHead', projectionHeadOptionsSchema, options);
@@ -44,7 +44,7 @@ export const predictionHeadOptionsSchema = z.strictObject({
   dim: z.int().check(z.positive()),
   /** Bottleneck width (SimSiam: 512 for dim 2048). Default: max(1, dim/4). */
   hiddenDim: z.optional(z.int().check(z.positive())),
-  /** Linear(no bias)-BN-ReLU hidden layer, no BN on the output (THEORY.md §3.1). Default true. */
+  /** Linear(no bias)-BN-ReLU hidden layer, no BN on the output (docs/science/non-contrastive.md §3.1). Default true. */
   batchNorm: z._default(z.boolean(), true),
   /** Seed of the initial weights. */
   seed: z._default(seedSchema, 0),
@@ -55,7 +55,7 @@ export type PredictionHeadOptions = z.input<typeof predictionHeadOptionsSchema>;
 
 /**
  * Prediction head h (SimSiam `builder.py`): bottleneck Linear(dim→hidden)-BN-ReLU-Linear(hidden→dim),
- * no BN on the output (THEORY.md §3.1). An `mlp` preset: it serialises as 'mlp'.
+ * no BN on the output (docs/science/non-contrastive.md §3.1). An `mlp` preset: it serialises as 'mlp'.
  */
 export function predictionHead(options: PredictionHeadOptions): MlpNetwork {
   const o = parseOptions('predictionHead', predictionHeadOptionsSchema, options);

@@ -10,7 +10,7 @@ export const linearPredictorOptionsSchema = z.strictObject({
   dim: z.int().check(z.positive()),
   /** 'identity': W_p = I; 'normal': W_p ~ N(0, 1/d) entrywise. Default 'identity'. */
   init: z._default(z.enum(['identity', 'normal']), 'identity'),
-  /** Add a bias (DirectPred's setting has none, THEORY.md §3.3). Default false. */
+  /** Add a bias (DirectPred's setting has none, docs/science/non-contrastive.md §3.3). Default false. */
   bias: z._default(z.boolean(), false),
   /** Seed of the initial weights ('normal' init). */
   seed: z._default(seedSchema, 0),
@@ -90,7 +90,7 @@ class LinearPredictor implements LinearPredictorNetwork {
 
 /**
  * A linear predictor W_p ∈ R^{d×d} trained by gradients (BYOL/SimSiam with a linear predictor;
- * the "linear predictor" baseline of DirectPred, THEORY.md §3.3–3.4).
+ * the "linear predictor" baseline of DirectPred, docs/science/non-contrastive.md §3.3–3.4).
  */
 export function linearPredictor(options: LinearPredictorOptions): LinearPredictorNetwork {
   const o = parseOptions(TYPE, linearPredictorOptionsSchema, options);

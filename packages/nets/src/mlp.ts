@@ -20,7 +20,7 @@ export const mlpOptionsSchema = z.strictObject({
   leakyReluAlpha: z._default(z.number().check(z.gte(0)), 0.01),
   /**
    * Batch norm (affine γ, β) after every hidden linear layer, before the activation, using the
-   * statistics of the batch being transformed (SimSiam's Linear-BN-ReLU; THEORY.md §3.1). Hidden
+   * statistics of the batch being transformed (SimSiam's Linear-BN-ReLU; docs/science/non-contrastive.md §3.1). Hidden
    * layers then have no bias (β replaces it). Default false.
    */
   batchNorm: z._default(z.boolean(), false),

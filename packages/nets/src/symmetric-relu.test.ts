@@ -63,7 +63,7 @@ describeBackends('symmetricRelu', () => {
     const loss = (f: (v: tf.Tensor2D) => tf.Tensor2D) => (v: tf.Tensor) => tf.sum(tf.mul(f(v as tf.Tensor2D), c)) as tf.Scalar;
     const gFused = tf.grad(loss((v) => softThreshold(v, b)))(u);
     const gRef = tf.grad(loss((v) => reference(v, b)))(u);
-    // Closed form ∂h/∂u = 1[|u| > b] (THEORY.md §1.3).
+    // Closed form ∂h/∂u = 1[|u| > b] (docs/science/feature-decoupling.md §1.3).
     const uv = u.dataSync();
     const cv = c.dataSync();
     expectClose(gFused, Array.from(uv, (v, i) => (Math.abs(v) > b ? cv[i]! : 0)), { atol: 1e-7, rtol: 0 });
@@ -152,7 +152,7 @@ describeBackends('symmetricRelu', () => {
     c.dispose();
   });
 
-  it("init 'normal' without unit-norm rows has entry std 1/sqrt(d1) (THEORY.md §1.3 [P]); 'orthogonal' gives W Wᵀ = I", () => {
+  it("init 'normal' without unit-norm rows has entry std 1/sqrt(d1) (docs/science/feature-decoupling.md §1.3, our choice); 'orthogonal' gives W Wᵀ = I", () => {
     const n = symmetricRelu({ inputDim: 256, width: 128, unitNormRows: false, seed: 1, name: uid('normal') });
     const w = Array.from(n.weight.dataSync());
     const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);

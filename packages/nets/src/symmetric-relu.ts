@@ -9,7 +9,7 @@ const TYPE = 'symmetricRelu';
 export const symmetricReluOptionsSchema = z.strictObject({
   /** d1: dimension of an observation x. */
   inputDim: z.int().check(z.positive()),
-  /** m: number of neurons h_i (THEORY.md §1.3 [P]: 2d, e.g. 64). */
+  /** m: number of neurons h_i (docs/science/feature-decoupling.md §1.3, our choice: 2d, e.g. 64). */
   width: z.int().check(z.positive()),
   /**
    * Threshold b ≥ 0 shared by all neurons: a number, or a schedule (`linear-warmup`, `constant`)
@@ -19,7 +19,7 @@ export const symmetricReluOptionsSchema = z.strictObject({
   /** Keep every row w_i at unit norm: at initialisation and in `afterUpdate` (projected SGD). Default true. */
   unitNormRows: z._default(z.boolean(), true),
   /**
-   * 'normal': w_i ~ N(0, I/d1) (THEORY.md §1.3 [P]); 'orthogonal': Gaussian rows orthonormalised
+   * 'normal': w_i ~ N(0, I/d1) (docs/science/feature-decoupling.md §1.3, our choice); 'orthogonal': Gaussian rows orthonormalised
    * (in blocks of d1 rows when width > d1). Default 'normal'.
    */
   init: z._default(z.enum(['normal', 'orthogonal']), 'normal'),
@@ -58,7 +58,7 @@ export interface SymmetricReluNetwork extends Network, HasNeuronWeights {
 
 /**
  * The soft-threshold activation h(u) = relu(u − b) − relu(−u − b) = u − clip(u, −b, b), elementwise,
- * with the closed-form gradient ∂h/∂u = 1[|u| > b] (THEORY.md §1.3). A `customGrad` keeps
+ * with the closed-form gradient ∂h/∂u = 1[|u| > b] (docs/science/feature-decoupling.md §1.3). A `customGrad` keeps
  * autograd from building relu/neg/sub chains in the hot path; the mask is read off the output
  * (h ≠ 0 ⇔ |u| > b), which needs no broadcast comparison (slow on wasm).
  *
@@ -249,7 +249,7 @@ function initialWeights(o: Resolved): Float32Array {
 }
 
 /**
- * The one-hidden-layer symmetric-ReLU network of Wen & Li 2021 (THEORY.md §1.3):
+ * The one-hidden-layer symmetric-ReLU network of Wen & Li 2021 (docs/science/feature-decoupling.md §1.3):
  *   f(x) = (h_1(x), …, h_m(x)),   h_i(x) = relu(⟨w_i, x⟩ − b) − relu(−⟨w_i, x⟩ − b)
  * with a shared threshold b (fixed or scheduled by `onStep`) and optional unit-norm rows
  * (re-projected in `afterUpdate`).

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { thresholdAt } from './threshold-schedule';
 
 describe('thresholdAt', () => {
-  it('linear warm-up from 0 over T/2, then constant (THEORY.md §1.3 [P]: b(t) = b_final·min(1, t/(T/2)))', () => {
+  it('linear warm-up from 0 over T/2, then constant (docs/science/feature-decoupling.md §1.3, our choice: b(t) = b_final·min(1, t/(T/2)))', () => {
     const s = { type: 'linear-warmup', final: 0.3, warmupFraction: 0.5 } as const;
     // b(0) = 0, b(750) = 0.3·750/1500 = 0.15, b(1500) = b(2999) = 0.3
     expect(thresholdAt(s, 0, 3000)).toBe(0);

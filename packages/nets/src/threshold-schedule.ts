@@ -1,7 +1,7 @@
 import { assertNumber, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 
-/** b(t) = initial + (final − initial)·min(1, t / (warmupFraction·T)) (THEORY.md §1.3 [P]: from 0 over T/2). */
+/** b(t) = initial + (final − initial)·min(1, t / (warmupFraction·T)) (docs/science/feature-decoupling.md §1.3, our choice: from 0 over T/2). */
 export const linearWarmupScheduleSchema = z.strictObject({
   type: z.literal('linear-warmup'),
   /** Threshold reached at the end of the warm-up and kept afterwards (absolute units of ⟨w, x⟩). */

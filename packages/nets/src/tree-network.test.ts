@@ -9,7 +9,7 @@ let counter = 0;
 const uid = (base: string) => `${base}${counter++}`;
 
 /**
- * Float64 loop reference of luckmatters' HLTM net (THEORY.md §4.3): per internal node μ,
+ * Float64 loop reference of luckmatters' HLTM net (docs/science/hltm.md §4.3): per internal node μ,
  * h_μ = W_μᵀ·concat(relu(h_children)) + b_μ (leaves: the raw leaf values). Returns per level
  * (root first) the pre-activations [batch][nodes][hid].
  */

@@ -150,7 +150,7 @@ function checkSize(op: string, o: Resolved): void {
 }
 
 /**
- * The HLTM network of Tian et al. 2020 (THEORY.md §4.3; luckmatters `ssl/hltm`): it mirrors the
+ * The HLTM network of Tian et al. 2020 (docs/science/hltm.md §4.3; luckmatters `ssl/hltm`): it mirrors the
  * latent tree. Every internal node μ has its own Linear(in → hid) with bias; at the lowest
  * internal level its input is its c leaves, above it the concatenated ReLU outputs of its c
  * children's hid units. The output is the root's pre-activation, L2-normalised with ε.

@@ -73,7 +73,7 @@ describeBackends('non-contrastive methods', () => {
     const fullEnd = await run({ ...opts, method: full });
     expect(full.predictor.updates).toBe(12);
     const wp = full.predictor.predictorMatrix();
-    // W_p is symmetric with top eigenvalue 1 + ε (THEORY.md §3.3).
+    // W_p is symmetric with top eigenvalue 1 + ε (docs/science/non-contrastive.md §3.3).
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expectClose(wp[i * 4 + j]!, wp[j * 4 + i]!, { atol: 1e-6 });
 
     const store = memoryCheckpointStore();

@@ -46,7 +46,7 @@ export type SimSiamMethodOptions = z.input<typeof simSiamMethodSchema> & {
 };
 
 /**
- * SimSiam (Chen & He 2021; THEORY.md §3.1): L = ½D(p1, sg z2) + ½D(p2, sg z1), D = −cos.
+ * SimSiam (Chen & He 2021; docs/science/non-contrastive.md §3.1): L = ½D(p1, sg z2) + ½D(p2, sg z1), D = −cos.
  * Both branches share the encoder and projector; the predictor is on the online side only.
  */
 export function simSiamMethod(options: SimSiamMethodOptions): Method {
@@ -80,7 +80,7 @@ export function simSiamMethod(options: SimSiamMethodOptions): Method {
 }
 
 export const byolMethodSchema = z.strictObject({
-  /** EMA momentum m of the target: ξ ← m·ξ + (1−m)·θ. luckmatters uses a constant 0.996 (THEORY.md §3.2). */
+  /** EMA momentum m of the target: ξ ← m·ξ + (1−m)·θ. luckmatters uses a constant 0.996 (docs/science/non-contrastive.md §3.2). */
   momentum: z._default(z.number().check(z.gte(0), z.lte(1)), 0.996),
   /** Raise m to 1 on BYOL's cosine schedule m_k = 1 − (1 − m)(cos(πk/K) + 1)/2. */
   cosineMomentum: z._default(z.boolean(), false),
@@ -113,7 +113,7 @@ function emaMomentum(o: { momentum: number; cosineMomentum: boolean }, step: num
 }
 
 /**
- * BYOL (Grill et al. 2020; THEORY.md §3.2): online encoder → projector → predictor q, target
+ * BYOL (Grill et al. 2020; docs/science/non-contrastive.md §3.2): online encoder → projector → predictor q, target
  * encoder → projector as an EMA of the online weights; loss (2 − 2cos(q1, t2)) + (2 − 2cos(q2, t1)).
  * The target outputs are computed in `prepare`, outside the gradient, so they are constants.
  */
@@ -173,7 +173,7 @@ function emaTargetMethod(
 }
 
 export const directPredMethodSchema = z.extend(byolMethodSchema, {
-  /** ρ: EMA rate of the correlation estimate F̂ ← ρF̂ + (1 − ρ)F_batch (THEORY.md §3.3). */
+  /** ρ: EMA rate of the correlation estimate F̂ ← ρF̂ + (1 − ρ)F_batch (docs/science/non-contrastive.md §3.3). */
   rho: z._default(z.number().check(z.gte(0), z.lte(1)), 0.3),
   /** ε added to the normalised eigenvalues p_j = sqrt(s_j / max s) + ε. */
   eps: z._default(z.number().check(z.gte(0)), 0.01),
@@ -186,7 +186,7 @@ export type DirectPredMethodOptions = z.input<typeof directPredMethodSchema> & {
 };
 
 /**
- * DirectPred (Tian, Chen & Ganguli 2021; THEORY.md §3.3): BYOL with a linear predictor that is
+ * DirectPred (Tian, Chen & Ganguli 2021; docs/science/non-contrastive.md §3.3): BYOL with a linear predictor that is
  * not trained but *set* from the eigen-decomposition of the running correlation of the online
  * outputs, W_p = U diag(p) Uᵀ. The correlation uses this step's online outputs of both views
  * (constants, computed in `prepare`), before the loss, as in luckmatters' byol_trainer.py.
