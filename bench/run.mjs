@@ -24,7 +24,9 @@ const quick = args.includes('--quick');
 const seconds = quick ? 1.5 : 4;
 // Engines: 'native' = wasm backend + @contrastive/native (fused contrastive step, native GEMM
 // behind tf.matMul, native fillNormal), what the CLI uses; 'wasm' and 'cpu' = plain tfjs.
-const backends = (args.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (nativeInfo().available ? 'native,wasm,cpu' : 'wasm,cpu')).split(',');
+const backends = (
+  args.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (nativeInfo().available ? 'native,wasm,cpu' : 'wasm,cpu')
+).split(',');
 const SHAPES = {
   small: { latentDim: 32, ambientDim: 256, width: 64, batchSize: 256 },
   large: { latentDim: 64, ambientDim: 512, width: 256, batchSize: 512 },
@@ -35,13 +37,29 @@ async function benchTrain(shape, budget, kernels) {
   const s = SHAPES[shape];
   const data = sparseCoding({ ambientDim: s.ambientDim, latentDim: s.latentDim, sparsity: 0.1, noiseToSignal: 4, seed: 0 });
   const augment = complementaryMask({ keepProb: 0.5, seed: 0 });
-  const encoder = symmetricRelu({ inputDim: s.ambientDim, width: s.width, threshold: 1.34 * data.noiseStd, unitNormRows: true, seed: 0, name: `bench-${shape}-${tf.getBackend()}` });
+  const encoder = symmetricRelu({
+    inputDim: s.ambientDim,
+    width: s.width,
+    threshold: 1.34 * data.noiseStd,
+    unitNormRows: true,
+    seed: 0,
+    name: `bench-${shape}-${tf.getBackend()}`,
+  });
   const method = contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.1, normalize: false, kernels });
   const warmup = 10;
   const tensors = [];
   let t0 = 0;
   let n = 0;
-  for await (const e of train({ data, augment, method, optimizer: { type: 'sgd', lr: 0.05 }, steps: 1e6, batchSize: s.batchSize, seed: 0, evalAtStart: false })) {
+  for await (const e of train({
+    data,
+    augment,
+    method,
+    optimizer: { type: 'sgd', lr: 0.05 },
+    steps: 1e6,
+    batchSize: s.batchSize,
+    seed: 0,
+    evalAtStart: false,
+  })) {
     if (e.type !== 'step') continue;
     if (e.step === warmup) t0 = performance.now();
     if (e.step > warmup) n++;
@@ -80,10 +98,22 @@ function findTorchPython() {
 function flagshipWallTime() {
   const out = mkdtempSync(join(tmpdir(), 'bench-flagship-'));
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(here, '..', 'apps', 'cli', 'dist', 'bin.js'), 'run', 'feature-decoupling', '--out', out, '--json', ...(quick ? ['--steps', '300'] : [])], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(here, '..', 'apps', 'cli', 'dist', 'bin.js'),
+      'run',
+      'feature-decoupling',
+      '--out',
+      out,
+      '--json',
+      ...(quick ? ['--steps', '300'] : []),
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  );
   const wall = (performance.now() - t0) / 1000;
   rmSync(out, { recursive: true, force: true });
   if (r.status !== 0 && r.status !== 2) throw new Error(`flagship run failed: ${r.stderr}`);
@@ -92,7 +122,12 @@ function flagshipWallTime() {
 }
 
 const fmt = (v, d = 1) => (v === undefined ? '–' : Number(v).toFixed(d));
-const results = { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString(), ours: {}, torch: undefined };
+const results = {
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  date: new Date().toISOString(),
+  ours: {},
+  torch: undefined,
+};
 
 for (const backend of backends) {
   await tf.setBackend(backend === 'native' ? 'wasm' : backend);
@@ -108,8 +143,16 @@ for (const backend of backends) {
   const small = await benchTrain('small', budget, kernels);
   const large = await benchTrain('large', budget, kernels);
   const supcon = benchSupCon(budget);
-  results.ours[backend] = { train_small: small.stepsPerSecond, train_large: large.stepsPerSecond, supcon, tensorGrowth: small.tensorGrowth + large.tensorGrowth, tensorsOverTime: { small: small.tensors, large: large.tensors } };
-  console.error(`[${backend}] train small ${fmt(small.stepsPerSecond)} steps/s, large ${fmt(large.stepsPerSecond)} steps/s, supcon ${fmt(supcon, 2)} steps/s, tensor growth ${small.tensorGrowth + large.tensorGrowth}`);
+  results.ours[backend] = {
+    train_small: small.stepsPerSecond,
+    train_large: large.stepsPerSecond,
+    supcon,
+    tensorGrowth: small.tensorGrowth + large.tensorGrowth,
+    tensorsOverTime: { small: small.tensors, large: large.tensors },
+  };
+  console.error(
+    `[${backend}] train small ${fmt(small.stepsPerSecond)} steps/s, large ${fmt(large.stepsPerSecond)} steps/s, supcon ${fmt(supcon, 2)} steps/s, tensor growth ${small.tensorGrowth + large.tensorGrowth}`,
+  );
 }
 if (!args.includes('--no-flagship')) {
   results.ours.flagship = flagshipWallTime();
@@ -121,10 +164,14 @@ if (!py) {
   console.error('PyTorch reference skipped: no python3 with torch (apt-get install python3-torch libopenblas0-pthread).');
 } else {
   const run = (extra, env) => {
-    const r = spawnSync(py, [join(here, 'torch_ref.py'), ...(quick ? ['--quick'] : []), ...(args.includes('--no-flagship') ? [] : ['--flagship']), ...extra], {
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-    });
+    const r = spawnSync(
+      py,
+      [join(here, 'torch_ref.py'), ...(quick ? ['--quick'] : []), ...(args.includes('--no-flagship') ? [] : ['--flagship']), ...extra],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      },
+    );
     if (r.status !== 0) {
       console.error(`PyTorch reference failed: ${r.stderr}`);
       return undefined;
@@ -147,7 +194,11 @@ if (!py) {
 // Time ratio ours/PyTorch = PyTorch steps/s ÷ our steps/s. PyTorch runs as by default (its
 // OpenBLAS uses every core) and on one core; one engine of ours uses one core.
 const rows = [];
-for (const [key, label] of [['train_small', 'train step, small (d=32, d1=256, m=64, B=256)'], ['train_large', 'train step, large (d=64, d1=512, m=256, B=512)'], ['supcon', 'supConLoss fwd+bwd (1024×2×128)']]) {
+for (const [key, label] of [
+  ['train_small', 'train step, small (d=32, d1=256, m=64, B=256)'],
+  ['train_large', 'train step, large (d=64, d1=512, m=256, B=512)'],
+  ['supcon', 'supConLoss fwd+bwd (1024×2×128)'],
+]) {
   const row = { label };
   for (const b of backends) row[b] = results.ours[b]?.[key];
   row.torch = results.torch?.[key];
@@ -180,7 +231,9 @@ if (results.ours.flagship) {
   );
 }
 results.benchPeakRssMB = process.resourceUsage().maxRSS / 1024;
-console.log(`tensor growth over the timed training loops: ${backends.map((b) => `${b} ${results.ours[b]?.tensorGrowth}`).join(', ')}; bench process peak RSS ${fmt(results.benchPeakRssMB, 0)} MB`);
+console.log(
+  `tensor growth over the timed training loops: ${backends.map((b) => `${b} ${results.ours[b]?.tensorGrowth}`).join(', ')}; bench process peak RSS ${fmt(results.benchPeakRssMB, 0)} MB`,
+);
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
 console.error(`\nraw numbers: bench/results/latest.json`);

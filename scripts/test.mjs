@@ -10,7 +10,9 @@ const groups = ['packages', 'apps', 'tests'];
 const resultFiles = () =>
   groups.flatMap((g) =>
     existsSync(join(root, g))
-      ? readdirSync(join(root, g)).map((d) => join(root, g, d, '.vitest-results.json')).filter((f) => existsSync(f))
+      ? readdirSync(join(root, g))
+          .map((d) => join(root, g, d, '.vitest-results.json'))
+          .filter((f) => existsSync(f))
       : [],
   );
 
@@ -21,18 +23,20 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOT
 const tasks = ['build', 'typecheck', 'lint', 'test', 'test:pack'];
 // The workspace's own turbo, so the script also works when run with plain `node`.
 const turboBin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'turbo.cmd' : 'turbo');
-const turbo = spawnSync(existsSync(turboBin) ? turboBin : 'turbo', ['run', ...tasks, '--continue', '--concurrency=2', '--output-logs=new-only', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env,
-  shell: process.platform === 'win32',
-});
+const turbo = spawnSync(
+  existsSync(turboBin) ? turboBin : 'turbo',
+  ['run', ...tasks, '--continue', '--concurrency=2', '--output-logs=new-only', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+    shell: process.platform === 'win32',
+  },
+);
 
 // Code lint (ESLint) and formatting (Prettier) over the whole tree, from the workspace's own binaries.
 const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
-const codeChecks = [
-  ['eslint', ['.', '--max-warnings=0']],
-].map(([name, args]) => {
+const codeChecks = [['eslint', ['.', '--max-warnings=0']]].map(([name, args]) => {
   const r = spawnSync(bin(name), args, { cwd: root, stdio: 'inherit', env, shell: process.platform === 'win32' });
   if (r.status !== 0) console.log(`\n${name} failed: see the output above (pnpm lint:code, pnpm format).`);
   return r.status ?? 1;

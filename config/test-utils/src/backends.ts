@@ -21,11 +21,7 @@ export async function useBackend(backend: TestBackend): Promise<void> {
  * Runs `suite` once per backend (cpu and wasm by default), each inside its own `describe` whose
  * `beforeAll` selects the backend. Tests in the suite use the global `tf` as usual.
  */
-export function describeBackends(
-  name: string,
-  suite: (backend: TestBackend) => void,
-  backends: TestBackend[] = testBackends(),
-): void {
+export function describeBackends(name: string, suite: (backend: TestBackend) => void, backends: TestBackend[] = testBackends()): void {
   for (const backend of backends) {
     describe(`${name} [${backend}]`, () => {
       beforeAll(async () => {

@@ -6,10 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeEach, vi } from 'vitest';
 
 /** Messages tfjs prints once in Node that are expected, not a sign of trouble. */
-const ALLOWED = [
-  /looks like you are running TensorFlow\.js in Node\.js/,
-  /^=+\s*$/,
-];
+const ALLOWED = [/looks like you are running TensorFlow\.js in Node\.js/, /^=+\s*$/];
 
 let unexpected: string[] = [];
 

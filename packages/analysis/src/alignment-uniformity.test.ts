@@ -6,8 +6,21 @@ const eye = (d: number, scale = 1) => Array.from({ length: d }, (_, i) => Array.
 
 describe('uniformity (Wang & Isola 2020, docs/science/alignment-uniformity.md §6)', () => {
   it('closed forms: antipodal pair −4t, identical points 0, orthonormal basis −2t, regular tetrahedron −t·8/3', async () => {
-    expect(await uniformity([[0.6, 0.8], [-0.6, -0.8]])).toBeCloseTo(-8, 12); // ‖x − y‖² = 4, t = 2
-    expect(await uniformity([[0.6, 0.8], [-0.6, -0.8]], { t: 0.5 })).toBeCloseTo(-2, 12);
+    expect(
+      await uniformity([
+        [0.6, 0.8],
+        [-0.6, -0.8],
+      ]),
+    ).toBeCloseTo(-8, 12); // ‖x − y‖² = 4, t = 2
+    expect(
+      await uniformity(
+        [
+          [0.6, 0.8],
+          [-0.6, -0.8],
+        ],
+        { t: 0.5 },
+      ),
+    ).toBeCloseTo(-2, 12);
     expect(uniformitySync(Array.from({ length: 5 }, () => [0.3, 0.4, 0.5]))).toBe(0);
     expect(uniformitySync(eye(7))).toBeCloseTo(-4, 12);
     // Tetrahedron vertices on S²: pairwise ‖x_i − x_j‖² = 2 + 2/3.

@@ -59,7 +59,9 @@ describe('atomRecovery', () => {
     expect(() => atomRecoverySync([[1, Number.NaN]], [[1], [2]])).toThrow(NonFiniteValueError);
     expect(() => atomRecoverySync([[1, Number.NaN]], [[1], [2]])).toThrow(/'weights' contains NaN at flat index 1/);
     expect(() => atomRecoverySync([[1, 2], [3]], [[1], [2]])).toThrow(ShapeMismatchError);
-    expect(() => atomRecoverySync({ rows: 2, cols: 2, data: [1, 2, 3] }, [[1], [2]])).toThrow(/'weights\.data' must have rows·cols = 2·2 = 4 entries, got 3/);
+    expect(() => atomRecoverySync({ rows: 2, cols: 2, data: [1, 2, 3] }, [[1], [2]])).toThrow(
+      /'weights\.data' must have rows·cols = 2·2 = 4 entries, got 3/,
+    );
     expect(() => atomRecoverySync('w' as never, [[1], [2]])).toThrow(/'weights'/);
   });
 });

@@ -17,7 +17,15 @@ describe('atomRecovery at the threshold', () => {
     expect(at.perAtom[1]).toBeCloseTo(0.6, 15);
     expect(at.fraction).toBe(0); // 0.8 is not > 0.8
     // Two neurons exactly at the threshold for both atoms: still nothing recovered.
-    expect(atomRecoverySync([[4, 3], [3, 4]], dictionary).fraction).toBe(0);
+    expect(
+      atomRecoverySync(
+        [
+          [4, 3],
+          [3, 4],
+        ],
+        dictionary,
+      ).fraction,
+    ).toBe(0);
     expect(atomRecoverySync([[4, 3]], dictionary, { threshold: 0.79 }).fraction).toBe(0.5);
     expect(atomRecoverySync([[4, 3]], dictionary, { threshold: 0.59 }).fraction).toBe(1);
   });
@@ -25,11 +33,26 @@ describe('atomRecovery at the threshold', () => {
   it('the default threshold is 0.8 and signs do not matter (|cos|)', () => {
     expect(atomRecoverySync([[-4, 3]], dictionary).threshold).toBe(0.8);
     expect(atomRecoverySync([[-4, -3]], dictionary).perAtom[0]).toBe(0.8);
-    expect(atomRecoverySync([[1, 0], [0, -1]], dictionary).fraction).toBe(1);
+    expect(
+      atomRecoverySync(
+        [
+          [1, 0],
+          [0, -1],
+        ],
+        dictionary,
+      ).fraction,
+    ).toBe(1);
   });
 
   it('ties pick the lowest neuron index; summaries are exact', () => {
-    const r = atomRecoverySync([[3, 4], [4, 3], [4, 3]], dictionary);
+    const r = atomRecoverySync(
+      [
+        [3, 4],
+        [4, 3],
+        [4, 3],
+      ],
+      dictionary,
+    );
     expect(r.bestNeuron).toEqual([1, 0]);
     expect(r.median).toBeCloseTo(0.8, 15);
     expect(r.min).toBeCloseTo(0.8, 15);
@@ -37,7 +60,13 @@ describe('atomRecovery at the threshold', () => {
   });
 
   it('neuron purity takes the max over atoms per neuron', () => {
-    const p = neuronPuritySync([[4, 3], [0, 2]], dictionary);
+    const p = neuronPuritySync(
+      [
+        [4, 3],
+        [0, 2],
+      ],
+      dictionary,
+    );
     expect(p.purity[0]).toBe(0.8);
     expect(p.purity[1]).toBe(1);
     expect(p.topAtom).toEqual([0, 1]);

@@ -87,7 +87,11 @@ function compute(w: Matrix, dictionary: Matrix, threshold: number): AtomRecovery
  * @param weights    [m, d1] one row per neuron (the encoder's first layer)
  * @param dictionary [d1, d] one column per atom M_j
  */
-export async function atomRecovery(weights: MatrixInput, dictionary: MatrixInput, options: AtomRecoveryOptions = {}): Promise<AtomRecoveryResult> {
+export async function atomRecovery(
+  weights: MatrixInput,
+  dictionary: MatrixInput,
+  options: AtomRecoveryOptions = {},
+): Promise<AtomRecoveryResult> {
   const { threshold } = parseOptions(OP, atomRecoveryOptionsSchema, options);
   const [w, m] = await readMatrices(OP, specs(weights, dictionary));
   return compute(w, m, threshold);

@@ -32,7 +32,16 @@ describe('commutatorNorm', () => {
     const a3 = a.map((r) => r.map((v) => 3 * v));
     expect(commutatorNormSync(a3, b)).toBeCloseTo(3 * Math.SQRT2, 14);
     expect(commutatorNormSync(a3, b, { normalize: true })).toBeCloseTo(Math.SQRT2, 14);
-    expect(commutatorNormSync([[0, 0], [0, 0]], b, { normalize: true })).toBe(0);
+    expect(
+      commutatorNormSync(
+        [
+          [0, 0],
+          [0, 0],
+        ],
+        b,
+        { normalize: true },
+      ),
+    ).toBe(0);
   });
 
   it('different eigenbases give a non-zero commutator', () => {
@@ -43,6 +52,14 @@ describe('commutatorNorm', () => {
 
   it('requires square matrices of one size', () => {
     expect(() => commutatorNormSync([[1, 2]], [[1]])).toThrow(/'a' must be \[n, n\] \(square\), got \[1, 2\]/);
-    expect(() => commutatorNormSync([[1]], [[1, 0], [0, 1]])).toThrow(/'b' has n = 2/);
+    expect(() =>
+      commutatorNormSync(
+        [[1]],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    ).toThrow(/'b' has n = 2/);
   });
 });

@@ -19,7 +19,8 @@ describe('crossViewCorrelation', () => {
     const ya = new Float64Array(n * 8);
     const yb = new Float64Array(n * 8);
     rhos.forEach((rho, k) => {
-      const [x, y] = rho === 0 && k >= 3 ? [rng.fillNormal(new Float64Array(n)), rng.fillNormal(new Float64Array(n))] : correlatedPair(rng, n, rho);
+      const [x, y] =
+        rho === 0 && k >= 3 ? [rng.fillNormal(new Float64Array(n)), rng.fillNormal(new Float64Array(n))] : correlatedPair(rng, n, rho);
       for (let i = 0; i < n; i++) {
         ya[i * 8 + k] = x[i]!;
         yb[i * 8 + k] = y[i]!;
@@ -27,7 +28,8 @@ describe('crossViewCorrelation', () => {
     });
     const rotate = (y: Float64Array): Matrix => {
       const out = new Float64Array(n * 8);
-      for (let i = 0; i < n; i++) for (let r = 0; r < 8; r++) for (let k = 0; k < 8; k++) out[i * 8 + r] = out[i * 8 + r]! + q.data[r * 8 + k]! * y[i * 8 + k]!;
+      for (let i = 0; i < n; i++)
+        for (let r = 0; r < 8; r++) for (let k = 0; k < 8; k++) out[i * 8 + r] = out[i * 8 + r]! + q.data[r * 8 + k]! * y[i * 8 + k]!;
       return { rows: n, cols: 8, data: out };
     };
     const directions = { rows: 8, cols: 3, data: Float64Array.from({ length: 24 }, (_, i) => q.data[Math.floor(i / 3) * 8 + (i % 3)]!) };
@@ -100,8 +102,29 @@ describe('crossViewCorrelation', () => {
   });
 
   it('names the arguments whose shapes disagree', async () => {
-    await expect(crossViewCorrelation([[1, 2]], [[1, 2], [3, 4]], [[1], [0]])).rejects.toThrow(/'viewB' has batch = 2 .* but 'viewA' has batch = 1/);
-    await expect(crossViewCorrelation([[1, 2], [2, 1]], [[1, 2], [3, 4]], [[1], [0], [0]])).rejects.toThrow(/'directions' has inputDim = 3/);
+    await expect(
+      crossViewCorrelation(
+        [[1, 2]],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [[1], [0]],
+      ),
+    ).rejects.toThrow(/'viewB' has batch = 2 .* but 'viewA' has batch = 1/);
+    await expect(
+      crossViewCorrelation(
+        [
+          [1, 2],
+          [2, 1],
+        ],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [[1], [0], [0]],
+      ),
+    ).rejects.toThrow(/'directions' has inputDim = 3/);
     expect(() => crossViewCorrelationSync([[1, 2]], [[1, 2]], [[1], [0]])).toThrow(/at least 2 samples/);
   });
 });

@@ -18,7 +18,12 @@ export function effectiveRankOfSingularValues(singularValues: ArrayLike<number>)
   for (let i = 0; i < singularValues.length; i++) {
     const s = singularValues[i]!;
     if (!(Number.isFinite(s) && s >= 0)) {
-      throw new InvalidArgumentError({ op: 'effectiveRankOfSingularValues', argument: `singularValues[${i}]`, expected: 'a finite number ≥ 0', actual: s });
+      throw new InvalidArgumentError({
+        op: 'effectiveRankOfSingularValues',
+        argument: `singularValues[${i}]`,
+        expected: 'a finite number ≥ 0',
+        actual: s,
+      });
     }
     total += s;
   }

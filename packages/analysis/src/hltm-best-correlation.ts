@@ -11,7 +11,9 @@ export const hltmBestCorrelationOptionsSchema = z.strictObject({
    */
   unitsPerNode: z.optional(z.int().check(z.gte(1))),
   /** Level (e.g. distance from the root) of every latent node, to report the mean per level. */
-  levels: z.optional(z.union([z.array(z.int()), z.custom<Int32Array>((v) => v instanceof Int32Array, { message: 'expected an array of integers' })])),
+  levels: z.optional(
+    z.union([z.array(z.int()), z.custom<Int32Array>((v) => v instanceof Int32Array, { message: 'expected an array of integers' })]),
+  ),
 });
 export type HltmBestCorrelationOptions = z.input<typeof hltmBestCorrelationOptionsSchema>;
 
@@ -35,7 +37,8 @@ const specs = (hidden: MatrixInput, latents: MatrixInput) =>
 
 function compute(h: Matrix, s: Matrix, o: z.output<typeof hltmBestCorrelationOptionsSchema>): HltmBestCorrelationResult {
   const nodes = s.cols;
-  if (h.rows < 2) throw new InvalidArgumentError({ op: OP, argument: 'hidden', expected: 'at least 2 samples (rows)', actual: `${h.rows} row` });
+  if (h.rows < 2)
+    throw new InvalidArgumentError({ op: OP, argument: 'hidden', expected: 'at least 2 samples (rows)', actual: `${h.rows} row` });
   if (o.unitsPerNode !== undefined && h.cols !== o.unitsPerNode * nodes) {
     throw new InvalidArgumentError({
       op: OP,
@@ -46,7 +49,12 @@ function compute(h: Matrix, s: Matrix, o: z.output<typeof hltmBestCorrelationOpt
   }
   const levels = o.levels === undefined ? undefined : Array.from(o.levels);
   if (levels !== undefined && levels.length !== nodes) {
-    throw new InvalidArgumentError({ op: OP, argument: 'options.levels', expected: `one level per latent node (${nodes})`, actual: `${levels.length} levels` });
+    throw new InvalidArgumentError({
+      op: OP,
+      argument: 'options.levels',
+      expected: `one level per latent node (${nodes})`,
+      actual: `${levels.length} levels`,
+    });
   }
   const sh = standardizeColumns(h);
   const ss = standardizeColumns(s);
@@ -99,14 +107,22 @@ function compute(h: Matrix, s: Matrix, o: z.output<typeof hltmBestCorrelationOpt
  * @param hidden  [n, units] pre-activations (e.g. all nodes' units concatenated, node-major)
  * @param latents [n, nodes] ground-truth latent values (0/1) of the nodes to score
  */
-export async function hltmBestCorrelation(hidden: MatrixInput, latents: MatrixInput, options: HltmBestCorrelationOptions = {}): Promise<HltmBestCorrelationResult> {
+export async function hltmBestCorrelation(
+  hidden: MatrixInput,
+  latents: MatrixInput,
+  options: HltmBestCorrelationOptions = {},
+): Promise<HltmBestCorrelationResult> {
   const o = parseOptions(OP, hltmBestCorrelationOptionsSchema, options);
   const [h, s] = await readMatrices(OP, specs(hidden, latents));
   return compute(h, s, o);
 }
 
 /** Synchronous `hltmBestCorrelation`. */
-export function hltmBestCorrelationSync(hidden: MatrixInput, latents: MatrixInput, options: HltmBestCorrelationOptions = {}): HltmBestCorrelationResult {
+export function hltmBestCorrelationSync(
+  hidden: MatrixInput,
+  latents: MatrixInput,
+  options: HltmBestCorrelationOptions = {},
+): HltmBestCorrelationResult {
   const o = parseOptions(OP, hltmBestCorrelationOptionsSchema, options);
   const [h, s] = readMatricesSync(OP, specs(hidden, latents));
   return compute(h, s, o);

@@ -56,7 +56,10 @@ describe('hungarian', () => {
         r.rowToCol.forEach((j, i) => {
           if (j >= 0) expect(r.colToRow[j]).toBe(i);
         });
-        expect(r.total).toBeCloseTo(r.rowToCol.reduce((s, j, i) => s + (j >= 0 ? cost[i]![j]! : 0), 0), 9);
+        expect(r.total).toBeCloseTo(
+          r.rowToCol.reduce((s, j, i) => s + (j >= 0 ? cost[i]![j]! : 0), 0),
+          9,
+        );
       }
     }
   });

@@ -41,13 +41,7 @@ export {
   type AlignmentOptions,
   type UniformityOptions,
 } from './alignment-uniformity';
-export {
-  linearProbe,
-  linearProbeOptionsSchema,
-  linearProbeSync,
-  type LinearProbeOptions,
-  type LinearProbeResult,
-} from './linear-probe';
+export { linearProbe, linearProbeOptionsSchema, linearProbeSync, type LinearProbeOptions, type LinearProbeResult } from './linear-probe';
 export { splitTrainTest, takeRows, type TrainTestSplit } from './split-train-test';
 export { knnAccuracy, knnAccuracySync, knnOptionsSchema, type KnnOptions, type KnnResult } from './knn';
 export { weightedKnn, weightedKnnOptionsSchema, weightedKnnSync, type WeightedKnnOptions, type WeightedKnnResult } from './knn-weighted';

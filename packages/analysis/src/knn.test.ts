@@ -23,7 +23,13 @@ describe('knnAccuracy', () => {
     expect(r.accuracy).toBe(1);
     expect(r.k).toBe(20);
     const shuffled = rng.permutation(200);
-    const chance = knnAccuracySync(train.x, train.y, test.x, Array.from(shuffled, (i) => test.y[i]!), { k: 5 });
+    const chance = knnAccuracySync(
+      train.x,
+      train.y,
+      test.x,
+      Array.from(shuffled, (i) => test.y[i]!),
+      { k: 5 },
+    );
     expect(Math.abs(chance.accuracy - 0.25)).toBeLessThan(0.13); // sd 0.031 for 200 test rows
   });
 
@@ -37,11 +43,25 @@ describe('knnAccuracy', () => {
     expect(knnAccuracySync(train, [0, 1, 1], [[0.9]], [1], { k: 3, metric: 'euclidean' }).predictions).toEqual([1]);
     expect(knnAccuracySync(train, [0, 1, 1], [[0.9]], [0], { k: 2, metric: 'euclidean' }).predictions).toEqual([0]);
     // Exact distance tie (two identical training rows with different labels): the lower index votes first.
-    expect(knnAccuracySync([[1, 0], [1, 0]], [3, 2], [[2, 0]], [3], { k: 1 }).predictions).toEqual([3]);
+    expect(
+      knnAccuracySync(
+        [
+          [1, 0],
+          [1, 0],
+        ],
+        [3, 2],
+        [[2, 0]],
+        [3],
+        { k: 1 },
+      ).predictions,
+    ).toEqual([3]);
   });
 
   it('cosine ignores the norm, euclidean does not; k is capped at the training size', () => {
-    const train = [[1, 0], [10, 10]];
+    const train = [
+      [1, 0],
+      [10, 10],
+    ];
     // (0.2, 0.21) points at 46°: by angle it is next to (10, 10), by distance next to (1, 0).
     expect(knnAccuracySync(train, [0, 1], [[0.2, 0.21]], [1], { k: 1 }).predictions).toEqual([1]);
     expect(knnAccuracySync(train, [0, 1], [[0.2, 0.21]], [1], { k: 1, metric: 'euclidean' }).predictions).toEqual([0]);

@@ -1,6 +1,15 @@
 import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
-import { type Matrix, type MatrixInput, normalizeRows, readLabels, readLabelsSync, readMatrices, readMatricesSync, type VectorInput } from './matrix';
+import {
+  type Matrix,
+  type MatrixInput,
+  normalizeRows,
+  readLabels,
+  readLabelsSync,
+  readMatrices,
+  readMatricesSync,
+  type VectorInput,
+} from './matrix';
 
 export const knnOptionsSchema = z.strictObject({
   /** Number of neighbours voting (20 in InstDisc/DINO-style kNN monitors; capped at the training size). */
@@ -23,7 +32,14 @@ export interface KnnResult {
  * the lower training index; ties between classes with equal votes go to the class whose closest
  * voter is nearest (then the lower label): deterministic and independent of the data order.
  */
-function classify(train: Matrix, trainY: Int32Array, test: Matrix, testY: Int32Array, k: number, metric: 'cosine' | 'euclidean'): KnnResult {
+function classify(
+  train: Matrix,
+  trainY: Int32Array,
+  test: Matrix,
+  testY: Int32Array,
+  k: number,
+  metric: 'cosine' | 'euclidean',
+): KnnResult {
   const a = metric === 'cosine' ? normalizeRows(train) : train;
   const b = metric === 'cosine' ? normalizeRows(test) : test;
   const { rows: n, cols: d } = a;
@@ -58,7 +74,10 @@ function classify(train: Matrix, trainY: Int32Array, test: Matrix, testY: Int32A
     let best = -1;
     let bestVote = { count: -1, rank: Infinity };
     for (const [label, v] of votes) {
-      if (v.count > bestVote.count || (v.count === bestVote.count && (v.rank < bestVote.rank || (v.rank === bestVote.rank && label < best)))) {
+      if (
+        v.count > bestVote.count ||
+        (v.count === bestVote.count && (v.rank < bestVote.rank || (v.rank === bestVote.rank && label < best)))
+      ) {
         best = label;
         bestVote = v;
       }
@@ -83,7 +102,13 @@ const specs = (trainX: MatrixInput, testX: MatrixInput) =>
  * @param trainX [nTrain, dim] embeddings; trainY [nTrain] integer labels
  * @param testX  [nTest, dim] embeddings;  testY [nTest] integer labels
  */
-export async function knnAccuracy(trainX: MatrixInput, trainY: VectorInput, testX: MatrixInput, testY: VectorInput, options: KnnOptions = {}): Promise<KnnResult> {
+export async function knnAccuracy(
+  trainX: MatrixInput,
+  trainY: VectorInput,
+  testX: MatrixInput,
+  testY: VectorInput,
+  options: KnnOptions = {},
+): Promise<KnnResult> {
   const { k, metric } = parseOptions(OP, knnOptionsSchema, options);
   const [a, b] = await readMatrices(OP, specs(trainX, testX));
   const [ya, yb] = await Promise.all([readLabels(OP, 'trainY', trainY, a.rows, 'trainX'), readLabels(OP, 'testY', testY, b.rows, 'testX')]);
@@ -91,8 +116,21 @@ export async function knnAccuracy(trainX: MatrixInput, trainY: VectorInput, test
 }
 
 /** Synchronous `knnAccuracy`. */
-export function knnAccuracySync(trainX: MatrixInput, trainY: VectorInput, testX: MatrixInput, testY: VectorInput, options: KnnOptions = {}): KnnResult {
+export function knnAccuracySync(
+  trainX: MatrixInput,
+  trainY: VectorInput,
+  testX: MatrixInput,
+  testY: VectorInput,
+  options: KnnOptions = {},
+): KnnResult {
   const { k, metric } = parseOptions(OP, knnOptionsSchema, options);
   const [a, b] = readMatricesSync(OP, specs(trainX, testX));
-  return classify(a, readLabelsSync(OP, 'trainY', trainY, a.rows, 'trainX'), b, readLabelsSync(OP, 'testY', testY, b.rows, 'testX'), k, metric);
+  return classify(
+    a,
+    readLabelsSync(OP, 'trainY', trainY, a.rows, 'trainX'),
+    b,
+    readLabelsSync(OP, 'testY', testY, b.rows, 'testX'),
+    k,
+    metric,
+  );
 }

@@ -51,7 +51,7 @@ describe('linearProbe: standardisation and the L2 optimum', () => {
     const y: number[] = [];
     for (let i = 0; i < 400; i++) {
       const positive = i < 200;
-      const agree = (i % 200) < 200 * q;
+      const agree = i % 200 < 200 * q;
       x.push([positive ? 1 : -1]);
       y.push(positive === agree ? 1 : 0);
     }
@@ -77,7 +77,13 @@ describe('linearProbe: standardisation and the L2 optimum', () => {
   it('defaults: 100 L-BFGS iterations at most, l2 = 1e-4, standardised features', () => {
     // The same fit with the defaults spelled out gives the same numbers.
     const a = linearProbeSync(train.x, train.y, test.x, test.y);
-    const b = linearProbeSync(train.x, train.y, test.x, test.y, { epochs: 100, solver: 'lbfgs', l2: 1e-4, standardize: true, tolerance: 1e-6 });
+    const b = linearProbeSync(train.x, train.y, test.x, test.y, {
+      epochs: 100,
+      solver: 'lbfgs',
+      l2: 1e-4,
+      standardize: true,
+      tolerance: 1e-6,
+    });
     expect(b.trainLoss).toBe(a.trainLoss);
     expect(a.iterations).toBeLessThanOrEqual(100);
   });

@@ -25,7 +25,12 @@ describe('linearProbe', () => {
   it('linearly separable data (3 classes, 10 features, margin 0.5): train 1, test ≥ 0.99', async () => {
     const all = separable(73, 1600, 10, 3);
     const split = splitTrainTest(1600, 0.625, 'probe');
-    const r = await linearProbe(takeRows(all.x, split.train), split.train.map((i) => all.y[i]!), takeRows(all.x, split.test), split.test.map((i) => all.y[i]!));
+    const r = await linearProbe(
+      takeRows(all.x, split.train),
+      split.train.map((i) => all.y[i]!),
+      takeRows(all.x, split.test),
+      split.test.map((i) => all.y[i]!),
+    );
     expect(r.trainAccuracy).toBe(1);
     expect(r.testAccuracy).toBeGreaterThanOrEqual(0.99);
     expect(r.classes).toBe(3);
@@ -35,11 +40,17 @@ describe('linearProbe', () => {
   it('plain gradient descent reaches the same accuracy on separable data', () => {
     const all = separable(74, 800, 6, 2);
     const split = splitTrainTest(800, 0.5, 1);
-    const r = linearProbeSync(takeRows(all.x, split.train), split.train.map((i) => all.y[i]!), takeRows(all.x, split.test), split.test.map((i) => all.y[i]!), {
-      solver: 'gd',
-      epochs: 300,
-      lr: 1,
-    });
+    const r = linearProbeSync(
+      takeRows(all.x, split.train),
+      split.train.map((i) => all.y[i]!),
+      takeRows(all.x, split.test),
+      split.test.map((i) => all.y[i]!),
+      {
+        solver: 'gd',
+        epochs: 300,
+        lr: 1,
+      },
+    );
     expect(r.trainAccuracy).toBeGreaterThanOrEqual(0.99);
     expect(r.testAccuracy).toBeGreaterThanOrEqual(0.98);
   });
@@ -49,7 +60,12 @@ describe('linearProbe', () => {
     const x = normalMatrix(rng, 1400, 20);
     const y = Array.from({ length: 1400 }, () => rng.int(4));
     const split = splitTrainTest(1400, 1000 / 1400, 2);
-    const r = linearProbeSync(takeRows(x, split.train), split.train.map((i) => y[i]!), takeRows(x, split.test), split.test.map((i) => y[i]!));
+    const r = linearProbeSync(
+      takeRows(x, split.train),
+      split.train.map((i) => y[i]!),
+      takeRows(x, split.test),
+      split.test.map((i) => y[i]!),
+    );
     expect(Math.abs(r.testAccuracy - 0.25)).toBeLessThan(0.06);
     expect(r.trainAccuracy).toBeGreaterThan(r.testAccuracy); // 400 rows, 84 parameters: it overfits
   });

@@ -253,14 +253,22 @@ export async function linearProbe(
 ): Promise<LinearProbeResult> {
   const o = parseOptions(OP, linearProbeOptionsSchema, options);
   const [xa, xb] = await readMatrices(OP, specs(trainX, testX));
-  const [ya, yb] = await Promise.all([readLabels(OP, 'trainY', trainY, xa.rows, 'trainX'), readLabels(OP, 'testY', testY, xb.rows, 'testX')]);
+  const [ya, yb] = await Promise.all([
+    readLabels(OP, 'trainY', trainY, xa.rows, 'trainX'),
+    readLabels(OP, 'testY', testY, xb.rows, 'testX'),
+  ]);
   return run(xa, ya, xb, yb, o);
 }
 
 /** Synchronous `linearProbe`. */
-export function linearProbeSync(trainX: MatrixInput, trainY: VectorInput, testX: MatrixInput, testY: VectorInput, options: LinearProbeOptions = {}): LinearProbeResult {
+export function linearProbeSync(
+  trainX: MatrixInput,
+  trainY: VectorInput,
+  testX: MatrixInput,
+  testY: VectorInput,
+  options: LinearProbeOptions = {},
+): LinearProbeResult {
   const o = parseOptions(OP, linearProbeOptionsSchema, options);
   const [xa, xb] = readMatricesSync(OP, specs(trainX, testX));
   return run(xa, readLabelsSync(OP, 'trainY', trainY, xa.rows, 'trainX'), xb, readLabelsSync(OP, 'testY', testY, xb.rows, 'testX'), o);
 }
-

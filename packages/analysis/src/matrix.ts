@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertDims, assertNonEmpty, type Dim, type DimNames, InvalidArgumentError, NonFiniteValueError, ShapeMismatchError } from '@contrastive/core';
+import {
+  assertDims,
+  assertNonEmpty,
+  type Dim,
+  type DimNames,
+  InvalidArgumentError,
+  NonFiniteValueError,
+  ShapeMismatchError,
+} from '@contrastive/core';
 
 /** A dense row-major float64 matrix held in JS: entry (i, j) is `data[i * cols + j]`. */
 export interface Matrix {
@@ -32,7 +40,13 @@ function isMatrixLike(x: unknown): x is MatrixLike {
 export function shapeOf(op: string, argument: string, input: unknown): [number, number] {
   if (input instanceof tf.Tensor) {
     if (input.isDisposed) {
-      throw new InvalidArgumentError({ op, argument, expected: 'a live tf.Tensor', actual: 'a disposed tensor', message: `'${argument}' has already been disposed` });
+      throw new InvalidArgumentError({
+        op,
+        argument,
+        expected: 'a live tf.Tensor',
+        actual: 'a disposed tensor',
+        message: `'${argument}' has already been disposed`,
+      });
     }
     if (input.rank !== 2) {
       throw new ShapeMismatchError({
@@ -139,7 +153,9 @@ export function readMatricesSync<const S extends readonly MatrixSpec[]>(op: stri
 /** Validates then reads matrix arguments into float64 (tensors through `await t.data()`, concurrently). */
 export async function readMatrices<const S extends readonly MatrixSpec[]>(op: string, specs: S): Promise<Matrices<S>> {
   const shapes = checkShapes(op, specs);
-  const raw = await Promise.all(specs.map(([, input]) => (input instanceof tf.Tensor ? (input.data() as Promise<ArrayLike<number>>) : Promise.resolve(undefined))));
+  const raw = await Promise.all(
+    specs.map(([, input]) => (input instanceof tf.Tensor ? (input.data() as Promise<ArrayLike<number>>) : Promise.resolve(undefined))),
+  );
   return specs.map(([argument, input], k) => convert(op, argument, input, shapes[k]!, raw[k])) as unknown as Matrices<S>;
 }
 
@@ -147,14 +163,27 @@ export async function readMatrices<const S extends readonly MatrixSpec[]>(op: st
 export function vectorLength(op: string, argument: string, input: unknown): number {
   if (input instanceof tf.Tensor) {
     if (input.isDisposed) {
-      throw new InvalidArgumentError({ op, argument, expected: 'a live tf.Tensor', actual: 'a disposed tensor', message: `'${argument}' has already been disposed` });
+      throw new InvalidArgumentError({
+        op,
+        argument,
+        expected: 'a live tf.Tensor',
+        actual: 'a disposed tensor',
+        message: `'${argument}' has already been disposed`,
+      });
     }
     if (input.rank !== 1) {
-      throw new ShapeMismatchError({ op, argument, expected: '[n]', actual: input.shape, message: `'${argument}' must be a rank-1 tensor, got rank ${input.rank} [${input.shape.join(', ')}]` });
+      throw new ShapeMismatchError({
+        op,
+        argument,
+        expected: '[n]',
+        actual: input.shape,
+        message: `'${argument}' must be a rank-1 tensor, got rank ${input.rank} [${input.shape.join(', ')}]`,
+      });
     }
     return input.shape[0]!;
   }
-  if (input !== null && typeof input === 'object' && typeof (input as ArrayLike<number>).length === 'number') return (input as ArrayLike<number>).length;
+  if (input !== null && typeof input === 'object' && typeof (input as ArrayLike<number>).length === 'number')
+    return (input as ArrayLike<number>).length;
   throw new InvalidArgumentError({ op, argument, expected: 'a rank-1 tf.Tensor or an array of numbers', actual: input });
 }
 

@@ -10,7 +10,11 @@ describe('mcc (Zimmermann et al. permutation_disentanglement, docs/science/laten
   it('= 1 for latents permuted, sign-flipped, rescaled and shifted; the assignment inverts the permutation', async () => {
     const perm = [3, 0, 4, 1, 2]; // column j of h is latent perm[j]
     const scale = [2, -1, -0.5, 3, -7];
-    const h = { rows: n, cols: k, data: Float64Array.from({ length: n * k }, (_, t) => scale[t % k]! * z.data[Math.floor(t / k) * k + perm[t % k]!]! + t % k) };
+    const h = {
+      rows: n,
+      cols: k,
+      data: Float64Array.from({ length: n * k }, (_, t) => scale[t % k]! * z.data[Math.floor(t / k) * k + perm[t % k]!]! + (t % k)),
+    };
     const r = await mcc(z, h);
     expect(r.mcc).toBeCloseTo(1, 12);
     r.assignment.forEach((j, i) => expect(perm[j]).toBe(i));

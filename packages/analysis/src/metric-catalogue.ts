@@ -183,7 +183,8 @@ export const metricCatalogue = [
     label: 'weighted kNN top-1',
     direction: 'higher',
     suite: 'knnMonitor',
-    description: 'Top-1 accuracy of the weighted kNN of InstDisc/lightly (cosine, k = 200, votes exp(s/0.07)) on held-out items against a training subset, embedded in eval mode (knnMonitor, during training). Needs labels.',
+    description:
+      'Top-1 accuracy of the weighted kNN of InstDisc/lightly (cosine, k = 200, votes exp(s/0.07)) on held-out items against a training subset, embedded in eval mode (knnMonitor, during training). Needs labels.',
     format: unit,
     table: true,
   },

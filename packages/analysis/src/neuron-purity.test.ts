@@ -6,10 +6,12 @@ describe('neuronPurity', () => {
   // Orthonormal [M | H] in R^32: 4 atoms, 3 dense directions.
   const q = orthonormalColumns(rngOf(5), 32, 7);
   const cols = Array.from({ length: 7 }, (_, j) => column(q, j));
-  const pick = (from: number, to: number) => Array.from({ length: 32 }, (_, i) => Array.from({ length: to - from }, (_, j) => cols[from + j]![i]!));
+  const pick = (from: number, to: number) =>
+    Array.from({ length: 32 }, (_, i) => Array.from({ length: to - from }, (_, j) => cols[from + j]![i]!));
   const m = pick(0, 4);
   const h = pick(4, 7);
-  const mix = (...terms: Array<[number, number]>) => Array.from({ length: 32 }, (_, i) => terms.reduce((s, [c, j]) => s + c * cols[j]![i]!, 0));
+  const mix = (...terms: Array<[number, number]>) =>
+    Array.from({ length: 32 }, (_, i) => terms.reduce((s, [c, j]) => s + c * cols[j]![i]!, 0));
 
   it('separates pure, mixed and dense neurons (closed-form shares of unit-norm combinations)', async () => {
     const w = [
@@ -48,7 +50,9 @@ describe('neuronPurity', () => {
   });
 
   it('checks the dense basis shape against the weights', () => {
-    expect(() => neuronPuritySync([mix([1, 0])], m, { denseBasis: [[1], [2]] })).toThrow(/'options\.denseBasis' has inputDim = 2 .* but 'weights' has inputDim = 32/);
+    expect(() => neuronPuritySync([mix([1, 0])], m, { denseBasis: [[1], [2]] })).toThrow(
+      /'options\.denseBasis' has inputDim = 2 .* but 'weights' has inputDim = 32/,
+    );
     expect(() => neuronPuritySync([mix([1, 0])], m, { denseBasis: 'H' as never })).toThrow(/options\.denseBasis/);
   });
 });

@@ -6,9 +6,12 @@ import { type Matrix, type MatrixInput, type MatrixSpec, readMatrices, readMatri
 import { shareInSpan, orthonormalBasis } from './subspace';
 import { summarize, type Summary } from './stats';
 
-const matrixInput = z.custom<MatrixInput>((v) => v instanceof tf.Tensor || Array.isArray(v) || (typeof v === 'object' && v !== null && 'rows' in v), {
-  message: 'expected a rank-2 tf.Tensor, { rows, cols, data } or an array of rows',
-});
+const matrixInput = z.custom<MatrixInput>(
+  (v) => v instanceof tf.Tensor || Array.isArray(v) || (typeof v === 'object' && v !== null && 'rows' in v),
+  {
+    message: 'expected a rank-2 tf.Tensor, { rows, cols, data } or an array of rows',
+  },
+);
 
 export const neuronPurityOptionsSchema = z.strictObject({
   /** Dense basis H [d1, k] of the data model (if any): also report each neuron's share in span(H). */
@@ -84,7 +87,11 @@ function compute([w, m, h]: Matrix[]): NeuronPurityResult {
  * @param weights    [m, d1] one row per neuron
  * @param dictionary [d1, d] one column per atom (the span is computed exactly even if the columns are not orthonormal)
  */
-export async function neuronPurity(weights: MatrixInput, dictionary: MatrixInput, options: NeuronPurityOptions = {}): Promise<NeuronPurityResult> {
+export async function neuronPurity(
+  weights: MatrixInput,
+  dictionary: MatrixInput,
+  options: NeuronPurityOptions = {},
+): Promise<NeuronPurityResult> {
   const { denseBasis } = parseOptions(OP, neuronPurityOptionsSchema, options);
   return compute(await readMatrices(OP, specs(weights, dictionary, denseBasis)));
 }

@@ -23,7 +23,9 @@ describe('analysis options are strict', () => {
       const issue = result.error!.issues.find((i) => i.code === 'unrecognized_keys')!;
       expect(issue).toBeDefined();
       const known = Object.keys(schema._zod.def.shape);
-      expect(describeIssue(schema, issue, value).message).toBe(`invalid argument 'options.__typo': unknown key; known keys: ${known.join(', ')}`);
+      expect(describeIssue(schema, issue, value).message).toBe(
+        `invalid argument 'options.__typo': unknown key; known keys: ${known.join(', ')}`,
+      );
     });
   }
 
@@ -34,9 +36,15 @@ describe('analysis options are strict', () => {
       expect(f).toThrow(InvalidArgumentError);
       expect(f).toThrow(message);
     };
-    bad(() => knnAccuracySync(x, y, x, y, { metric: 'Cosine' as 'cosine' }), `'options.metric': expected one of "cosine" | "euclidean" (got "Cosine")`);
+    bad(
+      () => knnAccuracySync(x, y, x, y, { metric: 'Cosine' as 'cosine' }),
+      `'options.metric': expected one of "cosine" | "euclidean" (got "Cosine")`,
+    );
     bad(() => knnAccuracySync(x, y, x, y, { k: 1, kk: 2 } as never), "'options.kk': unknown key; known keys: k, metric");
-    bad(() => linearProbeSync(x, y, x, y, { solver: 'LBFGS' as 'lbfgs' }), `'options.solver': expected one of "lbfgs" | "gd" (got "LBFGS")`);
+    bad(
+      () => linearProbeSync(x, y, x, y, { solver: 'LBFGS' as 'lbfgs' }),
+      `'options.solver': expected one of "lbfgs" | "gd" (got "LBFGS")`,
+    );
     bad(() => linearProbeSync(x, y, x, y, { lr: Number.POSITIVE_INFINITY }), "'options.lr': expected a finite number (got Infinity)");
     x.dispose();
   });

@@ -45,7 +45,11 @@ describe('regressionR2 (docs/science/latent-recovery.md §5.3 linear identifiabi
     r.perDim.forEach((v) => expect(v).toBeCloseTo(1, 9));
     expect(r.trainSize).toBe(500);
     // Collinear features (a duplicated column) use the pseudo-inverse: still exact.
-    const dup = { rows: 500, cols: 6, data: Float64Array.from({ length: 3000 }, (_, t) => shifted.data[Math.floor(t / 6) * 5 + Math.min(t % 6, 4)]!) };
+    const dup = {
+      rows: 500,
+      cols: 6,
+      data: Float64Array.from({ length: 3000 }, (_, t) => shifted.data[Math.floor(t / 6) * 5 + Math.min(t % 6, 4)]!),
+    };
     expect(regressionR2Sync(dup, z).mean).toBeCloseTo(1, 8);
   });
 

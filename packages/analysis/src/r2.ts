@@ -150,7 +150,11 @@ function regression(x: Matrix, y: Matrix, o: z.output<typeof regressionR2Options
  * @param features [n, f] learned representation h(x)
  * @param latents  [n, k] ground-truth latents z
  */
-export async function regressionR2(features: MatrixInput, latents: MatrixInput, options: RegressionR2Options = {}): Promise<RegressionR2Result> {
+export async function regressionR2(
+  features: MatrixInput,
+  latents: MatrixInput,
+  options: RegressionR2Options = {},
+): Promise<RegressionR2Result> {
   const o = parseOptions(REG, regressionR2OptionsSchema, options);
   const [x, y] = await readMatrices(REG, regSpecs(features, latents));
   return regression(x, y, o);

@@ -20,7 +20,16 @@ describe('splitTrainTest', () => {
   });
 
   it('takeRows gathers rows and checks indices', () => {
-    expect(takeRows([[1, 2], [3, 4], [5, 6]], [2, 0])).toEqual({ rows: 2, cols: 2, data: Float64Array.from([5, 6, 1, 2]) });
+    expect(
+      takeRows(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        [2, 0],
+      ),
+    ).toEqual({ rows: 2, cols: 2, data: Float64Array.from([5, 6, 1, 2]) });
     expect(() => takeRows([[1]], [1])).toThrow(/indices\[0\]/);
   });
 });

@@ -20,7 +20,8 @@ export function splitTrainTest(n: number, testFraction: number, seed: number | s
   const op = 'splitTrainTest';
   assertNumber(op, 'n', n, { min: 2, integer: true });
   assertNumber(op, 'testFraction', testFraction, { min: 0, max: 1, exclusiveMin: true });
-  if (testFraction >= 1) throw new InvalidArgumentError({ op, argument: 'testFraction', expected: 'a number in (0, 1)', actual: testFraction });
+  if (testFraction >= 1)
+    throw new InvalidArgumentError({ op, argument: 'testFraction', expected: 'a number in (0, 1)', actual: testFraction });
   const nTest = Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
   const perm = createRng(seed).permutation(n);
   const test = Array.from(perm.subarray(0, nTest)).sort((a, b) => a - b);

@@ -51,7 +51,10 @@ describeBackends('tensor inputs', () => {
       ...(Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, toTensor(v)])) as Record<keyof typeof plain, tf.Tensor>),
       y: tf.tensor1d(labels, 'int32'),
     };
-    const values = { ...(Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, f32(v)])) as Record<keyof typeof plain, Matrix>), y: labels };
+    const values = {
+      ...(Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, f32(v)])) as Record<keyof typeof plain, Matrix>),
+      y: labels,
+    };
     try {
       expect(await run(tensors)).toEqual(await run(values));
       await expectNoLeak(() => run(tensors));

@@ -1,6 +1,13 @@
 // Test-only helpers (excluded from the published files): seeded float64 matrices.
 import * as tf from '@tensorflow/tfjs-core';
-import { orthonormalColumns as coreOrthonormalColumns, createRng, type DataModel, type Network, type Rng, type Sample } from '@contrastive/core';
+import {
+  orthonormalColumns as coreOrthonormalColumns,
+  createRng,
+  type DataModel,
+  type Network,
+  type Rng,
+  type Sample,
+} from '@contrastive/core';
 import type { Matrix } from './matrix';
 
 export function rngOf(seed: number | string): Rng {
@@ -47,7 +54,12 @@ export function correlatedPair(rng: Rng, n: number, rho: number): [Float64Array,
 // expected value has a closed form.
 
 /** A network x ↦ f(x) with optional capabilities (neuronWeights, hiddenUnits, predictorMatrix). */
-export function stubNetwork(inputDim: number, outputDim: number, f: (x: tf.Tensor2D) => tf.Tensor2D, extra: Record<string, unknown> = {}): Network {
+export function stubNetwork(
+  inputDim: number,
+  outputDim: number,
+  f: (x: tf.Tensor2D) => tf.Tensor2D,
+  extra: Record<string, unknown> = {},
+): Network {
   return {
     name: 'stub',
     inputDim,

@@ -48,7 +48,11 @@ describeBackends('colorJitter', () => {
     const factors = Array.from({ length: 16 }, () => r.uniform(0.6, 1.4));
     const means = (t: tf.Tensor) => tf.tidy(() => tf.mean(t, [1, 2, 3]).dataSync());
     const [mx, mo] = [means(x), means(out)];
-    expectClose(mo, Array.from(mx, (m, b) => m * factors[b]!), { atol: 1e-6, rtol: 1e-5 });
+    expectClose(
+      mo,
+      Array.from(mx, (m, b) => m * factors[b]!),
+      { atol: 1e-6, rtol: 1e-5 },
+    );
     tf.dispose([x, out]);
   });
 
@@ -60,11 +64,15 @@ describeBackends('colorJitter', () => {
     const mean = (t: tf.Tensor) => tf.tidy(() => tf.mean(t, [1, 2, 3]).dataSync());
     expectClose(mean(out), mean(x), { atol: 1e-6, rtol: 0 });
     const std = (t: tf.Tensor) => tf.tidy(() => tf.sqrt(tf.moments(t, [1, 2, 3]).variance).dataSync());
-    expectClose(std(out), Array.from(std(x), (s, b) => s * factors[b]!), { atol: 1e-6, rtol: 1e-4 });
+    expectClose(
+      std(out),
+      Array.from(std(x), (s, b) => s * factors[b]!),
+      { atol: 1e-6, rtol: 1e-4 },
+    );
     tf.dispose([x, out]);
   });
 
-  it("random order: each image follows its own permutation (float64 torchvision formulas)", () => {
+  it('random order: each image follows its own permutation (float64 torchvision formulas)', () => {
     const [B, H, W] = [12, 4, 5];
     const x = randomUniformTensor<tf.Rank.R4>(createRng('order'), [B, H, W, 3]);
     const xv = Float64Array.from(x.dataSync());
@@ -121,7 +129,9 @@ describeBackends('colorJitter', () => {
       out.dispose();
     }
     // Half a turn twice is a full turn.
-    const twice = tf.tidy(() => adjustHue(adjustHue(x, perSample(new Float32Array(8).fill(0.5))), perSample(new Float32Array(8).fill(0.5))));
+    const twice = tf.tidy(() =>
+      adjustHue(adjustHue(x, perSample(new Float32Array(8).fill(0.5))), perSample(new Float32Array(8).fill(0.5))),
+    );
     expectClose(twice, xv, { atol: 5e-6, rtol: 0 });
     const g = randomUniformTensor<tf.Rank.R4>(createRng('g'), [4, 6, 6, 1]);
     const same = colorJitter({ saturation: 0.9, hue: 0.5, seed: 1, views: 1 }).transform(g);

@@ -6,7 +6,9 @@ import { type ImageAugmentation, imageAugmentation, luma, perSample, viewsSchema
 /** A strength s ≥ 0 (factor range [max(0, 1 − s), 1 + s]) or an explicit [min, max] range of factors ≥ 0. */
 const factorSchema = z.union([
   z.number().check(z.gte(0)),
-  z.tuple([z.number().check(z.gte(0)), z.number().check(z.gte(0))]).check(z.refine((r) => r[0] <= r[1], { message: 'expected [min, max] with min ≤ max' })),
+  z
+    .tuple([z.number().check(z.gte(0)), z.number().check(z.gte(0))])
+    .check(z.refine((r) => r[0] <= r[1], { message: 'expected [min, max] with min ≤ max' })),
 ]);
 
 export const colorJitterOptionsSchema = z.strictObject({
@@ -20,9 +22,9 @@ export const colorJitterOptionsSchema = z.strictObject({
   hue: z._default(
     z.union([
       z.number().check(z.gte(0), z.lte(0.5)),
-      z.tuple([z.number().check(z.gte(-0.5), z.lte(0.5)), z.number().check(z.gte(-0.5), z.lte(0.5))]).check(
-        z.refine((r) => r[0] <= r[1], { message: 'expected [min, max] with min ≤ max' }),
-      ),
+      z
+        .tuple([z.number().check(z.gte(-0.5), z.lte(0.5)), z.number().check(z.gte(-0.5), z.lte(0.5))])
+        .check(z.refine((r) => r[0] <= r[1], { message: 'expected [min, max] with min ≤ max' })),
     ]),
     0,
   ),
@@ -100,7 +102,8 @@ export function adjustHue(x: tf.Tensor4D, shift: tf.Tensor4D): tf.Tensor4D {
     const i6 = tf.sub(i, tf.mul(tf.floor(tf.div(i, 6)), 6));
     // m_k = 1[i6 = k] for integer i6 ∈ [0, 6): step(i6 − k + ½) − step(i6 − k − ½).
     const m = Array.from({ length: 6 }, (_, k) => tf.sub(tf.step(tf.sub(i6, k - 0.5)), tf.step(tf.sub(i6, k + 0.5))));
-    const sel = (...terms: Array<[number[], tf.Tensor]>) => tf.addN(terms.map(([ks, val]) => tf.mul(ks.length === 1 ? m[ks[0]!]! : tf.addN(ks.map((k) => m[k]!)), val)));
+    const sel = (...terms: Array<[number[], tf.Tensor]>) =>
+      tf.addN(terms.map(([ks, val]) => tf.mul(ks.length === 1 ? m[ks[0]!]! : tf.addN(ks.map((k) => m[k]!)), val)));
     const rOut = sel([[0, 5], v], [[1], q], [[2, 3], p], [[4], t]);
     const gOut = sel([[1, 2], v], [[0], t], [[3], q], [[4, 5], p]);
     const bOut = sel([[3, 4], v], [[0, 1], p], [[2], t], [[5], q]);

@@ -15,11 +15,13 @@ const se = (p: number, n: number) => Math.sqrt((p * (1 - p)) / n);
 describeBackends('complementaryMask beyond q = ½', () => {
   it('q = 0.3: entries are 0 or 1/q in view 1, 0 or 1/(1 − q) in view 2, complementary, P(kept) = q', () => {
     const q = 0.3;
-    const [v1, v2] = complementaryMask({ keepProb: q, seed: 1 }).apply(ones()).map((t) => {
-      const a = t.dataSync().slice();
-      t.dispose();
-      return a;
-    }) as [Float32Array, Float32Array];
+    const [v1, v2] = complementaryMask({ keepProb: q, seed: 1 })
+      .apply(ones())
+      .map((t) => {
+        const a = t.dataSync().slice();
+        t.dispose();
+        return a;
+      }) as [Float32Array, Float32Array];
     let kept = 0;
     for (let i = 0; i < B * d; i++) {
       expect([0, Math.fround(1 / q)]).toContain(v1[i]);

@@ -42,8 +42,16 @@ describeBackends('complementaryMask', () => {
       const mask = stream.fillBernoulli(new Float32Array(B * D), 0.5);
       const [a, b] = aug.apply(x) as [tf.Tensor2D, tf.Tensor2D];
       const xv = values(x);
-      expectClose(a, xv.map((v, i) => 2 * v * mask[i]!), { atol: 0, rtol: 0 });
-      expectClose(b, xv.map((v, i) => 2 * v * (1 - mask[i]!)), { atol: 0, rtol: 0 });
+      expectClose(
+        a,
+        xv.map((v, i) => 2 * v * mask[i]!),
+        { atol: 0, rtol: 0 },
+      );
+      expectClose(
+        b,
+        xv.map((v, i) => 2 * v * (1 - mask[i]!)),
+        { atol: 0, rtol: 0 },
+      );
       tf.dispose([a, b]);
     }
     tf.dispose(x);
@@ -106,8 +114,14 @@ describeBackends('complementaryMask', () => {
   it('transform draws one masked view Dx/q', () => {
     const x = input();
     const v = complementaryMask({ seed: 3 }).transform(x);
-    const mask = createRng(3).fork('complementaryMask').fillBernoulli(new Float32Array(B * D), 0.5);
-    expectClose(v, values(x).map((xi, i) => 2 * xi * mask[i]!), { atol: 0, rtol: 0 });
+    const mask = createRng(3)
+      .fork('complementaryMask')
+      .fillBernoulli(new Float32Array(B * D), 0.5);
+    expectClose(
+      v,
+      values(x).map((xi, i) => 2 * xi * mask[i]!),
+      { atol: 0, rtol: 0 },
+    );
     tf.dispose([x, v]);
   });
 

@@ -29,7 +29,13 @@ describeBackends('compose', () => {
     const masked = complementaryMask({ seed: 1 }).apply(x);
     // resample with s = 0 is exactly the projection out of span(H): zero the first two coordinates.
     const keep = Float32Array.from({ length: B * D }, (_, i) => (i % D < 2 ? 0 : 1));
-    views.forEach((v, k) => expectClose(v, values(masked[k]!).map((m, i) => m * keep[i]!), { atol: 1e-6, rtol: 0 }));
+    views.forEach((v, k) =>
+      expectClose(
+        v,
+        values(masked[k]!).map((m, i) => m * keep[i]!),
+        { atol: 1e-6, rtol: 0 },
+      ),
+    );
     tf.dispose([x, basis, ...views, ...masked]);
   });
 
@@ -64,12 +70,28 @@ describeBackends('compose', () => {
   it('accepts a foreign views-1 step, a single step, and composes into a transform', () => {
     const x = input();
     const [a, b] = compose(identity(), scaleBy(3)).apply(x);
-    expectClose(a!, values(x).map((v) => 3 * v), { atol: 1e-6, rtol: 0 });
-    expectClose(b!, values(x).map((v) => 3 * v), { atol: 1e-6, rtol: 0 });
+    expectClose(
+      a!,
+      values(x).map((v) => 3 * v),
+      { atol: 1e-6, rtol: 0 },
+    );
+    expectClose(
+      b!,
+      values(x).map((v) => 3 * v),
+      { atol: 1e-6, rtol: 0 },
+    );
     const [c] = compose(scaleBy(2, 1)).apply(x);
-    expectClose(c!, values(x).map((v) => 2 * v), { atol: 1e-6, rtol: 0 });
+    expectClose(
+      c!,
+      values(x).map((v) => 2 * v),
+      { atol: 1e-6, rtol: 0 },
+    );
     const t = compose(identity(), scaleBy(2), scaleBy(5)).transform(x);
-    expectClose(t, values(x).map((v) => 10 * v), { atol: 1e-5, rtol: 0 });
+    expectClose(
+      t,
+      values(x).map((v) => 10 * v),
+      { atol: 1e-5, rtol: 0 },
+    );
     tf.dispose([x, a!, b!, c!, t]);
   });
 

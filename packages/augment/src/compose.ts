@@ -31,21 +31,37 @@ function hasTransform(a: Augmentation): a is ViewAugmentation {
 export function compose(...steps: Augmentation[]): ComposedAugmentation {
   const op = 'compose';
   if (steps.length === 0) {
-    throw new InvalidArgumentError({ op, argument: 'steps', expected: 'at least one augmentation, e.g. compose(complementaryMask(), denseJitter({ basis }))', actual: 'none' });
+    throw new InvalidArgumentError({
+      op,
+      argument: 'steps',
+      expected: 'at least one augmentation, e.g. compose(complementaryMask(), denseJitter({ basis }))',
+      actual: 'none',
+    });
   }
   steps.forEach((s, i) => {
     if (Array.isArray(s)) {
-      throw new InvalidArgumentError({ op, argument: `steps[${i}]`, expected: 'an Augmentation (call compose(a, b), or compose(...list))', actual: 'an array' });
+      throw new InvalidArgumentError({
+        op,
+        argument: `steps[${i}]`,
+        expected: 'an Augmentation (call compose(a, b), or compose(...list))',
+        actual: 'an array',
+      });
     }
     const a = s as Partial<Augmentation> | null;
     if (typeof a !== 'object' || a === null || typeof a.apply !== 'function' || !Number.isInteger(a.views) || (a.views ?? 0) < 1) {
-      throw new InvalidArgumentError({ op, argument: `steps[${i}]`, expected: 'an Augmentation { name, views, apply(x, rng?) }', actual: s });
+      throw new InvalidArgumentError({
+        op,
+        argument: `steps[${i}]`,
+        expected: 'an Augmentation { name, views, apply(x, rng?) }',
+        actual: s,
+      });
     }
     if (i > 0 && !hasTransform(s) && s.views !== 1) {
       throw new InvalidArgumentError({
         op,
         argument: `steps[${i}]`,
-        expected: 'an augmentation that draws one view per input (it has transform(x), or views = 1): steps after the first are applied to each view',
+        expected:
+          'an augmentation that draws one view per input (it has transform(x), or views = 1): steps after the first are applied to each view',
         actual: `'${s.name}' with views = ${s.views} and no transform`,
       });
     }
@@ -85,7 +101,10 @@ export function compose(...steps: Augmentation[]): ComposedAugmentation {
       const made = first.apply(x, rng);
       if (made.length !== first.views) {
         tf.dispose(made.filter((t) => t !== x));
-        throw new ContrastiveError({ op: `${op}.apply`, message: `step 0 ('${first.name}') returned ${made.length} views, expected ${first.views}` });
+        throw new ContrastiveError({
+          op: `${op}.apply`,
+          message: `step 0 ('${first.name}') returned ${made.length} views, expected ${first.views}`,
+        });
       }
       const out: tf.Tensor2D[] = [];
       try {

@@ -99,7 +99,10 @@ function momentsOf(data: SparseCodingModel): (w: Float64Array) => { a: number; b
   return (w) => {
     let a = sigma2;
     let b = 0;
-    for (const [basis, cols, scale] of [[m, d, p], [h, k, s2]] as const) {
+    for (const [basis, cols, scale] of [
+      [m, d, p],
+      [h, k, s2],
+    ] as const) {
       for (let j = 0; j < cols; j++) {
         let c = 0;
         for (let i = 0; i < d1; i++) c += basis[i * cols + j]! * w[i]!;
@@ -221,7 +224,10 @@ describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', 
       const mom = dirs.dirs.map(momentsOf(data));
       const none = summarise(measure(identity(), sample.x, dirs), dirs.kinds);
       const masked = summarise(measure(complementaryMask({ seed: 7 }), sample.x, dirs), dirs.kinds);
-      const predicted = summarise(mom.map(({ a, b }) => (a - b) / (a + b)), dirs.kinds);
+      const predicted = summarise(
+        mom.map(({ a, b }) => (a - b) / (a + b)),
+        dirs.kinds,
+      );
       print(`§1.2 row r = ${r} [${backend}]`, {
         'none (identity)': { measured: none, predicted: { atom: 1, dense: NaN, noise: 1 } },
         'complementary mask ½': { measured: masked, predicted },

@@ -14,12 +14,18 @@ describeBackends('denseJitter', () => {
     const data = model();
     const H = data.denseBasis!;
     const { x, ...rest } = data.sample(B);
-    const zeta = createRng(5).fork('denseJitter').fillNormal(new Float32Array(2 * B * K));
+    const zeta = createRng(5)
+      .fork('denseJitter')
+      .fillNormal(new Float32Array(2 * B * K));
     const views = denseJitter({ basis: H, scale: 0.5, seed: 5 }).apply(x);
     const xPerp = tf.sub(x, tf.matMul(tf.matMul(x, H), H, false, true));
     views.forEach((v, k) => {
       // Hᵀ v = ζ′_v (here s = 0.5) and (I − HHᵀ) v = (I − HHᵀ) x.
-      expectClose(tf.matMul(v, H), zeta.slice(k * B * K, (k + 1) * B * K).map((z) => 0.5 * z), { atol: 2e-5, rtol: 0 });
+      expectClose(
+        tf.matMul(v, H),
+        zeta.slice(k * B * K, (k + 1) * B * K).map((z) => 0.5 * z),
+        { atol: 2e-5, rtol: 0 },
+      );
       expectClose(tf.sub(v, tf.matMul(tf.matMul(v, H), H, false, true)), values(xPerp), { atol: 2e-5, rtol: 0 });
     });
     tf.dispose([x, xPerp, ...views, ...Object.values(rest)]);
@@ -42,10 +48,16 @@ describeBackends('denseJitter', () => {
     const data = model();
     const H = data.denseBasis!;
     const { x, ...rest } = data.sample(B);
-    const zeta = createRng(0).fork('denseJitter').fillNormal(new Float32Array(B * K));
+    const zeta = createRng(0)
+      .fork('denseJitter')
+      .fillNormal(new Float32Array(B * K));
     const t = denseJitter({ basis: H, mode: 'add', scale: 0.1 }).transform(x);
     const delta = tf.sub(t, x);
-    expectClose(tf.matMul(delta, H), zeta.map((z) => 0.1 * z), { atol: 1e-5, rtol: 0 });
+    expectClose(
+      tf.matMul(delta, H),
+      zeta.map((z) => 0.1 * z),
+      { atol: 1e-5, rtol: 0 },
+    );
     expectClose(tf.sub(delta, tf.matMul(tf.matMul(delta, H), H, false, true)), new Float32Array(B * D1), { atol: 1e-5, rtol: 0 });
     tf.dispose([x, t, delta, ...Object.values(rest)]);
     data.dispose();

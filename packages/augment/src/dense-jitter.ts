@@ -10,7 +10,8 @@ export const denseJitterOptionsSchema = z.strictObject({
    * must stay alive while the augmentation is used.
    */
   basis: z.custom<tf.Tensor2D>((v) => v instanceof tf.Tensor, {
-    message: 'expected a tf.Tensor2D [d1, k] with orthonormal columns (a data model with denseRank = 0 has no dense basis: use no dense jitter)',
+    message:
+      'expected a tf.Tensor2D [d1, k] with orthonormal columns (a data model with denseRank = 0 has no dense basis: use no dense jitter)',
   }),
   /**
    * 'resample' (default) replaces the component of x in span(H) by a fresh draw,
@@ -77,7 +78,10 @@ export function denseJitter(options: DenseJitterOptions): DenseJitter {
     });
   };
   const check = (name: string, x: unknown, rng: unknown): Rng => {
-    assertShapes(`${op}.${name}`, [['x', x, ['batch', 'd1']], ['options.basis', basis, ['d1', 'k']]]);
+    assertShapes(`${op}.${name}`, [
+      ['x', x, ['batch', 'd1']],
+      ['options.basis', basis, ['d1', 'k']],
+    ]);
     return checkApply(`${op}.${name}`, x, rng, own).rng;
   };
 

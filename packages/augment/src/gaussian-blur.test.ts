@@ -23,7 +23,9 @@ describeBackends('gaussianBlur', () => {
     const impulse = new Float32Array(B * S * S * 3);
     for (let b = 0; b < B; b++) for (let ch = 0; ch < 3; ch++) impulse[((b * S + 5) * S + 5) * 3 + ch] = 1;
     const x = tf.tensor4d(impulse, [B, S, S, 3]);
-    const out = gaussianBlur({ kernelSize: k, sigma: [0.5, 2.5], seed: 6, views: 1 }).transform(x).dataSync();
+    const out = gaussianBlur({ kernelSize: k, sigma: [0.5, 2.5], seed: 6, views: 1 })
+      .transform(x)
+      .dataSync();
     const r = createRng(6).fork('gaussianBlur');
     for (let b = 0; b < B; b++) {
       const g = gaussianKernel1d(k, r.uniform(0.5, 2.5));

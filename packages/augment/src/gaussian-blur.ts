@@ -68,7 +68,16 @@ export function gaussianBlur(options: GaussianBlurOptions = {}): GaussianBlur {
     }
     if (k === 1) return tf.clone(x);
     return tf.tidy(() => {
-      const padded = tf.mirrorPad(x, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect');
+      const padded = tf.mirrorPad(
+        x,
+        [
+          [0, 0],
+          [r, r],
+          [r, r],
+          [0, 0],
+        ],
+        'reflect',
+      );
       const [ph, pw] = [height + 2 * r, width + 2 * r];
       const stacked = tf.reshape(tf.transpose(padded, [1, 2, 0, 3]), [1, ph, pw, n]) as tf.Tensor4D;
       const vertical = tf.depthwiseConv2d(stacked, tf.tensor4d(filter, [k, 1, n, 1]), 1, 'valid');

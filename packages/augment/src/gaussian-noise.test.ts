@@ -12,10 +12,20 @@ describeBackends('gaussianNoise', () => {
   it('view v = x + ε_v with ε = fillNormal(views·B·d, 0, τ) on the documented stream', () => {
     const x = input();
     const xv = values(x);
-    const noise = createRng(3).fork('gaussianNoise').fillNormal(new Float32Array(2 * B * D), 0, 0.3);
+    const noise = createRng(3)
+      .fork('gaussianNoise')
+      .fillNormal(new Float32Array(2 * B * D), 0, 0.3);
     const [a, b] = gaussianNoise({ std: 0.3, seed: 3 }).apply(x);
-    expectClose(a!, xv.map((v, i) => v + noise[i]!), { atol: 1e-6, rtol: 1e-6 });
-    expectClose(b!, xv.map((v, i) => v + noise[B * D + i]!), { atol: 1e-6, rtol: 1e-6 });
+    expectClose(
+      a!,
+      xv.map((v, i) => v + noise[i]!),
+      { atol: 1e-6, rtol: 1e-6 },
+    );
+    expectClose(
+      b!,
+      xv.map((v, i) => v + noise[B * D + i]!),
+      { atol: 1e-6, rtol: 1e-6 },
+    );
     tf.dispose([x, a!, b!]);
   });
 

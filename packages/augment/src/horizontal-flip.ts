@@ -31,7 +31,16 @@ export function horizontalFlip(options: HorizontalFlipOptions = {}): HorizontalF
     const boxes = new Float32Array(batch * 4);
     for (let b = 0; b < batch; b++) boxes.set(rng.bernoulli(o.p) ? [0, 1, 1, 0] : [0, 0, 1, 1], b * 4);
     return tf.tidy(() =>
-      tf.image.cropAndResize(x, tf.tensor2d(boxes, [batch, 4]), tf.tensor1d(Int32Array.from({ length: batch }, (_, b) => b), 'int32'), [height, width], 'bilinear'),
+      tf.image.cropAndResize(
+        x,
+        tf.tensor2d(boxes, [batch, 4]),
+        tf.tensor1d(
+          Int32Array.from({ length: batch }, (_, b) => b),
+          'int32',
+        ),
+        [height, width],
+        'bilinear',
+      ),
     );
   });
 }

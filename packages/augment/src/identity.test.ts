@@ -6,7 +6,10 @@ import { identity } from './identity';
 
 describeBackends('identity', () => {
   it('returns `views` independent copies of x (no augmentation: every direction has correlation 1)', () => {
-    const x = tf.tensor2d([[1, -2, 3], [4, 5, -6]]);
+    const x = tf.tensor2d([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]);
     const views = identity({ views: 3 }).apply(x);
     expect(views).toHaveLength(3);
     for (const v of views) {

@@ -7,9 +7,9 @@ import { ownStream } from './view-utils';
 
 /** `[min, max]` with min ≤ max (zod/mini check). */
 export function rangeSchema(min: number, max: number) {
-  return z.tuple([z.number().check(z.gte(min), z.lte(max)), z.number().check(z.gte(min), z.lte(max))]).check(
-    z.refine((r) => r[0] <= r[1], { message: 'expected [min, max] with min ≤ max' }),
-  );
+  return z
+    .tuple([z.number().check(z.gte(min), z.lte(max)), z.number().check(z.gte(min), z.lte(max))])
+    .check(z.refine((r) => r[0] <= r[1], { message: 'expected [min, max] with min ≤ max' }));
 }
 
 /** Sizes of a checked image batch and the stream to draw from. */
@@ -27,7 +27,12 @@ export interface ImageBatch {
  */
 export function checkImages(op: string, x: unknown, rng: unknown, own: Rng): ImageBatch {
   if (!(x instanceof tf.Tensor)) {
-    throw new InvalidArgumentError({ op, argument: 'x', expected: 'an image batch tf.Tensor4D [batch, height, width, channels]', actual: x });
+    throw new InvalidArgumentError({
+      op,
+      argument: 'x',
+      expected: 'an image batch tf.Tensor4D [batch, height, width, channels]',
+      actual: x,
+    });
   }
   if (x.isDisposed) {
     throw new InvalidArgumentError({ op, argument: 'x', expected: 'a live tensor', actual: 'a disposed tensor' });
@@ -125,7 +130,14 @@ export function luma(x: tf.Tensor4D): tf.Tensor4D {
   if (x.shape[3] === 1) return x;
   // One [pixels, 3] × [3, 1] product: faster than a broadcast multiply and a sum on cpu and wasm.
   const [b, h, w] = x.shape;
-  return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(x, [b * h * w, 3]) as tf.Tensor2D, tf.tensor2d(LUMA_WEIGHTS as unknown as number[], [3, 1])), [b, h, w, 1]));
+  return tf.tidy(() =>
+    tf.reshape(tf.matMul(tf.reshape(x, [b * h * w, 3]) as tf.Tensor2D, tf.tensor2d(LUMA_WEIGHTS as unknown as number[], [3, 1])), [
+      b,
+      h,
+      w,
+      1,
+    ]),
+  );
 }
 
 /** Luma of RGB images in all three channels, [b, h, w, 3] (one [pixels, 3] × [3, 3] product; tile is slow on wasm). */

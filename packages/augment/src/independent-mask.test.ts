@@ -12,10 +12,18 @@ describeBackends('independentMask', () => {
   it('view v = D_v x / q with D_v from fillBernoulli(views·B·d, q) on the documented stream', () => {
     const x = input();
     const xv = values(x);
-    const masks = createRng(8).fork('independentMask').fillBernoulli(new Float32Array(3 * B * D), 0.75);
+    const masks = createRng(8)
+      .fork('independentMask')
+      .fillBernoulli(new Float32Array(3 * B * D), 0.75);
     const views = independentMask({ keepProb: 0.75, views: 3, seed: 8 }).apply(x);
     expect(views).toHaveLength(3);
-    views.forEach((v, k) => expectClose(v, xv.map((xi, i) => (xi * masks[k * B * D + i]!) / 0.75), { atol: 1e-6, rtol: 1e-6 }));
+    views.forEach((v, k) =>
+      expectClose(
+        v,
+        xv.map((xi, i) => (xi * masks[k * B * D + i]!) / 0.75),
+        { atol: 1e-6, rtol: 1e-6 },
+      ),
+    );
     tf.dispose([x, ...views]);
   });
 

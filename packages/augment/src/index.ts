@@ -26,13 +26,7 @@ export {
   type DenseJitterOptions,
   type DenseJitterResolvedOptions,
 } from './dense-jitter';
-export {
-  identity,
-  identityOptionsSchema,
-  type IdentityAugmentation,
-  type IdentityOptions,
-  type IdentityResolvedOptions,
-} from './identity';
+export { identity, identityOptionsSchema, type IdentityAugmentation, type IdentityOptions, type IdentityResolvedOptions } from './identity';
 export { compose, type ComposedAugmentation } from './compose';
 export type { ConfiguredAugmentation, ViewAugmentation } from './view-utils';
 export {

@@ -36,7 +36,12 @@ export function randomApply(p: number, aug: Augmentation<tf.Tensor> | ImageAugme
     throw new InvalidArgumentError({ op, argument: 'aug', expected: 'an Augmentation { name, views, apply(x, rng?) }', actual: aug });
   }
   if (typeof inner.transform !== 'function' && inner.views !== 1) {
-    throw new InvalidArgumentError({ op, argument: 'aug', expected: 'an augmentation with transform(x), or views = 1', actual: `'${inner.name}' with views = ${inner.views}` });
+    throw new InvalidArgumentError({
+      op,
+      argument: 'aug',
+      expected: 'an augmentation with transform(x), or views = 1',
+      actual: `'${inner.name}' with views = ${inner.views}`,
+    });
   }
   const o = { ...parseOptions(op, randomApplyOptionsSchema, options), p };
   const own = ownStream(o.seed, op);
@@ -47,7 +52,12 @@ export function randomApply(p: number, aug: Augmentation<tf.Tensor> | ImageAugme
       throw new InvalidArgumentError({ op: `${op}.${method}`, argument: 'x', expected: 'a live tensor with a batch dimension', actual: x });
     }
     if (rng !== undefined && (typeof rng !== 'object' || rng === null || typeof (rng as Rng).nextUint32 !== 'function')) {
-      throw new InvalidArgumentError({ op: `${op}.${method}`, argument: 'rng', expected: 'an Rng from createRng(seed), or undefined', actual: rng });
+      throw new InvalidArgumentError({
+        op: `${op}.${method}`,
+        argument: 'rng',
+        expected: 'an Rng from createRng(seed), or undefined',
+        actual: rng,
+      });
     }
     const r = (rng as Rng | undefined) ?? own;
     const batch = x.shape[0]!;

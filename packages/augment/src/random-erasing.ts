@@ -28,7 +28,13 @@ export type RandomErasing = ImageAugmentation<'randomErasing', RandomErasingReso
  * with h < height and w < width gets a uniform position (`rng.int(height − h + 1)`, then
  * `rng.int(width − w + 1)`). Returns undefined when no attempt fits (the image is left as it is).
  */
-export function sampleErasing(rng: Rng, height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number]): CropBox | undefined {
+export function sampleErasing(
+  rng: Rng,
+  height: number,
+  width: number,
+  scale: readonly [number, number],
+  ratio: readonly [number, number],
+): CropBox | undefined {
   const area = height * width;
   const [logLo, logHi] = [Math.log(ratio[0]), Math.log(ratio[1])];
   for (let attempt = 0; attempt < 10; attempt++) {

@@ -46,7 +46,13 @@ export interface CropBox {
  * `rng.int(width − w + 1)`); if none fits, the largest centred crop whose ratio is clamped into
  * `ratio` (the whole image when its own ratio is inside).
  */
-export function sampleCrop(rng: Rng, height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number]): CropBox {
+export function sampleCrop(
+  rng: Rng,
+  height: number,
+  width: number,
+  scale: readonly [number, number],
+  ratio: readonly [number, number],
+): CropBox {
   const area = height * width;
   const [logLo, logHi] = [Math.log(ratio[0]), Math.log(ratio[1])];
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -100,7 +106,10 @@ export function randomResizedCrop(options: RandomResizedCropOptions = {}): Rando
       tf.image.cropAndResize(
         x,
         tf.tensor2d(boxes, [batch, 4]),
-        tf.tensor1d(Int32Array.from({ length: batch }, (_, b) => b), 'int32'),
+        tf.tensor1d(
+          Int32Array.from({ length: batch }, (_, b) => b),
+          'int32',
+        ),
         [outH, outW],
         'bilinear',
       ),

@@ -31,7 +31,7 @@ export function checkApply(op: string, x: unknown, rng: unknown, own: Rng): { ba
   assertShape(op, 'x', x, ['batch', 'dim']);
   const t = x as tf.Tensor2D;
   if (t.dtype !== 'float32') {
-    throw new InvalidArgumentError({ op, argument: 'x', expected: "a float32 tensor", actual: `dtype '${t.dtype}'` });
+    throw new InvalidArgumentError({ op, argument: 'x', expected: 'a float32 tensor', actual: `dtype '${t.dtype}'` });
   }
   if (rng !== undefined && (typeof rng !== 'object' || rng === null || typeof (rng as Rng).nextUint32 !== 'function')) {
     throw new InvalidArgumentError({ op, argument: 'rng', expected: 'an Rng from createRng(seed), or undefined', actual: rng });
@@ -52,7 +52,12 @@ export function applyMasks(x: tf.Tensor2D, masks: Float32Array, views: number): 
 }
 
 /** `views` tensors op(x, values_v), values_v the v-th [batch, dim] block of `values`. */
-export function perView(x: tf.Tensor2D, values: Float32Array, views: number, op: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D[] {
+export function perView(
+  x: tf.Tensor2D,
+  values: Float32Array,
+  views: number,
+  op: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D,
+): tf.Tensor2D[] {
   const [b, d] = x.shape;
   const n = b * d;
   return tf.tidy(() => Array.from({ length: views }, (_, v) => op(x, tf.tensor2d(values.subarray(v * n, (v + 1) * n), [b, d]))));

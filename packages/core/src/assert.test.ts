@@ -10,9 +10,12 @@ describe('tensor assertions', () => {
     expect(() => assertShape('op', 'a', a, ['batch', 'dim'])).not.toThrow();
     expect(() => assertShape('op', 'a', a, [null, null, null])).toThrow("op: 'a' must be rank 3 [?, ?, ?], got rank 2 [4, 8]");
     expect(() => assertShape('op', 'a', a, [4, 9])).toThrow(ShapeMismatchError);
-    expect(() => assertShapes('op', [['a', a, ['batch', 'dim']], ['b', b, ['batch', 'dim']]])).toThrow(
-      "op: 'b' has batch = 5 (shape [5, 8]) but 'a' has batch = 4",
-    );
+    expect(() =>
+      assertShapes('op', [
+        ['a', a, ['batch', 'dim']],
+        ['b', b, ['batch', 'dim']],
+      ]),
+    ).toThrow("op: 'b' has batch = 5 (shape [5, 8]) but 'a' has batch = 4");
     expect(assertShapes('op', [['a', a, ['batch', 'dim']]]).get('dim')).toBe(8);
     tf.dispose([a, b]);
   });
@@ -45,7 +48,9 @@ describe('tensor assertions', () => {
 
   it('assertNumber', () => {
     expect(() => assertNumber('op', 'p', 0.5, { min: 0, max: 1 })).not.toThrow();
-    expect(() => assertNumber('op', 'p', -0.1, { min: 0, max: 1 })).toThrow("op: invalid argument 'p': expected a finite number ≥ 0 ≤ 1, got -0.1");
+    expect(() => assertNumber('op', 'p', -0.1, { min: 0, max: 1 })).toThrow(
+      "op: invalid argument 'p': expected a finite number ≥ 0 ≤ 1, got -0.1",
+    );
     expect(() => assertNumber('op', 'n', 2.5, { integer: true })).toThrow(/an integer/);
   });
 });

@@ -17,7 +17,13 @@ export function assertTensor(op: string, argument: string, x: unknown): asserts 
     throw new InvalidArgumentError({ op, argument, expected: 'a tf.Tensor', actual: x });
   }
   if (x.isDisposed) {
-    throw new InvalidArgumentError({ op, argument, expected: 'a live tf.Tensor', actual: 'a disposed tensor', message: `'${argument}' has already been disposed` });
+    throw new InvalidArgumentError({
+      op,
+      argument,
+      expected: 'a live tf.Tensor',
+      actual: 'a disposed tensor',
+      message: `'${argument}' has already been disposed`,
+    });
   }
 }
 
@@ -37,7 +43,13 @@ export function assertShape(op: string, argument: string, x: unknown, dims: read
  * `assertShape` on a plain shape (e.g. of a `{ rows, cols, data }` matrix or a typed array): the
  * rank, the fixed sizes, and named sizes that must agree with `names` (shared across arguments).
  */
-export function assertDims(op: string, argument: string, shape: readonly number[], dims: readonly Dim[], names: DimNames = new Map()): DimNames {
+export function assertDims(
+  op: string,
+  argument: string,
+  shape: readonly number[],
+  dims: readonly Dim[],
+  names: DimNames = new Map(),
+): DimNames {
   if (shape.length !== dims.length) {
     throw new ShapeMismatchError({
       op,

@@ -21,7 +21,9 @@ describe('setChecks', () => {
   });
 
   it('validates its options', () => {
-    expect(() => setChecks({ finite: 'no' } as never)).toThrow("setChecks: invalid argument 'checks.finite': expected a boolean (got \"no\")");
+    expect(() => setChecks({ finite: 'no' } as never)).toThrow(
+      'setChecks: invalid argument \'checks.finite\': expected a boolean (got "no")',
+    );
     expect(() => setChecks({ finit: false } as never)).toThrow("'checks.finit': unknown key; known keys: finite");
   });
 });

@@ -33,20 +33,11 @@ export class InvalidArgumentError extends ContrastiveError {
   readonly expected: string;
   readonly actual: unknown;
 
-  constructor(options: {
-    op?: string;
-    argument: string;
-    expected: string;
-    actual: unknown;
-    message?: string;
-    cause?: unknown;
-  }) {
+  constructor(options: { op?: string; argument: string; expected: string; actual: unknown; message?: string; cause?: unknown }) {
     super({
       op: options.op,
       cause: options.cause,
-      message:
-        options.message ??
-        `invalid argument '${options.argument}': expected ${options.expected}, got ${describe(options.actual)}`,
+      message: options.message ?? `invalid argument '${options.argument}': expected ${options.expected}, got ${describe(options.actual)}`,
     });
     this.name = 'InvalidArgumentError';
     this.argument = options.argument;
@@ -70,9 +61,7 @@ export class ShapeMismatchError extends ContrastiveError {
   constructor(options: { op?: string; argument: string; expected: string; actual: readonly number[]; message?: string }) {
     super({
       op: options.op,
-      message:
-        options.message ??
-        `'${options.argument}' must have shape ${options.expected}, got [${options.actual.join(', ')}]`,
+      message: options.message ?? `'${options.argument}' must have shape ${options.expected}, got [${options.actual.join(', ')}]`,
     });
     this.name = 'ShapeMismatchError';
     this.argument = options.argument;

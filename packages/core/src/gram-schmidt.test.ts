@@ -35,7 +35,11 @@ describe('gramSchmidt', () => {
   });
 
   it('columnsToRowMajor packs columns', () => {
-    const out = columnsToRowMajor([Float64Array.from([1, 2]), Float64Array.from([3, 4]), Float64Array.from([5, 6])], 2, new Float32Array(6));
+    const out = columnsToRowMajor(
+      [Float64Array.from([1, 2]), Float64Array.from([3, 4]), Float64Array.from([5, 6])],
+      2,
+      new Float32Array(6),
+    );
     expect(Array.from(out)).toEqual([1, 3, 5, 2, 4, 6]);
   });
 });

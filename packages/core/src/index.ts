@@ -1,10 +1,4 @@
-export {
-  ContrastiveError,
-  InvalidArgumentError,
-  NonFiniteValueError,
-  ShapeMismatchError,
-  describe as describeValue,
-} from './errors';
+export { ContrastiveError, InvalidArgumentError, NonFiniteValueError, ShapeMismatchError, describe as describeValue } from './errors';
 export { describeIssue, type IssueDescription, type OptionIssue, parseOptions } from './options';
 export { seedSchema, type Seed } from './seed';
 export { checkFinite, type Checks, type ChecksOptions, checksSchema, getChecks, setChecks } from './checks';

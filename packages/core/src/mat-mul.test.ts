@@ -21,22 +21,33 @@ describeBackends('matMul (explicit transposes)', () => {
       // Reference: tfjs's own matMul and autograd (independent implementation).
       expectClose(matMul(a, b, ta, tb), tf.matMul(a, b, ta, tb));
       const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb), w)))([a, b]);
-      const ref = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb), w)))([a, b]);
+      const ref = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb), w)))([
+        a,
+        b,
+      ]);
       expectClose(ours[0]!, ref[0]!);
       expectClose(ours[1]!, ref[1]!);
-      await expectNoLeak(() => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb)))([a, b]));
+      await expectNoLeak(() =>
+        tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb)))([a, b]),
+      );
       tf.dispose([a, b, w, ...ours, ...ref]);
     });
   }
 
   it('batched (rank 3): equals tf.matMul and its gradient, with and without transposes', () => {
-    for (const [ta, tb] of [[false, false], [true, true]] as const) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, true],
+    ] as const) {
       const a = randomNormalTensor<tf.Rank.R3>(rng, ta ? [2, 4, 3] : [2, 3, 4]) as tf.Tensor3D;
       const b = randomNormalTensor<tf.Rank.R3>(rng, tb ? [2, 5, 4] : [2, 4, 5]) as tf.Tensor3D;
       const w = randomNormalTensor<tf.Rank.R3>(rng, [2, 3, 5]) as tf.Tensor3D;
       expectClose(matMul(a, b, ta, tb), tf.matMul(a, b, ta, tb));
       const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb), w)))([a, b]);
-      const ref = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb), w)))([a, b]);
+      const ref = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb), w)))([
+        a,
+        b,
+      ]);
       expectClose(ours[0]!, ref[0]!);
       expectClose(ours[1]!, ref[1]!);
       tf.dispose([a, b, w, ...ours, ...ref]);

@@ -11,7 +11,13 @@ const schema = z.strictObject({
   nested: z.optional(z.strictObject({ k: z.int().check(z.gte(1)) })),
   seed: z._default(z.union([z.number(), z.string()]), 0),
   threshold: z._default(
-    z.union([z.number(), z.discriminatedUnion('type', [z.strictObject({ type: z.literal('constant'), value: z.number() }), z.strictObject({ type: z.literal('linear'), steps: z.int() })])]),
+    z.union([
+      z.number(),
+      z.discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('constant'), value: z.number() }),
+        z.strictObject({ type: z.literal('linear'), steps: z.int() }),
+      ]),
+    ]),
     0,
   ),
   list: z._default(z.array(z.strictObject({ a: z.number() })), []),
@@ -40,7 +46,9 @@ describe('parseOptions', () => {
     expect(e.expected).toBe('a number > 0');
     expect(e.actual).toBe(-1);
     expect((e.cause as { code: string }).code).toBe('too_small');
-    expect(() => parseOptions('f', schema, { nested: { k: 0 } })).toThrow("f: invalid argument 'options.nested.k': expected an integer ≥ 1 (got 0)");
+    expect(() => parseOptions('f', schema, { nested: { k: 0 } })).toThrow(
+      "f: invalid argument 'options.nested.k': expected an integer ≥ 1 (got 0)",
+    );
     expect(() => parseOptions('f', schema, { nested: { k: 1.5 } })).toThrow("'options.nested.k': expected an integer (got 1.5)");
     expect(() => parseOptions('f', schema, { temperature: '0.5' })).toThrow(`'options.temperature': expected a number (got "0.5")`);
     expect(() => parseOptions('f', schema, { nested: {} })).toThrow("'options.nested.k': is required (expected an integer)");
@@ -50,9 +58,15 @@ describe('parseOptions', () => {
   });
 
   it('says "finite" for ±Infinity and NaN, not "expected number, received number"', () => {
-    expect(() => parseOptions('f', schema, { temperature: Number.POSITIVE_INFINITY })).toThrow("'options.temperature': expected a finite number (got Infinity)");
-    expect(() => parseOptions('f', schema, { temperature: Number.NaN })).toThrow("'options.temperature': expected a finite number (got NaN)");
-    expect(() => parseOptions('f', schema, { nested: { k: -Infinity } })).toThrow("'options.nested.k': expected a finite integer (got -Infinity)");
+    expect(() => parseOptions('f', schema, { temperature: Number.POSITIVE_INFINITY })).toThrow(
+      "'options.temperature': expected a finite number (got Infinity)",
+    );
+    expect(() => parseOptions('f', schema, { temperature: Number.NaN })).toThrow(
+      "'options.temperature': expected a finite number (got NaN)",
+    );
+    expect(() => parseOptions('f', schema, { nested: { k: -Infinity } })).toThrow(
+      "'options.nested.k': expected a finite integer (got -Infinity)",
+    );
   });
 
   it('lists the allowed values of an enum (case-exact) and of a discriminator', () => {
@@ -66,15 +80,21 @@ describe('parseOptions', () => {
   it('rejects unknown keys at every depth, naming the key and the known keys', () => {
     const top = errorOf(() => parseOptions('f', schema, { temprature: 0.5 }));
     expect(top.argument).toBe('options.temprature');
-    expect(top.message).toBe("f: invalid argument 'options.temprature': unknown key; known keys: temperature, mode, nested, seed, threshold, list, check");
+    expect(top.message).toBe(
+      "f: invalid argument 'options.temprature': unknown key; known keys: temperature, mode, nested, seed, threshold, list, check",
+    );
     expect(() => parseOptions('f', schema, { nested: { k: 1, kk: 2 } })).toThrow("'options.nested.kk': unknown key; known keys: k");
-    expect(() => parseOptions('f', schema, { threshold: { type: 'linear', steps: 3, step: 1 } })).toThrow("'options.threshold.step': unknown key; known keys: type, steps");
+    expect(() => parseOptions('f', schema, { threshold: { type: 'linear', steps: 3, step: 1 } })).toThrow(
+      "'options.threshold.step': unknown key; known keys: type, steps",
+    );
     expect(() => parseOptions('f', schema, { list: [{ a: 1 }, { a: 1, b: 2 }] })).toThrow("'options.list.1.b': unknown key; known keys: a");
     expect(() => parseOptions('f', schema, { x: 1, y: 2 })).toThrow("'options.x': unknown key (and 'y'); known keys:");
   });
 
   it('goes into the branch of a union that got furthest', () => {
-    expect(() => parseOptions('f', schema, { threshold: { type: 'constant', value: 'a' } })).toThrow(`'options.threshold.value': expected a number (got "a")`);
+    expect(() => parseOptions('f', schema, { threshold: { type: 'constant', value: 'a' } })).toThrow(
+      `'options.threshold.value': expected a number (got "a")`,
+    );
   });
 
   it('describeIssue works on a classic zod schema too', async () => {
@@ -97,7 +117,10 @@ describe('nonStrictObjects (the test helper every package uses on its exported s
     const loose = z.strictObject({
       a: z.object({ b: z.number() }),
       c: z.optional(z.array(z.object({}))),
-      d: z.union([z.number(), z.discriminatedUnion('type', [z.strictObject({ type: z.literal('x') }), z.looseObject({ type: z.literal('y') })])]),
+      d: z.union([
+        z.number(),
+        z.discriminatedUnion('type', [z.strictObject({ type: z.literal('x') }), z.looseObject({ type: z.literal('y') })]),
+      ]),
     });
     expect(nonStrictObjects(loose)).toEqual(['a', 'c.*', 'd']);
     expect(nonStrictSchemas({ looseSchema: loose, okSchema: schema, helper: z.object({}) })).toEqual({ looseSchema: ['a', 'c.*', 'd'] });
@@ -107,4 +130,3 @@ describe('nonStrictObjects (the test helper every package uses on its exported s
     expect(nonStrictSchemas((await import('./index')) as Record<string, unknown>)).toEqual({});
   });
 });
-

@@ -72,7 +72,13 @@ export function describeIssue(schema: z.core.$ZodType, issue: OptionIssue, value
       const known = objectKeys(schemaAt(schema, keyPath, value, true));
       keyPath = [...keyPath, leaf.keys[0]!];
       actual = getAt(value, keyPath);
-      const others = leaf.keys.length > 1 ? ` (and ${leaf.keys.slice(1).map((k) => `'${k}'`).join(', ')})` : '';
+      const others =
+        leaf.keys.length > 1
+          ? ` (and ${leaf.keys
+              .slice(1)
+              .map((k) => `'${k}'`)
+              .join(', ')})`
+          : '';
       expected = known ? `one of the known keys: ${known.join(', ')}` : 'no other keys';
       what = `unknown key${others}; ${known ? `known keys: ${known.join(', ')}` : 'no other keys are allowed'}`;
       showActual = false;
@@ -203,7 +209,10 @@ function unionText(s: z.core.$ZodType | undefined): string | undefined {
   const parts = (def.options as z.core.$ZodType[]).map((o) => {
     const d = defOf(o)!;
     if (d.type === 'literal') return (d.values as unknown[]).map(fmtValue).join(' | ');
-    if (d.type === 'enum') return Object.values(d.entries as object).map(fmtValue).join(' | ');
+    if (d.type === 'enum')
+      return Object.values(d.entries as object)
+        .map(fmtValue)
+        .join(' | ');
     if (d.type === 'union') return 'an object';
     return typeName(unwrapType(o), undefined);
   });

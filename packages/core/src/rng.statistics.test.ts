@@ -31,7 +31,10 @@ describe('Rng statistics', () => {
     const n = 8;
     for (const seed of [0, 1, 2]) {
       const rng = createRng(seed);
-      expect(positionStatistic(() => rng.permutation(n), n, 16_000), `seed ${seed}`).toBeLessThan(chiSquareUpper((n - 1) ** 2));
+      expect(
+        positionStatistic(() => rng.permutation(n), n, 16_000),
+        `seed ${seed}`,
+      ).toBeLessThan(chiSquareUpper((n - 1) ** 2));
     }
     // The test has the power to see the classic off-by-one shuffle (j drawn from [0, n) at every i).
     const rng = createRng(0);
@@ -79,7 +82,7 @@ describe('Rng statistics', () => {
       for (let i = 1; i < n; i++) if (x[i] === x[i - 1]) repeats++;
       expect(repeats).toBe(0);
       // Fourth moment of N(0, 1) is 3 (catches a uniform or a wrongly scaled polar transform).
-      const kurt = x.reduce((s, v) => s + ((v - mean) ** 4), 0) / n / variance ** 2;
+      const kurt = x.reduce((s, v) => s + (v - mean) ** 4, 0) / n / variance ** 2;
       expect(Math.abs(kurt - 3), `seed ${seed} kurtosis`).toBeLessThan(0.06);
     }
   });

@@ -29,7 +29,12 @@ export function symmetricEigen(
     throw new InvalidArgumentError({ op: 'symmetricEigen', argument: 'n', expected: 'a positive integer', actual: n });
   }
   if (a.length !== n * n) {
-    throw new InvalidArgumentError({ op: 'symmetricEigen', argument: 'a', expected: `length n*n = ${n * n}`, actual: `length ${a.length}` });
+    throw new InvalidArgumentError({
+      op: 'symmetricEigen',
+      argument: 'a',
+      expected: `length n*n = ${n * n}`,
+      actual: `length ${a.length}`,
+    });
   }
   const m = new Float64Array(n * n);
   let norm2 = 0;

@@ -50,7 +50,11 @@ describe('hltm sampling statistics (docs/science/hltm.md §4.2, n = 20000, 5σ b
     const s = latents.dataSync();
     const rv = root.dataSync();
     const xv = x.dataSync();
-    expectFrequency(Array.from(rv).reduce((a: number, v: number) => a + v, 0), B, 0.5);
+    expectFrequency(
+      Array.from(rv).reduce((a: number, v: number) => a + v, 0),
+      B,
+      0.5,
+    );
     for (let i = 1; i < N; i++) {
       let same = 0;
       for (let b = 0; b < B; b++) same += s[b * N + i] === s[b * N + parents[i]!] ? 1 : 0;

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type HasLabels, type HasLatentTree, type PairedDataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import {
+  createRng,
+  type HasLabels,
+  type HasLatentTree,
+  type PairedDataModel,
+  parseOptions,
+  type Rng,
+  type Sample,
+  seedSchema,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 

@@ -14,7 +14,15 @@ export {
   type LabeledSparseCodingResolvedOptions,
   type LabeledSparseCodingSample,
 } from './labeled-sparse-coding';
-export { hltm, hltmOptionsSchema, type HltmModel, type HltmOptions, type HltmPair, type HltmResolvedOptions, type HltmSample } from './hltm';
+export {
+  hltm,
+  hltmOptionsSchema,
+  type HltmModel,
+  type HltmOptions,
+  type HltmPair,
+  type HltmResolvedOptions,
+  type HltmSample,
+} from './hltm';
 export {
   latentMixing,
   latentMixingOptionsSchema,

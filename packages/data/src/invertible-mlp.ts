@@ -88,7 +88,10 @@ export function buildInvertibleMlp(rng: Rng, n: number, layers: number, poolSize
   for (let l = 0; l < layers; l++) {
     for (let t = 0; ; t++) {
       if (t >= maxTries) {
-        throw new ContrastiveError({ op: 'latentMixing', message: `no matrix with condition number ≤ ${conditionThreshold} in ${maxTries} draws` });
+        throw new ContrastiveError({
+          op: 'latentMixing',
+          message: `no matrix with condition number ≤ ${conditionThreshold} in ${maxTries} draws`,
+        });
       }
       const w = randomColumnNormalized(rng, n);
       const cond = conditionNumber(w, n);

@@ -9,7 +9,15 @@ describe('labeledSparseCoding', () => {
   it('activates the own group with `sparsity` and the others with `offClassSparsity` (n = 4000, 5σ)', () => {
     const [d, C, p, q] = [32, 4, 0.3, 0.02];
     const B = 4000;
-    const data = labeledSparseCoding({ ambientDim: 128, latentDim: d, numClasses: C, sparsity: p, offClassSparsity: q, noiseToSignal: 1, seed: 4 });
+    const data = labeledSparseCoding({
+      ambientDim: 128,
+      latentDim: d,
+      numClasses: C,
+      sparsity: p,
+      offClassSparsity: q,
+      noiseToSignal: 1,
+      seed: 4,
+    });
     const groups = data.atomClasses();
     expect(Array.from(groups)).toEqual(Array.from({ length: d }, (_, j) => Math.floor(j / 8)));
     const { x, z, noise, labels } = data.sample(B);

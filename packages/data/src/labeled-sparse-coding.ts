@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, type HasDictionary, type HasLabels, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import {
+  createRng,
+  type DataModel,
+  type HasDictionary,
+  type HasLabels,
+  parseOptions,
+  type Rng,
+  type Sample,
+  seedSchema,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { buildDictionary, keptTensor2d, transposeToFloat32 } from './dictionary';
 import { checkAlive, checkBatchSize, invalidOption } from './model-utils';

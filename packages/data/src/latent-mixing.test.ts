@@ -110,7 +110,9 @@ describe('latentMixing sampling', () => {
     const zv = z.dataSync();
     expect(Array.from(zv).every((v: number) => v >= 0 && v <= 1)).toBe(true);
     // N(½, 0.1²) is inside [0, 1] up to 5σ: the truncation is invisible; SE of the mean 0.1/√n.
-    expect(Math.abs(Array.from(zv).reduce((a: number, v: number) => a + v, 0) / zv.length - 0.5)).toBeLessThan(5 * (0.1 / Math.sqrt(zv.length)));
+    expect(Math.abs(Array.from(zv).reduce((a: number, v: number) => a + v, 0) / zv.length - 0.5)).toBeLessThan(
+      5 * (0.1 / Math.sqrt(zv.length)),
+    );
     tf.dispose([x, z]);
     model.dispose();
   });

@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertShape, createRng, type HasRecoverableLatents, InvalidArgumentError, type PairedDataModel, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import {
+  assertShape,
+  createRng,
+  type HasRecoverableLatents,
+  InvalidArgumentError,
+  type PairedDataModel,
+  parseOptions,
+  type Rng,
+  type Sample,
+  seedSchema,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { keptTensor2d, transposeToFloat32 } from './dictionary';
 import { buildInvertibleMlp } from './invertible-mlp';

@@ -8,13 +8,37 @@ import * as data from './index';
 
 describe('data model options are strict', () => {
   const cases: Array<[string, () => unknown, RegExp | string]> = [
-    ['sparseCoding', () => sparseCoding({ ambientDim: 8, latentDim: 4, sparsty: 0.1 } as never), /^sparseCoding: invalid argument 'options\.sparsty': unknown key; known keys: ambientDim, latentDim, .*sparsity/],
-    ['labeledSparseCoding', () => labeledSparseCoding({ numclasses: 2 } as never), /^labeledSparseCoding: invalid argument 'options\.numclasses': unknown key; known keys: .*numClasses/],
+    [
+      'sparseCoding',
+      () => sparseCoding({ ambientDim: 8, latentDim: 4, sparsty: 0.1 } as never),
+      /^sparseCoding: invalid argument 'options\.sparsty': unknown key; known keys: ambientDim, latentDim, .*sparsity/,
+    ],
+    [
+      'labeledSparseCoding',
+      () => labeledSparseCoding({ numclasses: 2 } as never),
+      /^labeledSparseCoding: invalid argument 'options\.numclasses': unknown key; known keys: .*numClasses/,
+    ],
     ['hltm', () => hltm({ Depth: 2 } as never), /^hltm: invalid argument 'options\.Depth': unknown key; known keys: depth, children/],
-    ['latentMixing', () => latentMixing({ dim: 2, marginalscale: 1 } as never), /^latentMixing: invalid argument 'options\.marginalscale': unknown key; known keys: .*marginalScale/],
-    ['latentMixing enum case', () => latentMixing({ dim: 2, marginal: 'Uniform' as 'uniform' }), `latentMixing: invalid argument 'options.marginal': expected one of "uniform" | "normal" (got "Uniform")`],
-    ['latentMixing conditional', () => latentMixing({ dim: 2, conditional: 'gauss' as 'normal' }), `'options.conditional': expected one of "normal" | "laplace" (got "gauss")`],
-    ['sparseCoding Infinity', () => sparseCoding({ ambientDim: 8, latentDim: 4, noiseToSignal: Number.POSITIVE_INFINITY } as never), /'options\.noiseToSignal': expected a finite number \(got Infinity\)/],
+    [
+      'latentMixing',
+      () => latentMixing({ dim: 2, marginalscale: 1 } as never),
+      /^latentMixing: invalid argument 'options\.marginalscale': unknown key; known keys: .*marginalScale/,
+    ],
+    [
+      'latentMixing enum case',
+      () => latentMixing({ dim: 2, marginal: 'Uniform' as 'uniform' }),
+      `latentMixing: invalid argument 'options.marginal': expected one of "uniform" | "normal" (got "Uniform")`,
+    ],
+    [
+      'latentMixing conditional',
+      () => latentMixing({ dim: 2, conditional: 'gauss' as 'normal' }),
+      `'options.conditional': expected one of "normal" | "laplace" (got "gauss")`,
+    ],
+    [
+      'sparseCoding Infinity',
+      () => sparseCoding({ ambientDim: 8, latentDim: 4, noiseToSignal: Number.POSITIVE_INFINITY } as never),
+      /'options\.noiseToSignal': expected a finite number \(got Infinity\)/,
+    ],
     ['hltm seed', () => hltm({ seed: [1] } as never), `'options.seed': expected a number or a string (got [1])`],
   ];
   for (const [name, f, message] of cases) {

@@ -66,7 +66,12 @@ describe('sparseCoding samples', () => {
     const { x, z, noise, dense } = data.sample(B);
     expect(x.shape).toEqual([B, d1]);
     expect(z.shape).toEqual([B, d]);
-    const [xv, zv, nv, dv] = [x, z, noise, dense].map((t) => t.dataSync() as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [xv, zv, nv, dv] = [x, z, noise, dense].map((t) => t.dataSync() as Float32Array) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
     const m = data.dictionaryValues();
     const h = data.denseBasisValues();
     // Reconstruction in float64 from the returned parts (float32 rounding only).

@@ -23,7 +23,10 @@ export type AlignmentLossOptions = z.input<typeof alignmentLossOptionsSchema>;
 export function alignmentLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: AlignmentLossOptions): tf.Scalar {
   const op = 'alignmentLoss';
   const { alpha } = parseOptions(op, alignmentLossOptionsSchema, options ?? {});
-  const { batch, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]]);
+  const { batch, dim, maxAbs } = checkEmbeddings(op, [
+    ['a', a],
+    ['b', b],
+  ]);
   if (maxAbs) {
     const sq = (maxAbs[0]! + maxAbs[1]!) ** 2 * dim; // ‖a_i − b_i‖² ≤ (max|a| + max|b|)²·dim
     const i = maxAbs[0]! >= maxAbs[1]! ? 0 : 1;
@@ -36,7 +39,10 @@ export function alignmentLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: Alignmen
     const norm = tf.sqrt(sq);
     const value = alpha === 2 ? tf.mean(sq) : tf.mean(tf.pow(norm, alpha));
     // ∂/∂a_i = (α/B)‖d_i‖^{α−2} d_i, 0 for a zero difference.
-    const coef = alpha === 2 ? tf.fill([batch, 1], 2 / batch) : tf.where(tf.greater(norm, 0), tf.mul(tf.pow(norm, alpha - 2), alpha / batch), tf.zerosLike(norm));
+    const coef =
+      alpha === 2
+        ? tf.fill([batch, 1], 2 / batch)
+        : tf.where(tf.greater(norm, 0), tf.mul(tf.pow(norm, alpha - 2), alpha / batch), tf.zerosLike(norm));
     save([tf.mul(d, coef)]);
     return {
       value,

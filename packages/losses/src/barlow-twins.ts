@@ -25,9 +25,17 @@ const BN_EPS = 1e-5;
 export function barlowTwinsLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: BarlowTwinsLossOptions): tf.Scalar {
   const op = 'barlowTwinsLoss';
   const o = parseOptions(op, barlowTwinsLossOptionsSchema, options ?? {});
-  const { batch, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]], 2);
+  const { batch, dim, maxAbs } = checkEmbeddings(
+    op,
+    [
+      ['a', a],
+      ['b', b],
+    ],
+    2,
+  );
   // The batch variance sums (x − mean)² ≤ 4·max|x|² over the batch.
-  if (maxAbs) maxAbs.forEach((m, i) => checkScale(op, i === 0 ? 'a' : 'b', m, 4 * m ** 2 * batch, 'the batch variance', 'rescale the features'));
+  if (maxAbs)
+    maxAbs.forEach((m, i) => checkScale(op, i === 0 ? 'a' : 'b', m, 4 * m ** 2 * batch, 'the batch variance', 'rescale the features'));
   return tf.tidy(() => {
     const bn = (x: tf.Tensor2D) => {
       const { mean, variance } = tf.moments(x, 0, true); // biased variance, as BatchNorm in training

@@ -11,8 +11,18 @@ function randn(seed: number, n: number): Float32Array {
 /** Float64 deepmind-research byol: mean_i (2 − 2cos(q1_i, t2_i)) + (2 − 2cos(q2_i, t1_i)). */
 function byolReference(q1: Float32Array, t2: Float32Array, q2: Float32Array, t1: Float32Array, B: number, D: number): number {
   const reg = (x: Float32Array, y: Float32Array, i: number) => {
-    const nx = Math.sqrt(Math.max(x.subarray(i * D, (i + 1) * D).reduce((s, v) => s + v * v, 0), 1e-12));
-    const ny = Math.sqrt(Math.max(y.subarray(i * D, (i + 1) * D).reduce((s, v) => s + v * v, 0), 1e-12));
+    const nx = Math.sqrt(
+      Math.max(
+        x.subarray(i * D, (i + 1) * D).reduce((s, v) => s + v * v, 0),
+        1e-12,
+      ),
+    );
+    const ny = Math.sqrt(
+      Math.max(
+        y.subarray(i * D, (i + 1) * D).reduce((s, v) => s + v * v, 0),
+        1e-12,
+      ),
+    );
     let s = 0;
     for (let d = 0; d < D; d++) s += (x[i * D + d]! / nx - y[i * D + d]! / ny) ** 2;
     return s;

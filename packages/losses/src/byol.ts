@@ -21,7 +21,12 @@ const BYOL_NORM_EPS = 1e-6;
  * @returns scalar loss
  */
 export function byolLoss(q1: tf.Tensor2D, t2: tf.Tensor2D, q2: tf.Tensor2D, t1: tf.Tensor2D): tf.Scalar {
-  checkNormScale('byolLoss', [['q1', q1], ['t2', t2], ['q2', q2], ['t1', t1]]);
+  checkNormScale('byolLoss', [
+    ['q1', q1],
+    ['t2', t2],
+    ['q2', q2],
+    ['t1', t1],
+  ]);
   return tf.tidy(() => {
     const regression = (x: tf.Tensor2D, y: tf.Tensor2D) =>
       tf.sum(tf.square(tf.sub(l2Normalize(x, -1, BYOL_NORM_EPS), l2Normalize(stopGradient(y), -1, BYOL_NORM_EPS))), 1);

@@ -66,14 +66,28 @@ export function checkScale(op: string, argument: string, maxAbs: number | undefi
  * `checkScale` for similarity logits: with `normalize` the squared norms ‖x‖² ≤ max|x|²·dim must
  * be finite; without it the logits |x·y|/τ ≤ max|x|·max|y|·dim/τ.
  */
-export function checkLogitScale(op: string, names: readonly [string, string], maxAbs: readonly [number, number] | undefined, dim: number, temperature: number, normalize: boolean): void {
+export function checkLogitScale(
+  op: string,
+  names: readonly [string, string],
+  maxAbs: readonly [number, number] | undefined,
+  dim: number,
+  temperature: number,
+  normalize: boolean,
+): void {
   if (!maxAbs) return;
   const [ma, mb] = maxAbs;
   const i = ma >= mb ? 0 : 1;
   if (normalize) {
     checkScale(op, names[i], maxAbs[i], maxAbs[i] ** 2 * dim, 'the squared norms', 'rescale the features');
   } else {
-    checkScale(op, names[i], maxAbs[i], (ma * mb * dim) / temperature, `the logits ${names[0]}·${names[1]}ᵀ/τ`, 'L2-normalise them (normalize: true) or rescale them');
+    checkScale(
+      op,
+      names[i],
+      maxAbs[i],
+      (ma * mb * dim) / temperature,
+      `the logits ${names[0]}·${names[1]}ᵀ/τ`,
+      'L2-normalise them (normalize: true) or rescale them',
+    );
   }
 }
 

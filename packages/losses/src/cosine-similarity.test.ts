@@ -8,11 +8,27 @@ describeBackends('cosineSimilarity', () => {
     const a = tf.tensor2d([1, 0, 1, 1, 0, 0, 3, 4], [4, 2]);
     const b = tf.tensor2d([0, 1, 2, 2, 1, 1, -3, -4], [4, 2]);
     expectClose(cosineSimilarity(a, b), [0, 1, 0, -1], { atol: 1e-6, rtol: 0 });
-    expectGradMatchesFiniteDiff((t) => tf.sum(cosineSimilarity(t as tf.Tensor2D, tf.tensor2d([[1, 2], [3, -1]]))), tf.tensor2d([[0.5, -1], [2, 0.3]]), {
-      eps: 1e-3,
-      atol: 1e-3,
-      rtol: 5e-3,
-    });
+    expectGradMatchesFiniteDiff(
+      (t) =>
+        tf.sum(
+          cosineSimilarity(
+            t as tf.Tensor2D,
+            tf.tensor2d([
+              [1, 2],
+              [3, -1],
+            ]),
+          ),
+        ),
+      tf.tensor2d([
+        [0.5, -1],
+        [2, 0.3],
+      ]),
+      {
+        eps: 1e-3,
+        atol: 1e-3,
+        rtol: 5e-3,
+      },
+    );
     tf.dispose([a, b]);
   });
 

@@ -14,6 +14,9 @@ import { l2Normalize } from './l2-normalize';
 export function cosineSimilarity(a: tf.Tensor2D, b: tf.Tensor2D, eps = 1e-8): tf.Tensor1D {
   const op = 'cosineSimilarity';
   assertNumber(op, 'eps', eps, { min: 0, exclusiveMin: true });
-  checkNormScale(op, [['a', a], ['b', b]]);
+  checkNormScale(op, [
+    ['a', a],
+    ['b', b],
+  ]);
   return tf.tidy(() => tf.sum(tf.mul(l2Normalize(a, -1, eps), l2Normalize(b, -1, eps)), 1));
 }

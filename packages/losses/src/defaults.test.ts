@@ -27,15 +27,23 @@ describeBackends('loss defaults', () => {
   const labels = [0, 1, 2, 3, 0, 1, 2, 3];
 
   it('supConLoss: τ = 0.07, τ_base = τ, contrastMode all, L_out, normalised (SupContrast losses.py; Khosla et al. Eq. 2)', () => {
-    const explicit = value(() => supConLoss(f(), { labels, temperature: 0.07, baseTemperature: 0.07, contrastMode: 'all', variant: 'out', normalize: true }));
+    const explicit = value(() =>
+      supConLoss(f(), { labels, temperature: 0.07, baseTemperature: 0.07, contrastMode: 'all', variant: 'out', normalize: true }),
+    );
     expect(value(() => supConLoss(f(), { labels }))).toBe(explicit);
     // τ_base follows τ when only τ is given (factor τ/τ_base = 1).
-    expect(value(() => supConLoss(f(), { labels, temperature: 0.2 }))).toBe(value(() => supConLoss(f(), { labels, temperature: 0.2, baseTemperature: 0.2 })));
-    expect(value(() => supConLoss(f(), { labels, temperature: 0.2 }))).not.toBe(value(() => supConLoss(f(), { labels, temperature: 0.2, baseTemperature: 0.07 })));
+    expect(value(() => supConLoss(f(), { labels, temperature: 0.2 }))).toBe(
+      value(() => supConLoss(f(), { labels, temperature: 0.2, baseTemperature: 0.2 })),
+    );
+    expect(value(() => supConLoss(f(), { labels, temperature: 0.2 }))).not.toBe(
+      value(() => supConLoss(f(), { labels, temperature: 0.2, baseTemperature: 0.07 })),
+    );
   });
 
   it('infoNCELoss: τ = 0.1 (docs/science/feature-decoupling.md §1.4), cosine similarity, one direction', () => {
-    expect(value(() => infoNCELoss(a(), b()))).toBe(value(() => infoNCELoss(a(), b(), { temperature: 0.1, similarity: 'cosine', normalize: true, symmetric: false })));
+    expect(value(() => infoNCELoss(a(), b()))).toBe(
+      value(() => infoNCELoss(a(), b(), { temperature: 0.1, similarity: 'cosine', normalize: true, symmetric: false })),
+    );
   });
 
   it('ntXentLoss: τ = 0.1 (SimCLR official code, flag `temperature`), normalised', () => {

@@ -68,17 +68,57 @@ describe('every loss', () => {
 describe('loss options are strict', () => {
   const x = tf.tensor2d([1, 0.5, -0.25, 2, 0.75, -1], [3, 2]);
   const cases: Array<[string, () => unknown, string]> = [
-    ['infoNCELoss', () => infoNCELoss(x, x, { temprature: 0.5 } as never), "infoNCELoss: invalid argument 'options.temprature': unknown key; known keys: temperature, normalize, symmetric, similarity"],
-    ['ntXentLoss', () => ntXentLoss(x, x, { normalise: true } as never), "'options.normalise': unknown key; known keys: temperature, normalize"],
-    ['supConLoss', () => supConLoss(tf.stack([x, x], 1) as tf.Tensor3D, { labelz: [1] } as never), "'options.labelz': unknown key; known keys: labels, mask, temperature, baseTemperature, contrastMode, variant, normalize"],
+    [
+      'infoNCELoss',
+      () => infoNCELoss(x, x, { temprature: 0.5 } as never),
+      "infoNCELoss: invalid argument 'options.temprature': unknown key; known keys: temperature, normalize, symmetric, similarity",
+    ],
+    [
+      'ntXentLoss',
+      () => ntXentLoss(x, x, { normalise: true } as never),
+      "'options.normalise': unknown key; known keys: temperature, normalize",
+    ],
+    [
+      'supConLoss',
+      () => supConLoss(tf.stack([x, x], 1) as tf.Tensor3D, { labelz: [1] } as never),
+      "'options.labelz': unknown key; known keys: labels, mask, temperature, baseTemperature, contrastMode, variant, normalize",
+    ],
     ['barlowTwinsLoss', () => barlowTwinsLoss(x, x, { lambd: 1 } as never), "'options.lambd': unknown key; known keys: lambda"],
-    ['vicRegLoss', () => vicRegLoss(x, x, { invariance: 1, std: 1 } as never), "'options.std': unknown key; known keys: invariance, variance, covariance"],
-    ['alignmentLoss', () => alignmentLoss(x, x, { a: 1 } as never), "alignmentLoss: invalid argument 'options.a': unknown key; known keys: alpha"],
-    ['uniformityLoss', () => uniformityLoss(x, { T: 1 } as never), "uniformityLoss: invalid argument 'options.T': unknown key; known keys: t"],
-    ['supConLoss enum', () => supConLoss(tf.stack([x, x], 1) as tf.Tensor3D, { variant: 'Out' as 'out' }), `'options.variant': expected one of "out" | "in" (got "Out")`],
-    ['supConLoss contrastMode', () => supConLoss(tf.stack([x, x], 1) as tf.Tensor3D, { contrastMode: 'ALL' as 'all' }), `'options.contrastMode': expected one of "all" | "one" (got "ALL")`],
-    ['infoNCELoss enum', () => infoNCELoss(x, x, { similarity: 'Cosine' as 'cosine' }), `'options.similarity': expected one of "cosine" | "dot" (got "Cosine")`],
-    ['infoNCELoss Infinity', () => infoNCELoss(x, x, { temperature: Number.POSITIVE_INFINITY }), "'options.temperature': expected a finite number (got Infinity)"],
+    [
+      'vicRegLoss',
+      () => vicRegLoss(x, x, { invariance: 1, std: 1 } as never),
+      "'options.std': unknown key; known keys: invariance, variance, covariance",
+    ],
+    [
+      'alignmentLoss',
+      () => alignmentLoss(x, x, { a: 1 } as never),
+      "alignmentLoss: invalid argument 'options.a': unknown key; known keys: alpha",
+    ],
+    [
+      'uniformityLoss',
+      () => uniformityLoss(x, { T: 1 } as never),
+      "uniformityLoss: invalid argument 'options.T': unknown key; known keys: t",
+    ],
+    [
+      'supConLoss enum',
+      () => supConLoss(tf.stack([x, x], 1) as tf.Tensor3D, { variant: 'Out' as 'out' }),
+      `'options.variant': expected one of "out" | "in" (got "Out")`,
+    ],
+    [
+      'supConLoss contrastMode',
+      () => supConLoss(tf.stack([x, x], 1) as tf.Tensor3D, { contrastMode: 'ALL' as 'all' }),
+      `'options.contrastMode': expected one of "all" | "one" (got "ALL")`,
+    ],
+    [
+      'infoNCELoss enum',
+      () => infoNCELoss(x, x, { similarity: 'Cosine' as 'cosine' }),
+      `'options.similarity': expected one of "cosine" | "dot" (got "Cosine")`,
+    ],
+    [
+      'infoNCELoss Infinity',
+      () => infoNCELoss(x, x, { temperature: Number.POSITIVE_INFINITY }),
+      "'options.temperature': expected a finite number (got Infinity)",
+    ],
   ];
   for (const [name, f, message] of cases) {
     it(name, () => {

@@ -9,7 +9,15 @@ function randn(seed: number, n: number): Float32Array {
 }
 
 /** Float64 `F.cross_entropy(a @ b.T / τ, arange(B))` (and its transpose when symmetric). */
-function infoNCEReference(a: Float32Array, b: Float32Array, B: number, D: number, tau: number, normalize: boolean, symmetric: boolean): number {
+function infoNCEReference(
+  a: Float32Array,
+  b: Float32Array,
+  B: number,
+  D: number,
+  tau: number,
+  normalize: boolean,
+  symmetric: boolean,
+): number {
   const rows = (x: Float32Array) =>
     Array.from({ length: B }, (_, i) => {
       const r = Array.from(x.subarray(i * D, (i + 1) * D));
@@ -75,7 +83,11 @@ describeBackends('infoNCELoss', () => {
   it('closed-form gradient matches finite differences w.r.t. a and b', () => {
     const a = tf.tensor2d(randn(3, 4 * 3), [4, 3]);
     const b = tf.tensor2d(randn(4, 4 * 3), [4, 3]);
-    for (const opts of [{ temperature: 0.5 }, { temperature: 0.5, symmetric: true }, { temperature: 2, similarity: 'dot' as const, symmetric: true }]) {
+    for (const opts of [
+      { temperature: 0.5 },
+      { temperature: 0.5, symmetric: true },
+      { temperature: 2, similarity: 'dot' as const, symmetric: true },
+    ]) {
       expectGradMatchesFiniteDiff((x) => infoNCELoss(x as tf.Tensor2D, b, opts), a, { eps: 1e-2, atol: 1e-3, rtol: 5e-3 });
       expectGradMatchesFiniteDiff((y) => infoNCELoss(a, y as tf.Tensor2D, opts), b, { eps: 1e-2, atol: 1e-3, rtol: 5e-3 });
     }
@@ -86,7 +98,9 @@ describeBackends('infoNCELoss', () => {
     const a = tf.tensor2d(randn(5, 8 * 6), [8, 6]);
     const b = tf.tensor2d(randn(6, 8 * 6), [8, 6]);
     for (const symmetric of [false, true]) {
-      const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => infoNCELoss(x as tf.Tensor2D, y as tf.Tensor2D, { similarity: 'dot', temperature: 0.7, symmetric }))([a, b]);
+      const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+        infoNCELoss(x as tf.Tensor2D, y as tf.Tensor2D, { similarity: 'dot', temperature: 0.7, symmetric }),
+      )([a, b]);
       const auto = tf.grads((x: tf.Tensor, y: tf.Tensor) => infoNCEAutograd(x as tf.Tensor2D, y as tf.Tensor2D, 0.7, symmetric))([a, b]);
       expectClose(ours[0]!, auto[0]!, { atol: 1e-5, rtol: 1e-4 });
       expectClose(ours[1]!, auto[1]!, { atol: 1e-5, rtol: 1e-4 });
@@ -111,7 +125,9 @@ describeBackends('infoNCELoss', () => {
     const a = tf.tensor2d(randn(7, 12), [4, 3]);
     const b = tf.tensor2d(randn(8, 12), [4, 3]);
     await expectNoLeak(() => infoNCELoss(a, b, { symmetric: true }));
-    await expectNoLeak(() => tf.grads((x: tf.Tensor, y: tf.Tensor) => infoNCELoss(x as tf.Tensor2D, y as tf.Tensor2D, { symmetric: true }))([a, b]));
+    await expectNoLeak(() =>
+      tf.grads((x: tf.Tensor, y: tf.Tensor) => infoNCELoss(x as tf.Tensor2D, y as tf.Tensor2D, { symmetric: true }))([a, b]),
+    );
     tf.dispose([a, b]);
   });
 
@@ -143,12 +159,16 @@ describeBackends('infoNCELoss', () => {
     const b = Float32Array.from(randn(22, B * D), (v) => v * 1e17);
     const [ta, tb] = [tf.tensor2d(a, [B, D]), tf.tensor2d(b, [B, D])];
     for (const symmetric of [false, true]) {
-      expectClose(infoNCELoss(ta, tb, { normalize: false, symmetric }), infoNCEReference(a, b, B, D, 0.1, false, symmetric), { rtol: 1e-4, atol: 0 });
+      expectClose(infoNCELoss(ta, tb, { normalize: false, symmetric }), infoNCEReference(a, b, B, D, 0.1, false, symmetric), {
+        rtol: 1e-4,
+        atol: 0,
+      });
     }
     const huge = tf.mul(ta, 1e3) as tf.Tensor2D;
-    expect(() => infoNCELoss(huge, tb, { normalize: false })).toThrow(/infoNCELoss: 'a' has entries up to .*e\+20: the logits a·bᵀ\/τ could reach .*; L2-normalise them \(normalize: true\)/);
+    expect(() => infoNCELoss(huge, tb, { normalize: false })).toThrow(
+      /infoNCELoss: 'a' has entries up to .*e\+20: the logits a·bᵀ\/τ could reach .*; L2-normalise them \(normalize: true\)/,
+    );
     expect(() => infoNCELoss(huge, huge)).toThrow(/'a' has entries up to .*: the squared norms could reach/);
     tf.dispose([ta, tb, huge]);
   });
 });
-

@@ -47,7 +47,14 @@ export function infoNCELoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: InfoNCELos
     });
   }
   const normalize = o.normalize ?? (o.similarity ?? 'cosine') === 'cosine';
-  const { batch: B, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]]);
+  const {
+    batch: B,
+    dim,
+    maxAbs,
+  } = checkEmbeddings(op, [
+    ['a', a],
+    ['b', b],
+  ]);
   const tau = o.temperature;
   checkLogitScale(op, ['a', 'b'], maxAbs as [number, number] | undefined, dim, tau, normalize);
   const symmetric = o.symmetric;

@@ -24,7 +24,11 @@ describeBackends('l2Normalize', () => {
     expectGradMatchesFiniteDiff((t) => tf.sum(tf.mul(l2Normalize(t as tf.Tensor2D, 0), w)), x, { eps: 1e-3, atol: 1e-3, rtol: 5e-3 });
     const small = tf.tensor2d([0.1, 0.2, 3, 1], [2, 2]); // row 0 clamped at eps = 1, row 1 not
     const w2 = tf.tensor2d([1, -2, 0.5, 1], [2, 2]);
-    expectGradMatchesFiniteDiff((t) => tf.sum(tf.mul(l2Normalize(t as tf.Tensor2D, -1, 1), w2)), small, { eps: 1e-3, atol: 1e-3, rtol: 5e-3 });
+    expectGradMatchesFiniteDiff((t) => tf.sum(tf.mul(l2Normalize(t as tf.Tensor2D, -1, 1), w2)), small, {
+      eps: 1e-3,
+      atol: 1e-3,
+      rtol: 5e-3,
+    });
     tf.dispose([x, w, small, w2]);
   });
 

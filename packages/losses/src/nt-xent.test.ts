@@ -57,7 +57,11 @@ describeBackends('ntXentLoss', () => {
     const a = tf.tensor2d(randn(3, 12), [4, 3]);
     const b = tf.tensor2d(randn(4, 12), [4, 3]);
     expectGradMatchesFiniteDiff((x) => ntXentLoss(x as tf.Tensor2D, b, { temperature: 0.5 }), a, { eps: 1e-2, atol: 1e-3, rtol: 5e-3 });
-    expectGradMatchesFiniteDiff((y) => ntXentLoss(a, y as tf.Tensor2D, { temperature: 0.5, normalize: false }), b, { eps: 1e-2, atol: 1e-3, rtol: 5e-3 });
+    expectGradMatchesFiniteDiff((y) => ntXentLoss(a, y as tf.Tensor2D, { temperature: 0.5, normalize: false }), b, {
+      eps: 1e-2,
+      atol: 1e-3,
+      rtol: 5e-3,
+    });
     tf.dispose([a, b]);
   });
 

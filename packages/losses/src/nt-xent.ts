@@ -27,11 +27,22 @@ export type NtXentLossOptions = z.input<typeof ntXentLossOptionsSchema>;
 export function ntXentLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: NtXentLossOptions): tf.Scalar {
   const op = 'ntXentLoss';
   const o = parseOptions(op, ntXentLossOptionsSchema, options ?? {});
-  const { batch, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]]);
+  const { batch, dim, maxAbs } = checkEmbeddings(op, [
+    ['a', a],
+    ['b', b],
+  ]);
   checkLogitScale(op, ['a', 'b'], maxAbs as [number, number] | undefined, dim, o.temperature, o.normalize);
   return tf.tidy(() => {
     let contrast = tf.cast(tf.concat([a, b], 0), 'float32') as tf.Tensor2D;
     if (o.normalize) contrast = l2Normalize(contrast, -1);
-    return supConFromContrast(contrast, { batch, views: 2, anchorCount: 2, mask: null, temperature: o.temperature, scale: 1, variant: 'out' });
+    return supConFromContrast(contrast, {
+      batch,
+      views: 2,
+      anchorCount: 2,
+      mask: null,
+      temperature: o.temperature,
+      scale: 1,
+      variant: 'out',
+    });
   });
 }

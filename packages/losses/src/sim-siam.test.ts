@@ -64,7 +64,9 @@ describeBackends('simSiamLoss', () => {
     const a = tf.tensor2d(randn(9, 6), [2, 3]);
     const b = tf.ones([3, 3]) as tf.Tensor2D;
     await expectNoLeak(() => simSiamLoss(a, a, a, a));
-    await expectNoLeak(() => tf.grads((x: tf.Tensor, z: tf.Tensor) => simSiamLoss(x as tf.Tensor2D, z as tf.Tensor2D, x as tf.Tensor2D, z as tf.Tensor2D))([a, a]));
+    await expectNoLeak(() =>
+      tf.grads((x: tf.Tensor, z: tf.Tensor) => simSiamLoss(x as tf.Tensor2D, z as tf.Tensor2D, x as tf.Tensor2D, z as tf.Tensor2D))([a, a]),
+    );
     expect(() => simSiamLoss(a, a, a, b)).toThrow(ShapeMismatchError);
     expect(() => simSiamLoss(a, a, a, b)).toThrow(/simSiamLoss: 'z2' has batch = 3/);
     tf.dispose([a, b]);

@@ -17,7 +17,12 @@ import { stopGradient } from './stop-gradient';
  * @returns scalar loss in [−1, 1]
  */
 export function simSiamLoss(p1: tf.Tensor2D, z1: tf.Tensor2D, p2: tf.Tensor2D, z2: tf.Tensor2D): tf.Scalar {
-  checkNormScale('simSiamLoss', [['p1', p1], ['z1', z1], ['p2', p2], ['z2', z2]]);
+  checkNormScale('simSiamLoss', [
+    ['p1', p1],
+    ['z1', z1],
+    ['p2', p2],
+    ['z2', z2],
+  ]);
   return tf.tidy(() => {
     const d12 = tf.mean(cosineSimilarity(p1, stopGradient(z2)));
     const d21 = tf.mean(cosineSimilarity(p2, stopGradient(z1)));

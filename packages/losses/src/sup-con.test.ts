@@ -151,9 +151,17 @@ describeBackends('supConLoss', () => {
       for (const variant of ['out', 'in'] as const) {
         const common = { contrastMode, variant, temperature: 0.1, baseTemperature: 0.07 };
         cases.push([`simclr ${contrastMode} ${variant}`, common, common]);
-        cases.push([`labels ${contrastMode} ${variant}`, { ...common, labels: [0, 1, 0, 2, 1] }, { ...common, labels: tf.tensor1d([0, 1, 0, 2, 1], 'int32') }]);
+        cases.push([
+          `labels ${contrastMode} ${variant}`,
+          { ...common, labels: [0, 1, 0, 2, 1] },
+          { ...common, labels: tf.tensor1d([0, 1, 0, 2, 1], 'int32') },
+        ]);
         cases.push([`mask ${contrastMode} ${variant}`, { ...common, mask: maskValues }, { ...common, mask }]);
-        cases.push([`raw ${contrastMode} ${variant}`, { ...common, normalize: false, labels: [1, 1, 2, 2, 2] }, { ...common, normalize: false, labels: [1, 1, 2, 2, 2] }]);
+        cases.push([
+          `raw ${contrastMode} ${variant}`,
+          { ...common, normalize: false, labels: [1, 1, 2, 2, 2] },
+          { ...common, normalize: false, labels: [1, 1, 2, 2, 2] },
+        ]);
       }
     }
     for (const [name, ref, opts] of cases) {
@@ -320,10 +328,14 @@ describeBackends('supConLoss', () => {
     const loss = supConLoss(xb, { normalize: false, temperature: 0.5 });
     expectClose(loss, supConReference(big, [B, V, D], { normalize: false, temperature: 0.5 }), { rtol: 1e-4, atol: 0 });
     // 1e20: the logits would overflow float32; raw and normalised alike are refused by name.
-    const huge = tf.tensor3d(Float32Array.from(base, (v) => v * 1e20), [B, V, D]);
-    expect(() => supConLoss(huge, { normalize: false })).toThrow(/supConLoss: 'features' has entries up to .*e\+20: the logits features·featuresᵀ\/τ could reach .* beyond float32/);
+    const huge = tf.tensor3d(
+      Float32Array.from(base, (v) => v * 1e20),
+      [B, V, D],
+    );
+    expect(() => supConLoss(huge, { normalize: false })).toThrow(
+      /supConLoss: 'features' has entries up to .*e\+20: the logits features·featuresᵀ\/τ could reach .* beyond float32/,
+    );
     expect(() => supConLoss(huge)).toThrow(/'features' has entries up to .*: the squared norms could reach/);
     tf.dispose([xb, loss, huge]);
   });
 });
-

@@ -1,11 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertFinite, assertNonEmpty, assertShape, checkFinite, InvalidArgumentError, parseOptions, ShapeMismatchError } from '@contrastive/core';
+import {
+  assertFinite,
+  assertNonEmpty,
+  assertShape,
+  checkFinite,
+  InvalidArgumentError,
+  parseOptions,
+  ShapeMismatchError,
+} from '@contrastive/core';
 import { checkLogitScale } from './checks';
 import * as z from 'zod/mini';
 import { l2Normalize } from './l2-normalize';
 
-const isLabels = (v: unknown): boolean =>
-  v instanceof tf.Tensor || Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+const isLabels = (v: unknown): boolean => v instanceof tf.Tensor || Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 
 export const supConLossOptionsSchema = z.strictObject({
   /**
@@ -149,7 +156,15 @@ export function supConFromContrast(contrast: tf.Tensor2D, o: SupConCoreOptions):
         const As = tf.slice(Cs, [0, 0], [nA, Cs.shape[1]]);
         const dA = tf.matMul(Gd, Cs); // [nA, D]
         const dC = tf.matMul(tf.transpose(Gd), As); // [K, D]
-        return [tf.add(dC, tf.pad(dA, [[0, K - nA], [0, 0]]))];
+        return [
+          tf.add(
+            dC,
+            tf.pad(dA, [
+              [0, K - nA],
+              [0, 0],
+            ]),
+          ),
+        ];
       },
     };
   });
@@ -171,7 +186,12 @@ function maskFromLabels(op: string, labels: tf.Tensor | ArrayLike<number>, batch
   const values = labels instanceof tf.Tensor ? labels.dataSync() : labels;
   for (let i = 0; i < values.length; i++) {
     if (typeof values[i] !== 'number') {
-      throw new InvalidArgumentError({ op, argument: `options.labels.${i}`, expected: `a number (labels is [batch] = [${batch}])`, actual: values[i] });
+      throw new InvalidArgumentError({
+        op,
+        argument: `options.labels.${i}`,
+        expected: `a number (labels is [batch] = [${batch}])`,
+        actual: values[i],
+      });
     }
   }
   if (values.length !== batch) {

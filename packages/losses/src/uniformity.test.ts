@@ -68,7 +68,10 @@ describeBackends('uniformityLoss', () => {
   });
 
   it('closed-form gradient matches finite differences and tfjs autograd of explicit differences', () => {
-    const x = tf.tensor2d(randn(3, 15).map((v) => 0.5 * v), [5, 3]);
+    const x = tf.tensor2d(
+      randn(3, 15).map((v) => 0.5 * v),
+      [5, 3],
+    );
     expectGradMatchesFiniteDiff((t) => uniformityLoss(t as tf.Tensor2D), x, { eps: 1e-3, atol: 1e-3, rtol: 5e-3 });
     const ours = tf.grad((t: tf.Tensor) => uniformityLoss(t as tf.Tensor2D, { t: 1.5 }))(x);
     const auto = tf.grad((t: tf.Tensor) => uniformAutograd(t as tf.Tensor2D, 1.5))(x);
@@ -82,7 +85,14 @@ describeBackends('uniformityLoss', () => {
     await expectNoLeak(() => tf.grad((t: tf.Tensor) => uniformityLoss(t as tf.Tensor2D))(x));
     const one = tf.ones([1, 3]) as tf.Tensor2D;
     expect(() => uniformityLoss(one)).toThrow(/uniformityLoss: 'x' has batch = 1, but uniformityLoss needs batch ≥ 2/);
-    expect(() => uniformityLoss(tf.tensor2d([[1, NaN], [0, 0]]))).toThrow(NonFiniteValueError);
+    expect(() =>
+      uniformityLoss(
+        tf.tensor2d([
+          [1, NaN],
+          [0, 0],
+        ]),
+      ),
+    ).toThrow(NonFiniteValueError);
     expect(() => uniformityLoss(x, { t: 0 })).toThrow(/options\.t/);
     expect(() => uniformityLoss(tf.ones([2, 2, 2]) as unknown as tf.Tensor2D)).toThrow(/'x' must be rank 2/);
     tf.dispose([x, one]);
@@ -95,4 +105,3 @@ describeBackends('uniformityLoss', () => {
     x.dispose();
   });
 });
-

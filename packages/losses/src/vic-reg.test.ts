@@ -54,13 +54,22 @@ describeBackends('vicRegLoss', () => {
     const a = tf.tensor2d(av, [B, D]);
     const b = tf.tensor2d(bv, [B, D]);
     expectClose(vicRegLoss(a, b), vicRegReference(av, bv, B, D), { atol: 1e-5, rtol: 1e-5 });
-    expectClose(vicRegLoss(a, b, { invariance: 1, variance: 2, covariance: 3 }), vicRegReference(av, bv, B, D, [1, 2, 3]), { atol: 1e-5, rtol: 1e-5 });
+    expectClose(vicRegLoss(a, b, { invariance: 1, variance: 2, covariance: 3 }), vicRegReference(av, bv, B, D, [1, 2, 3]), {
+      atol: 1e-5,
+      rtol: 1e-5,
+    });
     tf.dispose([a, b]);
   });
 
   it('gradient matches finite differences w.r.t. both views', () => {
-    const a = tf.tensor2d(randn(3, 15).map((v) => 0.5 * v), [5, 3]);
-    const b = tf.tensor2d(randn(4, 15).map((v) => 0.5 * v), [5, 3]);
+    const a = tf.tensor2d(
+      randn(3, 15).map((v) => 0.5 * v),
+      [5, 3],
+    );
+    const b = tf.tensor2d(
+      randn(4, 15).map((v) => 0.5 * v),
+      [5, 3],
+    );
     expectGradMatchesFiniteDiff((x) => vicRegLoss(x as tf.Tensor2D, b), a, { eps: 1e-2, atol: 5e-3, rtol: 1e-2 });
     expectGradMatchesFiniteDiff((y) => vicRegLoss(a, y as tf.Tensor2D, { covariance: 5 }), b, { eps: 1e-2, atol: 5e-3, rtol: 1e-2 });
     tf.dispose([a, b]);

@@ -30,7 +30,14 @@ const VAR_EPS = 1e-4;
 export function vicRegLoss(a: tf.Tensor2D, b: tf.Tensor2D, options?: VicRegLossOptions): tf.Scalar {
   const op = 'vicRegLoss';
   const o = parseOptions(op, vicRegLossOptionsSchema, options ?? {});
-  const { batch, dim, maxAbs } = checkEmbeddings(op, [['a', a], ['b', b]], 2);
+  const { batch, dim, maxAbs } = checkEmbeddings(
+    op,
+    [
+      ['a', a],
+      ['b', b],
+    ],
+    2,
+  );
   if (maxAbs) {
     // Σ(a − b)² ≤ (max|a| + max|b|)²·batch·dim; the covariances sum 4·max|x|² over the batch.
     const w = Math.max(o.invariance, o.variance, o.covariance, 1);

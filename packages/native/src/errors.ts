@@ -20,7 +20,12 @@ export function requireNative(op: string): NativeAddon {
 /** Asserts `value` is a Float32Array of exactly `length` entries. */
 export function checkArray(op: string, argument: string, value: unknown, length: number, shape: string): asserts value is Float32Array {
   if (!(value instanceof Float32Array)) {
-    throw new InvalidArgumentError({ op, argument, expected: `a Float32Array ${shape}`, actual: value === null ? 'null' : typeof value === 'object' ? (value as object).constructor?.name : typeof value });
+    throw new InvalidArgumentError({
+      op,
+      argument,
+      expected: `a Float32Array ${shape}`,
+      actual: value === null ? 'null' : typeof value === 'object' ? (value as object).constructor?.name : typeof value,
+    });
   }
   if (value.length !== length) {
     throw new InvalidArgumentError({ op, argument, expected: `${length} values (${shape})`, actual: `${value.length} values` });

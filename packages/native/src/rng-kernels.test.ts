@@ -12,7 +12,12 @@ it('is bit-identical to the JavaScript polar method, float32 and float64, and le
   const pure = createRng('stream');
   const fast = createRng('stream');
   expect(installNativeRng()).toBe(true);
-  const cases: Array<[number, number, number, 'f32' | 'f64']> = [[1_000_003, 0.3, 2, 'f32'], [65_537, 0, 1, 'f64'], [64, -1, 0.5, 'f32'], [4096, 0, 1e-3, 'f64']];
+  const cases: Array<[number, number, number, 'f32' | 'f64']> = [
+    [1_000_003, 0.3, 2, 'f32'],
+    [65_537, 0, 1, 'f64'],
+    [64, -1, 0.5, 'f32'],
+    [4096, 0, 1e-3, 'f64'],
+  ];
   for (const [n, mean, std, kind] of cases) {
     const make = () => (kind === 'f32' ? new Float32Array(n) : new Float64Array(n));
     const b = fast.fillNormal(make(), mean, std);
@@ -31,7 +36,12 @@ it('is bit-identical to the JavaScript polar method, float32 and float64, and le
 it('fillBernoulli is bit-identical too (p = ½ bit path and the threshold path)', () => {
   const pure = createRng('coins');
   const fast = createRng('coins');
-  for (const [n, p, kind] of [[65_537, 0.5, 'f32'], [1000, 0.3, 'f64'], [99, 0.5, 'f64'], [4096, 0.9, 'f32']] as const) {
+  for (const [n, p, kind] of [
+    [65_537, 0.5, 'f32'],
+    [1000, 0.3, 'f64'],
+    [99, 0.5, 'f64'],
+    [4096, 0.9, 'f32'],
+  ] as const) {
     const make = () => (kind === 'f32' ? new Float32Array(n) : new Float64Array(n));
     installNativeRng();
     const b = fast.fillBernoulli(make(), p);

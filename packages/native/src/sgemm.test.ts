@@ -14,7 +14,14 @@ function naive(tA: boolean, tB: boolean, M: number, N: number, K: number, A: Flo
 }
 
 // Shapes cover full 8×32 tiles, ragged edges in every dimension and K across the 256-wide blocks.
-const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 3], [8, 32, 256], [17, 45, 300], [64, 64, 64], [130, 33, 513]];
+const SHAPES: Array<[number, number, number]> = [
+  [1, 1, 1],
+  [5, 7, 3],
+  [8, 32, 256],
+  [17, 45, 300],
+  [64, 64, 64],
+  [130, 33, 513],
+];
 
 it('matches a float64 product for every transpose combination and ragged shape', () => {
   const rng = createRng('sgemm');

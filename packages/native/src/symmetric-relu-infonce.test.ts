@@ -50,14 +50,24 @@ it('loss matches the float64 definition and ∂ℓ/∂W matches central finite d
 it('with all logits equal the loss is log B (docs/science: InfoNCE at collapse) and the gradient is 0', () => {
   const [B, d1, m] = [8, 4, 3];
   const x = new Float32Array(B * d1).fill(0); // h = 0 for every sample
-  const { loss, gradient } = symmetricReluInfoNCE(x, x, randn('w', m * d1), { batch: B, inputDim: d1, width: m }, { threshold: 0.1, temperature: 0.1 });
+  const { loss, gradient } = symmetricReluInfoNCE(
+    x,
+    x,
+    randn('w', m * d1),
+    { batch: B, inputDim: d1, width: m },
+    { threshold: 0.1, temperature: 0.1 },
+  );
   expect(loss).toBeCloseTo(Math.log(B), 6);
   expect(Array.from(gradient).every((g) => g === 0)).toBe(true);
 });
 
 describeBackends('symmetricReluInfoNCELoss', () => {
   // The flagship's shapes (B = 256, d1 = 256, m = 64; τ = 0.1) and a ragged one, at b = 0 and b > 0.
-  const cases: Array<[number, number, number, number]> = [[256, 256, 64, 0.3], [37, 50, 9, 0], [37, 50, 9, 0.5]];
+  const cases: Array<[number, number, number, number]> = [
+    [256, 256, 64, 0.3],
+    [37, 50, 9, 0],
+    [37, 50, 9, 0.5],
+  ];
   for (const [B, d1, m, b] of cases) {
     it(`equals symmetricReluLayer + infoNCELoss (loss and gradient) at B=${B}, d1=${d1}, m=${m}, b=${b}`, () => {
       const x1 = tf.tensor2d(randn('a', B * d1, 0.5), [B, d1]);
@@ -97,7 +107,25 @@ describeBackends('symmetricReluInfoNCELoss', () => {
 
 it('raw kernel: names the argument and its expected size', () => {
   const a = new Float32Array(12);
-  expect(() => symmetricReluInfoNCE(a, new Float32Array(11), new Float32Array(6), { batch: 4, inputDim: 3, width: 2 }, { threshold: 0, temperature: 0.1 })).toThrow(InvalidArgumentError);
-  expect(() => symmetricReluInfoNCE(a, new Float32Array(11), new Float32Array(6), { batch: 4, inputDim: 3, width: 2 }, { threshold: 0, temperature: 0.1 })).toThrow(/x2.*12 values.*11 values/);
-  expect(() => symmetricReluInfoNCE(a, a, new Float32Array(6), { batch: 4, inputDim: 3, width: 0 }, { threshold: 0, temperature: 0.1 })).toThrow(/dims\.width/);
+  expect(() =>
+    symmetricReluInfoNCE(
+      a,
+      new Float32Array(11),
+      new Float32Array(6),
+      { batch: 4, inputDim: 3, width: 2 },
+      { threshold: 0, temperature: 0.1 },
+    ),
+  ).toThrow(InvalidArgumentError);
+  expect(() =>
+    symmetricReluInfoNCE(
+      a,
+      new Float32Array(11),
+      new Float32Array(6),
+      { batch: 4, inputDim: 3, width: 2 },
+      { threshold: 0, temperature: 0.1 },
+    ),
+  ).toThrow(/x2.*12 values.*11 values/);
+  expect(() =>
+    symmetricReluInfoNCE(a, a, new Float32Array(6), { batch: 4, inputDim: 3, width: 0 }, { threshold: 0, temperature: 0.1 }),
+  ).toThrow(/dims\.width/);
 });

@@ -10,7 +10,8 @@ export interface SymmetricReluInfoNCEOptions {
 }
 
 function checkOptions(op: string, o: SymmetricReluInfoNCEOptions | undefined): void {
-  if (!o || typeof o !== 'object') throw new InvalidArgumentError({ op, argument: 'options', expected: '{ threshold, temperature }', actual: o });
+  if (!o || typeof o !== 'object')
+    throw new InvalidArgumentError({ op, argument: 'options', expected: '{ threshold, temperature }', actual: o });
   assertNumber(op, 'options.threshold', o.threshold, { min: 0 });
   assertNumber(op, 'options.temperature', o.temperature, { min: 0, exclusiveMin: true });
 }
@@ -53,7 +54,8 @@ export function symmetricReluInfoNCE(
 /** float32 values of `t`: on wasm a view into the wasm heap (no copy), elsewhere `dataSync()`. */
 function values(t: tf.Tensor): Float32Array {
   const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
-  if (t.dtype === 'float32' && tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function') return backend.typedArrayFromHeap(t);
+  if (t.dtype === 'float32' && tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function')
+    return backend.typedArrayFromHeap(t);
   return (t.dtype === 'float32' ? t.dataSync() : Float32Array.from(t.dataSync())) as Float32Array;
 }
 
@@ -67,7 +69,12 @@ function values(t: tf.Tensor): Float32Array {
  * @param weight W [width, inputDim]
  * @returns scalar loss
  */
-export function symmetricReluInfoNCELoss(x1: tf.Tensor2D, x2: tf.Tensor2D, weight: tf.Tensor2D, options: SymmetricReluInfoNCEOptions): tf.Scalar {
+export function symmetricReluInfoNCELoss(
+  x1: tf.Tensor2D,
+  x2: tf.Tensor2D,
+  weight: tf.Tensor2D,
+  options: SymmetricReluInfoNCEOptions,
+): tf.Scalar {
   const op = 'symmetricReluInfoNCELoss';
   assertShapes(op, [
     ['x1', x1, ['batch', 'inputDim']],

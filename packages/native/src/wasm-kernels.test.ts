@@ -5,7 +5,8 @@ import { expectClose, expectNoLeak, useBackend } from '@contrastive/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { restoreWasmKernels, useNativeWasmKernels } from './wasm-kernels';
 
-const randn = (seed: string, shape: number[]) => tf.tensor(createRng(seed).fillNormal(new Float32Array(tf.util.sizeFromShape(shape))), shape);
+const randn = (seed: string, shape: number[]) =>
+  tf.tensor(createRng(seed).fillNormal(new Float32Array(tf.util.sizeFromShape(shape))), shape);
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -23,7 +24,7 @@ function both(f: () => tf.Tensor): [Float32Array, Float32Array] {
   return out;
 }
 
-it('equals tfjs\'s wasm BatchMatMul for 2-D, batched and broadcast operands, every transpose', () => {
+it("equals tfjs's wasm BatchMatMul for 2-D, batched and broadcast operands, every transpose", () => {
   const cases: Array<[number[], number[], boolean, boolean]> = [
     [[7, 5], [5, 3], false, false],
     [[5, 7], [5, 3], true, false],
@@ -56,7 +57,7 @@ it('gives the same gradients through tf.grads', () => {
   tf.dispose([a, b]);
 });
 
-it('falls back to tfjs for what it does not handle (int32) and for tfjs\'s own shape errors', () => {
+it("falls back to tfjs for what it does not handle (int32) and for tfjs's own shape errors", () => {
   useNativeWasmKernels();
   const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
   expect(Array.from(tf.matMul(a, a).dataSync())).toEqual([7, 10, 15, 22]);
@@ -66,7 +67,7 @@ it('falls back to tfjs for what it does not handle (int32) and for tfjs\'s own s
   tf.dispose([a, empty]);
 });
 
-it('exp equals tfjs\'s within 2 ulp, with inf, 0, NaN and denormals where expf puts them', () => {
+it("exp equals tfjs's within 2 ulp, with inf, 0, NaN and denormals where expf puts them", () => {
   const edge = [0, -0, 1, -1, 88, 88.7, 89, 100, -87.5, -100, -103.9, -104, -200, Number.NaN, Infinity, -Infinity];
   const values = Float32Array.from([...edge, ...createRng('exp').fillNormal(new Float32Array(10_000), 0, 20)]);
   const x = tf.tensor1d(values);
@@ -80,8 +81,29 @@ it('exp equals tfjs\'s within 2 ulp, with inf, 0, NaN and denormals where expf p
   x.dispose();
 });
 
-it('transpose equals tfjs\'s for matrix and batched swaps, and falls back for other permutations', () => {
-  for (const [shape, perm] of [[[37, 45], [1, 0]], [[3, 16, 33], [0, 2, 1]], [[2, 3, 4, 5], [0, 1, 3, 2]], [[4, 5, 6], [2, 0, 1]], [[0, 3], [1, 0]]] as Array<[number[], number[]]>) {
+it("transpose equals tfjs's for matrix and batched swaps, and falls back for other permutations", () => {
+  for (const [shape, perm] of [
+    [
+      [37, 45],
+      [1, 0],
+    ],
+    [
+      [3, 16, 33],
+      [0, 2, 1],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 1, 3, 2],
+    ],
+    [
+      [4, 5, 6],
+      [2, 0, 1],
+    ],
+    [
+      [0, 3],
+      [1, 0],
+    ],
+  ] as Array<[number[], number[]]>) {
     const x = randn(`t${shape}`, shape);
     const [got, ref] = both(() => tf.transpose(x, perm));
     expect(Array.from(got), `${shape} ${perm}`).toEqual(Array.from(ref));

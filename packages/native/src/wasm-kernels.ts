@@ -82,7 +82,10 @@ function transpose(addon: NativeAddon, args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const rows = x.shape[r - 2]!;
   const cols = x.shape[r - 1]!;
-  const out = backend.makeOutput(perm.map((p) => x.shape[p]!), 'float32');
+  const out = backend.makeOutput(
+    perm.map((p) => x.shape[p]!),
+    'float32',
+  );
   const batch = tf.util.sizeFromShape(x.shape.slice(0, -2));
   if (batch * rows * cols > 0) addon.transpose(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), batch, rows, cols);
   return out;

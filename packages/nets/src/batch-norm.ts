@@ -68,7 +68,8 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
   const label = config.label ?? 'batchNorm';
   const gamma = makeVariable<tf.Rank.R1>(name, 'gamma', config.gamma ?? new Float32Array(c).fill(1), [c]);
   const beta = makeVariable<tf.Rank.R1>(name, 'beta', config.beta ?? new Float32Array(c), [c]);
-  const stat = (key: string, fill: number) => tf.variable(tf.fill([c], fill), false, uniqueVariableName(`${name}/${key}`)) as tf.Variable<tf.Rank.R1>;
+  const stat = (key: string, fill: number) =>
+    tf.variable(tf.fill([c], fill), false, uniqueVariableName(`${name}/${key}`)) as tf.Variable<tf.Rank.R1>;
   const runningMean = stat('runningMean', 0);
   const runningVar = stat('runningVar', 1);
   let tracked = 0;
@@ -95,7 +96,8 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
         throw new InvalidArgumentError({
           op: `${label}.apply`,
           argument: 'x',
-          expected: 'more than one value per channel in training mode (batch norm uses batch statistics; use setTraining(false) for single images)',
+          expected:
+            'more than one value per channel in training mode (batch norm uses batch statistics; use setTraining(false) for single images)',
           actual: `shape [${x.shape.join(', ')}]`,
         });
       }
@@ -135,7 +137,12 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
       for (const key of ['runningMean', 'runningVar'] as const) {
         const values = state[key];
         if (values.length !== c || values.some((v) => !Number.isFinite(v))) {
-          throw new InvalidArgumentError({ op, argument: `${argument}.${key}`, expected: `${c} finite numbers`, actual: `${values.length} values` });
+          throw new InvalidArgumentError({
+            op,
+            argument: `${argument}.${key}`,
+            expected: `${c} finite numbers`,
+            actual: `${values.length} values`,
+          });
         }
       }
       const [m, v] = [tf.tensor1d(state.runningMean), tf.tensor1d(state.runningVar)];

@@ -1,7 +1,15 @@
 // Shared machinery of the convolutional encoders (convNet, resNet): conv + batch-norm units,
 // train/eval mode, input checks, (de)serialisation with the running statistics. Internal.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type HasTrainingMode, InvalidArgumentError, type Network, type NetworkJSON, parseOptions, ShapeMismatchError } from '@contrastive/core';
+import {
+  createRng,
+  type HasTrainingMode,
+  InvalidArgumentError,
+  type Network,
+  type NetworkJSON,
+  parseOptions,
+  ShapeMismatchError,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type BatchNorm, batchNormStateSchema, createBatchNorm } from './batch-norm';
 import { checkAlive, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
@@ -46,7 +54,21 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kernel: number
     const cout = dy.shape[3];
     const xt = tf.transpose(x, [3, 1, 2, 0]); // [ci, H, W, b]
     const filter = tf.transpose(dy, [1, 2, 0, 3]); // [outH, outW, b, co]
-    const g = tf.conv2d(xt, filter, 1, pad === 0 ? 'valid' : [[0, 0], [pad, pad], [pad, pad], [0, 0]], 'NHWC', stride); // [ci, ≥k, ≥k, co]
+    const g = tf.conv2d(
+      xt,
+      filter,
+      1,
+      pad === 0
+        ? 'valid'
+        : [
+            [0, 0],
+            [pad, pad],
+            [pad, pad],
+            [0, 0],
+          ],
+      'NHWC',
+      stride,
+    ); // [ci, ≥k, ≥k, co]
     const trimmed = g.shape[1] === kernel && g.shape[2] === kernel ? g : tf.slice(g, [0, 0, 0, 0], [cin, kernel, kernel, cout]);
     return tf.transpose(trimmed, [1, 2, 0, 3]); // [k, k, ci, co]
   });
@@ -64,14 +86,27 @@ export function conv2dInputGrad(dy: tf.Tensor4D, W: tf.Tensor4D, inputShape: rea
     const k = W.shape[0];
     let d: tf.Tensor4D = dy;
     if (stride > 1) {
-      const spread = tf.pad(tf.reshape(dy, [b, oh, 1, ow, 1, cout]), [[0, 0], [0, 0], [0, stride - 1], [0, 0], [0, stride - 1], [0, 0]]);
+      const spread = tf.pad(tf.reshape(dy, [b, oh, 1, ow, 1, cout]), [
+        [0, 0],
+        [0, 0],
+        [0, stride - 1],
+        [0, 0],
+        [0, stride - 1],
+        [0, 0],
+      ]);
       d = tf.reshape(spread, [b, oh * stride, ow * stride, cout]);
     }
     // dx[i] = Σ_j dpad[i + j]·W[k−1−j]: left pad k−1−p, total length h + k − 1.
     const left = k - 1 - pad;
     const [rightH, rightW] = [h + k - 1 - left - d.shape[1], w + k - 1 - left - d.shape[2]];
-    if (rightH < 0 || rightW < 0) d = tf.slice(d, [0, 0, 0, 0], [b, d.shape[1] + Math.min(rightH, 0), d.shape[2] + Math.min(rightW, 0), cout]);
-    const padded = tf.pad(d, [[0, 0], [left, Math.max(rightH, 0)], [left, Math.max(rightW, 0)], [0, 0]]);
+    if (rightH < 0 || rightW < 0)
+      d = tf.slice(d, [0, 0, 0, 0], [b, d.shape[1] + Math.min(rightH, 0), d.shape[2] + Math.min(rightW, 0), cout]);
+    const padded = tf.pad(d, [
+      [0, 0],
+      [left, Math.max(rightH, 0)],
+      [left, Math.max(rightW, 0)],
+      [0, 0],
+    ]);
     const flipped = tf.transpose(tf.reverse(W, [0, 1]), [0, 1, 3, 2]); // [k, k, co, ci]
     const dx = tf.conv2d(padded, flipped, 1, 'valid');
     return dx;
@@ -93,7 +128,10 @@ export function conv2dPadded(x: tf.Tensor4D, W: tf.Tensor4D, stride: number, pad
       value: tf.conv2d(xi, wi, stride, pad),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-        return [conv2dInputGrad(dy as tf.Tensor4D, ws, xs.shape, stride, pad), conv2dFilterGrad(xs, dy as tf.Tensor4D, kernel, stride, pad)];
+        return [
+          conv2dInputGrad(dy as tf.Tensor4D, ws, xs.shape, stride, pad),
+          conv2dFilterGrad(xs, dy as tf.Tensor4D, kernel, stride, pad),
+        ];
       },
     };
   });
@@ -107,7 +145,8 @@ export function initialConvWeights(specs: readonly ConvSpec[], seed: number | st
   for (const s of specs) {
     for (const w of unitWeights(s)) {
       const size = w.shape.reduce((a, b) => a * b, 1);
-      if (w.key.endsWith('/W')) out.set(w.key, rng.fillNormal(new Float32Array(size), 0, Math.sqrt(2 / (s.kernel * s.kernel * s.outChannels))));
+      if (w.key.endsWith('/W'))
+        out.set(w.key, rng.fillNormal(new Float32Array(size), 0, Math.sqrt(2 / (s.kernel * s.kernel * s.outChannels))));
       else out.set(w.key, new Float32Array(size).fill(w.key.endsWith('/gamma') ? 1 : 0));
     }
   }
@@ -165,7 +204,10 @@ export abstract class ConvNetworkBase<C extends BaseConfig> implements Trainable
     this.inputDim = config.inputShape[0] * config.inputShape[1] * config.inputShape[2];
     this.label = netLabel(type, config.name);
     for (const s of specs) {
-      const unit: ConvUnit = { spec: s, W: makeVariable(config.name, `${s.key}/W`, weights.get(`${s.key}/W`)!, [s.kernel, s.kernel, s.inChannels, s.outChannels]) };
+      const unit: ConvUnit = {
+        spec: s,
+        W: makeVariable(config.name, `${s.key}/W`, weights.get(`${s.key}/W`)!, [s.kernel, s.kernel, s.inChannels, s.outChannels]),
+      };
       if (s.batchNorm) {
         unit.bn = createBatchNorm({
           numFeatures: s.outChannels,
@@ -188,7 +230,8 @@ export abstract class ConvNetworkBase<C extends BaseConfig> implements Trainable
   }
 
   setTraining(mode: boolean): this {
-    if (typeof mode !== 'boolean') throw new InvalidArgumentError({ op: `${this.label}.setTraining`, argument: 'mode', expected: 'a boolean', actual: mode });
+    if (typeof mode !== 'boolean')
+      throw new InvalidArgumentError({ op: `${this.label}.setTraining`, argument: 'mode', expected: 'a boolean', actual: mode });
     this.mode = mode;
     return this;
   }
@@ -249,7 +292,13 @@ export abstract class ConvNetworkBase<C extends BaseConfig> implements Trainable
     for (const [key, u] of this.units) {
       if (!u.bn) continue;
       const s = st.batchNorm[key];
-      if (!s) throw new InvalidArgumentError({ op, argument: `state.batchNorm.${key}`, expected: 'the running statistics of this batch-norm unit', actual: s });
+      if (!s)
+        throw new InvalidArgumentError({
+          op,
+          argument: `state.batchNorm.${key}`,
+          expected: 'the running statistics of this batch-norm unit',
+          actual: s,
+        });
       u.bn.setState(s, op, `state.batchNorm.${key}`);
     }
     this.mode = st.training;

@@ -34,7 +34,10 @@ export function torchWeights(w: Fixture['weights']): NetworkJSON['weights'] {
   return out;
 }
 
-export function checkAgainstTorch(fx: Fixture, net: { apply(x: tf.Tensor): tf.Tensor2D; setTraining(m: boolean): unknown; toJSON(): NetworkJSON }): number {
+export function checkAgainstTorch(
+  fx: Fixture,
+  net: { apply(x: tf.Tensor): tf.Tensor2D; setTraining(m: boolean): unknown; toJSON(): NetworkJSON },
+): number {
   const [h, w, c] = fx.inputShape as [number, number, number];
   const x = fx.inputs.map((v) => tf.tensor4d(v, [fx.batch, h, w, c]));
   let maxErr = 0;
@@ -47,7 +50,9 @@ export function checkAgainstTorch(fx: Fixture, net: { apply(x: tf.Tensor): tf.Te
   cmp(net.apply(x[0]!), fx.train1);
   cmp(net.apply(x[1]!), fx.train2);
   // Running statistics after two training batches, PyTorch's update (momentum 0.1, unbiased variance).
-  const state = net.toJSON().state as { batchNorm: Record<string, { runningMean: number[]; runningVar: number[]; numBatchesTracked: number }> };
+  const state = net.toJSON().state as {
+    batchNorm: Record<string, { runningMean: number[]; runningVar: number[]; numBatchesTracked: number }>;
+  };
   for (const [key, values] of Object.entries(fx.stateAfter)) {
     const [unit, leaf] = [key.slice(0, key.lastIndexOf('/bn/')), key.slice(key.lastIndexOf('/') + 1)];
     const s = state.batchNorm[unit]!;
@@ -128,7 +133,9 @@ describeBackends('convNet', () => {
       saved.dispose();
       return out;
     };
-    const analytic = tf.tidy(() => tf.variableGrads(() => tf.sum(tf.matMul(net.apply(x), proj)) as tf.Scalar, [W]).grads[W.name]!.dataSync());
+    const analytic = tf.tidy(() =>
+      tf.variableGrads(() => tf.sum(tf.matMul(net.apply(x), proj)) as tf.Scalar, [W]).grads[W.name]!.dataSync(),
+    );
     const w0 = tf.clone(W);
     const numeric = Array.from({ length: 12 }, (_, i) => {
       const base = w0.dataSync();
@@ -176,7 +183,10 @@ describeBackends('convNet', () => {
     await expectNoLeak(() => net.apply(x));
     net.setTraining(true);
     await expectNoLeak(() => net.apply(x));
-    await expectNoLeak(() => { const { value, grads } = tf.variableGrads(() => tf.sum(net.apply(x)) as tf.Scalar); return [value, ...Object.values(grads)]; });
+    await expectNoLeak(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(net.apply(x)) as tf.Scalar);
+      return [value, ...Object.values(grads)];
+    });
     tf.dispose([x, y, expected]);
     net.dispose();
   });
@@ -199,12 +209,20 @@ describe('convNet errors', () => {
     expect(() => convNet({ inputShape: [28, 28, 1], strides: [1, 2] })).toThrow(/options\.strides/);
     expect(() => convNet({ inputShape: [28, 28] } as never)).toThrow(InvalidArgumentError);
     expect(() => net.apply(tf.zeros([1, 28, 28, 1]))).toThrow(/disposed/);
-    expect(() => fromJSON({ type: 'convNet', config: { inputShape: [4, 4, 1], channels: [2], strides: [1] }, weights: {} })).toThrow(/json\.weights\.conv0\/W/);
+    expect(() => fromJSON({ type: 'convNet', config: { inputShape: [4, 4, 1], channels: [2], strides: [1] }, weights: {} })).toThrow(
+      /json\.weights\.conv0\/W/,
+    );
   });
 });
 
 describe('conv2dFilterGrad / conv2dInputGrad (the convolution gradients used on wasm)', () => {
-  const cases = [[3, 1, 5, 6], [3, 2, 7, 5], [1, 2, 6, 6], [3, 2, 8, 8], [5, 2, 9, 7]] as const;
+  const cases = [
+    [3, 1, 5, 6],
+    [3, 2, 7, 5],
+    [1, 2, 6, 6],
+    [3, 2, 8, 8],
+    [5, 2, 9, 7],
+  ] as const;
   it("equal tfjs-cpu's Conv2DBackpropFilter / Conv2DBackpropInput for strides 1 and 2, kernels 1, 3, 5, odd sizes", async () => {
     await useBackend('cpu');
     for (const [k, s, h, w] of cases) {
@@ -214,7 +232,9 @@ describe('conv2dFilterGrad / conv2dInputGrad (the convolution gradients used on 
       const y = tf.conv2d(x, W, s, p);
       const dy = randomUniformTensor<tf.Rank.R4>(createRng(`fdy${k}${s}`), y.shape, -1, 1);
       // Reference: autograd of tf.conv2d on cpu (its backprop kernels) for the loss Σ y·dy.
-      const [rx, rw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, s, p), dy)))([x, W]);
+      const [rx, rw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, s, p), dy)),
+      )([x, W]);
       const gw = conv2dFilterGrad(x, dy, k, s, p);
       const gx = conv2dInputGrad(dy, W, x.shape, s, p);
       expectClose(gw, rw!, { atol: 1e-5, rtol: 1e-5 });
@@ -225,7 +245,9 @@ describe('conv2dFilterGrad / conv2dInputGrad (the convolution gradients used on 
       tf.dispose([x, W, y, dy, rx!, rw!, gw, gx]);
       await useBackend('wasm');
       const [xw, ww, dyw] = [tf.tensor4d(xv, [2, h, w, 3]), tf.tensor4d(wv, [k, k, 3, 4]), tf.tensor(dyv, [2, ...y.shape.slice(1)])];
-      const [wx, wwg] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.mul(conv2dPadded(xi as tf.Tensor4D, wi as tf.Tensor4D, s, p), dyw)))([xw, ww]);
+      const [wx, wwg] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
+        tf.sum(tf.mul(conv2dPadded(xi as tf.Tensor4D, wi as tf.Tensor4D, s, p), dyw)),
+      )([xw, ww]);
       expectClose(wx!, rxv, { atol: 1e-5, rtol: 1e-5 });
       expectClose(wwg!, rwv, { atol: 1e-5, rtol: 1e-5 });
       tf.dispose([xw, ww, dyw, wx!, wwg!]);

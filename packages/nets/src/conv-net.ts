@@ -21,7 +21,13 @@ export const convNetOptionsSchema = z.strictObject({
   /** Stride of each block (same length as `channels`). Default [1, 2, 2]. */
   strides: z._default(z.array(z.int().check(z.positive())), [1, 2, 2]),
   /** Odd kernel side; padding ⌊k/2⌋ on every side (PyTorch `padding=k//2`). Default 3. */
-  kernelSize: z._default(z.int().check(z.positive(), z.refine((k) => k % 2 === 1, { message: 'expected an odd kernel size' })), 3),
+  kernelSize: z._default(
+    z.int().check(
+      z.positive(),
+      z.refine((k) => k % 2 === 1, { message: 'expected an odd kernel size' }),
+    ),
+    3,
+  ),
   /** Multiplies every width: channels = max(1, round(c·m)). Default 1 (½ for issue 12's small size). */
   widthMultiplier: z._default(z.number().check(z.positive()), 1),
   /** Batch norm after each convolution (which then has no bias). Default true. */
@@ -49,7 +55,14 @@ function specs(o: Resolved): ConvSpec[] {
   let inC = o.inputShape[2];
   return o.channels.map((c, l) => {
     const out = scaledWidth(c, o.widthMultiplier);
-    const s: ConvSpec = { key: `conv${l}`, kernel: o.kernelSize, inChannels: inC, outChannels: out, stride: o.strides[l]!, batchNorm: o.batchNorm };
+    const s: ConvSpec = {
+      key: `conv${l}`,
+      kernel: o.kernelSize,
+      inChannels: inC,
+      outChannels: out,
+      stride: o.strides[l]!,
+      batchNorm: o.batchNorm,
+    };
     inC = out;
     return s;
   });
@@ -78,7 +91,12 @@ class ConvNetImpl extends ConvNetworkBase<Resolved> implements ConvNet {
 function resolve(op: string, value: unknown, argument = 'options'): Resolved {
   const o = parseOptions(op, convNetOptionsSchema, value, argument);
   if (o.strides.length !== o.channels.length) {
-    throw new InvalidArgumentError({ op, argument: `${argument}.strides`, expected: `${o.channels.length} strides (one per entry of channels)`, actual: o.strides });
+    throw new InvalidArgumentError({
+      op,
+      argument: `${argument}.strides`,
+      expected: `${o.channels.length} strides (one per entry of channels)`,
+      actual: o.strides,
+    });
   }
   return o;
 }

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, InvalidArgumentError, type NetworkJSON, NonFiniteValueError, ShapeMismatchError, symmetricEigen } from '@contrastive/core';
+import {
+  createRng,
+  InvalidArgumentError,
+  type NetworkJSON,
+  NonFiniteValueError,
+  ShapeMismatchError,
+  symmetricEigen,
+} from '@contrastive/core';
 import { describeBackends, expectClose, expectNoLeak } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { directPredEigenvalues, directPredictor, type DirectPredictor } from './direct-predictor';
@@ -12,7 +19,8 @@ function randn(seed: number, n: number): Float32Array {
 /** Float64 E[z zᵀ] of row-major z [n, d]. */
 function secondMoment(z: ArrayLike<number>, n: number, d: number): Float64Array {
   const f = new Float64Array(d * d);
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) f[i * d + j] = f[i * d + j]! + (z[r * d + i]! * z[r * d + j]!) / n;
+  for (let r = 0; r < n; r++)
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) f[i * d + j] = f[i * d + j]! + (z[r * d + i]! * z[r * d + j]!) / n;
   return f;
 }
 
@@ -33,7 +41,10 @@ describeBackends('directPredictor', () => {
     const [c, s] = [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)];
     // Rows 2·e1 and 1·e2 with e1 = (c, s), e2 = (−s, c): F = (4 e1e1ᵀ + e2e2ᵀ)/2, eigenvalues 2, 0.5
     // ⇒ p = (1 + ε, sqrt(0.25) + ε) and W_p = (1 + ε) e1e1ᵀ + (0.5 + ε) e2e2ᵀ.
-    const z = tf.tensor2d([[2 * c, 2 * s], [-s, c]]);
+    const z = tf.tensor2d([
+      [2 * c, 2 * s],
+      [-s, c],
+    ]);
     expect(net.predictorMatrix()).toEqual(Float64Array.from([1, 0, 0, 1])); // identity before any update
     expect(net.correlation()).toBeNull();
     net.update(z);
@@ -47,7 +58,10 @@ describeBackends('directPredictor', () => {
     expectClose(net.spectrum()!.s, [2, 0.5], { atol: 1e-6, rtol: 0 });
     expectClose(net.spectrum()!.p, [1 + eps, 0.5 + eps], { atol: 1e-6, rtol: 0 });
     // apply(x) = x W_p (rows p = W_p f; W_p symmetric)
-    const x = tf.tensor2d([[1, 0], [0.5, -1]]);
+    const x = tf.tensor2d([
+      [1, 0],
+      [0.5, -1],
+    ]);
     const y = net.apply(x);
     expectClose(y, [Wp[0]!, Wp[1]!, 0.5 * Wp[0]! - Wp[2]!, 0.5 * Wp[1]! - Wp[3]!], { atol: 1e-6, rtol: 0 });
     expect(net.variables).toEqual([]);
@@ -63,7 +77,11 @@ describeBackends('directPredictor', () => {
     net.update(t1);
     net.update(t2);
     const [F1, F2] = [secondMoment(z1, 5, 3), secondMoment(z2, 4, 3)];
-    expectClose(net.correlation()!, F1.map((v, i) => 0.3 * v + 0.7 * F2[i]!), { atol: 1e-5, rtol: 1e-5 });
+    expectClose(
+      net.correlation()!,
+      F1.map((v, i) => 0.3 * v + 0.7 * F2[i]!),
+      { atol: 1e-5, rtol: 1e-5 },
+    );
     expect(net.updates).toBe(2);
     tf.dispose([t1, t2]);
     net.dispose();
@@ -169,7 +187,9 @@ describeBackends('directPredictor', () => {
     const nan = tf.tensor2d([[Number.NaN, 0, 0]]);
     expect(() => net.update(nan)).toThrow(NonFiniteValueError);
     expect(net.updates).toBe(0); // a failed update leaves the state untouched
-    expect(() => net.setState({ correlation: null, predictor: [1, 0], eigenvalues: null, p: null, updates: 0 })).toThrow(/state\.predictor/);
+    expect(() => net.setState({ correlation: null, predictor: [1, 0], eigenvalues: null, p: null, updates: 0 })).toThrow(
+      /state\.predictor/,
+    );
     expect(() => net.setState({ updates: 1 })).toThrow(InvalidArgumentError);
     tf.dispose([wrong, nan]);
     net.dispose();

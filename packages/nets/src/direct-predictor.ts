@@ -131,7 +131,12 @@ class DirectPredictorImpl implements DirectPredictor {
     const fb = batchF.dataSync();
     batchF.dispose();
     for (let i = 0; i < fb.length; i++) {
-      if (!Number.isFinite(fb[i]!)) throw new NonFiniteValueError({ op, argument: 'z', message: "'z' gives a non-finite correlation (z contains NaN/Infinity or overflows)" });
+      if (!Number.isFinite(fb[i]!))
+        throw new NonFiniteValueError({
+          op,
+          argument: 'z',
+          message: "'z' gives a non-finite correlation (z contains NaN/Infinity or overflows)",
+        });
     }
     const rho = this.config.rho;
     const F = this.F ?? Float64Array.from(fb); // first step: F̂ = F_batch
@@ -193,7 +198,12 @@ class DirectPredictorImpl implements DirectPredictor {
     const d = this.config.dim;
     const check = (key: string, arr: number[] | null, length: number) => {
       if (arr !== null && arr.length !== length) {
-        throw new InvalidArgumentError({ op, argument: `state.${key}`, expected: `${length} numbers (dim = ${d})`, actual: `${arr.length} numbers` });
+        throw new InvalidArgumentError({
+          op,
+          argument: `state.${key}`,
+          expected: `${length} numbers (dim = ${d})`,
+          actual: `${arr.length} numbers`,
+        });
       }
     };
     check('correlation', st.correlation, d * d);

@@ -18,10 +18,18 @@ describeBackends('ema', () => {
     const theta = Array.from(online.weight.dataSync());
     const xi0 = [1, 0, 0, 1];
     ema(target, online, 0.9);
-    expectClose(target.weight, xi0.map((v, i) => 0.9 * v + 0.1 * theta[i]!), { atol: 1e-6, rtol: 0 });
+    expectClose(
+      target.weight,
+      xi0.map((v, i) => 0.9 * v + 0.1 * theta[i]!),
+      { atol: 1e-6, rtol: 0 },
+    );
     for (let k = 1; k < 5; k++) ema(target, online, 0.9);
     // After 5 updates: ξ = θ + 0.9⁵ (ξ0 − θ)
-    expectClose(target.weight, xi0.map((v, i) => theta[i]! + 0.9 ** 5 * (v - theta[i]!)), { atol: 1e-6, rtol: 0 });
+    expectClose(
+      target.weight,
+      xi0.map((v, i) => theta[i]! + 0.9 ** 5 * (v - theta[i]!)),
+      { atol: 1e-6, rtol: 0 },
+    );
     expect(Array.from(online.weight.dataSync())).toEqual(theta); // online untouched
     online.dispose();
     target.dispose();

@@ -16,7 +16,12 @@ describe('fromJSON', () => {
     const dp = directPredictor({ dim: 4, name: 'fj-dp' });
     const z = tf.tensor2d(createRng(0).fillNormal(new Float32Array(24)), [6, 4]);
     dp.update(z);
-    const sr = symmetricRelu({ inputDim: 4, width: 3, threshold: { type: 'linear-warmup', final: 0.2, warmupFraction: 0.5 }, name: 'fj-sr' });
+    const sr = symmetricRelu({
+      inputDim: 4,
+      width: 3,
+      threshold: { type: 'linear-warmup', final: 0.2, warmupFraction: 0.5 },
+      name: 'fj-sr',
+    });
     sr.onStep(3, 10);
     const nets: Network[] = [
       sr,
@@ -42,12 +47,16 @@ describe('fromJSON', () => {
   });
 
   it('rejects unknown types, bad configs and bad weights, naming the field', () => {
-    expect(() => fromJSON({ type: 'resnet', config: {}, weights: {} })).toThrow(/fromJSON: invalid argument 'json\.type': expected one of 'symmetricRelu'/);
+    expect(() => fromJSON({ type: 'resnet', config: {}, weights: {} })).toThrow(
+      /fromJSON: invalid argument 'json\.type': expected one of 'symmetricRelu'/,
+    );
     expect(() => fromJSON(null as never)).toThrow(InvalidArgumentError);
     const good = symmetricRelu({ inputDim: 3, width: 2, name: 'fj-bad' });
     const json = good.toJSON();
     good.dispose();
-    expect(() => fromJSON({ ...json, config: { ...json.config, width: -1 } })).toThrow(/fromJSON\(symmetricRelu\): invalid argument 'json\.config\.width'/);
+    expect(() => fromJSON({ ...json, config: { ...json.config, width: -1 } })).toThrow(
+      /fromJSON\(symmetricRelu\): invalid argument 'json\.config\.width'/,
+    );
     expect(() => fromJSON({ ...json, weights: { W: { shape: [3, 2], values: json.weights['W']!.values } } })).toThrow(ShapeMismatchError);
     expect(() => fromJSON({ ...json, weights: { W: { shape: [3, 2], values: [] } } })).toThrow(/json\.weights\.W/);
     expect(() => fromJSON({ ...json, weights: { W: { shape: [2, 3], values: [1, 2, 3] } } })).toThrow(/json\.weights\.W\.values/);
@@ -66,7 +75,11 @@ function userLinear(name: string, values: Float32Array, inputDim: number, output
     outputDim,
     variables: [w],
     apply: (x) => tf.matMul(x, w, false, true),
-    toJSON: () => ({ type: 'userLinear', config: { name, inputDim, outputDim }, weights: { W: { shape: [outputDim, inputDim], values: Array.from(w.dataSync()) } } }),
+    toJSON: () => ({
+      type: 'userLinear',
+      config: { name, inputDim, outputDim },
+      weights: { W: { shape: [outputDim, inputDim], values: Array.from(w.dataSync()) } },
+    }),
     dispose: () => w.dispose(),
     ...(withClone ? { clone: (n?: string) => userLinear(n ?? name, Float32Array.from(w.dataSync()), inputDim, outputDim) } : {}),
   };
@@ -80,8 +93,12 @@ const readUserLinear = (json: NetworkJSON) => {
 describe('registerNetworkType / cloneNetwork with user-defined networks', () => {
   it('an unregistered type: the error lists the registered types and how to register one', () => {
     const net = userLinear('u0', new Float32Array([1, 2, 3, 4]), 2, 2);
-    expect(() => cloneNetwork(net)).toThrow(/cannot copy network 'u0' of type 'userLinear': give it a clone\(name\?\) method, or register a reader with registerNetworkType\(type, \(json\) => network\) from '@contrastive\/nets'\. Registered types: 'symmetricRelu', 'mlp'/);
-    expect(() => fromJSON(net.toJSON())).toThrow(/expected one of 'symmetricRelu', .* \(for another type, register a reader with registerNetworkType/);
+    expect(() => cloneNetwork(net)).toThrow(
+      /cannot copy network 'u0' of type 'userLinear': give it a clone\(name\?\) method, or register a reader with registerNetworkType\(type, \(json\) => network\) from '@contrastive\/nets'\. Registered types: 'symmetricRelu', 'mlp'/,
+    );
+    expect(() => fromJSON(net.toJSON())).toThrow(
+      /expected one of 'symmetricRelu', .* \(for another type, register a reader with registerNetworkType/,
+    );
     net.dispose();
   });
 
@@ -98,7 +115,9 @@ describe('registerNetworkType / cloneNetwork with user-defined networks', () => 
     // Registering again replaces the reader; the package's own types are protected.
     registerNetworkType('userLinear', readUserLinear);
     expect(networkTypes.filter((t) => t === 'userLinear')).toHaveLength(1);
-    expect(() => registerNetworkType('mlp', readUserLinear)).toThrow(/registerNetworkType: invalid argument 'type': expected a type other than the built-in/);
+    expect(() => registerNetworkType('mlp', readUserLinear)).toThrow(
+      /registerNetworkType: invalid argument 'type': expected a type other than the built-in/,
+    );
     expect(() => registerNetworkType('', readUserLinear)).toThrow(/'type'/);
     expect(() => registerNetworkType('x', 3 as never)).toThrow(/'reader'/);
     net.dispose();

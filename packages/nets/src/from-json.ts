@@ -40,7 +40,12 @@ export function registerNetworkType(type: string, reader: NetworkReader): void {
     throw new InvalidArgumentError({ op, argument: 'type', expected: 'a non-empty string', actual: type });
   }
   if (builtIn.has(type)) {
-    throw new InvalidArgumentError({ op, argument: 'type', expected: `a type other than the built-in ${[...builtIn].map((t) => `'${t}'`).join(', ')}`, actual: type });
+    throw new InvalidArgumentError({
+      op,
+      argument: 'type',
+      expected: `a type other than the built-in ${[...builtIn].map((t) => `'${t}'`).join(', ')}`,
+      actual: type,
+    });
   }
   if (typeof reader !== 'function') {
     throw new InvalidArgumentError({ op, argument: 'reader', expected: 'a function (json: NetworkJSON) => Network', actual: reader });

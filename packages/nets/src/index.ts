@@ -43,13 +43,7 @@ export {
 } from './direct-predictor';
 export { ema } from './ema';
 export { cloneNetwork, fromJSON, networkTypes, registerNetworkType, type NetworkReader } from './from-json';
-export {
-  treeNetwork,
-  treeNetworkFromJSON,
-  treeNetworkOptionsSchema,
-  type TreeNetwork,
-  type TreeNetworkOptions,
-} from './tree-network';
+export { treeNetwork, treeNetworkFromJSON, treeNetworkOptionsSchema, type TreeNetwork, type TreeNetworkOptions } from './tree-network';
 export {
   BATCH_NORM_MOMENTUM,
   batchNormStateSchema,

@@ -11,7 +11,10 @@ const uid = (base: string) => `${base}${counter++}`;
 describeBackends('linearPredictor', () => {
   it("init 'identity' maps every row to itself", () => {
     const p = linearPredictor({ dim: 3, name: uid('id') });
-    const x = tf.tensor2d([[1, -2, 3], [0.5, 0, -1]]);
+    const x = tf.tensor2d([
+      [1, -2, 3],
+      [0.5, 0, -1],
+    ]);
     const y = p.apply(x);
     expectClose(y, x, { atol: 0, rtol: 0 });
     tf.dispose([x, y]);
@@ -25,7 +28,10 @@ describeBackends('linearPredictor', () => {
       weights: { Wp: { shape: [2, 2], values: [1, 2, 3, 4] }, b: { shape: [2], values: [0.5, -0.5] } },
     };
     const p = fromJSON(json) as LinearPredictorNetwork;
-    const x = tf.tensor2d([[1, 1], [2, -1]]);
+    const x = tf.tensor2d([
+      [1, 1],
+      [2, -1],
+    ]);
     const y = p.apply(x);
     // W_p f: (1+2, 3+4) + b = (3.5, 6.5); (2−2, 6−4) + b = (0.5, 1.5)
     expectClose(y, [3.5, 6.5, 0.5, 1.5], { atol: 1e-6, rtol: 0 });
@@ -66,7 +72,10 @@ describeBackends('linearPredictor.predictorMatrix', () => {
   it('is W_p row-major, the matrix of p = W_p f', () => {
     const net = linearPredictor({ dim: 2, init: 'normal', name: 'lp-pm' });
     const m = net.predictorMatrix();
-    const f = tf.tensor2d([[1, 0], [0, 1]]);
+    const f = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
     // apply(e_j) is column j of W_p: row r of the output at column i is W_p[i, r].
     const p = net.apply(f).dataSync();
     expect(Array.from(m)).toEqual([p[0], p[2], p[1], p[3]].map((v) => Math.fround(v!)));

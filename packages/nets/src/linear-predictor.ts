@@ -100,7 +100,9 @@ export function linearPredictor(options: LinearPredictorOptions): LinearPredicto
     w = new Float32Array(d * d);
     for (let i = 0; i < d; i++) w[i * d + i] = 1;
   } else {
-    w = createRng(o.seed).fork(`${TYPE}/${o.name}`).fillNormal(new Float32Array(d * d), 0, 1 / Math.sqrt(d));
+    w = createRng(o.seed)
+      .fork(`${TYPE}/${o.name}`)
+      .fillNormal(new Float32Array(d * d), 0, 1 / Math.sqrt(d));
   }
   return new LinearPredictor(o, w, o.bias ? new Float32Array(d) : undefined);
 }

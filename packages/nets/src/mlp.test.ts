@@ -30,9 +30,24 @@ describeBackends('mlp', () => {
     // x = (0, −1): z0 = (−2, −0.5) + (0, 1) = (−2, 0.5) → relu (0, 0.5) → −1 + 0.5 = −0.5
     const net = withWeights(
       { inputDim: 2, hidden: [2], outputDim: 1, activation: 'relu' },
-      { 'layer0/W': [[2, 2], [1, -1, 2, 0.5]], 'layer0/b': [[2], [0, 1]], 'layer1/W': [[2, 1], [1, -2]], 'layer1/b': [[1], [0.5]] },
+      {
+        'layer0/W': [
+          [2, 2],
+          [1, -1, 2, 0.5],
+        ],
+        'layer0/b': [[2], [0, 1]],
+        'layer1/W': [
+          [2, 1],
+          [1, -2],
+        ],
+        'layer1/b': [[1], [0.5]],
+      },
     );
-    const x = tf.tensor2d([[1, 1], [-1, 0.5], [0, -1]]);
+    const x = tf.tensor2d([
+      [1, 1],
+      [-1, 0.5],
+      [0, -1],
+    ]);
     const y = net.apply(x);
     expect(y.shape).toEqual([3, 1]);
     expectClose(y, [2.5, -4, -0.5], { atol: 1e-6, rtol: 0 });
@@ -86,10 +101,23 @@ describeBackends('mlp', () => {
   });
 
   it('gradients w.r.t. the input (with batch norm and leakyRelu) match finite differences', () => {
-    const net = mlp({ inputDim: 3, hidden: [4, 4], outputDim: 2, activation: 'leakyRelu', leakyReluAlpha: 0.2, batchNorm: true, seed: 5, name: uid('g') });
+    const net = mlp({
+      inputDim: 3,
+      hidden: [4, 4],
+      outputDim: 2,
+      activation: 'leakyRelu',
+      leakyReluAlpha: 0.2,
+      batchNorm: true,
+      seed: 5,
+      name: uid('g'),
+    });
     const x = tf.tensor2d(randn(6, 5 * 3), [5, 3]);
     const c = tf.tensor2d(randn(7, 5 * 2), [5, 2]);
-    expectGradMatchesFiniteDiff((v) => tf.sum(tf.mul(net.apply(v as tf.Tensor2D), c)) as tf.Scalar, x, { eps: 1e-3, atol: 5e-3, rtol: 3e-2 });
+    expectGradMatchesFiniteDiff((v) => tf.sum(tf.mul(net.apply(v as tf.Tensor2D), c)) as tf.Scalar, x, {
+      eps: 1e-3,
+      atol: 5e-3,
+      rtol: 3e-2,
+    });
     // Every variable receives a gradient.
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x), c)) as tf.Scalar);
     expect(Object.keys(grads).sort()).toEqual(net.variables.map((v) => v.name).sort());

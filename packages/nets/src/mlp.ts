@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type HasNeuronWeights, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import {
+  createRng,
+  type HasNeuronWeights,
+  InvalidArgumentError,
+  matMul,
+  type Network,
+  type NetworkJSON,
+  parseOptions,
+  seedSchema,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
 
@@ -111,7 +120,12 @@ class Mlp implements MlpNetwork {
     this.label = netLabel(TYPE, config.name);
     this.layers = Array.from({ length: config.hidden.length + 1 }, () => ({}) as Layer);
     for (const s of layerSpecs(config)) {
-      (this.layers[s.layer] as unknown as Record<string, tf.Variable>)[s.kind] = makeVariable(config.name, s.key, weights.get(s.key)!, s.shape);
+      (this.layers[s.layer] as unknown as Record<string, tf.Variable>)[s.kind] = makeVariable(
+        config.name,
+        s.key,
+        weights.get(s.key)!,
+        s.shape,
+      );
     }
   }
 
@@ -136,7 +150,12 @@ class Mlp implements MlpNetwork {
     const o = this.config;
     if ((o.batchNorm && o.hidden.length > 0) || o.outputBatchNorm) {
       if (x.shape[0] < 2) {
-        throw new InvalidArgumentError({ op: `${this.label}.apply`, argument: 'x', expected: 'a batch of at least 2 rows (batch norm uses batch statistics)', actual: `[${x.shape.join(', ')}]` });
+        throw new InvalidArgumentError({
+          op: `${this.label}.apply`,
+          argument: 'x',
+          expected: 'a batch of at least 2 rows (batch norm uses batch statistics)',
+          actual: `[${x.shape.join(', ')}]`,
+        });
       }
     }
     return tf.tidy(() => {

@@ -93,7 +93,12 @@ class ResNetImpl extends ConvNetworkBase<Resolved> implements ResNet {
 function resolve(op: string, value: unknown, argument = 'options'): Resolved {
   const o = parseOptions(op, resNetOptionsSchema, value, argument);
   if (o.channels.length !== o.blocks.length) {
-    throw new InvalidArgumentError({ op, argument: `${argument}.channels`, expected: `${o.blocks.length} widths (one per stage of blocks)`, actual: o.channels });
+    throw new InvalidArgumentError({
+      op,
+      argument: `${argument}.channels`,
+      expected: `${o.blocks.length} widths (one per stage of blocks)`,
+      actual: o.channels,
+    });
   }
   return o;
 }

@@ -1,14 +1,7 @@
 // Internal helpers shared by every network: variable creation, weight (de)serialisation, input
 // and lifetime checks. Not exported from the package index.
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  assertShape,
-  ContrastiveError,
-  gramSchmidt,
-  InvalidArgumentError,
-  type NetworkJSON,
-  ShapeMismatchError,
-} from '@contrastive/core';
+import { assertShape, ContrastiveError, gramSchmidt, InvalidArgumentError, type NetworkJSON, ShapeMismatchError } from '@contrastive/core';
 
 /** A serialised tensor: its shape and its exact float32 values. */
 export type WeightJSON = { shape: number[]; values: number[] };
@@ -54,7 +47,12 @@ export function readWeight(op: string, json: NetworkJSON, key: string, shape: re
   }
   const size = shape.reduce((a, b) => a * b, 1);
   if (w.values.length !== size) {
-    throw new InvalidArgumentError({ op, argument: `${argument}.values`, expected: `${size} numbers`, actual: `${w.values.length} numbers` });
+    throw new InvalidArgumentError({
+      op,
+      argument: `${argument}.values`,
+      expected: `${size} numbers`,
+      actual: `${w.values.length} numbers`,
+    });
   }
   const out = Float32Array.from(w.values);
   for (let i = 0; i < out.length; i++) {
@@ -82,7 +80,8 @@ export function checkInput(label: string, x: unknown, inputDim: number, method =
 
 /** Checks a deserialised `json.type`. */
 export function checkType(op: string, json: NetworkJSON, type: string): void {
-  if (json?.type !== type) throw new InvalidArgumentError({ op, argument: 'json.type', expected: JSON.stringify(type), actual: json?.type });
+  if (json?.type !== type)
+    throw new InvalidArgumentError({ op, argument: 'json.type', expected: JSON.stringify(type), actual: json?.type });
 }
 
 /**

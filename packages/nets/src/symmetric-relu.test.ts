@@ -31,8 +31,18 @@ describeBackends('symmetricRelu', () => {
   it('forward equals the hand-computed closed form h_i = relu(<w_i,x> − b) − relu(−<w_i,x> − b)', () => {
     // W rows (1,0,0), (0.6,0.8,0); u = x·Wᵀ = [[1, 2.2], [−2, −0.8], [0.3, 0.1]];
     // b = 0.5: h = [[0.5, 1.7], [−1.5, −0.3], [0, 0]] (dead zone |u| ≤ b).
-    const net = withWeights([[1, 0, 0], [0.6, 0.8, 0]], 0.5);
-    const x = tf.tensor2d([[1, 2, 3], [-2, 0.5, 1], [0.3, -0.1, 0]]);
+    const net = withWeights(
+      [
+        [1, 0, 0],
+        [0.6, 0.8, 0],
+      ],
+      0.5,
+    );
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [-2, 0.5, 1],
+      [0.3, -0.1, 0],
+    ]);
     const h = net.apply(x);
     expect(h.shape).toEqual([3, 2]);
     expectClose(h, [0.5, 1.7, -1.5, -0.3, 0, 0], { atol: 1e-6, rtol: 1e-6 });
@@ -41,8 +51,17 @@ describeBackends('symmetricRelu', () => {
   });
 
   it('threshold 0 is the linear map x·Wᵀ', () => {
-    const net = withWeights([[1, -2], [0.5, 0.25]], 0);
-    const x = tf.tensor2d([[1, 2], [-3, 4]]);
+    const net = withWeights(
+      [
+        [1, -2],
+        [0.5, 0.25],
+      ],
+      0,
+    );
+    const x = tf.tensor2d([
+      [1, 2],
+      [-3, 4],
+    ]);
     const h = net.apply(x);
     // [1·1 − 2·2, 0.5 + 0.5] = [−3, 1]; [−3 − 8, −1.5 + 1] = [−11, −0.5]
     expectClose(h, [-3, 1, -11, -0.5], { atol: 1e-6, rtol: 0 });
@@ -66,9 +85,17 @@ describeBackends('symmetricRelu', () => {
     // Closed form ∂h/∂u = 1[|u| > b] (docs/science/feature-decoupling.md §1.3).
     const uv = u.dataSync();
     const cv = c.dataSync();
-    expectClose(gFused, Array.from(uv, (v, i) => (Math.abs(v) > b ? cv[i]! : 0)), { atol: 1e-7, rtol: 0 });
+    expectClose(
+      gFused,
+      Array.from(uv, (v, i) => (Math.abs(v) > b ? cv[i]! : 0)),
+      { atol: 1e-7, rtol: 0 },
+    );
     expectClose(gFused, gRef, { atol: 1e-7, rtol: 0 });
-    expectGradMatchesFiniteDiff(loss((v) => softThreshold(v, b)), u, { eps: 1e-3 });
+    expectGradMatchesFiniteDiff(
+      loss((v) => softThreshold(v, b)),
+      u,
+      { eps: 1e-3 },
+    );
     tf.dispose([u, c, fused, ref, gFused, gRef]);
   });
 
@@ -131,7 +158,10 @@ describeBackends('symmetricRelu', () => {
     tf.dispose([x3, w4]);
     await expectNoLeak(() => {
       const [xs, ws] = [tf.ones([2, 3]), tf.ones([4, 3])];
-      const out = tf.grads((xv: tf.Tensor, wv: tf.Tensor) => tf.sum(symmetricReluLayer(xv as tf.Tensor2D, wv as tf.Tensor2D, 0.5)))([xs, ws]);
+      const out = tf.grads((xv: tf.Tensor, wv: tf.Tensor) => tf.sum(symmetricReluLayer(xv as tf.Tensor2D, wv as tf.Tensor2D, 0.5)))([
+        xs,
+        ws,
+      ]);
       tf.dispose([xs, ws]);
       return out;
     });
@@ -204,7 +234,14 @@ describeBackends('symmetricRelu', () => {
 
   it('afterUpdate projects rows back to unit norm (only when unitNormRows)', () => {
     for (const unitNormRows of [true, false]) {
-      const net = withWeights([[3, 4], [0, -0.5]], 0.1, unitNormRows);
+      const net = withWeights(
+        [
+          [3, 4],
+          [0, -0.5],
+        ],
+        0.1,
+        unitNormRows,
+      );
       net.afterUpdate();
       // (3,4)/5 = (0.6, 0.8); (0, −0.5)/0.5 = (0, −1)
       expectClose(net.weight, unitNormRows ? [0.6, 0.8, 0, -1] : [3, 4, 0, -0.5], { atol: 1e-7, rtol: 0 });
@@ -267,7 +304,9 @@ describeBackends('symmetricRelu', () => {
     const net = symmetricRelu({ inputDim: 8, width: 4, name: uid('enc') });
     const bad = tf.zeros([3, 7]) as tf.Tensor2D;
     expect(() => net.apply(bad)).toThrow(ShapeMismatchError);
-    expect(() => net.apply(bad)).toThrow(new RegExp(`symmetricRelu\\('${net.name}'\\)\\.apply: 'x' must have shape \\[batch, 8\\], got \\[3, 7\\]`));
+    expect(() => net.apply(bad)).toThrow(
+      new RegExp(`symmetricRelu\\('${net.name}'\\)\\.apply: 'x' must have shape \\[batch, 8\\], got \\[3, 7\\]`),
+    );
     expect(() => net.apply(tf.zeros([8]) as never)).toThrow(/'x' must be rank 2/);
     net.dispose();
     expect(() => net.apply(tf.zeros([3, 8]) as tf.Tensor2D)).toThrow(ContrastiveError);

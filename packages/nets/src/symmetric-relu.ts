@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, assertShapes, createRng, type HasNeuronWeights, type Network, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import {
+  assertNumber,
+  assertShapes,
+  createRng,
+  type HasNeuronWeights,
+  type Network,
+  type NetworkJSON,
+  parseOptions,
+  seedSchema,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkAlive, checkInput, checkType, makeVariable, netLabel, orthonormalRows, readWeight, tensorToJSON } from './serialization';
 import { evaluate, initialThreshold, thresholdSchema } from './threshold-schedule';
@@ -97,7 +106,10 @@ export function softThreshold(u: tf.Tensor2D, threshold: number): tf.Tensor2D {
  * @returns [batch, width]
  */
 export function symmetricReluLayer(x: tf.Tensor2D, weight: tf.Tensor2D, threshold: number): tf.Tensor2D {
-  assertShapes('symmetricReluLayer', [['x', x, ['batch', 'inputDim']], ['weight', weight, ['width', 'inputDim']]]);
+  assertShapes('symmetricReluLayer', [
+    ['x', x, ['batch', 'inputDim']],
+    ['weight', weight, ['width', 'inputDim']],
+  ]);
   assertNumber('symmetricReluLayer', 'threshold', threshold, { min: 0 });
   const b = threshold;
   /** dy ⊙ 1[h ≠ 0]: the soft-threshold's derivative read off its output (Step, not Sign: 20× faster on wasm). */

@@ -22,9 +22,18 @@ function reference(json: NetworkJSON, x: number[][]): number[][][][] {
     const b = json.weights[`level${l}/b`]!.values;
     const fanIn = l === L - 1 ? c : c * hid;
     out[l] = inputs.map((nodes) =>
-      nodes.map((inp, k) => Array.from({ length: hid }, (_, h) => inp.reduce((s, v, i) => s + v * W[(k * fanIn + i) * hid + h]!, b[k * hid + h]!))),
+      nodes.map((inp, k) =>
+        Array.from({ length: hid }, (_, h) => inp.reduce((s, v, i) => s + v * W[(k * fanIn + i) * hid + h]!, b[k * hid + h]!)),
+      ),
     );
-    inputs = out[l]!.map((nodes) => Array.from({ length: c ** (l - 1 < 0 ? 0 : l - 1) }, (_, k) => nodes.slice(k * c, (k + 1) * c).flat().map((v) => Math.max(v, 0))));
+    inputs = out[l]!.map((nodes) =>
+      Array.from({ length: c ** (l - 1 < 0 ? 0 : l - 1) }, (_, k) =>
+        nodes
+          .slice(k * c, (k + 1) * c)
+          .flat()
+          .map((v) => Math.max(v, 0)),
+      ),
+    );
   }
   return out;
 }
@@ -43,7 +52,11 @@ describeBackends('treeNetwork', () => {
     const ref = reference(net.toJSON(), xs);
     const root = ref[0]!.map((nodes) => nodes[0]!);
     const y = net.apply(x);
-    expectClose(y, root.flatMap((r) => r.map((v) => v / (Math.hypot(...r) + 1e-4))), { atol: 1e-5, rtol: 1e-5 });
+    expectClose(
+      y,
+      root.flatMap((r) => r.map((v) => v / (Math.hypot(...r) + 1e-4))),
+      { atol: 1e-5, rtol: 1e-5 },
+    );
     // hiddenUnits: internal nodes breadth-first (root first), hid columns each.
     const hu = net.hiddenUnits(x);
     expect(hu.shape).toEqual([5, 7 * 4]);
@@ -57,7 +70,11 @@ describeBackends('treeNetwork', () => {
     const xs = leaves(4, 3, 9);
     const x = tf.tensor2d(xs);
     const y = net.apply(x);
-    expectClose(y, reference(net.toJSON(), xs)[0]!.flatMap((nodes) => nodes[0]!), { atol: 1e-5, rtol: 1e-5 });
+    expectClose(
+      y,
+      reference(net.toJSON(), xs)[0]!.flatMap((nodes) => nodes[0]!),
+      { atol: 1e-5, rtol: 1e-5 },
+    );
     tf.dispose([x, y]);
     net.dispose();
   });
@@ -66,11 +83,22 @@ describeBackends('treeNetwork', () => {
     const net = treeNetwork({ depth: 2, children: 2, hid: 3, seed: 5, name: uid('g') });
     const x = tf.tensor2d(createRng(6).fillNormal(new Float32Array(4 * 4)), [4, 4]);
     const c = tf.tensor2d(createRng(7).fillNormal(new Float32Array(4 * 3)), [4, 3]);
-    expectGradMatchesFiniteDiff((v) => tf.sum(tf.mul(net.apply(v as tf.Tensor2D), c)) as tf.Scalar, x, { eps: 1e-3, atol: 3e-3, rtol: 3e-2 });
+    expectGradMatchesFiniteDiff((v) => tf.sum(tf.mul(net.apply(v as tf.Tensor2D), c)) as tf.Scalar, x, {
+      eps: 1e-3,
+      atol: 3e-3,
+      rtol: 3e-2,
+    });
     const [W0, W1, b0, b1] = net.variables as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
     // The same network written with plain tf.matMul (autograd), per node.
     const plain = () => {
-      const bottom = [0, 1].map((k) => tf.relu(tf.add(tf.matMul(tf.slice(x, [0, 2 * k], [4, 2]), tf.squeeze(tf.slice(W1, [k, 0, 0], [1, 2, 3]), [0])), tf.slice(b1, [k, 0], [1, 3]))));
+      const bottom = [0, 1].map((k) =>
+        tf.relu(
+          tf.add(
+            tf.matMul(tf.slice(x, [0, 2 * k], [4, 2]), tf.squeeze(tf.slice(W1, [k, 0, 0], [1, 2, 3]), [0])),
+            tf.slice(b1, [k, 0], [1, 3]),
+          ),
+        ),
+      );
       const root = tf.add(tf.matMul(tf.concat(bottom, 1), tf.squeeze(W0, [0])), b0);
       const f = tf.div(root, tf.add(tf.norm(root, 'euclidean', 1, true), 1e-4));
       return tf.sum(tf.mul(f, c)) as tf.Scalar;

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type HasHiddenUnits, InvalidArgumentError, matMul, type Network, type NetworkJSON, parseOptions, seedSchema } from '@contrastive/core';
+import {
+  createRng,
+  type HasHiddenUnits,
+  InvalidArgumentError,
+  matMul,
+  type Network,
+  type NetworkJSON,
+  parseOptions,
+  seedSchema,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, tensorToJSON } from './serialization';
 
@@ -145,7 +154,12 @@ class TreeNet implements TreeNetwork {
 function checkSize(op: string, o: Resolved): void {
   const internal = (o.children ** o.depth - 1) / (o.children - 1);
   if (internal > MAX_INTERNAL_NODES) {
-    throw new InvalidArgumentError({ op, argument: 'options.depth', expected: `a tree of at most ${MAX_INTERNAL_NODES} internal nodes`, actual: `depth ${o.depth} with ${o.children} children (${internal} internal nodes)` });
+    throw new InvalidArgumentError({
+      op,
+      argument: 'options.depth',
+      expected: `a tree of at most ${MAX_INTERNAL_NODES} internal nodes`,
+      actual: `depth ${o.depth} with ${o.children} children (${internal} internal nodes)`,
+    });
   }
 }
 

@@ -108,10 +108,13 @@ export function parseCheckpoint(value: unknown, location?: string): Checkpoint {
   const fail = (reason: string): never => {
     throw new CheckpointError({ location, reason });
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`is not a checkpoint (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(`is not a checkpoint (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`);
   const version = (value as { version?: unknown }).version;
   if (version !== CHECKPOINT_VERSION) {
-    fail(`has format version ${JSON.stringify(version)}, expected ${CHECKPOINT_VERSION}${version === 1 ? ' (written by an older contrastive, without the networks\' state: it cannot resume exactly)' : ''}`);
+    fail(
+      `has format version ${JSON.stringify(version)}, expected ${CHECKPOINT_VERSION}${version === 1 ? " (written by an older contrastive, without the networks' state: it cannot resume exactly)" : ''}`,
+    );
   }
   const parsed = checkpointSchema.safeParse(value);
   if (!parsed.success) {
@@ -121,13 +124,18 @@ export function parseCheckpoint(value: unknown, location?: string): Checkpoint {
   }
   const c = parsed.data as Checkpoint;
   for (const e of c.history.evals) for (const [k, v] of Object.entries(e.metrics)) if (v === null) e.metrics[k] = Number.NaN;
-  if (c.history.loss.length !== c.step) fail(`says step ${c.step} but its history holds ${c.history.loss.length} losses (one per completed step)`);
+  if (c.history.loss.length !== c.step)
+    fail(`says step ${c.step} but its history holds ${c.history.loss.length} losses (one per completed step)`);
   const lateEval = c.history.evals.find((e) => e.step > c.step);
   if (lateEval) fail(`holds an evaluation at step ${lateEval.step}, past its step ${c.step}`);
   if (c.optimizer.iterations !== c.step) fail(`says step ${c.step} but its optimizer made ${c.optimizer.iterations} updates`);
-  const tensors = [...c.variables.map((v, i) => ({ ...v, where: `variables.${i} (${v.name})` })), ...c.optimizer.slots.map((s, i) => ({ ...s, where: `optimizer.slots.${i}` }))];
+  const tensors = [
+    ...c.variables.map((v, i) => ({ ...v, where: `variables.${i} (${v.name})` })),
+    ...c.optimizer.slots.map((s, i) => ({ ...s, where: `optimizer.slots.${i}` })),
+  ];
   for (const t of tensors) {
-    if (t.values.length !== size(t.shape)) fail(`is invalid at '${t.where}': ${t.values.length} values for shape [${t.shape}] (${size(t.shape)})`);
+    if (t.values.length !== size(t.shape))
+      fail(`is invalid at '${t.where}': ${t.values.length} values for shape [${t.shape}] (${size(t.shape)})`);
   }
   return c;
 }

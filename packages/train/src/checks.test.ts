@@ -30,7 +30,15 @@ async function run(name: string): Promise<unknown> {
   const encoder = linearNet(6, 4, 3, name);
   const method = contrastiveMethod({ encoder, kernels: 'tfjs' });
   try {
-    for await (const _ of train({ data: poisonedData(6, 4), augment: toyNoise(0.1), method, optimizer: { type: 'sgd', lr: 0.05 }, steps: 10, batchSize: 8, evalAtStart: false })) {
+    for await (const _ of train({
+      data: poisonedData(6, 4),
+      augment: toyNoise(0.1),
+      method,
+      optimizer: { type: 'sgd', lr: 0.05 },
+      steps: 10,
+      batchSize: 8,
+      evalAtStart: false,
+    })) {
       // run to the end or the error
     }
     return undefined;

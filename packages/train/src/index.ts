@@ -33,7 +33,14 @@ export {
   type VicRegMethodOptions,
 } from './methods/redundancy-reduction';
 export { supervisedMethod, supervisedMethodSchema, type SupervisedMethod, type SupervisedMethodOptions } from './methods/supervised';
-export { createBatchSampler, datasetLabels, samplerOptionsSchema, type BatchSampler, type SamplerOptions, type SamplerState } from './batch-sampler';
+export {
+  createBatchSampler,
+  datasetLabels,
+  samplerOptionsSchema,
+  type BatchSampler,
+  type SamplerOptions,
+  type SamplerState,
+} from './batch-sampler';
 export { epochScheduleSchema, isDataset, scheduleInSteps, type DatasetRunOptions, type EpochLrSchedule } from './dataset-run';
 export { setTrainingMode } from './network-modes';
 export { createOptimizer, optimizerOptionsSchema, type Optimizer, type OptimizerOptions, type OptimizerState } from './optimizer';

@@ -40,10 +40,16 @@ describe('@contrastive/train/node', () => {
 
   it('fileCheckpointStore: missing file = no checkpoint; empty, truncated or garbage = CheckpointError naming the file', async () => {
     expect(await fileCheckpointStore(join(dir, 'none.json')).load()).toBeUndefined();
-    for (const [name, text] of [['empty', ''], ['truncated', '{"version":2,"step":4,"rng":{"da'], ['garbage', '\u0000\u0001binary']] as const) {
+    for (const [name, text] of [
+      ['empty', ''],
+      ['truncated', '{"version":2,"step":4,"rng":{"da'],
+      ['garbage', '\u0000\u0001binary'],
+    ] as const) {
       const p = join(dir, `${name}.json`);
       writeFileSync(p, text);
-      const e = await fileCheckpointStore(p).load().catch((err: unknown) => err);
+      const e = await fileCheckpointStore(p)
+        .load()
+        .catch((err: unknown) => err);
       expect(CheckpointError.isInstance(e), name).toBe(true);
       expect((e as Error).message).toContain(p);
       expect((e as Error).message).toContain(name === 'empty' ? 'empty' : 'truncated or garbage');

@@ -62,7 +62,12 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
     options: opts,
     apply(variables, grads, lr) {
       if (grads.length !== variables.length) {
-        throw new InvalidArgumentError({ op: 'Optimizer.apply', argument: 'grads', expected: `${variables.length} gradients`, actual: grads.length });
+        throw new InvalidArgumentError({
+          op: 'Optimizer.apply',
+          argument: 'grads',
+          expected: `${variables.length} gradients`,
+          actual: grads.length,
+        });
       }
       ensureSlots(variables);
       iterations++;
@@ -114,12 +119,22 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
       }
       ensureSlots(variables);
       if (state.slots.length !== slots.length) {
-        throw new InvalidArgumentError({ op: 'Optimizer.setState', argument: 'state.slots', expected: `${slots.length} slots`, actual: state.slots.length });
+        throw new InvalidArgumentError({
+          op: 'Optimizer.setState',
+          argument: 'state.slots',
+          expected: `${slots.length} slots`,
+          actual: state.slots.length,
+        });
       }
       state.slots.forEach((s, i) => {
         const slot = slots[i]!;
         if (s.shape.join() !== slot.shape.join()) {
-          throw new InvalidArgumentError({ op: 'Optimizer.setState', argument: `state.slots[${i}].shape`, expected: `[${slot.shape}]`, actual: s.shape });
+          throw new InvalidArgumentError({
+            op: 'Optimizer.setState',
+            argument: `state.slots[${i}].shape`,
+            expected: `[${slot.shape}]`,
+            actual: s.shape,
+          });
         }
         tf.tidy(() => slot.assign(tf.tensor(s.values, s.shape)));
       });

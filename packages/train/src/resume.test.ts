@@ -15,7 +15,8 @@ import { train, type TrainEvent, type TrainOptions } from './train';
 const STEPS = 20;
 
 type Encoder = ReturnType<typeof symmetricRelu>;
-const contrastive = (encoder: Encoder): Method => contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.5, normalize: false, kernels: 'tfjs' });
+const contrastive = (encoder: Encoder): Method =>
+  contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.5, normalize: false, kernels: 'tfjs' });
 
 function setup(overrides: Partial<TrainOptions> = {}, makeMethod: (encoder: Encoder) => Method = contrastive) {
   const data = sparseCoding({ ambientDim: 16, latentDim: 4, sparsity: 0.25, noiseToSignal: 1, seed: 3 });
@@ -108,8 +109,27 @@ describeBackends('train: exact resume and checkpoint validation', () => {
   // EMA targets (BYOL, cosine momentum) and DirectPred's running correlation, with a stateful
   // encoder whose EMA target clone is stateful too: every piece of state must come back.
   const methods: Array<[string, (encoder: Encoder) => Method]> = [
-    ['byol', (encoder) => byolMethod({ encoder, projector: mlp({ inputDim: 6, hidden: [8], outputDim: 4, seed: 4, name: 'r-proj' }), predictor: mlp({ inputDim: 4, hidden: [], outputDim: 4, seed: 5, name: 'r-pred' }), momentum: 0.9, cosineMomentum: true })],
-    ['directPred', (encoder) => directPredMethod({ encoder, projector: mlp({ inputDim: 6, hidden: [8], outputDim: 4, seed: 4, name: 'r-proj' }), momentum: 0.9, rho: 0.5 })],
+    [
+      'byol',
+      (encoder) =>
+        byolMethod({
+          encoder,
+          projector: mlp({ inputDim: 6, hidden: [8], outputDim: 4, seed: 4, name: 'r-proj' }),
+          predictor: mlp({ inputDim: 4, hidden: [], outputDim: 4, seed: 5, name: 'r-pred' }),
+          momentum: 0.9,
+          cosineMomentum: true,
+        }),
+    ],
+    [
+      'directPred',
+      (encoder) =>
+        directPredMethod({
+          encoder,
+          projector: mlp({ inputDim: 6, hidden: [8], outputDim: 4, seed: 4, name: 'r-proj' }),
+          momentum: 0.9,
+          rho: 0.5,
+        }),
+    ],
   ];
   it.each(methods)('%s resumes at step 7 and after the last step to the numbers of an uninterrupted run', async (_name, makeMethod) => {
     const full = setup({ optimizer: { type: 'adam', lr: 0.01 } }, makeMethod);
@@ -136,7 +156,12 @@ describeBackends('train: exact resume and checkpoint validation', () => {
   });
 
   it('an abort fired by a timer (another task) stops a run without checkpoint writes within a second, saving the current step', async () => {
-    const store = { saved: [] as number[], location: 'timer', load: async () => undefined, save: async (c: Checkpoint) => void store.saved.push(c.step) };
+    const store = {
+      saved: [] as number[],
+      location: 'timer',
+      load: async () => undefined,
+      save: async (c: Checkpoint) => void store.saved.push(c.step),
+    };
     const s = setup({ steps: 1_000_000, checkpoint: store, checkpointEvery: 0 });
     const controller = new AbortController();
     const firedAt: number[] = [];
@@ -174,15 +199,35 @@ describeBackends('train: exact resume and checkpoint validation', () => {
     const good = (await store.load())!;
     const cases: Array<[string, (c: Checkpoint) => unknown, RegExp]> = [
       // Consistent in itself (21 losses, 21 updates) but past this run's 20 steps.
-      ['step past the end', (c) => ({ ...c, step: 21, history: { ...c.history, loss: Array(21).fill(1) }, optimizer: { ...c.optimizer, iterations: 21 } }), /step 21, past the run's 20 steps/],
-      ['an evaluation past its step', (c) => ({ ...c, history: { ...c.history, evals: [{ step: 11, metrics: {} }] } }), /evaluation at step 11/],
+      [
+        'step past the end',
+        (c) => ({ ...c, step: 21, history: { ...c.history, loss: Array(21).fill(1) }, optimizer: { ...c.optimizer, iterations: 21 } }),
+        /step 21, past the run's 20 steps/,
+      ],
+      [
+        'an evaluation past its step',
+        (c) => ({ ...c, history: { ...c.history, evals: [{ step: 11, metrics: {} }] } }),
+        /evaluation at step 11/,
+      ],
       ['step not matching the history', (c) => ({ ...c, step: 12 }), /says step 12 but its history holds 10 losses/],
       ['negative step', (c) => ({ ...c, step: -1 }), /step/],
-      ['null weights', (c) => ({ ...c, variables: c.variables.map((v) => ({ ...v, values: v.values.map(() => null) })) }), /variables\.0\.values\.0/],
+      [
+        'null weights',
+        (c) => ({ ...c, variables: c.variables.map((v) => ({ ...v, values: v.values.map(() => null) })) }),
+        /variables\.0\.values\.0/,
+      ],
       ['wrong shape', (c) => ({ ...c, variables: c.variables.map((v) => ({ ...v, shape: [v.shape[1], v.shape[0]] })) }), /shape/],
-      ['values not matching the shape', (c) => ({ ...c, variables: c.variables.map((v) => ({ ...v, values: v.values.slice(1) })) }), /values/],
+      [
+        'values not matching the shape',
+        (c) => ({ ...c, variables: c.variables.map((v) => ({ ...v, values: v.values.slice(1) })) }),
+        /values/,
+      ],
       ['a missing variable', (c) => ({ ...c, variables: [] }), /variables/],
-      ['a renamed variable', (c) => ({ ...c, variables: c.variables.map((v) => ({ ...v, name: 'projector/W' })) }), /variable 'projector\/W' where the method has 'encoder\/W'/],
+      [
+        'a renamed variable',
+        (c) => ({ ...c, variables: c.variables.map((v) => ({ ...v, name: 'projector/W' })) }),
+        /variable 'projector\/W' where the method has 'encoder\/W'/,
+      ],
       ['another arm', (c) => ({ ...c, meta: { arm: 'b', seed: 5 } }), /belongs to another job: its arm is "b", this job's is "a"/],
       ['no meta', (c) => ({ ...c, meta: undefined }), /its arm is missing/],
       ['an older version', (c) => ({ ...c, version: 1 }), /version/],

@@ -108,7 +108,9 @@ describeBackends('train', () => {
     const { method, options } = setup();
     await expect(collect(train({ ...options, steps: 0 }))).rejects.toThrow(/train: invalid argument 'options\.steps'/);
     await expect(collect(train({ ...options, batchSize: 1 }))).rejects.toThrow(/options\.batchSize/);
-    await expect(collect(train({ ...options, augment: { ...(options.augment as Augmentation), views: 1 } }))).rejects.toThrow(/augment\.views/);
+    await expect(collect(train({ ...options, augment: { ...(options.augment as Augmentation), views: 1 } }))).rejects.toThrow(
+      /augment\.views/,
+    );
     method.dispose();
   });
 
@@ -131,12 +133,19 @@ describeBackends('train', () => {
     expect(loss).toHaveLength(30);
     expect(loss.slice(-5).reduce((a, b) => a + b) / 5).toBeLessThan(loss.slice(0, 5).reduce((a, b) => a + b) / 5);
     expect(tf.memory().numTensors).toBe(before);
-    await expect(collect(train({ ...noAugment }))).rejects.toThrow(/train: invalid argument 'augment': no augmentation given, and data model 'toy' does not draw its own positive pairs \(implement PairedDataModel\.samplePair\(\)/);
+    await expect(collect(train({ ...noAugment }))).rejects.toThrow(
+      /train: invalid argument 'augment': no augmentation given, and data model 'toy' does not draw its own positive pairs \(implement PairedDataModel\.samplePair\(\)/,
+    );
     // The old string form is refused with a pointer to the new one.
-    await expect(collect(train({ ...options, augment: 'data-pairs' as never }))).rejects.toThrow(/omit it when the data model draws its own pairs/);
+    await expect(collect(train({ ...options, augment: 'data-pairs' as never }))).rejects.toThrow(
+      /omit it when the data model draws its own pairs/,
+    );
     // With an augmentation, a paired data model is augmented like any other (samplePair unused).
     const calls = { pair: 0 };
-    const counted = { ...paired, samplePair: (b: number, rng: Parameters<typeof base.sample>[1]) => (calls.pair++, paired.samplePair(b, rng)) };
+    const counted = {
+      ...paired,
+      samplePair: (b: number, rng: Parameters<typeof base.sample>[1]) => (calls.pair++, paired.samplePair(b, rng)),
+    };
     await collect(train({ ...options, data: counted, steps: 3 }));
     expect(calls.pair).toBe(0);
     method.dispose();

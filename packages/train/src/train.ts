@@ -15,8 +15,23 @@ import {
   seedSchema,
 } from '@contrastive/core';
 import * as z from 'zod/mini';
-import { type Checkpoint, CHECKPOINT_VERSION, CheckpointError, type CheckpointStore, parseCheckpoint, type TrainHistory } from './checkpoint';
-import { checkOnlineOptions, type DatasetRun, type DatasetRunOptions, type EpochLrSchedule, isDataset, planDatasetRun, samplerSeed } from './dataset-run';
+import {
+  type Checkpoint,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  type CheckpointStore,
+  parseCheckpoint,
+  type TrainHistory,
+} from './checkpoint';
+import {
+  checkOnlineOptions,
+  type DatasetRun,
+  type DatasetRunOptions,
+  type EpochLrSchedule,
+  isDataset,
+  planDatasetRun,
+  samplerSeed,
+} from './dataset-run';
 import type { Method } from './method';
 import { setTrainingMode } from './network-modes';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
@@ -43,38 +58,39 @@ export const trainOptionsSchema = z.strictObject({
   logEvery: z._default(z.int().check(z.positive()), 1),
 });
 
-export type TrainOptions = Omit<z.input<typeof trainOptionsSchema>, 'steps'> & DatasetRunOptions & {
-  /** Total optimisation steps (required for a `DataModel`; for a `Dataset`, `epochs` or `steps`). */
-  steps?: number | undefined;
-  /**
-   * An online `DataModel` (fresh samples every step), or a finite `Dataset` read in epochs by a
-   * seeded sampler without replacement (`sampler`, `epochs`; its position is checkpointed).
-   */
-  data: DataModel | Dataset;
-  /**
-   * How the views of a batch are made: an augmentation of `x` (`[batch, h, w, c]` image batches
-   * for an image `Dataset`); or, when omitted, the data model draws the positive pairs itself (a
-   * `PairedDataModel`: `samplePair(batchSize, rng)` → views `[x, xPositive]`, as HLTM and latent
-   * mixing do), or, for a `Dataset`, the one view `[x]` (the supervised baseline).
-   */
-  augment?: Augmentation | Augmentation<tf.Tensor4D> | Augmentation<tf.Tensor> | undefined;
-  method: Method;
-  optimizer: OptimizerOptions;
-  /** Learning-rate schedule; for a `Dataset` it may be stated in epochs (`warmupEpochs`, `milestoneEpochs`). */
-  schedule?: LrSchedule | EpochLrSchedule;
-  /** Metrics of the current model; called at evaluation steps. */
-  evaluate?: (context: EvalContext) => Record<string, number> | Promise<Record<string, number>>;
-  /**
-   * Checkpoint storage; when it holds a checkpoint the run resumes from it, after validating it
-   * (structure, step within [0, steps], the method's variables and shapes, `meta`): a bad one throws
-   * a `CheckpointError` naming `checkpoint.location` and is never applied.
-   */
-  checkpoint?: CheckpointStore;
-  /** Stops the run cleanly (after saving a checkpoint) when aborted. */
-  signal?: AbortSignal;
-  /** Who the run is (e.g. `{ arm, seed, experiment, config }`), stored in checkpoints; a checkpoint whose meta differs is refused. */
-  meta?: Record<string, unknown>;
-};
+export type TrainOptions = Omit<z.input<typeof trainOptionsSchema>, 'steps'> &
+  DatasetRunOptions & {
+    /** Total optimisation steps (required for a `DataModel`; for a `Dataset`, `epochs` or `steps`). */
+    steps?: number | undefined;
+    /**
+     * An online `DataModel` (fresh samples every step), or a finite `Dataset` read in epochs by a
+     * seeded sampler without replacement (`sampler`, `epochs`; its position is checkpointed).
+     */
+    data: DataModel | Dataset;
+    /**
+     * How the views of a batch are made: an augmentation of `x` (`[batch, h, w, c]` image batches
+     * for an image `Dataset`); or, when omitted, the data model draws the positive pairs itself (a
+     * `PairedDataModel`: `samplePair(batchSize, rng)` → views `[x, xPositive]`, as HLTM and latent
+     * mixing do), or, for a `Dataset`, the one view `[x]` (the supervised baseline).
+     */
+    augment?: Augmentation | Augmentation<tf.Tensor4D> | Augmentation<tf.Tensor> | undefined;
+    method: Method;
+    optimizer: OptimizerOptions;
+    /** Learning-rate schedule; for a `Dataset` it may be stated in epochs (`warmupEpochs`, `milestoneEpochs`). */
+    schedule?: LrSchedule | EpochLrSchedule;
+    /** Metrics of the current model; called at evaluation steps. */
+    evaluate?: (context: EvalContext) => Record<string, number> | Promise<Record<string, number>>;
+    /**
+     * Checkpoint storage; when it holds a checkpoint the run resumes from it, after validating it
+     * (structure, step within [0, steps], the method's variables and shapes, `meta`): a bad one throws
+     * a `CheckpointError` naming `checkpoint.location` and is never applied.
+     */
+    checkpoint?: CheckpointStore;
+    /** Stops the run cleanly (after saving a checkpoint) when aborted. */
+    signal?: AbortSignal;
+    /** Who the run is (e.g. `{ arm, seed, experiment, config }`), stored in checkpoints; a checkpoint whose meta differs is refused. */
+    meta?: Record<string, unknown>;
+  };
 
 export interface EvalContext {
   step: number;
@@ -138,13 +154,18 @@ function variableKeys(method: Method, variables: tf.Variable[]): string[] {
  */
 export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, TrainHistory> {
   const { data, augment, method, evaluate, checkpoint, signal, meta, epochs: _epochs, sampler: _sampler, ...rest } = options;
-  const dataset = isDataset(data) ? planDatasetRun(data, { ...options, samplerSeed: samplerSeed(options.seed) }) : checkOnlineOptions(options);
+  const dataset = isDataset(data)
+    ? planDatasetRun(data, { ...options, samplerSeed: samplerSeed(options.seed) })
+    : checkOnlineOptions(options);
   // Everything but the objects above goes through the strict schema: a misspelt key is an error.
   const opts = parseOptions('train', trainOptionsSchema, {
     ...rest,
     ...(dataset ? { schedule: dataset.schedule, steps: dataset.steps } : {}),
   });
-  for (const [name, value] of [['data', data], ['method', method]] as const) {
+  for (const [name, value] of [
+    ['data', data],
+    ['method', method],
+  ] as const) {
     if (value === undefined || value === null) {
       throw new InvalidArgumentError({ op: 'train', argument: name, expected: `a ${name}`, actual: value });
     }
@@ -152,13 +173,25 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
   if (augment === undefined || augment === null) {
     if (!dataset && !drawsPairs(data as DataModel)) throw noPairsError('train', data as DataModel);
   } else if (typeof augment !== 'object' || typeof augment.apply !== 'function') {
-    throw new InvalidArgumentError({ op: 'train', argument: 'augment', expected: "an Augmentation (omit it when the data model draws its own pairs)", actual: augment });
+    throw new InvalidArgumentError({
+      op: 'train',
+      argument: 'augment',
+      expected: 'an Augmentation (omit it when the data model draws its own pairs)',
+      actual: augment,
+    });
   } else if (augment.views < (dataset ? 1 : 2)) {
-    throw new InvalidArgumentError({ op: 'train', argument: 'augment.views', expected: dataset ? 'at least 1 view' : 'at least 2 views', actual: augment.views });
+    throw new InvalidArgumentError({
+      op: 'train',
+      argument: 'augment.views',
+      expected: dataset ? 'at least 1 view' : 'at least 2 views',
+      actual: augment.views,
+    });
   }
   /** One batch and its views: the augmentation's, or the data model's own pairs. */
   const draw = (): { batch: Sample; views: tf.Tensor2D[] } =>
-    dataset ? dataset.draw(augment ?? undefined, augRng) : drawViews(data as DataModel, (augment ?? undefined) as Augmentation | undefined, opts.batchSize, dataRng, augRng);
+    dataset
+      ? dataset.draw(augment ?? undefined, augRng)
+      : drawViews(data as DataModel, (augment ?? undefined) as Augmentation | undefined, opts.batchSize, dataRng, augRng);
 
   const rng = createRng(opts.seed);
   let dataRng = rng.fork('data');
@@ -207,7 +240,17 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
     if (checkpoint) {
       const raw = await checkpoint.load();
       if (raw !== undefined) {
-        saved = restore(raw, checkpoint.location, { method, variables, keys, trainable, optimizer, statefulNets, steps: opts.steps, meta, dataset });
+        saved = restore(raw, checkpoint.location, {
+          method,
+          variables,
+          keys,
+          trainable,
+          optimizer,
+          statefulNets,
+          steps: opts.steps,
+          meta,
+          dataset,
+        });
         dataRng = createRng(saved.rng.data);
         augRng = createRng(saved.rng.augment);
         history.loss = saved.history.loss.slice();
@@ -249,7 +292,11 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
         if (!Number.isFinite(v)) {
           throw new NonFiniteValueError({ op: 'train', argument: 'loss', value: v, step });
         }
-        optimizer.apply(trainable, trainable.map((t) => grads[t.name]!), lr);
+        optimizer.apply(
+          trainable,
+          trainable.map((t) => grads[t.name]!),
+          lr,
+        );
         for (const net of Object.values(method.networks)) net.afterUpdate?.();
         method.afterUpdate?.(step, opts.steps, views);
         return v;
@@ -304,13 +351,17 @@ function restore(
   for (const [key, value] of Object.entries(run.meta ?? {})) {
     const theirs = saved.meta?.[key];
     if (JSON.stringify(theirs) !== JSON.stringify(value)) {
-      fail(`belongs to another job: its ${key} is ${theirs === undefined ? 'missing' : JSON.stringify(theirs)}, this job's is ${JSON.stringify(value)}`);
+      fail(
+        `belongs to another job: its ${key} is ${theirs === undefined ? 'missing' : JSON.stringify(theirs)}, this job's is ${JSON.stringify(value)}`,
+      );
     }
   }
   if (run.dataset) run.dataset.restore(saved.sampler, saved.step, fail);
   else if (saved.sampler) fail('holds a sampler state (written by a Dataset run), but this run trains on an online DataModel');
   if (saved.variables.length !== run.variables.length) {
-    fail(`holds ${saved.variables.length} variables but the method has ${run.variables.length} (${run.keys.join(', ')}): it was written for another configuration`);
+    fail(
+      `holds ${saved.variables.length} variables but the method has ${run.variables.length} (${run.keys.join(', ')}): it was written for another configuration`,
+    );
   }
   saved.variables.forEach((s, i) => {
     const v = run.variables[i]!;
@@ -319,7 +370,8 @@ function restore(
   });
   const roles = run.statefulNets.map(([role]) => role);
   const stored = Object.keys(saved.networks ?? {});
-  if (roles.join() !== stored.join()) fail(`holds the state of networks [${stored.join(', ')}], the method's stateful networks are [${roles.join(', ')}]`);
+  if (roles.join() !== stored.join())
+    fail(`holds the state of networks [${stored.join(', ')}], the method's stateful networks are [${roles.join(', ')}]`);
   // Validated; now apply. Each setter validates its own part and leaves nothing half-applied on error.
   try {
     run.optimizer.setState(saved.optimizer, run.trainable);

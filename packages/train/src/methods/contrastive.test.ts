@@ -31,7 +31,16 @@ async function flagshipRun(kernels: 'native' | 'tfjs') {
   const encoder = symmetricRelu({ inputDim: 32, width: 8, unitNormRows: true, threshold: 0.05, seed: 3, name: 'enc-compare' });
   const method = contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.1, normalize: false, kernels });
   const losses: number[] = [];
-  for await (const e of train({ data, augment: complementaryMask({ keepProb: 0.5 }), method, optimizer: { type: 'sgd', lr: 0.05 }, steps: 30, batchSize: 32, seed: 3, evalAtStart: false })) {
+  for await (const e of train({
+    data,
+    augment: complementaryMask({ keepProb: 0.5 }),
+    method,
+    optimizer: { type: 'sgd', lr: 0.05 },
+    steps: 30,
+    batchSize: 32,
+    seed: 3,
+    evalAtStart: false,
+  })) {
     if (e.type === 'step') losses.push(e.loss);
   }
   const w = Array.from(encoder.weight.dataSync());
@@ -83,8 +92,12 @@ describeBackends('contrastiveMethod kernels (core kernel registry)', () => {
   it("'native' says why it cannot be used, and what to call when no kernel is registered", () => {
     const encoder = symmetricRelu({ inputDim: 8, width: 4, seed: 0, name: 'why' });
     expect(() => contrastiveMethod({ encoder, loss: 'infonce', normalize: true, kernels: 'native' })).toThrow(InvalidArgumentError);
-    expect(() => contrastiveMethod({ encoder, loss: 'infonce', normalize: true, kernels: 'native' })).toThrow(/kernels 'native' is not possible: normalize is true/);
-    expect(() => contrastiveMethod({ encoder, loss: 'infonce', normalize: false, kernels: 'native' })).toThrow(/no fused kernel is registered: install @contrastive\/native and call useNativeKernels\(\)/);
+    expect(() => contrastiveMethod({ encoder, loss: 'infonce', normalize: true, kernels: 'native' })).toThrow(
+      /kernels 'native' is not possible: normalize is true/,
+    );
+    expect(() => contrastiveMethod({ encoder, loss: 'infonce', normalize: false, kernels: 'native' })).toThrow(
+      /no fused kernel is registered: install @contrastive\/native and call useNativeKernels\(\)/,
+    );
     encoder.dispose();
   });
 });

@@ -72,7 +72,8 @@ export function contrastiveMethod(options: ContrastiveMethodOptions): Method {
           argument: 'batch.labels',
           expected: 'labels from the data model (supervised SupCon)',
           actual: undefined,
-          message: "supervised SupCon needs a data model whose samples carry 'labels' (e.g. labeledSparseCoding); set supervised: false for SimCLR",
+          message:
+            "supervised SupCon needs a data model whose samples carry 'labels' (e.g. labeledSparseCoding); set supervised: false for SimCLR",
         });
       }
       const features = tf.stack(z, 1) as tf.Tensor3D;
@@ -125,7 +126,13 @@ function fusedKernel(
 /** No fused step: an error when `kernels: 'native'` asked for one, else the tfjs path. */
 function refuseFused(o: z.output<typeof contrastiveMethodSchema>, why: string): undefined {
   if (o.kernels === 'native') {
-    throw new InvalidArgumentError({ op: 'contrastiveMethod', argument: 'options.kernels', expected: "'auto' or 'tfjs' here", actual: 'native', message: `kernels 'native' is not possible: ${why}` });
+    throw new InvalidArgumentError({
+      op: 'contrastiveMethod',
+      argument: 'options.kernels',
+      expected: "'auto' or 'tfjs' here",
+      actual: 'native',
+      message: `kernels 'native' is not possible: ${why}`,
+    });
   }
   return undefined;
 }

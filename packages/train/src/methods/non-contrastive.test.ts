@@ -10,7 +10,8 @@ import { train, type TrainEvent } from '../train';
 import { byolMethod, directPredMethod, simSiamMethod } from './non-contrastive';
 
 let uid = 0;
-const net = (inputDim: number, outputDim: number, name: string, seed = 1) => mlp({ inputDim, hidden: [8], outputDim, seed, name: `${name}${uid++}` });
+const net = (inputDim: number, outputDim: number, name: string, seed = 1) =>
+  mlp({ inputDim, hidden: [8], outputDim, seed, name: `${name}${uid++}` });
 const views = (seed: number): [tf.Tensor2D, tf.Tensor2D] => {
   const r = createRng(seed);
   return [tf.tensor2d(r.fillNormal(new Float32Array(16 * 6)), [16, 6]), tf.tensor2d(r.fillNormal(new Float32Array(16 * 6)), [16, 6])];
@@ -41,7 +42,11 @@ describeBackends('non-contrastive methods', () => {
         return tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0]!;
       });
     expect(Math.abs(gradNorm(m) - gradNorm(noSg))).toBeGreaterThan(1e-8);
-    expectClose(tf.tidy(() => noSg.loss([a, b], { x: a }, []).dataSync()[0]!), expected, { atol: 1e-6 }); // same value
+    expectClose(
+      tf.tidy(() => noSg.loss([a, b], { x: a }, []).dataSync()[0]!),
+      expected,
+      { atol: 1e-6 },
+    ); // same value
     m.dispose();
     tf.dispose([a, b]);
   });
@@ -55,7 +60,16 @@ describeBackends('non-contrastive methods', () => {
     expect(same.every(Boolean)).toBe(true);
     expect(m.trainableVariables().some((v) => target.variables.includes(v))).toBe(false);
     const before = target.variables.map((v) => Float32Array.from(v.dataSync()));
-    await run({ data: toyData(6), augment: toyNoise(0.1), method: m, optimizer: { type: 'sgd', lr: 0.1 }, steps: 1, batchSize: 16, seed: 1, evalAtStart: false });
+    await run({
+      data: toyData(6),
+      augment: toyNoise(0.1),
+      method: m,
+      optimizer: { type: 'sgd', lr: 0.1 },
+      steps: 1,
+      batchSize: 16,
+      seed: 1,
+      evalAtStart: false,
+    });
     target.variables.forEach((v, i) => {
       const online = encoder.variables[i]!.dataSync();
       const expected = Array.from(before[i]!, (x, j) => 0.9 * x + 0.1 * online[j]!);
@@ -67,8 +81,20 @@ describeBackends('non-contrastive methods', () => {
   it('directPredMethod: W_p comes from the online correlation each step and resumes exactly from a checkpoint', async () => {
     // Same names ⇒ same initial weights in every run (init streams depend on seed and name).
     const make = () =>
-      directPredMethod({ encoder: mlp({ inputDim: 6, hidden: [8], outputDim: 4, seed: 3, name: 'dp-enc' }), projector: mlp({ inputDim: 4, hidden: [8], outputDim: 4, seed: 4, name: 'dp-proj' }), momentum: 0.99 });
-    const opts = { data: toyData(6), augment: toyNoise(0.1), optimizer: { type: 'sgd' as const, lr: 0.05 }, steps: 12, batchSize: 16, seed: 2, evalAtStart: false };
+      directPredMethod({
+        encoder: mlp({ inputDim: 6, hidden: [8], outputDim: 4, seed: 3, name: 'dp-enc' }),
+        projector: mlp({ inputDim: 4, hidden: [8], outputDim: 4, seed: 4, name: 'dp-proj' }),
+        momentum: 0.99,
+      });
+    const opts = {
+      data: toyData(6),
+      augment: toyNoise(0.1),
+      optimizer: { type: 'sgd' as const, lr: 0.05 },
+      steps: 12,
+      batchSize: 16,
+      seed: 2,
+      evalAtStart: false,
+    };
     const full = make();
     const fullEnd = await run({ ...opts, method: full });
     expect(full.predictor.updates).toBe(12);
@@ -98,7 +124,15 @@ describeBackends('non-contrastive methods', () => {
       () => directPredMethod({ encoder: net(6, 4, 'e') }),
     ]) {
       const m = make();
-      const opts = { data: toyData(6), augment: toyNoise(0.1), method: m, optimizer: { type: 'sgd' as const, lr: 0.05 }, batchSize: 16, seed: 1, evalAtStart: false };
+      const opts = {
+        data: toyData(6),
+        augment: toyNoise(0.1),
+        method: m,
+        optimizer: { type: 'sgd' as const, lr: 0.05 },
+        batchSize: 16,
+        seed: 1,
+        evalAtStart: false,
+      };
       await run({ ...opts, steps: 5 });
       const before = tf.memory().numTensors;
       await run({ ...opts, steps: 50 });

@@ -19,8 +19,7 @@ export function toyNoise(std: number): Augmentation {
   return {
     name: 'noise',
     views: 2,
-    apply: (x, rng) =>
-      tf.tidy(() => [0, 1].map(() => tf.add(x, randomNormalTensor(rng ?? own, x.shape, 0, std)) as tf.Tensor2D)),
+    apply: (x, rng) => tf.tidy(() => [0, 1].map(() => tf.add(x, randomNormalTensor(rng ?? own, x.shape, 0, std)) as tf.Tensor2D)),
   };
 }
 
@@ -32,7 +31,11 @@ export function linearNet(inputDim: number, outputDim: number, seed: number, nam
     outputDim,
     apply: (x) => tf.matMul(x, w),
     variables: [w],
-    toJSON: () => ({ type: 'linear', config: { inputDim, outputDim }, weights: { w: { shape: w.shape.slice(), values: Array.from(w.dataSync()) } } }),
+    toJSON: () => ({
+      type: 'linear',
+      config: { inputDim, outputDim },
+      weights: { w: { shape: w.shape.slice(), values: Array.from(w.dataSync()) } },
+    }),
     dispose: () => w.dispose(),
   };
 }
