@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { errorBarPlot, heatmap, viridis } from '../src/sweep/report';
 import type { SweepPointRow } from '../src/sweep/run';
 
-const point = (x: number, y: number, mean: number, std = 0): SweepPointRow => ({ id: `${x}-${y}`, values: { x, y }, seeds: [0, 1], mean: { 'atomRecovery.fraction': mean }, std: { 'atomRecovery.fraction': std } });
+const point = (x: number, y: number, mean: number, std = 0): SweepPointRow => ({
+  id: `${x}-${y}`,
+  values: { x, y },
+  seeds: [0, 1],
+  mean: { 'atomRecovery.fraction': mean },
+  std: { 'atomRecovery.fraction': std },
+});
 
 describe('sweep phase diagrams', () => {
   it('viridis: the published end stops and the midpoint between two stops', () => {
@@ -19,7 +25,9 @@ describe('sweep phase diagrams', () => {
     const ys = { path: 'method.temperature', values: [0.1, 0.3], kind: 'grid' as const };
     const rows = [point(0.1, 0.1, 0), point(0.5, 0.1, 1), point(0.9, 0.1, 0.5), point(0.1, 0.3, 0.25), point(0.5, 0.3, 1)];
     const svg = heatmap('atoms', 'atomRecovery.fraction', xs, ys, (x, y) => rows.find((p) => p.values['x'] === x && p.values['y'] === y));
-    const cells = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="(#[0-9a-f]{3,6})"><title>([^<]*)<\/title>/g)];
+    const cells = [
+      ...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="(#[0-9a-f]{3,6})"><title>([^<]*)<\/title>/g),
+    ];
     // x outermost, y inner: (0.1, 0.1), (0.1, 0.3), (0.5, 0.1), …
     expect(cells.map((c) => c[1])).toEqual(['#440154', viridis(0.25), '#fde725', '#fde725', viridis(0.5), '#ddd']);
     // The missing point (0.9, 0.3) is grey.

@@ -27,10 +27,24 @@ writeFileSync(
   }),
 );
 const sweepFile = join(dir, 'sweep.yaml');
-writeFileSync(sweepFile, ['name: tiny-sweep', 'base: base.json', 'axes:', '  augment.keepProb: [0.3, 0.5]', '  method.temperature: [0.1, 0.2]', 'seeds: [0]', 'metric: atomRecovery.median', ''].join('\n'));
+writeFileSync(
+  sweepFile,
+  [
+    'name: tiny-sweep',
+    'base: base.json',
+    'axes:',
+    '  augment.keepProb: [0.3, 0.5]',
+    '  method.temperature: [0.1, 0.2]',
+    'seeds: [0]',
+    'metric: atomRecovery.median',
+    '',
+  ].join('\n'),
+);
 const env = { ...process.env, CI: '1' };
-const sweep = (out: string, ...extra: string[]) => runAsync(process.execPath, [bin, 'sweep', sweepFile, '--out', out, '--workers', '2', '--backend', 'wasm', '--json', ...extra], env);
-const volatile = (r: { jobs: Array<Record<string, unknown>> }) => r.jobs.map(({ seconds: _s, stepsPerSecond: _p, resumedFrom: _r, ...j }) => j);
+const sweep = (out: string, ...extra: string[]) =>
+  runAsync(process.execPath, [bin, 'sweep', sweepFile, '--out', out, '--workers', '2', '--backend', 'wasm', '--json', ...extra], env);
+const volatile = (r: { jobs: Array<Record<string, unknown>> }) =>
+  r.jobs.map(({ seconds: _s, stepsPerSecond: _p, resumedFrom: _r, ...j }) => j);
 
 describe('contrastive sweep (built binary)', () => {
   it('runs, reuses every job on a rerun, and resumes after SIGKILL with the same numbers', async () => {
@@ -45,7 +59,10 @@ describe('contrastive sweep (built binary)', () => {
 
     // Kill -9 once the first job has written a checkpoint (renamed into place, not a temporary file), then run the same command again.
     const b = join(dir, 'b');
-    const child = spawn(process.execPath, [bin, 'sweep', sweepFile, '--out', b, '--workers', '2', '--backend', 'wasm'], { env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'sweep', sweepFile, '--out', b, '--workers', '2', '--backend', 'wasm'], {
+      env,
+      stdio: 'ignore',
+    });
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
         if (existsSync(join(b, 'checkpoints')) && readdirSync(join(b, 'checkpoints')).some((f) => /^[0-9a-f]{16}-seed\d+\.json$/.test(f))) {

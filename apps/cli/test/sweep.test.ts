@@ -25,7 +25,8 @@ const base = {
   optimizer: { type: 'sgd', lr: 0.05 },
   arms: [{ name: 'masking', augment: { type: 'complementaryMask', keepProb: 0.5 } }],
 };
-const expand = (s: Record<string, unknown>, metric?: string) => expandSweep(parseSweep({ name: 'test', base, ...s } satisfies Partial<SweepInput>, 'sweep'), metric ? { metric } : {});
+const expand = (s: Record<string, unknown>, metric?: string) =>
+  expandSweep(parseSweep({ name: 'test', base, ...s } satisfies Partial<SweepInput>, 'sweep'), metric ? { metric } : {});
 const error = (f: () => unknown) => {
   try {
     f();
@@ -68,7 +69,11 @@ describe('sweep expansion', () => {
   });
 
   it('random search: count draws in range, the same for the same seed, crossed with the grid', () => {
-    const random = { axes: { 'method.temperature': { range: [0.01, 1], log: true }, 'augment.keepProb': { values: [0.3, 0.5] } }, count: 6, seed: 7 };
+    const random = {
+      axes: { 'method.temperature': { range: [0.01, 1], log: true }, 'augment.keepProb': { values: [0.3, 0.5] } },
+      count: 6,
+      seed: 7,
+    };
     const a = expand({ axes: { 'encoder.width': [4, 8] }, random });
     const b = expand({ axes: { 'encoder.width': [4, 8] }, random });
     expect(a.points.map((p) => p.id)).toEqual(b.points.map((p) => p.id));
@@ -86,7 +91,15 @@ describe('sweep expansion', () => {
 
   it('ids: the same config gives the same id whatever the key order; a different value another id', () => {
     const reorder = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(reorder) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reorder(x)])) : v;
+      Array.isArray(v)
+        ? v.map(reorder)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reorder(x)]),
+            )
+          : v;
     const axes = { 'method.temperature': [0.05, 0.1], augment: [{ type: 'complementaryMask', keepProb: 0.3 }] };
     const a = expandSweep(parseSweep({ name: 'test', base, axes }, 's'));
     const b = expandSweep(parseSweep(reorder({ name: 'test', base, axes }) as SweepInput, 's'));
@@ -95,7 +108,9 @@ describe('sweep expansion', () => {
     expect(a.points[0]!.id).toMatch(/^[0-9a-f]{16}$/);
     expect(a.points[0]!.id).not.toBe(a.points[1]!.id);
     // A value written as the range computed it (0.2 + 2 × 0.1 = 0.4000000000000001) is the same point.
-    expect(expand({ axes: { 'augment.keepProb': { range: [0.2, 0.6], steps: 5 } } }).points[2]!.id).toBe(expand({ axes: { 'augment.keepProb': [0.4] } }).points[0]!.id);
+    expect(expand({ axes: { 'augment.keepProb': { range: [0.2, 0.6], steps: 5 } } }).points[2]!.id).toBe(
+      expand({ axes: { 'augment.keepProb': [0.4] } }).points[0]!.id,
+    );
     // The id is the hash of the canonical resolved spec (seed, arm and sweep name left out).
     const { experiment: _e, arm: _a, seed: _s, ...spec } = a.jobs[0]!.spec;
     expect(a.points[0]!.id).toBe(hashOf(spec));
@@ -103,21 +118,39 @@ describe('sweep expansion', () => {
   });
 
   it('errors name the axis and the point before anything runs', () => {
-    expect(error(() => expand({ axes: { 'method.temprature': [0.1] } }))).toMatch(/axis 'method.temprature': the base config has no 'temprature' at 'method'; did you mean 'temperature'\?/);
-    expect(error(() => expand({ axes: { 'augment.keepProb': [0.5, 1.5] } }))).toMatch(/point \(augment.keepProb = 1.5\).*augment.keepProb.*1\.5/);
+    expect(error(() => expand({ axes: { 'method.temprature': [0.1] } }))).toMatch(
+      /axis 'method.temprature': the base config has no 'temprature' at 'method'; did you mean 'temperature'\?/,
+    );
+    expect(error(() => expand({ axes: { 'augment.keepProb': [0.5, 1.5] } }))).toMatch(
+      /point \(augment.keepProb = 1.5\).*augment.keepProb.*1\.5/,
+    );
     expect(error(() => expand({ axes: { 'method.temperature': [0.1, -1] } }))).toMatch(/point \(method.temperature = -1\)/);
     expect(error(() => expand({ axes: { seeds: [[0], [1]] } }))).toMatch(/'seeds' cannot be swept/);
     expect(error(() => expand({ axes: { 'method.temperature': [0.1, 0.1] } }))).toMatch(/listed twice/);
-    expect(error(() => expand({ axes: { 'method.temperature': [0.1] }, checks: [{ description: 'd', metric: 'loss', where: { 'augment.keepProb': 0.5 }, op: '<', value: 1 }] }))).toMatch(
-      /checks\[0\]\.where: 'augment.keepProb' is not a grid axis/,
-    );
-    expect(error(() => expand({ axes: { 'method.temperature': [0.1] }, checks: [{ description: 'd', metric: 'loss', where: { 'method.temperature': 0.3 }, op: '<', value: 1 }] }))).toMatch(
-      /0\.3 is not a value of that axis/,
-    );
+    expect(
+      error(() =>
+        expand({
+          axes: { 'method.temperature': [0.1] },
+          checks: [{ description: 'd', metric: 'loss', where: { 'augment.keepProb': 0.5 }, op: '<', value: 1 }],
+        }),
+      ),
+    ).toMatch(/checks\[0\]\.where: 'augment.keepProb' is not a grid axis/);
+    expect(
+      error(() =>
+        expand({
+          axes: { 'method.temperature': [0.1] },
+          checks: [{ description: 'd', metric: 'loss', where: { 'method.temperature': 0.3 }, op: '<', value: 1 }],
+        }),
+      ),
+    ).toMatch(/0\.3 is not a value of that axis/);
     // A metric this setting cannot produce (no labels → no linear probe).
-    expect(error(() => expand({ axes: { 'method.temperature': [0.1] } }, 'linearProbe.testAccuracy'))).toMatch(/produces no 'linearProbe.testAccuracy'/);
+    expect(error(() => expand({ axes: { 'method.temperature': [0.1] } }, 'linearProbe.testAccuracy'))).toMatch(
+      /produces no 'linearProbe.testAccuracy'/,
+    );
     expect(error(() => expand({ axes: { 'method.temperature': [0.1] } }, 'atomRecovery'))).toMatch(/--metric: .*atomRecovery/);
-    expect(error(() => parseSweep({ name: 'test', base, axes: { 'method.temperature': { range: [0, 1], steps: 3, log: true } } }, 'sweep'))).toMatch(/log spacing needs both ends > 0/);
+    expect(
+      error(() => parseSweep({ name: 'test', base, axes: { 'method.temperature': { range: [0, 1], steps: 3, log: true } } }, 'sweep')),
+    ).toMatch(/log spacing needs both ends > 0/);
     expect(error(() => parseSweep({ name: 'test', base, axis: {} }, 'sweep'))).toMatch(/axis/);
     expect(error(() => expand({ arm: 'nope' }))).toMatch(/no arm 'nope' \(arms: 'masking'\)/);
   });

@@ -24,15 +24,22 @@ export async function prepareSweep(argv: string[]): Promise<PreparedSweep> {
   const [, target, ...extra] = positionals;
   if (!target) throw new ConfigError(`sweep needs a sweep file (sweep.yaml) or a sweep preset: ${Object.keys(SWEEP_PRESETS).join(', ')}`);
   if (extra.length > 0) throw new ConfigError(`unexpected argument '${escapeText(extra[0]!, 60)}' (give one sweep file)`);
-  for (const flag of ['losses', 'size', 'restart-job'] as const) if (values[flag] !== undefined) throw new ConfigError(`--${flag} does not apply to sweep`, { path: `--${flag}` });
+  for (const flag of ['losses', 'size', 'restart-job'] as const)
+    if (values[flag] !== undefined) throw new ConfigError(`--${flag} does not apply to sweep`, { path: `--${flag}` });
   const loaded = loadSweep(target);
   const seeds = parseSeeds('sweep', values);
   const steps = values.steps === undefined ? undefined : wholeNumber('steps', values.steps, 1);
   const config = { ...loaded.config, ...(seeds ? { seeds } : {}), set: { ...loaded.config.set, ...(steps ? { steps } : {}) } };
-  const sweep = expandSweep(config, { source: loaded.source, baseDir: loaded.baseDir, ...(values.metric !== undefined ? { metric: values.metric } : {}) });
+  const sweep = expandSweep(config, {
+    source: loaded.source,
+    baseDir: loaded.baseDir,
+    ...(values.metric !== undefined ? { metric: values.metric } : {}),
+  });
   const backend = values.backend ?? process.env['CONTRASTIVE_BACKEND'];
   if (backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(backend)) {
-    throw new ConfigError(`--backend: expected one of ${BACKEND_NAMES.join(', ')}, got '${escapeText(backend, 40)}'`, { path: '--backend' });
+    throw new ConfigError(`--backend: expected one of ${BACKEND_NAMES.join(', ')}, got '${escapeText(backend, 40)}'`, {
+      path: '--backend',
+    });
   }
   let workers: number | undefined;
   if (values.workers !== undefined) workers = Math.min(wholeNumber('workers', values.workers, 0), Math.max(1, availableParallelism()));
@@ -50,18 +57,25 @@ export async function prepareSweep(argv: string[]): Promise<PreparedSweep> {
 export function formatSweepTable(r: SweepResults): string {
   const axes = r.axes.map((a) => a.path);
   const show = (v: unknown) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
-  const rows = r.points.map((p) => [...axes.map((a) => show(p.values[a])), `${formatMetric(r.metric, p.mean[r.metric])}${p.seeds.length > 1 ? ` ± ${formatMetric(r.metric, p.std[r.metric])}` : ''}`]);
+  const rows = r.points.map((p) => [
+    ...axes.map((a) => show(p.values[a])),
+    `${formatMetric(r.metric, p.mean[r.metric])}${p.seeds.length > 1 ? ` ± ${formatMetric(r.metric, p.std[r.metric])}` : ''}`,
+  ]);
   const head = [...axes, r.metric];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  const checks = r.checks.map((c) => `${c.pass ? 'PASS' : 'FAIL'} ${c.description} (observed ${c.observed.map((o) => formatMetric(c.metric, o.mean)).join(', ')})`);
+  const checks = r.checks.map(
+    (c) => `${c.pass ? 'PASS' : 'FAIL'} ${c.description} (observed ${c.observed.map((o) => formatMetric(c.metric, o.mean)).join(', ')})`,
+  );
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...(checks.length ? ['', ...checks] : [])].join('\n');
 }
 
 export async function sweepMain(argv: string[], out: NodeJS.WritableStream): Promise<number> {
   const prepared = await prepareSweep(argv);
   const { sweep, outDir } = prepared;
-  out.write(`Sweep ${sweep.config.title ?? sweep.config.name}: ${sweep.points.length} points × ${sweep.seeds.length} seed(s) = ${sweep.jobs.length} jobs of ${sweep.base.steps} steps → ${outDir}\n`);
+  out.write(
+    `Sweep ${sweep.config.title ?? sweep.config.name}: ${sweep.points.length} points × ${sweep.seeds.length} seed(s) = ${sweep.jobs.length} jobs of ${sweep.base.steps} steps → ${outDir}\n`,
+  );
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -83,11 +97,16 @@ export async function sweepMain(argv: string[], out: NodeJS.WritableStream): Pro
       if (e.type !== 'result') return;
       finished++;
       const v = e.result.final[sweep.metric];
-      process.stderr.write(`  [${finished}] ${describePoint(values.get(job.arm) ?? {})}, seed ${job.seed}: ${sweep.metric} = ${formatMetric(sweep.metric, v ?? Number.NaN)} (${e.result.seconds.toFixed(1)} s)\n`);
+      process.stderr.write(
+        `  [${finished}] ${describePoint(values.get(job.arm) ?? {})}, seed ${job.seed}: ${sweep.metric} = ${formatMetric(sweep.metric, v ?? Number.NaN)} (${e.result.seconds.toFixed(1)} s)\n`,
+      );
     },
   });
   const seconds = (performance.now() - started) / 1000;
   if (prepared.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, ...results }, null, 2)}\n`);
-  else out.write(`\n${formatSweepTable(results)}\n\ntrained ${results.trained} job(s), reused ${results.reused} · wall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
+  else
+    out.write(
+      `\n${formatSweepTable(results)}\n\ntrained ${results.trained} job(s), reused ${results.reused} · wall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`,
+    );
   return results.passed || results.checks.length === 0 ? 0 : 2;
 }

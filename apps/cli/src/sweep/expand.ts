@@ -34,7 +34,10 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -68,7 +71,11 @@ function setAt(root: Record<string, unknown>, path: PathSegment[], value: unknow
     const seg = path[i]!;
     const where = i === 0 ? 'the top level' : `'${path.slice(0, i).join('.')}'`;
     if (typeof seg === 'number') {
-      if (!Array.isArray(node) || seg >= node.length) throw new ConfigError(`${source}: ${what}: the base config has no entry [${seg}] at ${where}${Array.isArray(node) ? ` (it has ${node.length})` : ''}`, { path: what });
+      if (!Array.isArray(node) || seg >= node.length)
+        throw new ConfigError(
+          `${source}: ${what}: the base config has no entry [${seg}] at ${where}${Array.isArray(node) ? ` (it has ${node.length})` : ''}`,
+          { path: what },
+        );
     } else {
       if (!isMapping(node) || !Object.hasOwn(node, seg)) {
         const keys = isMapping(node) ? Object.keys(node) : [];
@@ -139,12 +146,17 @@ function flattenBase(config: SweepConfig, source: string, baseDir: string): Reco
   }
   const armName = config.arm ?? exp.arms[0]!.name;
   const arm = exp.arms.find((a) => a.name === armName);
-  if (!arm) throw new ConfigError(`${source}: arm: the base has no arm '${escapeText(armName, 100)}' (arms: ${exp.arms.map((a) => `'${a.name}'`).join(', ')})`, { path: 'arm' });
+  if (!arm)
+    throw new ConfigError(
+      `${source}: arm: the base has no arm '${escapeText(armName, 100)}' (arms: ${exp.arms.map((a) => `'${a.name}'`).join(', ')})`,
+      { path: 'arm' },
+    );
   const flat: Record<string, unknown> = JSON.parse(JSON.stringify({ ...exp, name: config.name, arms: [{ name: 'point' }], checks: [] }));
   delete flat['title'];
   delete flat['description'];
   delete flat['claim'];
-  for (const key of ['data', 'augment', 'encoder', 'method', 'optimizer'] as const) if (arm[key] !== undefined) flat[key] = JSON.parse(JSON.stringify(arm[key]));
+  for (const key of ['data', 'augment', 'encoder', 'method', 'optimizer'] as const)
+    if (arm[key] !== undefined) flat[key] = JSON.parse(JSON.stringify(arm[key]));
   for (const key of ['projector', 'predictor'] as const) {
     if (arm[key] === null) delete flat[key];
     else if (arm[key] !== undefined) flat[key] = JSON.parse(JSON.stringify(arm[key]));
@@ -164,14 +176,24 @@ export function expandSweep(config: SweepConfig, options: { source?: string; bas
   const source = options.source ?? `sweep '${config.name}'`;
   const flat = flattenBase(config, source, options.baseDir ?? '.');
   const metrics = [options.metric ?? config.metric, ...config.checks.map((c) => c.metric)].filter((m): m is string => m !== undefined);
-  if (options.metric !== undefined && !isMetricKey(options.metric)) throw new ConfigError(`--metric: ${unknownMetricMessage(options.metric)}`, { path: '--metric' });
+  if (options.metric !== undefined && !isMetricKey(options.metric))
+    throw new ConfigError(`--metric: ${unknownMetricMessage(options.metric)}`, { path: '--metric' });
   const metric = options.metric ?? config.metric ?? config.checks[0]?.metric ?? 'loss';
   // A check per metric, so the experiment parser says when a point cannot produce it.
-  const metricChecks = [...new Set([metric, ...metrics])].map((m) => ({ description: `sweep metric ${m}`, arm: 'point', metric: m, op: '>=' as const, value: 0 }));
+  const metricChecks = [...new Set([metric, ...metrics])].map((m) => ({
+    description: `sweep metric ${m}`,
+    arm: 'point',
+    metric: m,
+    op: '>=' as const,
+    value: 0,
+  }));
 
   const checkPath = (path: string, what: string) => {
     const root = parsePath(path)[0] as string;
-    if (FORBIDDEN.has(root)) throw new ConfigError(`${source}: ${what}: '${root}' cannot be swept${root === 'seeds' ? " (use the sweep's own 'seeds')" : ''}`, { path: what });
+    if (FORBIDDEN.has(root))
+      throw new ConfigError(`${source}: ${what}: '${root}' cannot be swept${root === 'seeds' ? " (use the sweep's own 'seeds')" : ''}`, {
+        path: what,
+      });
   };
   for (const [path, value] of Object.entries(config.set)) {
     checkPath(path, `set.${path}`);
@@ -195,7 +217,10 @@ export function expandSweep(config: SweepConfig, options: { source?: string; bas
     const seen = new Map<string, number>();
     values.forEach((v, i) => {
       const key = canonicalJson(v);
-      if (seen.has(key)) throw new ConfigError(`${source}: axis '${path}': value ${describeValue(v)} is listed twice (at ${seen.get(key)} and ${i})`, { path: `axes.${path}` });
+      if (seen.has(key))
+        throw new ConfigError(`${source}: axis '${path}': value ${describeValue(v)} is listed twice (at ${seen.get(key)} and ${i})`, {
+          path: `axes.${path}`,
+        });
       seen.set(key, i);
     });
     axes.push({ path, values, kind: 'grid', ...(!Array.isArray(axis) && axis.log ? { log: true } : {}) });
@@ -203,10 +228,12 @@ export function expandSweep(config: SweepConfig, options: { source?: string; bas
   const randomPaths = Object.keys(config.random?.axes ?? {});
   for (const path of randomPaths) {
     checkPath(path, `random.axes.${path}`);
-    if (Object.hasOwn(config.axes, path)) throw new ConfigError(`${source}: random.axes.${path}: already a grid axis; sweep it one way`, { path: `random.axes.${path}` });
+    if (Object.hasOwn(config.axes, path))
+      throw new ConfigError(`${source}: random.axes.${path}: already a grid axis; sweep it one way`, { path: `random.axes.${path}` });
   }
   // Check every path against the base before expanding (a typo is one error, not one per point).
-  for (const path of [...axes.map((a) => a.path), ...randomPaths]) setAt(structuredClone(base), parsePath(path), null, `axis '${path}'`, source);
+  for (const path of [...axes.map((a) => a.path), ...randomPaths])
+    setAt(structuredClone(base), parsePath(path), null, `axis '${path}'`, source);
 
   // Grid: the cartesian product, first axis outermost.
   let grid: Record<string, unknown>[] = [{}];
@@ -229,7 +256,12 @@ export function expandSweep(config: SweepConfig, options: { source?: string; bas
       return d;
     });
     for (const [path, dim] of Object.entries(config.random.axes)) {
-      axes.push({ path, values: [...new Map(draws.map((d) => [canonicalJson(d[path]), d[path]])).values()], kind: 'random', ...('log' in dim && dim.log ? { log: true } : {}) });
+      axes.push({
+        path,
+        values: [...new Map(draws.map((d) => [canonicalJson(d[path]), d[path]])).values()],
+        kind: 'random',
+        ...('log' in dim && dim.log ? { log: true } : {}),
+      });
     }
   }
 
@@ -248,7 +280,10 @@ export function expandSweep(config: SweepConfig, options: { source?: string; bas
       if (twin) {
         // Random draws may repeat; grid points that resolve to the same config are a mistake.
         if (config.random && Object.keys(g).every((k) => canonicalJson(g[k]) === canonicalJson(twin.values[k]))) continue;
-        throw new ConfigError(`${source}: points (${describePoint(twin.values)}) and (${describePoint(values)}) resolve to the same config; remove one value`, { path: 'axes' });
+        throw new ConfigError(
+          `${source}: points (${describePoint(twin.values)}) and (${describePoint(values)}) resolve to the same config; remove one value`,
+          { path: 'axes' },
+        );
       }
       const point = { id, values, experiment: { ...experiment, checks: [] } };
       byId.set(id, point);
@@ -266,9 +301,16 @@ export function expandSweep(config: SweepConfig, options: { source?: string; bas
   config.checks.forEach((c, i) => {
     for (const [path, v] of Object.entries(c.where)) {
       const axis = axes.find((a) => a.path === path && a.kind === 'grid');
-      if (!axis) throw new ConfigError(`${source}: checks[${i}].where: '${escapeText(path, 100)}' is not a grid axis (grid axes: ${gridPaths.join(', ') || 'none'})`, { path: `checks[${i}].where` });
+      if (!axis)
+        throw new ConfigError(
+          `${source}: checks[${i}].where: '${escapeText(path, 100)}' is not a grid axis (grid axes: ${gridPaths.join(', ') || 'none'})`,
+          { path: `checks[${i}].where` },
+        );
       if (!axis.values.some((x) => canonicalJson(x) === canonicalJson(v))) {
-        throw new ConfigError(`${source}: checks[${i}].where: ${path} = ${describeValue(v)} is not a value of that axis (${axis.values.map(describeValue).join(', ')})`, { path: `checks[${i}].where` });
+        throw new ConfigError(
+          `${source}: checks[${i}].where: ${path} = ${describeValue(v)} is not a value of that axis (${axis.values.map(describeValue).join(', ')})`,
+          { path: `checks[${i}].where` },
+        );
       }
     }
   });

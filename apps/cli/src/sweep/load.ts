@@ -17,7 +17,9 @@ export interface LoadedSweep {
 /** Parses a sweep object (from a file or a preset); errors name the source and the path. */
 export function parseSweep(value: unknown, source: string): SweepConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(`${source}: expected a mapping at the top level, got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value}`);
+    throw new ConfigError(
+      `${source}: expected a mapping at the top level, got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value}`,
+    );
   }
   const r = sweepSchema.safeParse(value);
   if (!r.success) throw issuesError(r.error.issues, sweepSchema, value, source);
@@ -33,7 +35,9 @@ export function loadSweep(target: string): LoadedSweep {
   if (!/[\\/]|\.(ya?ml|json)$/i.test(target)) {
     const names = Object.keys(SWEEP_PRESETS);
     const guess = closest(target, names);
-    throw new ConfigError(`'${escapeText(target)}' is neither a sweep preset nor a sweep file; ${guess ? `did you mean '${guess}'?` : `sweep presets: ${names.join(', ')}`}`);
+    throw new ConfigError(
+      `'${escapeText(target)}' is neither a sweep preset nor a sweep file; ${guess ? `did you mean '${guess}'?` : `sweep presets: ${names.join(', ')}`}`,
+    );
   }
   const source = escapeText(target);
   return { config: parseSweep(readConfigFile(target), source), source, baseDir: dirname(target) };

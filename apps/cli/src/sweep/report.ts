@@ -17,11 +17,24 @@ export function viridis(t: number): string {
   const f = x - i;
   const rgb = (h: string) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
   const [a, b] = [rgb(VIRIDIS[i]!), rgb(VIRIDIS[i + 1]!)];
-  return `#${a.map((v, k) => Math.round(v + f * (b[k]! - v)).toString(16).padStart(2, '0')).join('')}`;
+  return `#${a
+    .map((v, k) =>
+      Math.round(v + f * (b[k]! - v))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /** An axis value as a short label (numbers to 3 significant digits). */
-const label = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(4))) : formatNumber(v, 3)) : typeof v === 'string' ? v : describeValue(v));
+const label = (v: unknown) =>
+  typeof v === 'number'
+    ? Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6
+      ? String(Number(v.toPrecision(4)))
+      : formatNumber(v, 3)
+    : typeof v === 'string'
+      ? v
+      : describeValue(v);
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 /** The metric's colour range: the catalogue's natural range (a fraction → [0, 1]) or the data's. */
@@ -39,7 +52,13 @@ function valueRange(metric: string, values: number[]): [number, number] {
  * A heatmap of `metric` (mean over seeds) with `x` across and `y` up, one cell per pair of values
  * (evenly spaced, in the axis' order), with a colour legend.
  */
-export function heatmap(title: string, metric: string, x: SweepAxis, y: SweepAxis, cell: (xv: unknown, yv: unknown) => SweepPointRow | undefined): string {
+export function heatmap(
+  title: string,
+  metric: string,
+  x: SweepAxis,
+  y: SweepAxis,
+  cell: (xv: unknown, yv: unknown) => SweepPointRow | undefined,
+): string {
   const W = 600;
   const H = 360;
   const m = { l: 80, r: 110, t: 30, b: 50 };
@@ -57,13 +76,26 @@ export function heatmap(title: string, metric: string, x: SweepAxis, y: SweepAxi
         const py = H - m.b - (j + 1) * ch;
         const fill = Number.isFinite(v) ? viridis(t(v)) : '#ddd';
         const sd = p && p.seeds.length > 1 ? ` ± ${formatMetric(metric, p.std[metric])}` : '';
-        const text = cw >= 34 && ch >= 14 && Number.isFinite(v) ? `<text x="${(px + cw / 2).toFixed(1)}" y="${(py + ch / 2 + 4).toFixed(1)}" text-anchor="middle" fill="${t(v) > 0.6 ? '#000' : '#fff'}">${esc(formatNumber(v, 2))}</text>` : '';
+        const text =
+          cw >= 34 && ch >= 14 && Number.isFinite(v)
+            ? `<text x="${(px + cw / 2).toFixed(1)}" y="${(py + ch / 2 + 4).toFixed(1)}" text-anchor="middle" fill="${t(v) > 0.6 ? '#000' : '#fff'}">${esc(formatNumber(v, 2))}</text>`
+            : '';
         return `<rect x="${px.toFixed(1)}" y="${py.toFixed(1)}" width="${cw.toFixed(1)}" height="${ch.toFixed(1)}" fill="${fill}"><title>${esc(`${x.path} = ${label(xv)}, ${y.path} = ${label(yv)}: ${formatMetric(metric, v)}${sd}`)}</title></rect>${text}`;
       }),
     )
     .join('');
-  const xt = x.values.map((v, i) => `<line x1="${m.l + (i + 0.5) * cw}" x2="${m.l + (i + 0.5) * cw}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#333"/><text x="${m.l + (i + 0.5) * cw}" y="${H - m.b + 16}" text-anchor="middle">${esc(label(v))}</text>`).join('');
-  const yt = y.values.map((v, j) => `<line x1="${m.l - 4}" x2="${m.l}" y1="${H - m.b - (j + 0.5) * ch}" y2="${H - m.b - (j + 0.5) * ch}" stroke="#333"/><text x="${m.l - 6}" y="${H - m.b - (j + 0.5) * ch + 4}" text-anchor="end">${esc(label(v))}</text>`).join('');
+  const xt = x.values
+    .map(
+      (v, i) =>
+        `<line x1="${m.l + (i + 0.5) * cw}" x2="${m.l + (i + 0.5) * cw}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#333"/><text x="${m.l + (i + 0.5) * cw}" y="${H - m.b + 16}" text-anchor="middle">${esc(label(v))}</text>`,
+    )
+    .join('');
+  const yt = y.values
+    .map(
+      (v, j) =>
+        `<line x1="${m.l - 4}" x2="${m.l}" y1="${H - m.b - (j + 0.5) * ch}" y2="${H - m.b - (j + 0.5) * ch}" stroke="#333"/><text x="${m.l - 6}" y="${H - m.b - (j + 0.5) * ch + 4}" text-anchor="end">${esc(label(v))}</text>`,
+    )
+    .join('');
   // Legend: a vertical gradient bar with ticks of the metric's values.
   const lx = W - m.r + 24;
   const lh = H - m.t - m.b;
@@ -72,7 +104,10 @@ export function heatmap(title: string, metric: string, x: SweepAxis, y: SweepAxi
   const ly = (v: number) => H - m.b - t(v) * lh;
   const lt = niceTicks(lo, hi, 5)
     .filter((v) => v >= lo - 1e-9 && v <= hi + 1e-9)
-    .map((v) => `<line x1="${lx + 14}" x2="${lx + 18}" y1="${ly(v)}" y2="${ly(v)}" stroke="#333"/><text x="${lx + 21}" y="${ly(v) + 4}">${esc(formatNumber(v, 2))}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${lx + 14}" x2="${lx + 18}" y1="${ly(v)}" y2="${ly(v)}" stroke="#333"/><text x="${lx + 21}" y="${ly(v) + 4}">${esc(formatNumber(v, 2))}</text>`,
+    )
     .join('');
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}">
 <defs><linearGradient id="${gid}" x1="0" y1="1" x2="0" y2="0">${stops}</linearGradient></defs>
@@ -113,16 +148,28 @@ export function errorBarPlot(title: string, metric: string, x: SweepAxis, series
   const sx = (v: number) => m.l + 10 + ((v - x0 + pad) / (x1 - x0 + 2 * pad)) * (W - m.l - m.r - 20);
   const all = series.flatMap((s) => s.mean.flatMap((v, i) => [v - (s.std[i] ?? 0), v + (s.std[i] ?? 0)])).filter(Number.isFinite);
   const range = metricInfo(metric)?.format.range;
-  let [y0, y1] = range ? [Math.min(range[0], ...all), Math.max(range[1], ...all)] : all.length ? [Math.min(...all), Math.max(...all)] : [0, 1];
+  let [y0, y1] = range
+    ? [Math.min(range[0], ...all), Math.max(range[1], ...all)]
+    : all.length
+      ? [Math.min(...all), Math.max(...all)]
+      : [0, 1];
   if (y1 - y0 < 1e-12) {
     y0 -= 0.5;
     y1 += 0.5;
   }
   const sy = (v: number) => H - m.b - ((v - y0) / (y1 - y0)) * (H - m.t - m.b);
   const grid = niceTicks(y0, y1)
-    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${esc(formatNumber(t, 2))}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${esc(formatNumber(t, 2))}</text>`,
+    )
     .join('');
-  const xt = x.values.map((v, i) => `<line x1="${sx(xs[i]!)}" x2="${sx(xs[i]!)}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#333"/><text x="${sx(xs[i]!)}" y="${H - m.b + 16}" text-anchor="middle">${esc(label(v))}</text>`).join('');
+  const xt = x.values
+    .map(
+      (v, i) =>
+        `<line x1="${sx(xs[i]!)}" x2="${sx(xs[i]!)}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#333"/><text x="${sx(xs[i]!)}" y="${H - m.b + 16}" text-anchor="middle">${esc(label(v))}</text>`,
+    )
+    .join('');
   const lines = series
     .map((s, k) => {
       const c = COLORS[k % COLORS.length];
@@ -137,7 +184,9 @@ export function errorBarPlot(title: string, metric: string, x: SweepAxis, series
           return `<line x1="${px}" x2="${px}" y1="${a}" y2="${b}" stroke="${c}"/><line x1="${Number(px) - 4}" x2="${Number(px) + 4}" y1="${a}" y2="${a}" stroke="${c}"/><line x1="${Number(px) - 4}" x2="${Number(px) + 4}" y1="${b}" y2="${b}" stroke="${c}"/>${dot}`;
         })
         .join('');
-      const key = s.name ? `<rect x="${W - m.r + 10}" y="${m.t + k * 18}" width="12" height="3" fill="${c}"/><text x="${W - m.r + 26}" y="${m.t + k * 18 + 5}">${esc(s.name)}</text>` : '';
+      const key = s.name
+        ? `<rect x="${W - m.r + 10}" y="${m.t + k * 18}" width="12" height="3" fill="${c}"/><text x="${W - m.r + 26}" y="${m.t + k * 18 + 5}">${esc(s.name)}</text>`
+        : '';
       return `<path d="${d}" fill="none" stroke="${c}" stroke-width="2"/>${bars}${key}`;
     })
     .join('');
@@ -164,16 +213,34 @@ export function phaseDiagrams(r: SweepResults, metric: string, maxSlices = 12): 
   const slices = combinations(rest).slice(0, maxSlices);
   const figures: string[] = [];
   for (const slice of slices) {
-    const suffix = Object.keys(slice).length ? ` (${Object.entries(slice).map(([k, v]) => `${k} = ${label(v)}`).join(', ')})` : '';
+    const suffix = Object.keys(slice).length
+      ? ` (${Object.entries(slice)
+          .map(([k, v]) => `${k} = ${label(v)}`)
+          .join(', ')})`
+      : '';
     const name = metricInfo(metric)?.label ?? metric;
     if (y) figures.push(heatmap(`${name}${suffix}`, metric, x!, y, (xv, yv) => find({ ...slice, [x!.path]: xv, [y.path]: yv })));
     const series: ErrorSeries[] = (y ? y.values : [undefined]).map((yv) => {
       const rows = x!.values.map((xv) => find({ ...slice, [x!.path]: xv, ...(y ? { [y.path]: yv } : {}) }));
-      return { name: y ? `${y.path} = ${label(yv)}` : '', mean: rows.map((p) => p?.mean[metric] ?? Number.NaN), std: rows.map((p) => p?.std[metric] ?? Number.NaN) };
+      return {
+        name: y ? `${y.path} = ${label(yv)}` : '',
+        mean: rows.map((p) => p?.mean[metric] ?? Number.NaN),
+        std: rows.map((p) => p?.std[metric] ?? Number.NaN),
+      };
     });
-    figures.push(errorBarPlot(`${name} against ${x!.path}${suffix}${r.seeds.length > 1 ? ` (mean ± std over ${r.seeds.length} seeds)` : ''}`, metric, x!, series));
+    figures.push(
+      errorBarPlot(
+        `${name} against ${x!.path}${suffix}${r.seeds.length > 1 ? ` (mean ± std over ${r.seeds.length} seeds)` : ''}`,
+        metric,
+        x!,
+        series,
+      ),
+    );
   }
-  const more = combinations(rest).length > maxSlices ? `<p>${combinations(rest).length - maxSlices} more slices are in <code>results.json</code>.</p>` : '';
+  const more =
+    combinations(rest).length > maxSlices
+      ? `<p>${combinations(rest).length - maxSlices} more slices are in <code>results.json</code>.</p>`
+      : '';
   return figures.join('\n') + more;
 }
 
@@ -181,14 +248,18 @@ export function renderSweepReport(r: SweepResults, metric = r.metric): string {
   const title = r.title ?? `Sweep ${r.sweep}`;
   const axes = r.axes.map((a) => a.path);
   const keys = [metric, ...r.checks.map((c) => c.metric)].filter((k, i, all) => all.indexOf(k) === i);
-  const pm = (p: SweepPointRow, k: string) => (p.seeds.length > 1 ? `${formatMetric(k, p.mean[k])} ± ${formatMetric(k, p.std[k])}` : formatMetric(k, p.mean[k]));
+  const pm = (p: SweepPointRow, k: string) =>
+    p.seeds.length > 1 ? `${formatMetric(k, p.mean[k])} ± ${formatMetric(k, p.std[k])}` : formatMetric(k, p.mean[k]);
   const table = `<table><thead><tr>${axes.map((a) => `<th>${esc(a)}</th>`).join('')}${keys.map((k) => `<th title="${esc(metricInfo(k)?.description ?? '')}">${esc(metricInfo(k)?.label ?? k)}</th>`).join('')}<th>seeds</th><th>point</th></tr></thead><tbody>
 ${r.points.map((p) => `<tr>${axes.map((a) => `<td>${esc(label(p.values[a]))}</td>`).join('')}${keys.map((k) => `<td>${pm(p, k)}</td>`).join('')}<td>${p.seeds.length}</td><td><code>${p.id}</code></td></tr>`).join('\n')}
 </tbody></table>`;
   const checks = r.checks.length
     ? `<ul class="checks">${r.checks
         .map((c) => {
-          const where = Object.entries(c.where).map(([k, v]) => `${k} = ${label(v)}`).join(', ') || 'every point';
+          const where =
+            Object.entries(c.where)
+              .map(([k, v]) => `${k} = ${label(v)}`)
+              .join(', ') || 'every point';
           return `<li class="${c.pass ? 'pass' : 'fail'}"><b>${c.pass ? 'PASS' : 'FAIL'}</b> ${esc(c.description)} — ${esc(c.metric)} ${esc(c.op)} ${c.value} at ${esc(where)}: observed ${c.observed.map((o) => esc(formatNumber(o.mean))).join(', ')} (mean over seeds)</li>`;
         })
         .join('')}</ul>`

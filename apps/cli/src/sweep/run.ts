@@ -95,7 +95,10 @@ export async function validateSweep(sweep: ExpandedSweep, backend?: string): Pro
     } catch (e) {
       if (ConfigError.isInstance(e)) {
         const message = e.message.replace(/^arm 'point': /, '');
-        throw new ConfigError(`sweep '${sweep.config.name}': point (${describePoint(p.values)}): ${message}`, { ...(e.path ? { path: e.path } : {}), cause: e });
+        throw new ConfigError(`sweep '${sweep.config.name}': point (${describePoint(p.values)}): ${message}`, {
+          ...(e.path ? { path: e.path } : {}),
+          cause: e,
+        });
       }
       throw e;
     }
@@ -104,11 +107,26 @@ export async function validateSweep(sweep: ExpandedSweep, backend?: string): Pro
 }
 
 /** Per-point means ± std, check verdicts, in the order of the expansion. */
-export function summarizeSweep(sweep: ExpandedSweep, results: Map<string, JobResult>, counts: { trained: number; reused: number }): SweepResults {
+export function summarizeSweep(
+  sweep: ExpandedSweep,
+  results: Map<string, JobResult>,
+  counts: { trained: number; reused: number },
+): SweepResults {
   const values = new Map(sweep.points.map((p) => [p.id, p.values]));
   const jobs: SweepJobRow[] = sweep.jobs.map((j) => {
     const r = results.get(j.id)!;
-    return { id: j.id, point: j.point, seed: j.seed, values: values.get(j.point)!, final: r.final, seconds: r.seconds, stepsPerSecond: r.stepsPerSecond, backend: r.backend, engine: r.engine, resumedFrom: r.resumedFrom };
+    return {
+      id: j.id,
+      point: j.point,
+      seed: j.seed,
+      values: values.get(j.point)!,
+      final: r.final,
+      seconds: r.seconds,
+      stepsPerSecond: r.stepsPerSecond,
+      backend: r.backend,
+      engine: r.engine,
+      resumedFrom: r.resumedFrom,
+    };
   });
   const points: SweepPointRow[] = sweep.points.map((p) => {
     const rows = jobs.filter((j) => j.point === p.id);
@@ -157,14 +175,23 @@ export async function runSweep(sweep: ExpandedSweep, options: SweepRunOptions): 
     for (const sub of ['jobs', 'checkpoints']) mkdirSync(join(outDir, sub), { recursive: true });
     await writeFileAtomic(
       join(outDir, 'sweep.json'),
-      JSON.stringify({ sweep: sweep.config, points: sweep.points.map((p) => ({ id: p.id, values: p.values })), meta: options.meta ?? {} }, null, 2),
+      JSON.stringify(
+        { sweep: sweep.config, points: sweep.points.map((p) => ({ id: p.id, values: p.values })), meta: options.meta ?? {} },
+        null,
+        2,
+      ),
     );
     const jobPath = (id: string) => join(outDir, 'jobs', `${id}.json`);
     const results = new Map<string, JobResult>();
     for (const job of sweep.jobs) {
       const done = readRunFile(jobPath(job.id), jobResultSchema, job.id);
       if (!done) continue;
-      if (done.arm !== job.point || done.seed !== job.seed) throw new RunFileError(jobPath(job.id), `holds the result of point ${escapeText(done.arm, 40)} seed ${done.seed}, not of ${job.point} seed ${job.seed}`, job.id);
+      if (done.arm !== job.point || done.seed !== job.seed)
+        throw new RunFileError(
+          jobPath(job.id),
+          `holds the result of point ${escapeText(done.arm, 40)} seed ${done.seed}, not of ${job.point} seed ${job.seed}`,
+          job.id,
+        );
       results.set(job.id, done as JobResult);
     }
     const reused = results.size;

@@ -8,7 +8,10 @@ export const axisPathSchema = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*$/, 'a config path like method.temperature or augment.steps[0].keepProb');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*$/,
+    'a config path like method.temperature or augment.steps[0].keepProb',
+  );
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 
@@ -28,7 +31,8 @@ export const rangeAxisSchema = z
     integer: z.boolean().default(false),
   })
   .superRefine((a, ctx) => {
-    if (a.log && !(a.range[0] > 0 && a.range[1] > 0)) ctx.addIssue({ code: 'custom', path: ['range'], message: `log spacing needs both ends > 0, got [${a.range.join(', ')}]` });
+    if (a.log && !(a.range[0] > 0 && a.range[1] > 0))
+      ctx.addIssue({ code: 'custom', path: ['range'], message: `log spacing needs both ends > 0, got [${a.range.join(', ')}]` });
   });
 
 /** One grid axis: an explicit list of values (any config value: numbers, strings, whole sections), or a range. */
@@ -47,8 +51,10 @@ export const randomAxisSchema = z.union([
       integer: z.boolean().default(false),
     })
     .superRefine((a, ctx) => {
-      if (!(a.range[1] >= a.range[0])) ctx.addIssue({ code: 'custom', path: ['range'], message: `expected low ≤ high, got [${a.range.join(', ')}]` });
-      if (a.log && !(a.range[0] > 0)) ctx.addIssue({ code: 'custom', path: ['range'], message: `log-uniform needs low > 0, got [${a.range.join(', ')}]` });
+      if (!(a.range[1] >= a.range[0]))
+        ctx.addIssue({ code: 'custom', path: ['range'], message: `expected low ≤ high, got [${a.range.join(', ')}]` });
+      if (a.log && !(a.range[0] > 0))
+        ctx.addIssue({ code: 'custom', path: ['range'], message: `log-uniform needs low > 0, got [${a.range.join(', ')}]` });
     }),
   z.strictObject({ /** Uniform choice among these. */ values: z.array(z.unknown()).min(1).max(1000) }),
 ]);
@@ -59,7 +65,12 @@ export const randomSearchSchema = z.strictObject({
   /** Points drawn. */
   count: z.number().int().min(1).max(10_000),
   /** Seed of the draws (the same seed draws the same points). Default 0. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
 });
 
 const metricKey = z
@@ -84,7 +95,10 @@ export type SweepCheck = z.output<typeof sweepCheckSchema>;
 
 export const sweepSchema = z.strictObject({
   /** Short id; the default run directory is `runs/sweep-<name>` (rerunning the sweep reuses its finished jobs). */
-  name: z.string().max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  name: z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
   title: z.string().max(200).optional(),
   description: z.string().max(10_000).optional(),
   /** The question the phase diagram answers, stated in the report. */
@@ -99,7 +113,17 @@ export const sweepSchema = z.strictObject({
   axes: z.record(axisPathSchema, axisSchema).default({}),
   random: randomSearchSchema.optional(),
   /** Seeds of every point. Default: the base experiment's. */
-  seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100).optional(),
+  seeds: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    )
+    .min(1)
+    .max(100)
+    .optional(),
   /** Metric the phase diagrams show (`--metric` overrides). Default: the first check's metric. */
   metric: metricKey.optional(),
   checks: z.array(sweepCheckSchema).max(1000).default([]),
