@@ -268,7 +268,10 @@ describe('fault injection (built binary)', () => {
       const first = spawn(process.execPath, args(out), { stdio: 'ignore', env: { ...process.env, CI: '1' } });
       const firstDone = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
       while (!existsSync(join(out, '.lock'))) await new Promise((r) => setTimeout(r, 10));
-      const second = await run(out);
+      // Freeze the holder while the second run starts: a stopped process is alive (kill(pid, 0)
+      // succeeds), and the first run cannot finish and release the lock before the second looks.
+      first.kill('SIGSTOP');
+      const second = await run(out).finally(() => first.kill('SIGCONT'));
       expect(second.status).toBe(1);
       expect(second.stderr).toContain(`${out} is in use by another contrastive process (pid ${first.pid}`);
       expect(await firstDone).toBe(0);
