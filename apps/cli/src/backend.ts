@@ -27,7 +27,8 @@ export async function selectBackend(requested?: string): Promise<string> {
     // nativeKernels: false — registered above from the CLI's own dependency, in every layout.
     ({ backend } = await pickBackend({ prefer: want === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [want], nativeKernels: false }));
   } catch (e) {
-    if (want === 'tensorflow') throw new Error(`backend 'tensorflow' needs @tensorflow/tfjs-node installed next to contrastive (${(e as Error).message})`);
+    if (want === 'tensorflow')
+      throw new Error(`backend 'tensorflow' needs @tensorflow/tfjs-node installed next to contrastive (${(e as Error).message})`);
     throw e;
   }
   // tf.matMul, tf.exp, tf.transpose natively, in place in the wasm heap (same results up to rounding).

@@ -57,15 +57,27 @@ Exit codes:
 /** Runs an experiment with progress, then prints the table (or JSON) and writes the report. */
 async function runAndReport(
   exp: Experiment,
-  values: { out?: string; backend?: string; json?: boolean; wide?: boolean; quiet?: boolean; workersCount?: number; 'restart-job'?: string[]; calibration?: Calibration },
+  values: {
+    out?: string;
+    backend?: string;
+    json?: boolean;
+    wide?: boolean;
+    quiet?: boolean;
+    workersCount?: number;
+    'restart-job'?: string[];
+    calibration?: Calibration;
+  },
   argv: string[],
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  if (values['restart-job']?.length && values.out === undefined) throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart');
+  if (values['restart-job']?.length && values.out === undefined)
+    throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
   const outDir = values.out ?? join('runs', `${exp.name}-${stamp}`);
   const resuming = existsSync(join(outDir, 'config.json'));
-  out.write(`${wrap(`${resuming ? 'Resuming' : 'Running'} ${exp.title ?? exp.name}: ${exp.arms.length} arms × ${exp.seeds.length} seed(s), ${exp.steps} steps → ${outDir}`, terminalColumns(process.stdout), '  ')}\n`);
+  out.write(
+    `${wrap(`${resuming ? 'Resuming' : 'Running'} ${exp.title ?? exp.name}: ${exp.arms.length} arms × ${exp.seeds.length} seed(s), ${exp.steps} steps → ${outDir}`, terminalColumns(process.stdout), '  ')}\n`,
+  );
   const progress = createProgress(exp, process.stderr, { quiet: Boolean(values.quiet) });
   const controller = new AbortController();
   const stop = () => {
@@ -82,21 +94,42 @@ async function runAndReport(
     ...(values.workersCount !== undefined ? { workers: values.workersCount } : {}),
     onEvent: progress.update,
     signal: controller.signal,
-    ...(values['restart-job']?.length ? { restartJobs: values['restart-job'].flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) } : {}),
-    meta: { command: ['contrastive', ...argv].join(' '), node: process.version, ...(values.calibration ? { calibration: values.calibration } : {}) },
+    ...(values['restart-job']?.length
+      ? {
+          restartJobs: values['restart-job']
+            .flatMap((v) => v.split(','))
+            .map((v) => v.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    meta: {
+      command: ['contrastive', ...argv].join(' '),
+      node: process.version,
+      ...(values.calibration ? { calibration: values.calibration } : {}),
+    },
   }).finally(() => progress.done());
   const seconds = (performance.now() - started) / 1000;
   const notes = calibrationNotes(calibrationOf(exp), results, values.calibration);
   const verdict = verdictOf(results, notes);
   // The runner's report does not know the calibration: say in it, too, what the overrides changed.
   if (notes.length) await writeFileAtomic(join(outDir, 'report.html'), renderReport(exp, results, { notes }));
-  if (values.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, verdict, ...results }, null, 2)}\n`);
-  else out.write(`\n${formatTable(results, { columns: terminalColumns(process.stdout), wide: Boolean(values.wide), notes })}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`);
+  if (values.json)
+    process.stdout.write(
+      `${JSON.stringify({ runDir: outDir, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, verdict, ...results }, null, 2)}\n`,
+    );
+  else
+    out.write(
+      `\n${formatTable(results, { columns: terminalColumns(process.stdout), wide: Boolean(values.wide), notes })}\nwall time ${seconds.toFixed(1)} s · report: ${resolve(outDir, 'report.html')}\n`,
+    );
   return verdict.code;
 }
 
 /** The setting the checks were calibrated for: the same preset or config without --steps, --seed(s). */
-function calibrationFor(command: 'run' | 'compare', target: string | undefined, values: ReturnType<typeof parseCommandLine>['values']): Calibration | undefined {
+function calibrationFor(
+  command: 'run' | 'compare',
+  target: string | undefined,
+  values: ReturnType<typeof parseCommandLine>['values'],
+): Calibration | undefined {
   try {
     const { steps: _steps, seed: _seed, seeds: _seeds, out: _out, 'restart-job': _restart, workers: _workers, ...rest } = values;
     return calibrationOf(parseRun(command, target, rest).experiment);
@@ -132,11 +165,15 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'report') {
     if (!target) throw new ConfigError('report needs a run directory: contrastive report runs/<name>-<time>');
     const resultsPath = join(target, 'results.json');
-    if (!existsSync(resultsPath)) throw new ConfigError(`${resultsPath} does not exist: is the run finished? (run the same command again to resume it)`);
+    if (!existsSync(resultsPath))
+      throw new ConfigError(`${resultsPath} does not exist: is the run finished? (run the same command again to resume it)`);
     const results = readRunFile(resultsPath, runResultsSchema) as unknown as RunResults;
     const config = readRunFile(
       join(target, 'config.json'),
-      z.looseObject({ experiment: z.looseObject({ name: z.string(), arms: z.array(z.unknown()) }), meta: z.looseObject({ calibration: calibrationSchema.optional() }).optional() }),
+      z.looseObject({
+        experiment: z.looseObject({ name: z.string(), arms: z.array(z.unknown()) }),
+        meta: z.looseObject({ calibration: calibrationSchema.optional() }).optional(),
+      }),
     );
     if (!config) throw new ConfigError(`${join(target, 'config.json')} does not exist: ${target} is not a run directory`);
     const experiment = config.experiment as unknown as Experiment;
@@ -144,7 +181,10 @@ async function main(argv: string[]): Promise<number> {
     const verdict = verdictOf(results, notes);
     await writeFileAtomic(join(target, 'report.html'), renderReport(experiment, results, { notes }));
     if (values.json) process.stdout.write(`${JSON.stringify({ verdict, ...results }, null, 2)}\n`);
-    else out.write(`${formatTable(results, { columns: terminalColumns(process.stdout), wide: values.wide, notes })}\nreport: ${resolve(target, 'report.html')}\n`);
+    else
+      out.write(
+        `${formatTable(results, { columns: terminalColumns(process.stdout), wide: values.wide, notes })}\nreport: ${resolve(target, 'report.html')}\n`,
+      );
     return verdict.code;
   }
 
@@ -155,7 +195,12 @@ async function main(argv: string[]): Promise<number> {
     const prepared = await prepareRun(argv);
     for (const note of prepared.notes) process.stderr.write(`${note}\n`);
     const calibration = calibrationFor(command, target, values);
-    return runAndReport(prepared.experiment, { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}), ...(calibration ? { calibration } : {}) }, argv, out);
+    return runAndReport(
+      prepared.experiment,
+      { ...values, ...(prepared.workers !== undefined ? { workersCount: prepared.workers } : {}), ...(calibration ? { calibration } : {}) },
+      argv,
+      out,
+    );
   }
 
   throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, list, report; see --help)`);

@@ -55,7 +55,13 @@ describe('checks against another arm or the initial value', () => {
     backend: 'cpu',
     engine: 'tfjs',
     final: { 'atomRecovery.median': final },
-    history: { loss: [1], evals: [{ step: 0, metrics: { 'atomRecovery.median': initial } }, { step: 10, metrics: { 'atomRecovery.median': final } }] },
+    history: {
+      loss: [1],
+      evals: [
+        { step: 0, metrics: { 'atomRecovery.median': initial } },
+        { step: 10, metrics: { 'atomRecovery.median': final } },
+      ],
+    },
     seconds: 1,
     stepsPerSecond: 10,
     resumedFrom: 0,
@@ -72,6 +78,8 @@ describe('checks against another arm or the initial value', () => {
   });
 
   it('validates the arms a check refers to', () => {
-    expect(() => parseExperiment({ ...exp, checks: [{ description: 'x', arm: 'a', metric: 'atomRecovery.median', op: '>=', than: 'zzz' }] })).toThrow(/checks\[0\]\.than: unknown arm 'zzz'/);
+    expect(() =>
+      parseExperiment({ ...exp, checks: [{ description: 'x', arm: 'a', metric: 'atomRecovery.median', op: '>=', than: 'zzz' }] }),
+    ).toThrow(/checks\[0\]\.than: unknown arm 'zzz'/);
   });
 });

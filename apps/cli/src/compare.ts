@@ -8,12 +8,18 @@ import { COMPARE_METHODS } from './presets';
  * Checks of the base are dropped: a comparison states no claim.
  */
 export function comparison(base: Experiment, losses: string): Experiment {
-  const names = losses.split(',').map((l) => l.trim().toLowerCase()).filter(Boolean);
+  const names = losses
+    .split(',')
+    .map((l) => l.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = names.filter((n) => !Object.hasOwn(COMPARE_METHODS, n));
   if (names.length === 0 || unknown.length) {
-    throw new ConfigError(`--losses: unknown loss ${unknown.map((u) => `'${escapeText(u, 40)}'`).join(', ') || "''"}; choose from ${Object.keys(COMPARE_METHODS).join(', ')}`);
+    throw new ConfigError(
+      `--losses: unknown loss ${unknown.map((u) => `'${escapeText(u, 40)}'`).join(', ') || "''"}; choose from ${Object.keys(COMPARE_METHODS).join(', ')}`,
+    );
   }
-  if (new Set(names).size !== names.length) throw new ConfigError(`--losses: '${escapeText(losses, 100)}' names a loss twice`, { path: '--losses' });
+  if (new Set(names).size !== names.length)
+    throw new ConfigError(`--losses: '${escapeText(losses, 100)}' names a loss twice`, { path: '--losses' });
   const arms = names.map((n) => {
     const m = COMPARE_METHODS[n]!;
     return { name: n, method: m.method, predictor: m.predictor ?? null };

@@ -1,8 +1,19 @@
 // The experiment config: composed from the option schemas the packages export (each package owns
 // its options), strict at every depth, plus the few conventions the CLI adds (noise levels in units
 // of the data's σ, heads sized from the network below them, seeds set per job).
-import { complementaryMaskOptionsSchema, denseJitterOptionsSchema, gaussianNoiseOptionsSchema, identityOptionsSchema, independentMaskOptionsSchema } from '@contrastive/augment';
-import { hltmOptionsSchema, labeledSparseCodingOptionsSchema, latentMixingOptionsSchema, sparseCodingOptionsSchema } from '@contrastive/data';
+import {
+  complementaryMaskOptionsSchema,
+  denseJitterOptionsSchema,
+  gaussianNoiseOptionsSchema,
+  identityOptionsSchema,
+  independentMaskOptionsSchema,
+} from '@contrastive/augment';
+import {
+  hltmOptionsSchema,
+  labeledSparseCodingOptionsSchema,
+  latentMixingOptionsSchema,
+  sparseCodingOptionsSchema,
+} from '@contrastive/data';
 import {
   constantScheduleSchema,
   linearPredictorOptionsSchema,
@@ -13,7 +24,14 @@ import {
   symmetricReluOptionsSchema,
   treeNetworkOptionsSchema,
 } from '@contrastive/nets';
-import { byolMethodSchema, contrastiveMethodSchema, directPredMethodSchema, lrScheduleSchema, optimizerOptionsSchema, simSiamMethodSchema } from '@contrastive/train';
+import {
+  byolMethodSchema,
+  contrastiveMethodSchema,
+  directPredMethodSchema,
+  lrScheduleSchema,
+  optimizerOptionsSchema,
+  simSiamMethodSchema,
+} from '@contrastive/train';
 import { isMetricKey, metricInfo, unknownMetricMessage } from '@contrastive/analysis';
 import { z } from 'zod';
 import { ConfigError, formatPath } from './errors';
@@ -84,9 +102,21 @@ const denseJitterConfig = z.strictObject({
 });
 /** One augmentation step (the basis of `denseJitter` comes from the data model). */
 export const augmentStepSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('identity'), ...fields(identityOptionsSchema, 'seed', 'views'), views: z.optional(withoutDefault(identityOptionsSchema._zod.def.shape.views)) }),
-  z.strictObject({ type: z.literal('complementaryMask'), ...fields(complementaryMaskOptionsSchema, 'seed', 'views'), views: z.optional(withoutDefault(complementaryMaskOptionsSchema._zod.def.shape.views)) }),
-  z.strictObject({ type: z.literal('independentMask'), ...fields(independentMaskOptionsSchema, 'seed', 'views'), views: z.optional(withoutDefault(independentMaskOptionsSchema._zod.def.shape.views)) }),
+  z.strictObject({
+    type: z.literal('identity'),
+    ...fields(identityOptionsSchema, 'seed', 'views'),
+    views: z.optional(withoutDefault(identityOptionsSchema._zod.def.shape.views)),
+  }),
+  z.strictObject({
+    type: z.literal('complementaryMask'),
+    ...fields(complementaryMaskOptionsSchema, 'seed', 'views'),
+    views: z.optional(withoutDefault(complementaryMaskOptionsSchema._zod.def.shape.views)),
+  }),
+  z.strictObject({
+    type: z.literal('independentMask'),
+    ...fields(independentMaskOptionsSchema, 'seed', 'views'),
+    views: z.optional(withoutDefault(independentMaskOptionsSchema._zod.def.shape.views)),
+  }),
   gaussianNoiseConfig,
   denseJitterConfig,
 ]);
@@ -154,7 +184,10 @@ export const methodConfigSchema = z.discriminatedUnion('type', [
 export type MethodConfig = z.output<typeof methodConfigSchema>;
 
 const optimizers = optimizerOptionsSchema._zod.def.options;
-export const optimizerConfigSchema = z.discriminatedUnion('type', [z.strictObject(fields(optimizers[0])), z.strictObject(fields(optimizers[1]))]);
+export const optimizerConfigSchema = z.discriminatedUnion('type', [
+  z.strictObject(fields(optimizers[0])),
+  z.strictObject(fields(optimizers[1])),
+]);
 export type OptimizerConfig = z.output<typeof optimizerConfigSchema>;
 
 const schedules = withoutDefault(lrScheduleSchema)._zod.def.options;
@@ -213,18 +246,35 @@ const armSchema = z.strictObject({
 export type ArmConfig = z.output<typeof armSchema>;
 
 /** The same file slug as the run directory's `jobs/<slug>-seed<n>.json`. */
-export const armSlug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+export const armSlug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export const experimentSchema = z
   .strictObject({
     /** Short id used for the run directory. */
-    name: z.string().max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    name: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
     title: text(200).optional(),
     description: text().optional(),
     /** The paper's claim this run reproduces, stated in the report. */
     claim: text().optional(),
     /** Independent seeds, all different; each seed fixes data, initialisation, augmentation and batches. */
-    seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100).default([0]),
+    seeds: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      )
+      .min(1)
+      .max(100)
+      .default([0]),
     steps: z.number().int().positive().max(100_000_000),
     /** Samples per step; an upper bound keeps a typo from allocating gigabytes. */
     batchSize: z.number().int().min(2).max(65_536),
@@ -249,7 +299,12 @@ export const experimentSchema = z
   .superRefine((cfg, ctx) => {
     const seen = new Map<number, number>();
     cfg.seeds.forEach((s, i) => {
-      if (seen.has(s)) ctx.addIssue({ code: 'custom', path: ['seeds', i], message: `seed ${s} is listed twice (also at seeds[${seen.get(s)}]); seeds must differ` });
+      if (seen.has(s))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['seeds', i],
+          message: `seed ${s} is listed twice (also at seeds[${seen.get(s)}]); seeds must differ`,
+        });
       seen.set(s, i);
     });
     const names = new Map<string, string>();
@@ -257,19 +312,37 @@ export const experimentSchema = z
     cfg.arms.forEach((a, i) => {
       const slug = armSlug(a.name);
       if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: ['arms', i, 'name'], message: `duplicate arm name '${a.name}'` });
-      else if (!slug) ctx.addIssue({ code: 'custom', path: ['arms', i, 'name'], message: `arm name '${a.name}' needs a letter or digit (it names the arm's files)` });
-      else if (slugs.has(slug)) ctx.addIssue({ code: 'custom', path: ['arms', i, 'name'], message: `arm names '${slugs.get(slug)}' and '${a.name}' share the file name '${slug}'; rename one` });
+      else if (!slug)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms', i, 'name'],
+          message: `arm name '${a.name}' needs a letter or digit (it names the arm's files)`,
+        });
+      else if (slugs.has(slug))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms', i, 'name'],
+          message: `arm names '${slugs.get(slug)}' and '${a.name}' share the file name '${slug}'; rename one`,
+        });
       names.set(a.name, slug);
       slugs.set(slug, a.name);
     });
     const list = [...names.keys()].map((n) => `'${n}'`).join(', ');
     cfg.checks.forEach((c, i) => {
-      if (!names.has(c.arm)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'arm'], message: `unknown arm '${c.arm}' (arms: ${list})` });
-      if (c.than !== undefined && !names.has(c.than)) ctx.addIssue({ code: 'custom', path: ['checks', i, 'than'], message: `unknown arm '${c.than}' (arms: ${list})` });
-      if (c.than !== undefined && c.than === c.arm) ctx.addIssue({ code: 'custom', path: ['checks', i, 'than'], message: `compares arm '${c.arm}' with itself; name another arm` });
-      if (c.than !== undefined && c.relativeTo !== undefined) ctx.addIssue({ code: 'custom', path: ['checks', i, 'relativeTo'], message: "use either 'than' or 'relativeTo', not both" });
+      if (!names.has(c.arm))
+        ctx.addIssue({ code: 'custom', path: ['checks', i, 'arm'], message: `unknown arm '${c.arm}' (arms: ${list})` });
+      if (c.than !== undefined && !names.has(c.than))
+        ctx.addIssue({ code: 'custom', path: ['checks', i, 'than'], message: `unknown arm '${c.than}' (arms: ${list})` });
+      if (c.than !== undefined && c.than === c.arm)
+        ctx.addIssue({ code: 'custom', path: ['checks', i, 'than'], message: `compares arm '${c.arm}' with itself; name another arm` });
+      if (c.than !== undefined && c.relativeTo !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['checks', i, 'relativeTo'], message: "use either 'than' or 'relativeTo', not both" });
       if (c.relativeTo === 'initial' && cfg.evalEvery === 0) {
-        ctx.addIssue({ code: 'custom', path: ['checks', i, 'relativeTo'], message: "'initial' needs the step-0 evaluation, which evalEvery: 0 turns off; set evalEvery > 0" });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checks', i, 'relativeTo'],
+          message: "'initial' needs the step-0 evaluation, which evalEvery: 0 turns off; set evalEvery > 0",
+        });
       }
     });
   });
@@ -362,7 +435,8 @@ function missingMetric(metric: string, exp: Experiment, arm: ArmConfig): string 
       break;
     case 'linearProbe.testAccuracy':
     case 'knn.accuracy':
-      if (data.type !== 'labeledSparseCoding' && data.type !== 'hltm') return `it needs labels (labeledSparseCoding, or hltm's root), and data '${data.type}' has none`;
+      if (data.type !== 'labeledSparseCoding' && data.type !== 'hltm')
+        return `it needs labels (labeledSparseCoding, or hltm's root), and data '${data.type}' has none`;
       break;
     case 'hltmBestCorrelation.mean':
       if (data.type !== 'hltm') return `it needs hltm data, not '${data.type}'`;
@@ -372,15 +446,18 @@ function missingMetric(metric: string, exp: Experiment, arm: ArmConfig): string 
       if (data.type !== 'latentMixing') return `it needs latentMixing data (known latents), not '${data.type}'`;
       break;
     case 'commutatorNorm':
-      if (method.type !== 'directpred' && predictor?.type !== 'linearPredictor') return 'it needs a linear predictor (directpred, or predictor: { type: linearPredictor })';
+      if (method.type !== 'directpred' && predictor?.type !== 'linearPredictor')
+        return 'it needs a linear predictor (directpred, or predictor: { type: linearPredictor })';
       break;
     case 'stdOfNormalized.projection':
       if (!projector) return 'it needs a projector';
       break;
   }
   const suite = metricInfo(metric)?.suite;
-  if (suite === 'sparseCoding' && !dictionary) return `it needs data with a dictionary (sparseCoding, labeledSparseCoding), not '${data.type}'`;
-  if (suite === 'decoupling' && (!dictionary || augment.type === 'dataPairs')) return 'it needs data with a dictionary and an augmentation (not dataPairs)';
+  if (suite === 'sparseCoding' && !dictionary)
+    return `it needs data with a dictionary (sparseCoding, labeledSparseCoding), not '${data.type}'`;
+  if (suite === 'decoupling' && (!dictionary || augment.type === 'dataPairs'))
+    return 'it needs data with a dictionary and an augmentation (not dataPairs)';
   return undefined;
 }
 
@@ -395,7 +472,8 @@ function contradictions(raw: Record<string, unknown>, exp: Experiment): Problem[
   exp.arms.forEach((arm, i) => {
     const rawArm = isMapping(rawArms[i]) ? rawArms[i] : {};
     /** Where a section of this arm comes from: the arm's own override or the experiment's. */
-    const at = (section: string, ...rest: (string | number)[]) => (section in rawArm && rawArm[section] !== undefined ? ['arms', i, section, ...rest] : [section, ...rest]);
+    const at = (section: string, ...rest: (string | number)[]) =>
+      section in rawArm && rawArm[section] !== undefined ? ['arms', i, section, ...rest] : [section, ...rest];
     const data = arm.data ?? exp.data;
     const augment = arm.augment ?? exp.augment;
     const encoder = arm.encoder ?? exp.encoder;
@@ -405,15 +483,24 @@ function contradictions(raw: Record<string, unknown>, exp: Experiment): Problem[
     if (method.type === 'contrastive') {
       const only = { supervised: 'supcon', variant: 'supcon', baseTemperature: 'supcon', symmetric: 'infonce' } as const;
       for (const [key, loss] of Object.entries(only)) {
-        if (method[key as keyof typeof only] !== undefined && method.loss !== loss) problems.push({ path: at('method', key), message: `applies to loss '${loss}' only, but loss is '${method.loss}'; remove it` });
+        if (method[key as keyof typeof only] !== undefined && method.loss !== loss)
+          problems.push({ path: at('method', key), message: `applies to loss '${loss}' only, but loss is '${method.loss}'; remove it` });
       }
       if (method.loss === 'supcon' && (method.supervised ?? true) && !LABELED.has(data.type)) {
-        problems.push({ path: at('method', 'supervised'), message: `supervised SupCon needs labels, and data '${data.type}' has none (use labeledSparseCoding, or supervised: false for SimCLR)` });
+        problems.push({
+          path: at('method', 'supervised'),
+          message: `supervised SupCon needs labels, and data '${data.type}' has none (use labeledSparseCoding, or supervised: false for SimCLR)`,
+        });
       }
       if (predictor) problems.push({ path: at('predictor'), message: "a contrastive method has no prediction head; remove 'predictor'" });
     }
-    if (method.type === 'directpred' && predictor) problems.push({ path: at('predictor'), message: "DirectPred sets its own linear predictor from the correlation F̂; remove 'predictor'" });
-    if (method.type === 'byol' && !predictor) problems.push({ path: at('method', 'type'), message: "byol needs a 'predictor' head (e.g. { type: predictionHead })" });
+    if (method.type === 'directpred' && predictor)
+      problems.push({
+        path: at('predictor'),
+        message: "DirectPred sets its own linear predictor from the correlation F̂; remove 'predictor'",
+      });
+    if (method.type === 'byol' && !predictor)
+      problems.push({ path: at('method', 'type'), message: "byol needs a 'predictor' head (e.g. { type: predictionHead })" });
 
     // How many views the loss gets: the first step makes them (compose ignores the others' `views`).
     if (augment.type !== 'dataPairs') {
@@ -422,37 +509,73 @@ function contradictions(raw: Record<string, unknown>, exp: Experiment): Problem[
       const views = first.views ?? 2;
       const multi = method.type === 'contrastive' && method.loss === 'supcon';
       if (views < 2) problems.push({ path: firstPath, message: `training needs at least 2 views, got ${views}` });
-      else if (views !== 2 && !multi) problems.push({ path: firstPath, message: `${method.type === 'contrastive' ? `loss '${method.loss}'` : method.type} uses 2 views; ${views} would leave ${views - 2} unused (only supcon takes more)` });
+      else if (views !== 2 && !multi)
+        problems.push({
+          path: firstPath,
+          message: `${method.type === 'contrastive' ? `loss '${method.loss}'` : method.type} uses 2 views; ${views} would leave ${views - 2} unused (only supcon takes more)`,
+        });
       if (augment.type === 'compose') {
         augment.steps.forEach((step, j) => {
-          if (j > 0 && step.views !== undefined) problems.push({ path: at('augment', 'steps', j, 'views'), message: "ignored: in compose the first step makes the views and later steps transform each one; remove it" });
+          if (j > 0 && step.views !== undefined)
+            problems.push({
+              path: at('augment', 'steps', j, 'views'),
+              message: 'ignored: in compose the first step makes the views and later steps transform each one; remove it',
+            });
         });
       }
     }
-    const steps = augment.type === 'compose' ? augment.steps.map((s, j) => ({ step: s, path: at('augment', 'steps', j) })) : [{ step: augment, path: at('augment') }];
+    const steps =
+      augment.type === 'compose'
+        ? augment.steps.map((s, j) => ({ step: s, path: at('augment', 'steps', j) }))
+        : [{ step: augment, path: at('augment') }];
     if (augment.type === 'dataPairs' && !PAIRED.has(data.type)) {
-      problems.push({ path: at('augment', 'type'), message: `'dataPairs' needs a data model that draws positive pairs (${[...PAIRED].join(', ')}), not '${data.type}'` });
+      problems.push({
+        path: at('augment', 'type'),
+        message: `'dataPairs' needs a data model that draws positive pairs (${[...PAIRED].join(', ')}), not '${data.type}'`,
+      });
     }
     for (const { step, path } of steps) {
       if (step.type === 'denseJitter' && !(data.type === 'sparseCoding' && data.denseRank > 0)) {
-        problems.push({ path: [...path, 'type'], message: `denseJitter needs sparseCoding data with a dense part (denseRank > 0); data is '${data.type}'${data.type === 'sparseCoding' ? ' with denseRank 0' : ''}` });
+        problems.push({
+          path: [...path, 'type'],
+          message: `denseJitter needs sparseCoding data with a dense part (denseRank > 0); data is '${data.type}'${data.type === 'sparseCoding' ? ' with denseRank 0' : ''}`,
+        });
       }
       if (step.type === 'gaussianNoise' && step.unit === 'noiseStd' && !NOISY.has(data.type)) {
-        problems.push({ path: [...path, 'unit'], message: `'noiseStd' needs data with a noise std σ (${[...NOISY].join(', ')}), not '${data.type}'` });
+        problems.push({
+          path: [...path, 'unit'],
+          message: `'noiseStd' needs data with a noise std σ (${[...NOISY].join(', ')}), not '${data.type}'`,
+        });
       }
     }
-    if (encoder.type === 'symmetricRelu' && typeof encoder.threshold === 'object' && encoder.threshold.unit === 'noiseStd' && !NOISY.has(data.type)) {
-      problems.push({ path: at('encoder', 'threshold', 'unit'), message: `'noiseStd' needs data with a noise std σ (${[...NOISY].join(', ')}), not '${data.type}'` });
+    if (
+      encoder.type === 'symmetricRelu' &&
+      typeof encoder.threshold === 'object' &&
+      encoder.threshold.unit === 'noiseStd' &&
+      !NOISY.has(data.type)
+    ) {
+      problems.push({
+        path: at('encoder', 'threshold', 'unit'),
+        message: `'noiseStd' needs data with a noise std σ (${[...NOISY].join(', ')}), not '${data.type}'`,
+      });
     }
-    if (encoder.type === 'treeNetwork' && data.type !== 'hltm') problems.push({ path: at('encoder', 'type'), message: `treeNetwork mirrors an HLTM tree and needs data 'hltm', not '${data.type}'` });
+    if (encoder.type === 'treeNetwork' && data.type !== 'hltm')
+      problems.push({ path: at('encoder', 'type'), message: `treeNetwork mirrors an HLTM tree and needs data 'hltm', not '${data.type}'` });
   });
   const schedule = exp.schedule;
   if (schedule.type === 'cosine' && schedule.warmupSteps >= exp.steps) {
-    problems.push({ path: ['schedule', 'warmupSteps'], message: `the warm-up (${schedule.warmupSteps} steps) does not end within the run's ${exp.steps} steps` });
+    problems.push({
+      path: ['schedule', 'warmupSteps'],
+      message: `the warm-up (${schedule.warmupSteps} steps) does not end within the run's ${exp.steps} steps`,
+    });
   }
   if (schedule.type === 'step') {
     const late = schedule.milestones.findIndex((m) => m >= exp.steps);
-    if (late >= 0) problems.push({ path: ['schedule', 'milestones', late], message: `milestone ${schedule.milestones[late]} is never reached in ${exp.steps} steps` });
+    if (late >= 0)
+      problems.push({
+        path: ['schedule', 'milestones', late],
+        message: `milestone ${schedule.milestones[late]} is never reached in ${exp.steps} steps`,
+      });
     const unsorted = schedule.milestones.findIndex((m, j) => j > 0 && m <= schedule.milestones[j - 1]!);
     if (unsorted >= 0) problems.push({ path: ['schedule', 'milestones', unsorted], message: 'milestones must increase' });
   }
@@ -478,7 +601,10 @@ function contradictions(raw: Record<string, unknown>, exp: Experiment): Problem[
  * @param source  how messages name the config (file name or `preset 'x'`)
  */
 export function parseExperiment(value: unknown, source = 'config'): Experiment {
-  if (!isMapping(value)) throw new ConfigError(`${source}: expected a mapping at the top level, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`);
+  if (!isMapping(value))
+    throw new ConfigError(
+      `${source}: expected a mapping at the top level, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`,
+    );
   const resolved = resolveArms(value);
   const r = experimentSchema.safeParse(resolved);
   if (!r.success) throw issuesError(r.error.issues, experimentSchema, resolved, source);

@@ -53,13 +53,19 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return `'${escapeText(value, 60)}'`;
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return value.length <= 4 && value.every((v) => typeof v === 'number' || typeof v === 'boolean') ? `[${value.join(', ')}]` : `a list of ${value.length}`;
+  if (Array.isArray(value))
+    return value.length <= 4 && value.every((v) => typeof v === 'number' || typeof v === 'boolean')
+      ? `[${value.join(', ')}]`
+      : `a list of ${value.length}`;
   if (value instanceof Date) return `a date (${value.toISOString()})`;
   if (typeof value === 'object') {
     const keys = Object.keys(value);
     if (keys.length === 0) return 'an empty mapping';
     const type = (value as { type?: unknown }).type;
-    const shown = keys.slice(0, 4).map((k) => escapeText(k, 30)).join(', ');
+    const shown = keys
+      .slice(0, 4)
+      .map((k) => escapeText(k, 30))
+      .join(', ');
     return `a mapping${typeof type === 'string' ? ` of type '${escapeText(type, 30)}'` : ''} with keys ${shown}${keys.length > 4 ? ', …' : ''}`;
   }
   return typeof value;

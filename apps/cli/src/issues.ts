@@ -149,7 +149,8 @@ export function formatIssue(issue: Issue, root: Schema, input: unknown): string 
         const where = formatPath([...parentPath, key]);
         if (given === undefined) {
           const parent = getAt(input, parentPath);
-          if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return `${formatPath(parentPath)}: expected a mapping with a '${key}' (one of ${types.join(', ')}), got ${describeValue(parent)}`;
+          if (parent === null || typeof parent !== 'object' || Array.isArray(parent))
+            return `${formatPath(parentPath)}: expected a mapping with a '${key}' (one of ${types.join(', ')}), got ${describeValue(parent)}`;
           return `${where}: missing; expected one of ${types.join(', ')}`;
         }
         const guess = typeof given === 'string' ? closest(given, types) : undefined;
@@ -159,7 +160,13 @@ export function formatIssue(issue: Issue, root: Schema, input: unknown): string 
       const branches = issue.errors.filter((errs) => errs.length > 0);
       const meant = branches.find((errs) => !errs.every((e) => e.code === 'invalid_type' && e.path.length === 0));
       if (meant) return formatIssue({ ...meant[0]!, path: [...path, ...meant[0]!.path] } as Issue, root, input);
-      const kinds = [...new Set(branches.flatMap((errs) => errs.map((e) => ('expected' in e ? KINDS[String(e.expected)] ?? String(e.expected) : undefined)).filter(Boolean)))];
+      const kinds = [
+        ...new Set(
+          branches.flatMap((errs) =>
+            errs.map((e) => ('expected' in e ? (KINDS[String(e.expected)] ?? String(e.expected)) : undefined)).filter(Boolean),
+          ),
+        ),
+      ];
       return `${at}: expected ${kinds.length ? kinds.join(' or ') : 'another kind of value'}, got ${describeValue(actual)}`;
     }
     case 'invalid_type': {
@@ -172,18 +179,27 @@ export function formatIssue(issue: Issue, root: Schema, input: unknown): string 
     }
     case 'too_small': {
       const min = issue.minimum;
-      if (issue.origin === 'array' || issue.origin === 'set') return `${at}: expected at least ${plural(min, 'item')}, got ${Array.isArray(actual) ? actual.length : describeValue(actual)}`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return `${at}: expected at least ${plural(min, 'item')}, got ${Array.isArray(actual) ? actual.length : describeValue(actual)}`;
       if (issue.origin === 'string') return `${at}: expected at least ${plural(min, 'character')}, got ${describeValue(actual)}`;
       return `${at}: expected a number ${bound(issue.inclusive, true)} ${min}, got ${describeValue(actual)}`;
     }
     case 'too_big': {
       const max = issue.maximum;
-      if (issue.origin === 'array' || issue.origin === 'set') return `${at}: expected at most ${plural(max, 'item')}, got ${Array.isArray(actual) ? actual.length : describeValue(actual)}`;
-      if (issue.origin === 'string') return `${at}: expected at most ${plural(max, 'character')}, got ${typeof actual === 'string' ? `${actual.length} characters` : describeValue(actual)}`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return `${at}: expected at most ${plural(max, 'item')}, got ${Array.isArray(actual) ? actual.length : describeValue(actual)}`;
+      if (issue.origin === 'string')
+        return `${at}: expected at most ${plural(max, 'character')}, got ${typeof actual === 'string' ? `${actual.length} characters` : describeValue(actual)}`;
       return `${at}: expected a number ${bound(issue.inclusive, false)} ${max}, got ${describeValue(actual)}`;
     }
     case 'invalid_value': {
-      const guess = typeof actual === 'string' ? closest(actual, issue.values.filter((v): v is string => typeof v === 'string')) : undefined;
+      const guess =
+        typeof actual === 'string'
+          ? closest(
+              actual,
+              issue.values.filter((v): v is string => typeof v === 'string'),
+            )
+          : undefined;
       return `${at}: expected ${issue.values.map(quote).join(' or ')}, got ${describeValue(actual)}${guess ? `; did you mean '${guess}'?` : ''}`;
     }
     case 'invalid_format':
@@ -209,7 +225,9 @@ function findUnion(root: Schema, input: unknown, path: readonly PropertyKey[]): 
 }
 
 /** The bounds zod records for a number schema (`minimum`, `exclusiveMaximum`, `format: 'safeint'`, …). */
-export function numberBounds(s: Schema): { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number; format?: string } | undefined {
+export function numberBounds(
+  s: Schema,
+): { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number; format?: string } | undefined {
   const inner = unwrap(s) as { _zod: { def: Def; bag?: Record<string, unknown> } };
   return defOf(inner).type === 'number' ? (inner._zod.bag ?? {}) : undefined;
 }

@@ -37,7 +37,13 @@ function evalBatch(spec: JobSpec, data: DataModel): Sample {
  */
 export async function runJob(
   spec: JobSpec,
-  options: { checkpointPath?: string; backend: string; signal?: AbortSignal; onEvent?: (e: JobEvent) => void; meta?: Record<string, unknown> },
+  options: {
+    checkpointPath?: string;
+    backend: string;
+    signal?: AbortSignal;
+    onEvent?: (e: JobEvent) => void;
+    meta?: Record<string, unknown>;
+  },
 ): Promise<JobResult> {
   const data = buildData(spec);
   // No augmentation (`dataPairs`): the data model draws its own positive pairs.

@@ -48,7 +48,8 @@ export function readConfigFile(file: string): unknown {
     if (ConfigError.isInstance(e)) throw e;
     throw new ConfigError(`cannot read ${escapeText(file)}: ${firstLine(e)}`);
   }
-  if (size > MAX_CONFIG_BYTES) throw new ConfigError(`${escapeText(file)}: ${size} bytes; a config holds at most ${MAX_CONFIG_BYTES} bytes`);
+  if (size > MAX_CONFIG_BYTES)
+    throw new ConfigError(`${escapeText(file)}: ${size} bytes; a config holds at most ${MAX_CONFIG_BYTES} bytes`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -79,17 +80,27 @@ export function loadExperiment(target: string, overrides: Overrides = {}): Exper
     raw = preset.build();
     source = `preset '${id}'`;
   } else if (Object.hasOwn(PRESETS, target) && overrides.size === 'large') {
-    throw new ConfigError(`--size large: preset '${target}' has no large variant (presets with one: ${Object.keys(PRESETS).filter((p) => p.endsWith('-large')).map((p) => p.slice(0, -6)).join(', ')})`, { path: '--size' });
+    throw new ConfigError(
+      `--size large: preset '${target}' has no large variant (presets with one: ${Object.keys(PRESETS)
+        .filter((p) => p.endsWith('-large'))
+        .map((p) => p.slice(0, -6))
+        .join(', ')})`,
+      { path: '--size' },
+    );
   } else if (isFile(target) || target.includes('/') || /\.(ya?ml|json)$/i.test(target)) {
     if (overrides.size) throw new ConfigError('--size applies to presets only', { path: '--size' });
     source = escapeText(target);
     raw = readConfigFile(target);
   } else {
     const guess = closest(target, Object.keys(PRESETS));
-    throw new ConfigError(`'${escapeText(target)}' is neither a preset nor a config file; ${guess ? `did you mean '${guess}'?` : `presets: ${Object.keys(PRESETS).join(', ')}`}`);
+    throw new ConfigError(
+      `'${escapeText(target)}' is neither a preset nor a config file; ${guess ? `did you mean '${guess}'?` : `presets: ${Object.keys(PRESETS).join(', ')}`}`,
+    );
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(`${source}: expected a mapping at the top level, got ${raw === null ? 'nothing' : Array.isArray(raw) ? 'a list' : typeof raw}`);
+    throw new ConfigError(
+      `${source}: expected a mapping at the top level, got ${raw === null ? 'nothing' : Array.isArray(raw) ? 'a list' : typeof raw}`,
+    );
   }
   const merged = {
     ...raw,

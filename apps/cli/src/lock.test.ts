@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { lockRunDir, RunLockedError } from './lock';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'contrastive-lock-'));
-const writeLock = (dir: string, pid: number, startedAt: string, host = hostname()) => writeFileSync(join(dir, '.lock'), JSON.stringify({ pid, hostname: host, startedAt }));
+const writeLock = (dir: string, pid: number, startedAt: string, host = hostname()) =>
+  writeFileSync(join(dir, '.lock'), JSON.stringify({ pid, hostname: host, startedAt }));
 
 async function deadPid(): Promise<number> {
   const child = spawn('sleep', ['30']);
@@ -20,7 +21,11 @@ describe('lockRunDir', () => {
   it('is exclusive (also within one process), names the holder, and is released', () => {
     const dir = fresh();
     const lock = lockRunDir(dir, 'contrastive run x');
-    expect(JSON.parse(readFileSync(join(dir, '.lock'), 'utf8'))).toMatchObject({ pid: process.pid, hostname: hostname(), command: 'contrastive run x' });
+    expect(JSON.parse(readFileSync(join(dir, '.lock'), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      hostname: hostname(),
+      command: 'contrastive run x',
+    });
     let error: unknown;
     try {
       lockRunDir(dir);

@@ -155,7 +155,9 @@ function readHolder(path: string): LockInfo | undefined | 'gone' {
   }
   try {
     const v = JSON.parse(text) as Partial<LockInfo>;
-    return typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid > 0 && typeof v.hostname === 'string' ? (v as LockInfo) : undefined;
+    return typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid > 0 && typeof v.hostname === 'string'
+      ? (v as LockInfo)
+      : undefined;
   } catch {
     return undefined;
   }

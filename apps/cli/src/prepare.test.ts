@@ -49,7 +49,9 @@ describe('prepareRun: every check before anything is written', () => {
   it('rejects bad seeds, numbers and options naming the flag', async () => {
     const c = config();
     expect(await fails(['run', c, '--seeds', '0,0'])).toBe("contrastive: --seeds: seed 0 is listed twice in '0,0'; seeds must differ");
-    expect(await fails(['run', c, '--seeds', ''])).toMatch(/^contrastive: --seeds: expected a comma-separated list of seeds like 0,1,2, got '' \(an empty entry\)$/);
+    expect(await fails(['run', c, '--seeds', ''])).toMatch(
+      /^contrastive: --seeds: expected a comma-separated list of seeds like 0,1,2, got '' \(an empty entry\)$/,
+    );
     expect(await fails(['run', c, '--seeds', '0,,1'])).toMatch(/--seeds: .*got '0,,1' \(an empty entry\)/);
     expect(await fails(['run', c, '--seeds', '-1'])).toMatch(/unknown option|--seeds/);
     expect(await fails(['run', c, '--steps', '1e3'])).toBe("contrastive: --steps: expected a whole number ≥ 1, got '1e3'");
@@ -62,7 +64,9 @@ describe('prepareRun: every check before anything is written', () => {
     expect(await fails(['compare', '--losses', 'infonse'])).toMatch(/--losses: unknown loss 'infonse'/);
     expect(await fails(['run', 'hltm', '--size', 'huge'])).toMatch(/--size: expected 'small' or 'large', got 'huge'/);
     await expect(prepareRun(['run', c, '--restart-job', 'a-seed0', '--backend', 'cpu'])).rejects.toThrow(/--restart-job needs --out/);
-    expect(await fails(['run', c, '--out', join(dir, 'r'), '--restart-job', 'a-seed1'])).toMatch(/--restart-job: no job 'a-seed1' in tiny; did you mean 'a-seed0'\?$/);
+    expect(await fails(['run', c, '--out', join(dir, 'r'), '--restart-job', 'a-seed1'])).toMatch(
+      /--restart-job: no job 'a-seed1' in tiny; did you mean 'a-seed0'\?$/,
+    );
     expect(existsSync(join(dir, 'r'))).toBe(false);
     expect(await fails(['run', 'hltm', '--seeds', '0,\u001b[2J'])).toMatch(/--seeds: .*'\\u001b\[2J'/);
   });
@@ -81,9 +85,13 @@ describe('prepareRun: every check before anything is written', () => {
 
   it("reports the packages' own option errors (found by building the arms) before the run directory exists", async () => {
     // latentDim > ambientDim: only sparseCoding's factory knows.
-    expect(await fails(['run', config({ data: { type: 'sparseCoding', ambientDim: 4, latentDim: 8 } })])).toMatch(/arm 'a': data: sparseCoding: .*latentDim/);
+    expect(await fails(['run', config({ data: { type: 'sparseCoding', ambientDim: 4, latentDim: 8 } })])).toMatch(
+      /arm 'a': data: sparseCoding: .*latentDim/,
+    );
     // More classes than atoms: only labeledSparseCoding's factory knows.
-    expect(await fails(['run', config({ arms: [{ name: 'a', data: { type: 'labeledSparseCoding', latentDim: 4, numClasses: 8 } }] })])).toMatch(/arm 'a': data: labeledSparseCoding: .*numClasses/);
+    expect(
+      await fails(['run', config({ arms: [{ name: 'a', data: { type: 'labeledSparseCoding', latentDim: 4, numClasses: 8 } }] })]),
+    ).toMatch(/arm 'a': data: labeledSparseCoding: .*numClasses/);
   });
 
   it('refuses to resume a run directory with a changed config, naming the first difference', async () => {
@@ -94,13 +102,17 @@ describe('prepareRun: every check before anything is written', () => {
     writeFileSync(join(run, 'config.json'), JSON.stringify({ experiment: p.experiment, meta: {} }));
     await expect(prepareRun(['run', c, '--out', run, '--backend', 'cpu'])).resolves.toBeTruthy();
     const changed = config({ arms: [{ name: 'a' }, { name: 'b', augment: { type: 'complementaryMask', keepProb: 0.3 } }] });
-    await expect(prepareRun(['run', changed, '--out', run, '--backend', 'cpu'])).rejects.toThrow(/--out: .*existing holds a run of a different config \(they differ at arms\[1\]\.augment\.keepProb\)/);
+    await expect(prepareRun(['run', changed, '--out', run, '--backend', 'cpu'])).rejects.toThrow(
+      /--out: .*existing holds a run of a different config \(they differ at arms\[1\]\.augment\.keepProb\)/,
+    );
   });
 
   it('clamps --workers to the jobs and cores, with a note', async () => {
     const p = await prepareRun(['run', config(), '--workers', '50', '--backend', 'cpu']);
     const expected = Math.min(2, availableParallelism());
     expect(p.workers).toBe(expected);
-    expect(p.notes).toEqual([`note: --workers 50 → ${expected} (2 jobs, ${availableParallelism()} core${availableParallelism() === 1 ? '' : 's'})`]);
+    expect(p.notes).toEqual([
+      `note: --workers 50 → ${expected} (2 jobs, ${availableParallelism()} core${availableParallelism() === 1 ? '' : 's'})`,
+    ]);
   });
 });

@@ -55,13 +55,15 @@ export function parseCommandLine(argv: string[]) {
 /** A whole number ≥ `min` given on the command line (digits only: no `1e3`, `0x10`, ` 1`). */
 export function wholeNumber(flag: string, v: string, min: number): number {
   const n = /^\d{1,15}$/.test(v) ? Number(v) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${flag}: expected a whole number ≥ ${min}, got '${escapeText(v, 40)}'`, { path: `--${flag}` });
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new ConfigError(`--${flag}: expected a whole number ≥ ${min}, got '${escapeText(v, 40)}'`, { path: `--${flag}` });
   return n;
 }
 
 /** `--seeds 0,1,2` (a list, each once) or, for `compare`, `--seeds 3` (seeds 0 … 2). */
 export function parseSeeds(command: string, values: CommandLine['values']): number[] | undefined {
-  if (values.seed !== undefined && values.seeds !== undefined) throw new ConfigError('--seed and --seeds: give one of them', { path: '--seeds' });
+  if (values.seed !== undefined && values.seeds !== undefined)
+    throw new ConfigError('--seed and --seeds: give one of them', { path: '--seeds' });
   if (values.seed !== undefined) return [wholeNumber('seed', values.seed, 0)];
   const text = values.seeds;
   if (text === undefined) return undefined;
@@ -72,11 +74,14 @@ export function parseSeeds(command: string, values: CommandLine['values']): numb
   }
   const parts = text.split(',');
   if (parts.some((p) => p.trim() === '')) {
-    throw new ConfigError(`--seeds: expected a comma-separated list of seeds like 0,1,2, got '${escapeText(text, 60)}' (an empty entry)`, { path: '--seeds' });
+    throw new ConfigError(`--seeds: expected a comma-separated list of seeds like 0,1,2, got '${escapeText(text, 60)}' (an empty entry)`, {
+      path: '--seeds',
+    });
   }
   const seeds = parts.map((p) => wholeNumber('seeds', p.trim(), 0));
   const dup = seeds.find((s, i) => seeds.indexOf(s) !== i);
-  if (dup !== undefined) throw new ConfigError(`--seeds: seed ${dup} is listed twice in '${escapeText(text, 60)}'; seeds must differ`, { path: '--seeds' });
+  if (dup !== undefined)
+    throw new ConfigError(`--seeds: seed ${dup} is listed twice in '${escapeText(text, 60)}'; seeds must differ`, { path: '--seeds' });
   return seeds;
 }
 
@@ -102,13 +107,20 @@ export function parseRun(command: 'run' | 'compare', target: string | undefined,
   if (values.metric !== undefined) throw new ConfigError('--metric applies to sweep only', { path: '--metric' });
   const seeds = parseSeeds(command, values);
   const steps = values.steps === undefined ? undefined : wholeNumber('steps', values.steps, 1);
-  const overrides: Overrides = { ...(seeds ? { seeds } : {}), ...(steps ? { steps } : {}), ...(values.size !== undefined ? { size: values.size } : {}) };
+  const overrides: Overrides = {
+    ...(seeds ? { seeds } : {}),
+    ...(steps ? { steps } : {}),
+    ...(values.size !== undefined ? { size: values.size } : {}),
+  };
   let experiment: Experiment;
   if (command === 'run') {
     if (!target) throw new ConfigError(`run needs a preset or a config file; presets: ${Object.keys(PRESETS).join(', ')}`);
     experiment = loadExperiment(target, overrides);
   } else {
-    if (values.losses === undefined) throw new ConfigError(`compare needs --losses, a comma-separated list of ${Object.keys(COMPARE_METHODS).join(', ')}`, { path: '--losses' });
+    if (values.losses === undefined)
+      throw new ConfigError(`compare needs --losses, a comma-separated list of ${Object.keys(COMPARE_METHODS).join(', ')}`, {
+        path: '--losses',
+      });
     experiment = comparison(loadExperiment(target ?? 'compare', overrides), values.losses);
   }
   const backend = values.backend ?? process.env['CONTRASTIVE_BACKEND'];
@@ -129,10 +141,15 @@ export function parseRun(command: 'run' | 'compare', target: string | undefined,
   }
   const restart = (values['restart-job'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
   if (restart.length > 0) {
-    if (values.out === undefined) throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart', { path: '--restart-job' });
+    if (values.out === undefined)
+      throw new ConfigError('--restart-job needs --out <run directory>: the run whose job to restart', { path: '--restart-job' });
     const ids = jobsOf(experiment).map(jobId);
     for (const id of restart) {
-      if (!ids.includes(id)) throw new ConfigError(`--restart-job: no job '${escapeText(id, 60)}' in ${experiment.name}; ${closest(id, ids) ? `did you mean '${closest(id, ids)}'?` : `its jobs: ${ids.join(', ')}`}`, { path: '--restart-job' });
+      if (!ids.includes(id))
+        throw new ConfigError(
+          `--restart-job: no job '${escapeText(id, 60)}' in ${experiment.name}; ${closest(id, ids) ? `did you mean '${closest(id, ids)}'?` : `its jobs: ${ids.join(', ')}`}`,
+          { path: '--restart-job' },
+        );
     }
   }
   const notes: string[] = [];
@@ -142,7 +159,8 @@ export function parseRun(command: 'run' | 'compare', target: string | undefined,
     const jobs = jobsOf(experiment).length;
     const cores = Math.max(1, availableParallelism());
     workers = Math.min(requested, jobs, cores);
-    if (workers < requested) notes.push(`note: --workers ${requested} → ${workers} (${jobs} job${jobs === 1 ? '' : 's'}, ${cores} core${cores === 1 ? '' : 's'})`);
+    if (workers < requested)
+      notes.push(`note: --workers ${requested} → ${workers} (${jobs} job${jobs === 1 ? '' : 's'}, ${cores} core${cores === 1 ? '' : 's'})`);
   }
   return {
     command,
@@ -185,7 +203,10 @@ function checkResumable(outDir: string, experiment: Experiment): void {
   const diff = firstDifference(previous, now);
   if (diff) {
     const at = formatPath(diff);
-    throw new ConfigError(`--out: ${escapeText(outDir)} holds a run of a different config (they differ at ${at}); resume it with the same config, or choose another --out`, { path: '--out' });
+    throw new ConfigError(
+      `--out: ${escapeText(outDir)} holds a run of a different config (they differ at ${at}); resume it with the same config, or choose another --out`,
+      { path: '--out' },
+    );
   }
 }
 
@@ -199,7 +220,10 @@ export async function validateRun(exp: Experiment, backend?: string): Promise<st
   for (const job of jobsOf(exp)) {
     const id = jobId(job);
     const other = ids.get(id);
-    if (other !== undefined) throw new ConfigError(`arms: '${other}' and '${job.arm}' (seed ${job.seed}) would share the job file '${id}.json'; rename one`, { path: 'arms' });
+    if (other !== undefined)
+      throw new ConfigError(`arms: '${other}' and '${job.arm}' (seed ${job.seed}) would share the job file '${id}.json'; rename one`, {
+        path: 'arms',
+      });
     ids.set(id, job.arm);
   }
   const { selectBackend } = await import('./backend');
@@ -207,7 +231,10 @@ export async function validateRun(exp: Experiment, backend?: string): Promise<st
   try {
     chosen = await selectBackend(backend);
   } catch (e) {
-    throw new ConfigError(`--backend ${escapeText(backend ?? 'auto')}: ${escapeText((e as Error).message, 300)}`, { path: '--backend', cause: e });
+    throw new ConfigError(`--backend ${escapeText(backend ?? 'auto')}: ${escapeText((e as Error).message, 300)}`, {
+      path: '--backend',
+      cause: e,
+    });
   }
   const seen = new Set<string>();
   for (const job of jobsOf(exp)) {
@@ -222,7 +249,8 @@ export async function validateRun(exp: Experiment, backend?: string): Promise<st
         data.dispose();
       }
     } catch (e) {
-      if (ConfigError.isInstance(e)) throw new ConfigError(`arm '${job.arm}': ${e.message}`, { ...(e.path ? { path: e.path } : {}), cause: e });
+      if (ConfigError.isInstance(e))
+        throw new ConfigError(`arm '${job.arm}': ${e.message}`, { ...(e.path ? { path: e.path } : {}), cause: e });
       throw e;
     }
   }

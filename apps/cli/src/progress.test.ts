@@ -28,7 +28,16 @@ const exp = parseExperiment({
 /** A terminal stand-in: records what is written. */
 function fakeStream(columns: number, isTTY: boolean) {
   const chunks: string[] = [];
-  return { chunks, stream: { isTTY, columns, write: (s: string) => (chunks.push(s), true), on: () => undefined, removeListener: () => undefined } as unknown as NodeJS.WriteStream };
+  return {
+    chunks,
+    stream: {
+      isTTY,
+      columns,
+      write: (s: string) => (chunks.push(s), true),
+      on: () => undefined,
+      removeListener: () => undefined,
+    } as unknown as NodeJS.WriteStream,
+  };
 }
 
 describe('progress', () => {

@@ -17,7 +17,12 @@ export interface ProgressState {
   running: Array<{ name: string; step: number; steps: number; atoms?: number }>;
 }
 
-const duration = (s: number) => (s < 60 ? `${s.toFixed(0)}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`);
+const duration = (s: number) =>
+  s < 60
+    ? `${s.toFixed(0)}s`
+    : s < 3600
+      ? `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`
+      : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 
 /**
  * The progress line, at most `columns − 1` columns wide (the last column is left free: writing it
@@ -30,7 +35,9 @@ export function formatProgressLine(p: ProgressState, columns: number): string {
   const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
   const eta = p.fraction > 0.02 && p.fraction < 1 ? ` · eta ${duration((p.elapsedSeconds * (1 - p.fraction)) / p.fraction)}` : '';
   const head = `${bar} ${(p.fraction * 100).toFixed(0).padStart(3)}% · ${p.jobsDone}/${p.jobs} jobs · ${duration(p.elapsedSeconds)}${eta}`;
-  const jobs = p.running.map((j) => `${j.name} ${Math.round((100 * j.step) / j.steps)}%${j.atoms === undefined ? '' : ` atoms ${(j.atoms * 100).toFixed(0)}%`}`).join(' | ');
+  const jobs = p.running
+    .map((j) => `${j.name} ${Math.round((100 * j.step) / j.steps)}%${j.atoms === undefined ? '' : ` atoms ${(j.atoms * 100).toFixed(0)}%`}`)
+    .join(' | ');
   return truncate(jobs ? `${head} · ${jobs}` : head, width);
 }
 

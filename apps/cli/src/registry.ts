@@ -56,12 +56,19 @@ export function buildData(spec: JobSpec): DataModel {
 export function buildViews(config: AugmentConfig, data: DataModel, seed: number): Augmentation | undefined {
   if (config.type !== 'dataPairs') return buildAugment(config, data, seed);
   if (!drawsPairs(data)) {
-    throw new ConfigError(`augment: 'dataPairs' needs a data model that draws positive pairs (hltm, latentMixing), not '${data.name}'`, { path: 'augment' });
+    throw new ConfigError(`augment: 'dataPairs' needs a data model that draws positive pairs (hltm, latentMixing), not '${data.name}'`, {
+      path: 'augment',
+    });
   }
   return undefined;
 }
 
-export function buildAugment(config: Exclude<AugmentConfig, { type: 'dataPairs' }>, data: DataModel, seed: number, path = 'augment'): Augmentation {
+export function buildAugment(
+  config: Exclude<AugmentConfig, { type: 'dataPairs' }>,
+  data: DataModel,
+  seed: number,
+  path = 'augment',
+): Augmentation {
   if (config.type === 'compose') return compose(...config.steps.map((s, i) => buildStep(s, data, seed, `${path}.steps[${i}]`)));
   return buildStep(config, data, seed, path);
 }
@@ -81,7 +88,8 @@ function buildStep(config: AugmentStep, data: DataModel, seed: number, path: str
       }
       case 'denseJitter': {
         const basis = 'denseBasis' in data ? data.denseBasis : null;
-        if (!(basis instanceof tf.Tensor) || basis.rank !== 2) throw new ConfigError(`${path}: denseJitter needs a data model with a structured dense part (denseRank > 0)`, { path });
+        if (!(basis instanceof tf.Tensor) || basis.rank !== 2)
+          throw new ConfigError(`${path}: denseJitter needs a data model with a structured dense part (denseRank > 0)`, { path });
         const denseStd = 'denseStd' in data && typeof data.denseStd === 'number' ? data.denseStd : 1;
         const { scale, ...o } = optionsOf(config);
         return denseJitter({ ...o, basis, scale: scale ?? denseStd, seed });
@@ -96,7 +104,9 @@ function absoluteThreshold(threshold: Extract<EncoderConfig, { type: 'symmetricR
   const { unit, ...schedule } = threshold;
   if (unit !== 'noiseStd') return schedule;
   const sigma = noiseStdOf(data);
-  return schedule.type === 'constant' ? { ...schedule, value: schedule.value * sigma } : { ...schedule, final: schedule.final * sigma, initial: schedule.initial * sigma };
+  return schedule.type === 'constant'
+    ? { ...schedule, value: schedule.value * sigma }
+    : { ...schedule, final: schedule.final * sigma, initial: schedule.initial * sigma };
 }
 
 export function buildEncoder(spec: JobSpec, data: DataModel, name = 'encoder'): Network {
@@ -105,7 +115,13 @@ export function buildEncoder(spec: JobSpec, data: DataModel, name = 'encoder'): 
   return at('encoder', () => {
     switch (config.type) {
       case 'symmetricRelu':
-        return symmetricRelu({ ...optionsOf(config), threshold: absoluteThreshold(config.threshold, data), inputDim: data.inputDim, seed, name });
+        return symmetricRelu({
+          ...optionsOf(config),
+          threshold: absoluteThreshold(config.threshold, data),
+          inputDim: data.inputDim,
+          seed,
+          name,
+        });
       case 'mlp':
         return mlp({ ...optionsOf(config), inputDim: data.inputDim, seed, name });
       case 'treeNetwork': {
@@ -152,12 +168,14 @@ export function buildMethod(spec: JobSpec, data: DataModel): Method {
     return at('method', () => {
       switch (config.type) {
         case 'contrastive':
-          if (predictor) throw new ConfigError("method: a contrastive method has no prediction head; remove 'predictor'", { path: 'predictor' });
+          if (predictor)
+            throw new ConfigError("method: a contrastive method has no prediction head; remove 'predictor'", { path: 'predictor' });
           return contrastiveMethod({ ...optionsOf(config), ...heads });
         case 'simsiam':
           return simSiamMethod({ ...optionsOf(config), ...heads, ...(predictor ? { predictor } : {}) });
         case 'byol':
-          if (!predictor) throw new ConfigError("method: byol needs a 'predictor' head (e.g. { type: predictionHead })", { path: 'predictor' });
+          if (!predictor)
+            throw new ConfigError("method: byol needs a 'predictor' head (e.g. { type: predictionHead })", { path: 'predictor' });
           return byolMethod({ ...optionsOf(config), ...heads, predictor });
         case 'directpred':
           if (predictor) throw new ConfigError("method: DirectPred sets its own predictor; remove 'predictor'", { path: 'predictor' });

@@ -16,7 +16,12 @@ const exp = parseExperiment({
   evalSamples: 256,
   seeds: [0],
   data: { type: 'sparseCoding', ambientDim: 64, latentDim: 8, sparsity: 0.1, noiseToSignal: 4 },
-  encoder: { type: 'symmetricRelu', width: 16, unitNormRows: true, threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 } },
+  encoder: {
+    type: 'symmetricRelu',
+    width: 16,
+    unitNormRows: true,
+    threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 },
+  },
   method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
   optimizer: { type: 'sgd', lr: 0.05 },
   arms: [
@@ -29,7 +34,17 @@ const exp = parseExperiment({
 describe('pictures of what was learned', () => {
   it('absCosMatrix and diagonalOrder on a known matrix', () => {
     // Dictionary = e1, e2 (columns); neuron 0 ∥ e2, neuron 1 = (e1 + e2)/√2, neuron 2 ∥ e1.
-    const cos = absCosMatrix([[0, 2], [1, 1], [3, 0]], [[1, 0], [0, 1]]);
+    const cos = absCosMatrix(
+      [
+        [0, 2],
+        [1, 1],
+        [3, 0],
+      ],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    );
     expect(cos[0]).toEqual([0, 1]);
     expect(cos[1]![0]).toBeCloseTo(Math.SQRT1_2, 12);
     expect(cos[2]).toEqual([1, 0]);

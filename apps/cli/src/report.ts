@@ -38,7 +38,11 @@ export interface Series {
 }
 
 /** A self-contained SVG line chart. */
-export function lineChart(title: string, series: Series[], { yLabel = '', xLabel = 'step', yMin, yMax }: { yLabel?: string; xLabel?: string; yMin?: number; yMax?: number } = {}): string {
+export function lineChart(
+  title: string,
+  series: Series[],
+  { yLabel = '', xLabel = 'step', yMin, yMax }: { yLabel?: string; xLabel?: string; yMin?: number; yMax?: number } = {},
+): string {
   const W = 560;
   const H = 300;
   const m = { l: 56, r: 150, t: 28, b: 40 };
@@ -57,7 +61,10 @@ export function lineChart(title: string, series: Series[], { yLabel = '', xLabel
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
   const yTicks = niceTicks(y0, y1);
   const grid = yTicks
-    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(tickDigits(yTicks))}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(tickDigits(yTicks))}</text>`,
+    )
     .join('');
   const xt = niceTicks(x0, x1)
     .map((t) => `<text x="${sx(t)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`)
@@ -78,7 +85,12 @@ ${lines}</svg></figure>`;
 }
 
 /** Grouped bar chart: one group per category, one bar per series. */
-export function barChart(title: string, categories: string[], series: Array<{ name: string; values: number[] }>, { yLabel = '' } = {}): string {
+export function barChart(
+  title: string,
+  categories: string[],
+  series: Array<{ name: string; values: number[] }>,
+  { yLabel = '' } = {},
+): string {
   const W = 560;
   const H = 300;
   const m = { l: 56, r: 150, t: 28, b: 40 };
@@ -91,7 +103,10 @@ export function barChart(title: string, categories: string[], series: Array<{ na
   const bw = (gw * 0.8) / series.length;
   const yTicks = niceTicks(y0, y1);
   const grid = yTicks
-    .map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(tickDigits(yTicks))}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(tickDigits(yTicks))}</text>`,
+    )
     .join('');
   const bars = series
     .map((s, i) =>
@@ -106,8 +121,15 @@ export function barChart(title: string, categories: string[], series: Array<{ na
         .join(''),
     )
     .join('');
-  const labels = categories.map((c, j) => `<text x="${m.l + j * gw + gw / 2}" y="${H - m.b + 16}" text-anchor="middle">${esc(c)}</text>`).join('');
-  const legend = series.map((s, i) => `<rect x="${W - m.r + 10}" y="${m.t + i * 18 - 6}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${W - m.r + 26}" y="${m.t + i * 18 + 3}">${esc(s.name)}</text>`).join('');
+  const labels = categories
+    .map((c, j) => `<text x="${m.l + j * gw + gw / 2}" y="${H - m.b + 16}" text-anchor="middle">${esc(c)}</text>`)
+    .join('');
+  const legend = series
+    .map(
+      (s, i) =>
+        `<rect x="${W - m.r + 10}" y="${m.t + i * 18 - 6}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${W - m.r + 26}" y="${m.t + i * 18 + 3}">${esc(s.name)}</text>`,
+    )
+    .join('');
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}">
 <text x="${m.l}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>${grid}
 <line x1="${m.l}" x2="${W - m.r}" y1="${sy(0)}" y2="${sy(0)}" stroke="#333"/>${bars}${labels}${legend}
@@ -123,7 +145,13 @@ function viridis(t: number): string {
   const f = x - i;
   const rgb = (h: string) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
   const [a, b] = [rgb(VIRIDIS[i]!), rgb(VIRIDIS[i + 1]!)];
-  return `#${a.map((v, k) => Math.round(v + f * (b[k]! - v)).toString(16).padStart(2, '0')).join('')}`;
+  return `#${a
+    .map((v, k) =>
+      Math.round(v + f * (b[k]! - v))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /**
@@ -131,7 +159,11 @@ function viridis(t: number): string {
  * colour levels, each level one <path> (a 256 × 64 matrix stays a few hundred kB), axis ticks and
  * a colour-scale legend.
  */
-export function heatmap(title: string, values: number[][], { xLabel = '', yLabel = '', rowOrder, colOrder }: { xLabel?: string; yLabel?: string; rowOrder?: number[]; colOrder?: number[] } = {}): string {
+export function heatmap(
+  title: string,
+  values: number[][],
+  { xLabel = '', yLabel = '', rowOrder, colOrder }: { xLabel?: string; yLabel?: string; rowOrder?: number[]; colOrder?: number[] } = {},
+): string {
   const rows = rowOrder ?? values.map((_, i) => i);
   const cols = colOrder ?? (values[0] ?? []).map((_, j) => j);
   if (rows.length === 0 || cols.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p>no data</p></figure>`;
@@ -150,11 +182,21 @@ export function heatmap(title: string, values: number[][], { xLabel = '', yLabel
   );
   const cells = paths.map((d, k) => (d.length ? `<path fill="${viridis((k + 0.5) / LEVELS)}" d="${d.join('')}"/>` : '')).join('');
   const ticks = (n: number) => niceTicks(0, n - 1, 4).filter((t) => Number.isInteger(t));
-  const xt = ticks(cols.length).map((t) => `<text x="${m.l + (t + 0.5) * cell}" y="${m.t + h + 14}" text-anchor="middle">${t + 1}</text>`).join('');
-  const yt = ticks(rows.length).map((t) => `<text x="${m.l - 4}" y="${m.t + (t + 0.5) * cell + 4}" text-anchor="end">${t + 1}</text>`).join('');
+  const xt = ticks(cols.length)
+    .map((t) => `<text x="${m.l + (t + 0.5) * cell}" y="${m.t + h + 14}" text-anchor="middle">${t + 1}</text>`)
+    .join('');
+  const yt = ticks(rows.length)
+    .map((t) => `<text x="${m.l - 4}" y="${m.t + (t + 0.5) * cell + 4}" text-anchor="end">${t + 1}</text>`)
+    .join('');
   const lx = m.l + w + 16;
-  const legend = Array.from({ length: LEVELS }, (_, k) => `<rect x="${lx}" y="${(m.t + h - ((k + 1) * h) / LEVELS).toFixed(1)}" width="12" height="${(h / LEVELS + 0.5).toFixed(1)}" fill="${viridis((k + 0.5) / LEVELS)}"/>`).join('');
-  const lt = [0, 0.2, 0.4, 0.6, 0.8, 1].map((t) => `<text x="${lx + 16}" y="${(m.t + h - t * h + 4).toFixed(1)}">${t.toFixed(1)}</text>`).join('');
+  const legend = Array.from(
+    { length: LEVELS },
+    (_, k) =>
+      `<rect x="${lx}" y="${(m.t + h - ((k + 1) * h) / LEVELS).toFixed(1)}" width="12" height="${(h / LEVELS + 0.5).toFixed(1)}" fill="${viridis((k + 0.5) / LEVELS)}"/>`,
+  ).join('');
+  const lt = [0, 0.2, 0.4, 0.6, 0.8, 1]
+    .map((t) => `<text x="${lx + 16}" y="${(m.t + h - t * h + 4).toFixed(1)}">${t.toFixed(1)}</text>`)
+    .join('');
   return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}" shape-rendering="crispEdges">
 <text x="${m.l}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>${cells}
 <rect x="${m.l}" y="${m.t}" width="${w}" height="${h}" fill="none" stroke="#333"/>${xt}${yt}${legend}${lt}
@@ -190,7 +232,12 @@ function learnedSection(r: RunResults): string {
     .map((a) => {
       const cos = absCosRows(a.pictures!.absCos!);
       const order = diagonalOrder(cos);
-      return heatmap(`${a.name} (seed ${a.pictures!.seed})`, cos, { rowOrder: order.rows, colOrder: order.cols, xLabel: 'atom M_j (best matched first)', yLabel: 'neuron w_i (matched to atom)' });
+      return heatmap(`${a.name} (seed ${a.pictures!.seed})`, cos, {
+        rowOrder: order.rows,
+        colOrder: order.cols,
+        xLabel: 'atom M_j (best matched first)',
+        yLabel: 'neuron w_i (matched to atom)',
+      });
     })
     .join('\n');
   const dense = arms.filter((a) => a.pictures!.denseMass?.length);
@@ -212,7 +259,12 @@ function learnedSection(r: RunResults): string {
         spectra.map((a) => {
           const ev = a.pictures!.spectrum!;
           const top = ev[0]! > 0 ? ev[0]! : 1;
-          return { name: a.name, color: armColor(a.name), x: ev.map((_, i) => i + 1), y: ev.map((v) => Math.log10(Math.max(v / top, 1e-8))) };
+          return {
+            name: a.name,
+            color: armColor(a.name),
+            x: ev.map((_, i) => i + 1),
+            y: ev.map((v) => Math.log10(Math.max(v / top, 1e-8))),
+          };
         }),
         { xLabel: 'eigenvalue index k', yLabel: 'log10 λ_k / λ_1' },
       )
@@ -236,23 +288,31 @@ export interface ReportOptions {
 export function renderReport(exp: Experiment, r: RunResults, options: ReportOptions = {}): string {
   const verdict = verdictOf(r, options.notes);
   const present = TABLE_METRICS.filter(([k]) => r.arms.some((a) => a.mean[k] !== undefined));
-  const pm = (a: RunResults['arms'][number], k: string) => (a.seeds.length > 1 ? `${formatMetric(k, a.mean[k])} ± ${formatMetric(k, a.std[k])}` : formatMetric(k, a.mean[k]));
+  const pm = (a: RunResults['arms'][number], k: string) =>
+    a.seeds.length > 1 ? `${formatMetric(k, a.mean[k])} ± ${formatMetric(k, a.std[k])}` : formatMetric(k, a.mean[k]);
   const table = `<table><thead><tr><th>arm</th>${present.map(([k, l]) => `<th title="${esc(metricInfo(k)?.description ?? '')}">${esc(l + arrow(k))}</th>`).join('')}<th>steps/s</th></tr></thead><tbody>
 ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm(a, k)}</td>`).join('')}<td>${fmt(meanOf(a.seeds.map((s) => s.stepsPerSecond)), 0)}</td></tr>`).join('\n')}
 </tbody></table>`;
   const checks = r.checks.length
     ? `<ul class="checks">${r.checks
-        .map((c) => `<li class="${c.pass ? 'pass' : 'fail'}"><b>${c.pass ? 'PASS' : 'FAIL'}</b> ${esc(c.description)} — ${esc(c.metric)} ${esc(c.op)} ${c.reference ? `${esc(c.than ? `'${c.than}'` : 'initial value')}${c.value ? ` + ${c.value}` : ''} (${c.reference.map((v) => fmt(v)).join(', ')})` : c.value}: observed ${c.observed.map((v) => fmt(v)).join(', ')} (${c.aggregate === 'mean' ? 'mean over seeds' : 'every seed'})</li>`)
+        .map(
+          (c) =>
+            `<li class="${c.pass ? 'pass' : 'fail'}"><b>${c.pass ? 'PASS' : 'FAIL'}</b> ${esc(c.description)} — ${esc(c.metric)} ${esc(c.op)} ${c.reference ? `${esc(c.than ? `'${c.than}'` : 'initial value')}${c.value ? ` + ${c.value}` : ''} (${c.reference.map((v) => fmt(v)).join(', ')})` : c.value}: observed ${c.observed.map((v) => fmt(v)).join(', ')} (${c.aggregate === 'mean' ? 'mean over seeds' : 'every seed'})</li>`,
+        )
         .join('')}</ul>`
     : '';
   // The y axis spans the metric's natural range when the catalogue gives one (e.g. [0, 1] for a fraction).
   const curve = (key: string, title: string, yLabel: string) => {
     const range = metricInfo(key)?.format.range;
     return r.arms.some((a) => a.curves.metrics[key])
-      ? lineChart(title, r.arms.filter((a) => a.curves.metrics[key]).map((a) => ({ name: a.name, x: a.curves.steps, y: a.curves.metrics[key]! })), {
-          yLabel,
-          ...(range ? { yMin: range[0], yMax: range[1] } : {}),
-        })
+      ? lineChart(
+          title,
+          r.arms.filter((a) => a.curves.metrics[key]).map((a) => ({ name: a.name, x: a.curves.steps, y: a.curves.metrics[key]! })),
+          {
+            yLabel,
+            ...(range ? { yMin: range[0], yMax: range[1] } : {}),
+          },
+        )
       : '';
   };
   const cvKeys = ['crossView.atoms', 'crossView.noise', 'crossView.dense'].filter((k) => r.arms.some((a) => a.mean[k] !== undefined));
@@ -267,7 +327,11 @@ ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm
     curve('r2.mean', 'R² of a linear map from features to latents', 'R²'),
     curve('mcc', 'Mean correlation coefficient (matched latents)', 'MCC'),
     curve('commutatorNorm', 'Normalised commutator ‖[F, W_p]‖ / (‖F‖‖W_p‖)', 'norm'),
-    lineChart('Training loss', r.arms.map((a) => ({ name: a.name, x: a.loss.steps, y: a.loss.values })), { yLabel: 'loss' }),
+    lineChart(
+      'Training loss',
+      r.arms.map((a) => ({ name: a.name, x: a.loss.steps, y: a.loss.values })),
+      { yLabel: 'loss' },
+    ),
     cvKeys.length
       ? barChart(
           'Cross-view correlation of ⟨w, x⁺⟩ and ⟨w, x⁺⁺⟩ by feature type',
@@ -308,7 +372,9 @@ function glossary(keys: string[]): string {
     const m = metricInfo(k);
     return m ? [`<dt><code>${esc(k)}</code> — ${esc(m.label + arrow(k))}</dt><dd>${esc(m.description)}</dd>`] : [];
   });
-  return rows.length ? `<details class="glossary"><summary>What the columns mean (↑ higher is better, ↓ lower is better)</summary><dl>${rows.join('')}</dl></details>` : '';
+  return rows.length
+    ? `<details class="glossary"><summary>What the columns mean (↑ higher is better, ↓ lower is better)</summary><dl>${rows.join('')}</dl></details>`
+    : '';
 }
 
 function meanOf(v: number[]): number {

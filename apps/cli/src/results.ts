@@ -7,7 +7,14 @@ import { type Pictures, picturesSchema } from './pictures';
 export interface ArmSummary {
   name: string;
   description?: string;
-  seeds: Array<{ seed: number; final: Record<string, number>; seconds: number; stepsPerSecond: number; backend: string; engine?: 'native' | 'tfjs' }>;
+  seeds: Array<{
+    seed: number;
+    final: Record<string, number>;
+    seconds: number;
+    stepsPerSecond: number;
+    backend: string;
+    engine?: 'native' | 'tfjs';
+  }>;
   /** Mean and (sample) standard deviation across seeds of every final metric. */
   mean: Record<string, number>;
   std: Record<string, number>;
@@ -74,7 +81,9 @@ export function summarize(exp: Experiment, results: JobResult[]): RunResults {
     const metricKeys = [...new Set(rs.flatMap((r) => r.history.evals.flatMap((e) => Object.keys(e.metrics))))];
     const metrics: Record<string, number[]> = {};
     for (const k of metricKeys) {
-      metrics[k] = steps.map((_, i) => meanStd(rs.map((r) => r.history.evals[i]?.metrics[k]).filter((v): v is number => typeof v === 'number')).mean);
+      metrics[k] = steps.map(
+        (_, i) => meanStd(rs.map((r) => r.history.evals[i]?.metrics[k]).filter((v): v is number => typeof v === 'number')).mean,
+      );
     }
     const window = Math.max(1, Math.floor(exp.steps / 100));
     const lossSteps: number[] = [];
@@ -87,7 +96,14 @@ export function summarize(exp: Experiment, results: JobResult[]): RunResults {
     return {
       name: arm.name,
       ...(arm.description ? { description: arm.description } : {}),
-      seeds: rs.map((r) => ({ seed: r.seed, final: r.final, seconds: r.seconds, stepsPerSecond: r.stepsPerSecond, backend: r.backend, engine: r.engine })),
+      seeds: rs.map((r) => ({
+        seed: r.seed,
+        final: r.final,
+        seconds: r.seconds,
+        stepsPerSecond: r.stepsPerSecond,
+        backend: r.backend,
+        engine: r.engine,
+      })),
       mean,
       std,
       curves: { steps, metrics },
@@ -137,7 +153,10 @@ export class RunFileError extends Error {
     readonly jobId?: string,
     options?: { cause?: unknown },
   ) {
-    super(`${file} ${printable(reason)}${jobId ? `\n  to discard it and train that job again, rerun with --restart-job ${jobId}` : ''}`, options);
+    super(
+      `${file} ${printable(reason)}${jobId ? `\n  to discard it and train that job again, rerun with --restart-job ${jobId}` : ''}`,
+      options,
+    );
     this.name = 'RunFileError';
   }
 }
@@ -174,7 +193,14 @@ export const runResultsSchema = z.looseObject({
   experiment: z.string(),
   steps: z.number().int().min(1),
   seeds: z.array(z.number().int()),
-  arms: z.array(z.looseObject({ name: z.string(), mean: metricRecord, std: metricRecord, seeds: z.array(z.looseObject({ seed: z.number().int(), final: metricRecord })) })),
+  arms: z.array(
+    z.looseObject({
+      name: z.string(),
+      mean: metricRecord,
+      std: metricRecord,
+      seeds: z.array(z.looseObject({ seed: z.number().int(), final: metricRecord })),
+    }),
+  ),
   checks: z.array(z.looseObject({ description: z.string(), pass: z.boolean() })),
   passed: z.boolean(),
 });
@@ -196,14 +222,31 @@ export function readRunFile<S extends z.ZodType>(path: string, schema: S, jobId?
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new RunFileError(path, `is not valid JSON (${text.trim().length === 0 ? 'empty' : 'truncated or garbage'}, ${text.length} bytes)`, jobId, { cause: e });
+    throw new RunFileError(
+      path,
+      `is not valid JSON (${text.trim().length === 0 ? 'empty' : 'truncated or garbage'}, ${text.length} bytes)`,
+      jobId,
+      { cause: e },
+    );
   }
   const r = schema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new RunFileError(path, `is not a valid ${schemaName(path)}: at '${issue.path.map(String).join('.') || '(root)'}': ${issue.message}`, jobId, { cause: r.error });
+    throw new RunFileError(
+      path,
+      `is not a valid ${schemaName(path)}: at '${issue.path.map(String).join('.') || '(root)'}': ${issue.message}`,
+      jobId,
+      { cause: r.error },
+    );
   }
   return r.data;
 }
 
-const schemaName = (path: string) => (/results\.json$/.test(path) ? 'results file' : /[\\/]jobs[\\/]/.test(path) ? 'job result' : /[\\/]checkpoints[\\/]/.test(path) ? 'checkpoint' : 'run file');
+const schemaName = (path: string) =>
+  /results\.json$/.test(path)
+    ? 'results file'
+    : /[\\/]jobs[\\/]/.test(path)
+      ? 'job result'
+      : /[\\/]checkpoints[\\/]/.test(path)
+        ? 'checkpoint'
+        : 'run file';

@@ -33,7 +33,11 @@ export interface RunOptions {
   restartJobs?: string[];
 }
 
-export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+export const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 export const jobId = (j: { arm: string; seed: number }) => `${slug(j.arm)}-seed${j.seed}`;
 
 /**
@@ -104,7 +108,12 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
     const id = jobId(job);
     const done = readRunFile(jobPath(id), jobResultSchema, id);
     if (done) {
-      if (done.arm !== job.arm || done.seed !== job.seed) throw new RunFileError(jobPath(id), `holds the result of arm '${done.arm}' seed ${done.seed}, not of arm '${job.arm}' seed ${job.seed}`, id);
+      if (done.arm !== job.arm || done.seed !== job.seed)
+        throw new RunFileError(
+          jobPath(id),
+          `holds the result of arm '${done.arm}' seed ${done.seed}, not of arm '${job.arm}' seed ${job.seed}`,
+          id,
+        );
       results.set(id, done as JobResult);
       continue;
     }
@@ -163,7 +172,10 @@ async function runLocked(exp: Experiment, options: RunOptions): Promise<RunResul
     throw withRestartHint(e as Error, outDir);
   }
 
-  const summary = summarize(exp, jobs.map((j) => results.get(jobId(j))!));
+  const summary = summarize(
+    exp,
+    jobs.map((j) => results.get(jobId(j))!),
+  );
   await writeFileAtomic(join(outDir, 'results.json'), JSON.stringify(summary, null, 2));
   faultPoint('after-results');
   await writeFileAtomic(join(outDir, 'report.html'), renderReport(exp, summary));
@@ -201,7 +213,9 @@ function inJob(job: JobSpec, e: Error): Error {
 function withRestartHint(e: Error, outDir: string): Error {
   if (e.name !== 'CheckpointError') return e;
   const file = /checkpoint (\S+)/.exec(e.message)?.[1];
-  const id = file?.startsWith(join(outDir, 'checkpoints')) ? file.slice(join(outDir, 'checkpoints').length + 1).replace(/\.json$/, '') : undefined;
+  const id = file?.startsWith(join(outDir, 'checkpoints'))
+    ? file.slice(join(outDir, 'checkpoints').length + 1).replace(/\.json$/, '')
+    : undefined;
   return id ? new RunFileError(file!, e.message.replace(/^train: checkpoint \S+ /, ''), id, { cause: e }) : e;
 }
 
@@ -216,20 +230,32 @@ function validCheckpoint(path: string, job: JobSpec, id: string): Checkpoint | u
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RunFileError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${(e as Error).message}`, id, { cause: e });
+    throw new RunFileError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${(e as Error).message}`, id, {
+      cause: e,
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new RunFileError(path, `is not valid JSON (${text.trim().length === 0 ? 'empty' : 'truncated or garbage'}, ${text.length} bytes)`, id, { cause: e });
+    throw new RunFileError(
+      path,
+      `is not valid JSON (${text.trim().length === 0 ? 'empty' : 'truncated or garbage'}, ${text.length} bytes)`,
+      id,
+      { cause: e },
+    );
   }
   try {
     const c = parseCheckpoint(value, path);
     const expected = { arm: job.arm, seed: job.seed, experiment: job.experiment, config: jobConfigHash(job) };
     for (const [key, want] of Object.entries(expected)) {
       const got = c.meta?.[key];
-      if (got !== want) throw new RunFileError(path, `belongs to another job: its ${key} is ${got === undefined ? 'missing' : JSON.stringify(got)}, this job's is ${JSON.stringify(want)}`, id);
+      if (got !== want)
+        throw new RunFileError(
+          path,
+          `belongs to another job: its ${key} is ${got === undefined ? 'missing' : JSON.stringify(got)}, this job's is ${JSON.stringify(want)}`,
+          id,
+        );
     }
     if (c.step > job.steps) throw new RunFileError(path, `is at step ${c.step}, past the job's ${job.steps} steps`, id);
     return c;
@@ -342,7 +368,8 @@ function rowsFromCheckpoint(job: JobSpec, c: Checkpoint): string[] {
   if (evals.has(0)) rows.push(evalRow(job, 0, evals.get(0)!));
   for (let step = 1; step <= c.step; step++) {
     // The same lr the training step reported: optimizer.lr × lrFactor(schedule, step − 1, steps).
-    if (step % logEvery(job) === 0) rows.push(lossRow(job, step, c.history.loss[step - 1]!, job.optimizer.lr * lrFactor(job.schedule, step - 1, job.steps)));
+    if (step % logEvery(job) === 0)
+      rows.push(lossRow(job, step, c.history.loss[step - 1]!, job.optimizer.lr * lrFactor(job.schedule, step - 1, job.steps)));
     if (evals.has(step)) rows.push(evalRow(job, step, evals.get(step)!));
   }
   return rows.map((r) => JSON.stringify(r));
@@ -371,7 +398,14 @@ async function cleanMetrics(path: string, pending: Map<string, { job: JobSpec; c
     } catch {
       continue;
     }
-    if (typeof row !== 'object' || row === null || typeof row.arm !== 'string' || typeof row.seed !== 'number' || typeof row.step !== 'number') continue;
+    if (
+      typeof row !== 'object' ||
+      row === null ||
+      typeof row.arm !== 'string' ||
+      typeof row.seed !== 'number' ||
+      typeof row.step !== 'number'
+    )
+      continue;
     if (!pending.has(jobId(row))) kept.push(line);
   }
   for (const { job, checkpoint } of pending.values()) if (checkpoint) kept.push(...rowsFromCheckpoint(job, checkpoint));

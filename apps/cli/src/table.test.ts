@@ -5,7 +5,9 @@ import type { RunResults } from './results';
 import { compactMetrics, formatResultsTable, formatTable, grid, metricCell, wrap } from './table';
 
 // A real run (`contrastive run feature-decoupling --seeds 0,1,2 --steps 300`), curves dropped.
-const fixture = JSON.parse(readFileSync(new URL('./__fixtures__/feature-decoupling-300.results.json', import.meta.url), 'utf8')) as RunResults;
+const fixture = JSON.parse(
+  readFileSync(new URL('./__fixtures__/feature-decoupling-300.results.json', import.meta.url), 'utf8'),
+) as RunResults;
 const widest = (s: string) => Math.max(...s.split('\n').map((s) => stringWidth(s)));
 
 describe('terminal results table', () => {
@@ -46,7 +48,16 @@ describe('terminal results table', () => {
   });
 
   it('splits columns that do not fit into blocks and wraps headers and prose', () => {
-    const lines = grid('arm', ['a', 'b'], ['a long header that wraps', 'second', 'third'], [['1.000', '2', '3'], ['4', '5', '6']], 26);
+    const lines = grid(
+      'arm',
+      ['a', 'b'],
+      ['a long header that wraps', 'second', 'third'],
+      [
+        ['1.000', '2', '3'],
+        ['4', '5', '6'],
+      ],
+      26,
+    );
     expect(Math.max(...lines.map((s) => stringWidth(s)))).toBeLessThanOrEqual(26);
     expect(lines).toContain(''); // a second block
     expect(lines.join('\n')).toMatchInlineSnapshot(`
@@ -63,7 +74,9 @@ describe('terminal results table', () => {
       b        6"
     `);
     // The first line uses the whole width and keeps its leading spaces; later lines get the indent.
-    expect(wrap('  name  a summary that is long enough to wrap', 24, '        ')).toBe('  name  a summary that\n        is long enough\n        to wrap');
+    expect(wrap('  name  a summary that is long enough to wrap', 24, '        ')).toBe(
+      '  name  a summary that\n        is long enough\n        to wrap',
+    );
     expect(wrap('abcdefghijklmnopqrstuvwxyz', 10, '  ')).toBe('abcdefghij\n  klmnopqr\n  stuvwxyz');
     expect(wrap('a b', 40)).toBe('a b');
     expect(wrap('masking recovers ≥ 90 % of atoms', 20)).toBe('masking recovers\n≥\u00a090\u00a0% of atoms');

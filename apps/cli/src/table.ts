@@ -101,7 +101,9 @@ export function metricCell(key: string, mean: number | undefined, std: number | 
 export function compactMetrics(r: RunResults): string[] {
   const present = TABLE_METRICS.map(([k]) => k).filter((k) => r.arms.some((a) => a.mean[k] !== undefined));
   const checked = present.filter((k) => r.checks.some((c) => c.metric === k));
-  const extra = r.checks.map((c) => c.metric).filter((k, i, all) => !present.includes(k) && all.indexOf(k) === i && r.arms.some((a) => a.mean[k] !== undefined));
+  const extra = r.checks
+    .map((c) => c.metric)
+    .filter((k, i, all) => !present.includes(k) && all.indexOf(k) === i && r.arms.some((a) => a.mean[k] !== undefined));
   return checked.length + extra.length > 0 ? [...checked, ...extra] : present.slice(0, 4);
 }
 
@@ -147,7 +149,11 @@ export function grid(corner: string, labels: string[], headers: string[], cells:
     }
     out.push(['-'.repeat(labelW), ...block.map((j) => '-'.repeat(colW[j]!))].join(' '.repeat(gap)));
     labels.forEach((label, i) => {
-      out.push([padEnd(truncate(label, labelW), labelW), ...block.map((j) => padStart(cells[i]![j] ?? '', colW[j]!))].join(' '.repeat(gap)).trimEnd());
+      out.push(
+        [padEnd(truncate(label, labelW), labelW), ...block.map((j) => padStart(cells[i]![j] ?? '', colW[j]!))]
+          .join(' '.repeat(gap))
+          .trimEnd(),
+      );
     });
   });
   return out;
@@ -164,24 +170,43 @@ export function formatResultsTable(r: RunResults, options: TableOptions = {}): s
   const cells = r.arms.map((a) => keys.map((k) => metricCell(k, a.mean[k], a.std[k], a.seeds.length)));
   const multi = r.arms.some((a) => a.seeds.length > 1);
   const corner = multi ? 'arm (mean ± std)' : 'arm';
-  const normal = grid(corner, r.arms.map((a) => a.name), keys.map(label), cells, columns);
+  const normal = grid(
+    corner,
+    r.arms.map((a) => a.name),
+    keys.map(label),
+    cells,
+    columns,
+  );
   const fits = (lines: string[]) => !lines.includes('') && lines.every((l) => stringWidth(l) <= columns);
   if (fits(normal) || r.arms.length > 4) return normal.join('\n');
-  const transposed = grid(multi ? 'metric (mean ± std)' : 'metric', keys.map(label), r.arms.map((a) => a.name), keys.map((_, i) => cells.map((row) => row[i]!)), columns);
+  const transposed = grid(
+    multi ? 'metric (mean ± std)' : 'metric',
+    keys.map(label),
+    r.arms.map((a) => a.name),
+    keys.map((_, i) => cells.map((row) => row[i]!)),
+    columns,
+  );
   return (fits(transposed) || transposed.length < normal.length ? transposed : normal).join('\n');
 }
 
 /** One check as text: verdict, description, observed values and what they were compared with. */
 export function formatCheck(c: RunResults['checks'][number]): string {
   const f = (v: number) => formatMetric(c.metric, v);
-  const bound = c.reference ? `${c.than ? `'${c.than}'` : 'initial'}${c.value ? ` + ${c.value}` : ''} = ${c.reference.map(f).join(', ')}` : String(c.value);
+  const bound = c.reference
+    ? `${c.than ? `'${c.than}'` : 'initial'}${c.value ? ` + ${c.value}` : ''} = ${c.reference.map(f).join(', ')}`
+    : String(c.value);
   return `${c.pass ? 'PASS' : 'FAIL'}  ${c.description}: ${c.metric} = ${c.observed.map(f).join(', ')} (${c.op} ${bound}${c.aggregate === 'mean' && c.observed.length > 1 ? ', mean over seeds' : ''})`;
 }
 
 /** The final report in the terminal: title, table, claim, checks and verdict, every line ≤ `columns`. */
 export function formatTable(r: RunResults, options: TableOptions = {}): string {
   const columns = Math.max(40, options.columns ?? 80);
-  const lines = [wrap(r.title ?? r.experiment, columns), `${r.steps} steps · seed${r.seeds.length > 1 ? 's' : ''} ${r.seeds.join(', ')}`, '', formatResultsTable(r, { ...options, columns })];
+  const lines = [
+    wrap(r.title ?? r.experiment, columns),
+    `${r.steps} steps · seed${r.seeds.length > 1 ? 's' : ''} ${r.seeds.join(', ')}`,
+    '',
+    formatResultsTable(r, { ...options, columns }),
+  ];
   if (!options.wide) lines.push(wrap('(the metrics the checks are about; --wide shows all)', columns));
   if (r.claim) lines.push('', wrap(`Claim: ${r.claim}`, columns, '  '));
   if (r.checks.length) lines.push('');

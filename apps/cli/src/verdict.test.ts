@@ -17,7 +17,10 @@ const calibrated = { steps: 3000, batchSize: 256, seeds: [0, 1, 2], evalSamples:
 describe('honest verdicts', () => {
   it('says which override changed the calibrated setting', () => {
     const notes = calibrationNotes({ ...calibrated, steps: 300, batchSize: 128 }, { checks: [check(false)] }, calibrated);
-    expect(notes.map((n) => n.text)).toEqual(['checks were calibrated for 3000 steps; this run used 300', 'checks were calibrated for batch size 256; this run used 128']);
+    expect(notes.map((n) => n.text)).toEqual([
+      'checks were calibrated for 3000 steps; this run used 300',
+      'checks were calibrated for batch size 256; this run used 128',
+    ]);
     expect(calibrationNotes(calibrated, { checks: [check(false)] }, calibrated)).toEqual([]);
     expect(calibrationNotes({ ...calibrated, steps: 1 }, { checks: [check(false)] }, undefined)).toEqual([]);
     expect(calibrationNotes({ ...calibrated, steps: 1 }, { checks: [] }, calibrated)).toEqual([]);
@@ -27,7 +30,11 @@ describe('honest verdicts', () => {
     const failed = { checks: [check(false)], passed: false };
     expect(verdictOf(failed)).toMatchObject({ status: 'not-shown', code: 2, line: 'The run does NOT show the claim.' });
     const steps = calibrationNotes({ ...calibrated, steps: 300 }, failed, calibrated);
-    expect(verdictOf(failed, steps)).toMatchObject({ status: 'not-applicable', code: EXIT.notApplicable, notes: ['checks were calibrated for 3000 steps; this run used 300'] });
+    expect(verdictOf(failed, steps)).toMatchObject({
+      status: 'not-applicable',
+      code: EXIT.notApplicable,
+      notes: ['checks were calibrated for 3000 steps; this run used 300'],
+    });
     expect(verdictOf(failed, steps).line).toMatch(/^Checks not applicable/);
     expect(verdictOf({ checks: [check(true)], passed: true }, steps)).toMatchObject({ status: 'shown', code: 0 });
     expect(verdictOf({ checks: [], passed: true })).toMatchObject({ status: 'no-checks', code: 0 });

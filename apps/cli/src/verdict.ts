@@ -28,7 +28,12 @@ export const calibrationSchema = z.object({
 export type Calibration = z.output<typeof calibrationSchema>;
 
 /** The calibration-relevant part of an experiment. */
-export const calibrationOf = (exp: Calibration): Calibration => ({ steps: exp.steps, batchSize: exp.batchSize, seeds: [...exp.seeds], evalSamples: exp.evalSamples });
+export const calibrationOf = (exp: Calibration): Calibration => ({
+  steps: exp.steps,
+  batchSize: exp.batchSize,
+  seeds: [...exp.seeds],
+  evalSamples: exp.evalSamples,
+});
 
 /** A way the run's setting differs from the calibrated one. */
 export interface CalibrationNote {
@@ -43,9 +48,15 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 export function calibrationNotes(run: Calibration, r: Pick<RunResults, 'checks'>, calibration?: Calibration): CalibrationNote[] {
   if (!calibration || r.checks.length === 0) return [];
   const notes: CalibrationNote[] = [];
-  if (run.steps !== calibration.steps) notes.push({ text: `checks were calibrated for ${calibration.steps} steps; this run used ${run.steps}`, blocking: true });
-  if (run.batchSize !== calibration.batchSize) notes.push({ text: `checks were calibrated for batch size ${calibration.batchSize}; this run used ${run.batchSize}`, blocking: true });
-  if (run.evalSamples !== calibration.evalSamples) notes.push({ text: `checks were calibrated for ${calibration.evalSamples} evaluation samples; this run used ${run.evalSamples}`, blocking: true });
+  if (run.steps !== calibration.steps)
+    notes.push({ text: `checks were calibrated for ${calibration.steps} steps; this run used ${run.steps}`, blocking: true });
+  if (run.batchSize !== calibration.batchSize)
+    notes.push({ text: `checks were calibrated for batch size ${calibration.batchSize}; this run used ${run.batchSize}`, blocking: true });
+  if (run.evalSamples !== calibration.evalSamples)
+    notes.push({
+      text: `checks were calibrated for ${calibration.evalSamples} evaluation samples; this run used ${run.evalSamples}`,
+      blocking: true,
+    });
   const sameSeeds = run.seeds.length === calibration.seeds.length && run.seeds.every((s) => calibration.seeds.includes(s));
   if (!sameSeeds) {
     // A check that must hold on every seed and fails on a calibrated seed fails in the calibrated run too.
@@ -76,7 +87,9 @@ export function verdictOf(r: Pick<RunResults, 'checks' | 'passed'>, notes: Calib
     return {
       status: 'shown',
       code: EXIT.shown,
-      line: notes.length ? 'The run shows the claim, in a setting other than the one its checks were calibrated for (see the notes).' : 'The run shows the claim.',
+      line: notes.length
+        ? 'The run shows the claim, in a setting other than the one its checks were calibrated for (see the notes).'
+        : 'The run shows the claim.',
       notes: texts,
     };
   }

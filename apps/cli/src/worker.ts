@@ -4,11 +4,10 @@ import { selectBackend } from './backend';
 import type { JobSpec } from './config';
 import { runJob } from './job';
 
-export type ToWorker = { type: 'run'; spec: JobSpec; checkpointPath: string; backend?: string; meta?: Record<string, unknown> } | { type: 'abort' };
+export type ToWorker =
+  { type: 'run'; spec: JobSpec; checkpointPath: string; backend?: string; meta?: Record<string, unknown> } | { type: 'abort' };
 export type FromWorker =
-  | { type: 'event'; event: import('./job').JobEvent }
-  | { type: 'done' }
-  | { type: 'error'; name: string; message: string; stack?: string };
+  { type: 'event'; event: import('./job').JobEvent } | { type: 'done' } | { type: 'error'; name: string; message: string; stack?: string };
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');

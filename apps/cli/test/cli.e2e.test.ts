@@ -18,7 +18,12 @@ const config = {
   checkpointEvery: 25,
   evalSamples: 512,
   data: { type: 'sparseCoding', ambientDim: 64, latentDim: 8, sparsity: 0.1, noiseToSignal: 4 },
-  encoder: { type: 'symmetricRelu', width: 16, unitNormRows: true, threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 } },
+  encoder: {
+    type: 'symmetricRelu',
+    width: 16,
+    unitNormRows: true,
+    threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 },
+  },
   method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
   optimizer: { type: 'sgd', lr: 0.05 },
   arms: [
@@ -31,17 +36,21 @@ const configPath = join(dir, 'tiny.json');
 writeFileSync(configPath, JSON.stringify(config));
 
 const run = (out: string, extra: string[] = []) =>
-  runAsync(process.execPath, [bin, 'run', configPath, '--out', out, '--workers', '2', '--backend', 'wasm', ...extra], { ...process.env, CI: '1' });
+  runAsync(process.execPath, [bin, 'run', configPath, '--out', out, '--workers', '2', '--backend', 'wasm', ...extra], {
+    ...process.env,
+    CI: '1',
+  });
 
 function stripVolatile(results: Record<string, unknown>) {
   const r = JSON.parse(JSON.stringify(results));
   delete r.generatedAt;
   delete r.runDir;
   delete r.seconds;
-  for (const arm of r.arms) for (const s of arm.seeds) {
-    delete s.seconds;
-    delete s.stepsPerSecond;
-  }
+  for (const arm of r.arms)
+    for (const s of arm.seeds) {
+      delete s.seconds;
+      delete s.stepsPerSecond;
+    }
   return r;
 }
 
@@ -54,8 +63,13 @@ describe('contrastive (built binary)', () => {
     expect(json.arms.map((a: { name: string }) => a.name)).toEqual(['none', 'masking']);
     for (const f of ['config.json', 'metrics.jsonl', 'results.json', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readdirSync(join(out, 'checkpoints'))).toHaveLength(2);
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.filter((l) => l.arm === 'masking' && 'atomRecovery.median' in l).map((l) => l.step)).toEqual([0, 50, 100, 150, 200, 250, 300, 350, 400]);
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.arm === 'masking' && 'atomRecovery.median' in l).map((l) => l.step)).toEqual([
+      0, 50, 100, 150, 200, 250, 300, 350, 400,
+    ]);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
   });
 
@@ -76,7 +90,9 @@ describe('contrastive (built binary)', () => {
 
   it('a killed run resumes to exactly the same results', async () => {
     const out = join(dir, 'killed');
-    const child: ChildProcess = spawn(process.execPath, [bin, 'run', configPath, '--out', out, '--workers', '2', '--backend', 'wasm'], { stdio: 'ignore' });
+    const child: ChildProcess = spawn(process.execPath, [bin, 'run', configPath, '--out', out, '--workers', '2', '--backend', 'wasm'], {
+      stdio: 'ignore',
+    });
     // Wait until both jobs have checkpointed past step 50 (of 400), then kill without warning.
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {

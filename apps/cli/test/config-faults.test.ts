@@ -97,9 +97,28 @@ function mutationsOf(preset: string, raw: Json, rng: Rng): Mutation[] {
     for (const k of Object.keys(get(raw, m) as object)) {
       const known = keysAt(raw, m);
       const t = typo(k, rng, known);
-      add('typo of a key', (c) => (rename(c, [...m, k], t), [[...m, t], [...m, k]]));
+      add(
+        'typo of a key',
+        (c) => (
+          rename(c, [...m, k], t),
+          [
+            [...m, t],
+            [...m, k],
+          ]
+        ),
+      );
       const cased = swapCase(k);
-      if (!known.includes(cased)) add('key case change', (c) => (rename(c, [...m, k], cased), [[...m, cased], [...m, k]]));
+      if (!known.includes(cased))
+        add(
+          'key case change',
+          (c) => (
+            rename(c, [...m, k], cased),
+            [
+              [...m, cased],
+              [...m, k],
+            ]
+          ),
+        );
     }
   }
   for (const leaf of leaves) {
@@ -107,7 +126,8 @@ function mutationsOf(preset: string, raw: Json, rng: Rng): Mutation[] {
     const schema = schemaAt(experimentSchema, raw, leaf);
     const parentPath = leaf.slice(0, -1);
     // Wrong types: a number for text, text for a number, a number for a boolean, a list for null.
-    const wrong = typeof value === 'number' ? String(value) : typeof value === 'boolean' ? (value ? 1 : 0) : typeof value === 'string' ? 7 : ['x'];
+    const wrong =
+      typeof value === 'number' ? String(value) : typeof value === 'boolean' ? (value ? 1 : 0) : typeof value === 'string' ? 7 : ['x'];
     add('wrong type', (c) => (set(c, leaf, wrong), [leaf, parentPath]));
     // Case changes of fixed values (enum members, `type` tags; free text may change case).
     const fixed = schema ? literals(schema) : undefined;
@@ -132,27 +152,57 @@ function mutationsOf(preset: string, raw: Json, rng: Rng): Mutation[] {
   // The typos of the reliability issue, placed where they would have been silently dropped.
   const r = raw as Record<string, Json> & { checks?: Record<string, Json>[]; arms: Record<string, Json>[] };
   const targeted: Array<[string, (c: Record<string, Json>) => Path]> = [
-    ['chekcs', (c) => (c['chekcs'] = c['checks'] ?? [], delete c['checks'], ['chekcs'])],
-    ['temprature', (c) => (((c['method'] ??= { type: 'contrastive' }) as Record<string, Json>)['temprature'] = 0.5, ['method', 'temprature'])],
+    ['chekcs', (c) => ((c['chekcs'] = c['checks'] ?? []), delete c['checks'], ['chekcs'])],
+    [
+      'temprature',
+      (c) => ((((c['method'] ??= { type: 'contrastive' }) as Record<string, Json>)['temprature'] = 0.5), ['method', 'temprature']),
+    ],
     ['momentm', (c) => (((c['optimizer'] as Record<string, Json>)['momentm'] = 0.9), ['optimizer', 'momentm'])],
     ['augmnt', (c) => (((c['arms'] as Record<string, Json>[])[0]!['augmnt'] = { type: 'identity' }), ['arms', 0, 'augmnt'])],
     ['warmupStep', (c) => ((c['schedule'] = { type: 'cosine', warmupStep: 10 }), ['schedule', 'warmupStep'])],
     ['gama', (c) => ((c['schedule'] = { type: 'step', milestones: [10], gama: 0.5 }), ['schedule', 'gama'])],
-    ['stopGradiant', (c) => (((c['arms'] as Record<string, Json>[])[0]!['method'] = { type: 'simsiam', stopGradiant: false }), ['arms', 0, 'method', 'stopGradiant'])],
-    ['momentun', (c) => (((c['arms'] as Record<string, Json>[])[0]!['method'] = { type: 'byol', momentun: 0.9 }), ['arms', 0, 'method', 'momentun'])],
-    ['rhoo', (c) => (((c['arms'] as Record<string, Json>[])[0]!['method'] = { type: 'directpred', rhoo: 0.3 }), ['arms', 0, 'method', 'rhoo'])],
-    ['unit: noisestd', (c) => (((c['arms'] as Record<string, Json>[])[0]!['augment'] = { type: 'gaussianNoise', std: 1, unit: 'noisestd' }), ['arms', 0, 'augment', 'unit'])],
-    ['compose typo', (c) => (((c['arms'] as Record<string, Json>[])[0]!['augment'] = { type: 'compose', step: [{ type: 'identity' }] }), ['arms', 0, 'augment', 'step'])],
+    [
+      'stopGradiant',
+      (c) => (
+        ((c['arms'] as Record<string, Json>[])[0]!['method'] = { type: 'simsiam', stopGradiant: false }),
+        ['arms', 0, 'method', 'stopGradiant']
+      ),
+    ],
+    [
+      'momentun',
+      (c) => (((c['arms'] as Record<string, Json>[])[0]!['method'] = { type: 'byol', momentun: 0.9 }), ['arms', 0, 'method', 'momentun']),
+    ],
+    [
+      'rhoo',
+      (c) => (((c['arms'] as Record<string, Json>[])[0]!['method'] = { type: 'directpred', rhoo: 0.3 }), ['arms', 0, 'method', 'rhoo']),
+    ],
+    [
+      'unit: noisestd',
+      (c) => (
+        ((c['arms'] as Record<string, Json>[])[0]!['augment'] = { type: 'gaussianNoise', std: 1, unit: 'noisestd' }),
+        ['arms', 0, 'augment', 'unit']
+      ),
+    ],
+    [
+      'compose typo',
+      (c) => (
+        ((c['arms'] as Record<string, Json>[])[0]!['augment'] = { type: 'compose', step: [{ type: 'identity' }] }),
+        ['arms', 0, 'augment', 'step']
+      ),
+    ],
   ];
   if (r.checks?.length) {
     targeted.push(
       ['aggregrate', (c) => (((c['checks'] as Record<string, Json>[])[0]!['aggregrate'] = 'mean'), ['checks', 0, 'aggregrate'])],
       ['relativeto', (c) => (((c['checks'] as Record<string, Json>[])[0]!['relativeto'] = 'initial'), ['checks', 0, 'relativeto'])],
-      ['metric typo', (c) => {
-        const check = (c['checks'] as Record<string, Json>[])[0]!;
-        check['metric'] = typo(String(check['metric']), rng, []);
-        return ['checks', 0, 'metric'];
-      }],
+      [
+        'metric typo',
+        (c) => {
+          const check = (c['checks'] as Record<string, Json>[])[0]!;
+          check['metric'] = typo(String(check['metric']), rng, []);
+          return ['checks', 0, 'metric'];
+        },
+      ],
       ['thann', (c) => (((c['checks'] as Record<string, Json>[])[0]!['thann'] = r.arms[0]!['name']), ['checks', 0, 'thann'])],
     );
   }
@@ -168,24 +218,47 @@ function mutationsOf(preset: string, raw: Json, rng: Rng): Mutation[] {
     ['duplicate seed', (c) => ((c['seeds'] = [0, 0]), ['seeds', 1])],
     ['evalSamples too small', (c) => ((c['evalSamples'] = 1), ['evalSamples'])],
     ['oversized description', (c) => ((c['description'] = 'x'.repeat(10_001)), ['description'])],
-    ['colliding arm slug', (c) => {
-      const arms = c['arms'] as Record<string, Json>[];
-      arms.push({ ...arms[0]!, name: `${String(arms[0]!['name']).toUpperCase()} ` });
-      return ['arms', arms.length - 1, 'name'];
-    }],
-    ['dataPairs on data without pairs', (c) => (plain(c), (c['arms'] = [{ name: 'a', augment: { type: 'dataPairs' } }]), ['arms', 0, 'augment', 'type'])],
-    ['supervised SupCon without labels', (c) => (plain(c), (c['arms'] = [{ name: 'a', method: { type: 'contrastive', loss: 'supcon' }, augment: { type: 'complementaryMask' } }]), ['arms', 0, 'method', 'supervised'])],
-    ['option of another loss', (c) => (plain(c), (c['arms'] = [{ name: 'a', method: { type: 'contrastive', loss: 'ntxent', symmetric: true } }]), ['arms', 0, 'method', 'symmetric'])],
+    [
+      'colliding arm slug',
+      (c) => {
+        const arms = c['arms'] as Record<string, Json>[];
+        arms.push({ ...arms[0]!, name: `${String(arms[0]!['name']).toUpperCase()} ` });
+        return ['arms', arms.length - 1, 'name'];
+      },
+    ],
+    [
+      'dataPairs on data without pairs',
+      (c) => (plain(c), (c['arms'] = [{ name: 'a', augment: { type: 'dataPairs' } }]), ['arms', 0, 'augment', 'type']),
+    ],
+    [
+      'supervised SupCon without labels',
+      (c) => (
+        plain(c),
+        (c['arms'] = [{ name: 'a', method: { type: 'contrastive', loss: 'supcon' }, augment: { type: 'complementaryMask' } }]),
+        ['arms', 0, 'method', 'supervised']
+      ),
+    ],
+    [
+      'option of another loss',
+      (c) => (
+        plain(c),
+        (c['arms'] = [{ name: 'a', method: { type: 'contrastive', loss: 'ntxent', symmetric: true } }]),
+        ['arms', 0, 'method', 'symmetric']
+      ),
+    ],
   ];
   if (r.checks?.length) {
     semantic.push(
       ['check on an unknown arm', (c) => (((c['checks'] as Record<string, Json>[])[0]!['arm'] = 'no such arm'), ['checks', 0, 'arm'])],
-      ['check against itself', (c) => {
-        const check = (c['checks'] as Record<string, Json>[])[0]!;
-        delete check['relativeTo'];
-        check['than'] = check['arm'];
-        return ['checks', 0, 'than'];
-      }],
+      [
+        'check against itself',
+        (c) => {
+          const check = (c['checks'] as Record<string, Json>[])[0]!;
+          delete check['relativeTo'];
+          check['than'] = check['arm'];
+          return ['checks', 0, 'than'];
+        },
+      ],
     );
   }
   for (const [kind, change] of semantic) add(`semantic: ${kind}`, (c) => change(c as Record<string, Json>));
@@ -194,10 +267,18 @@ function mutationsOf(preset: string, raw: Json, rng: Rng): Mutation[] {
   out.push({
     kind: 'merge key bringing a typo',
     preset,
-    yaml: `${text}\n`.replace(/^arms:\n/m, 'arms:\n  - &extra {name: zz-merged, augmnt: {type: identity}}\n  - {<<: *extra, name: zz-merged-2}\n'),
+    yaml: `${text}\n`.replace(
+      /^arms:\n/m,
+      'arms:\n  - &extra {name: zz-merged, augmnt: {type: identity}}\n  - {<<: *extra, name: zz-merged-2}\n',
+    ),
     names: ['arms[0].augmnt'],
   });
-  out.push({ kind: 'merge key of a scalar', preset, yaml: text.replace(/^arms:\n/m, 'arms:\n  - {<<: 5, name: zz}\n'), names: ['<<', 'Merge'] });
+  out.push({
+    kind: 'merge key of a scalar',
+    preset,
+    yaml: text.replace(/^arms:\n/m, 'arms:\n  - {<<: 5, name: zz}\n'),
+    names: ['<<', 'Merge'],
+  });
   out.push({ kind: 'merge key at the top level', preset, yaml: `<<: {stepz: 1}\n${text}`, names: ['stepz'] });
   return out;
 }
@@ -283,9 +364,17 @@ describe('fault injection (a): mutated configs are rejected up front', () => {
         continue;
       }
       const named = m.names.some((n) => r.line.includes(n));
-      if (r.code !== 1 || r.line.includes('\n') || !named || /Invalid input/.test(r.line) || r.line.includes(String.fromCharCode(27))) unclear.push(`${m.preset} ${m.kind} (${m.names.join(' | ')}): ${r.line}`);
+      if (r.code !== 1 || r.line.includes('\n') || !named || /Invalid input/.test(r.line) || r.line.includes(String.fromCharCode(27)))
+        unclear.push(`${m.preset} ${m.kind} (${m.names.join(' | ')}): ${r.line}`);
     }
-    const summary = { seed: SEED, tried: mutations.length, rejectedUpFront: mutations.length - silent.length, silentlyAccepted: silent.length, unclearMessages: unclear.length, byKind: Object.fromEntries(kinds) };
+    const summary = {
+      seed: SEED,
+      tried: mutations.length,
+      rejectedUpFront: mutations.length - silent.length,
+      silentlyAccepted: silent.length,
+      unclearMessages: unclear.length,
+      byKind: Object.fromEntries(kinds),
+    };
     console.log(`config fault injection: ${JSON.stringify(summary)}`);
     expect(silent, silent.join('\n')).toEqual([]);
     expect(unclear, unclear.join('\n')).toEqual([]);
@@ -295,7 +384,10 @@ describe('fault injection (a): mutated configs are rejected up front', () => {
   const bin = builtBin();
   it('the built binary exits 1 with one line on a sample of them', async () => {
     const rng = createRng(SEED).fork('spawn');
-    const sample = [...Array.from({ length: 5 }, () => mutations[rng.int(mutations.length - FLAG_MUTATIONS.length)]!), ...mutations.filter((m) => m.kind === 'bad flag').slice(0, 3)];
+    const sample = [
+      ...Array.from({ length: 5 }, () => mutations[rng.int(mutations.length - FLAG_MUTATIONS.length)]!),
+      ...mutations.filter((m) => m.kind === 'bad flag').slice(0, 3),
+    ];
     for (const [i, m] of sample.entries()) {
       const out = join(dir, `spawn-out-${i}`);
       let target = m.preset;
@@ -307,7 +399,10 @@ describe('fault injection (a): mutated configs are rejected up front', () => {
       expect(r.status, r.stderr).toBe(1);
       const lines = r.stderr.trimEnd().split('\n');
       expect(lines, r.stderr).toHaveLength(1);
-      expect(m.names.some((n) => lines[0]!.includes(n)), `${lines[0]} should name ${m.names.join(' | ')}`).toBe(true);
+      expect(
+        m.names.some((n) => lines[0]!.includes(n)),
+        `${lines[0]} should name ${m.names.join(' | ')}`,
+      ).toBe(true);
       expect(existsSync(out)).toBe(false);
     }
   });

@@ -28,7 +28,12 @@ const config = {
   evalSamples: 256,
   data: { type: 'sparseCoding', ambientDim: 32, latentDim: 4, sparsity: 0.1, noiseToSignal: 4 },
   // The threshold schedule is network state a checkpoint must carry (the 1.0016 → 0.8611 bug).
-  encoder: { type: 'symmetricRelu', width: 8, unitNormRows: true, threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 } },
+  encoder: {
+    type: 'symmetricRelu',
+    width: 8,
+    unitNormRows: true,
+    threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 },
+  },
   method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
   optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
   arms: [
@@ -43,15 +48,17 @@ const JOBS = ['none-seed0', 'masking-seed0'];
 const CHECKPOINTS = JOBS.length * (STEPS / config.checkpointEvery);
 
 const args = (out: string, extra: string[] = []) => [bin, 'run', configPath, '--out', out, '--workers', '1', '--backend', 'wasm', ...extra];
-const run = (out: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) => runAsync(process.execPath, args(out, extra), { ...process.env, CI: '1', ...env });
+const run = (out: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+  runAsync(process.execPath, args(out, extra), { ...process.env, CI: '1', ...env });
 
 function stripVolatile(text: string) {
   const r = JSON.parse(text);
   delete r.generatedAt;
-  for (const arm of r.arms) for (const s of arm.seeds) {
-    delete s.seconds;
-    delete s.stepsPerSecond;
-  }
+  for (const arm of r.arms)
+    for (const s of arm.seeds) {
+      delete s.seconds;
+      delete s.stepsPerSecond;
+    }
   return r;
 }
 const results = (out: string) => stripVolatile(readFileSync(join(out, 'results.json'), 'utf8'));
@@ -63,10 +70,13 @@ const tempFiles = (root: string) => filesUnder(root).filter((f) => /\.tmp-|\.tmp
 
 /** metrics.jsonl rows must be unique per (arm, seed, step, kind). */
 function duplicateRows(out: string): string[] {
-  const keys = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
-    const o = JSON.parse(l);
-    return `${o.arm}/${o.seed}/${o.step}/${'lr' in o ? 'loss' : 'eval'}`;
-  });
+  const keys = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const o = JSON.parse(l);
+      return `${o.arm}/${o.seed}/${o.step}/${'lr' in o ? 'loss' : 'eval'}`;
+    });
   return keys.filter((k, i) => keys.indexOf(k) !== i);
 }
 
@@ -161,29 +171,78 @@ describe('fault injection (built binary)', () => {
     });
     const cp = (root: string) => join(root, 'checkpoints', 'masking-seed0.json');
     const job = (root: string) => join(root, 'jobs', 'none-seed0.json');
-    const edit = (path: string, f: (o: Record<string, unknown>) => unknown) => writeFileSync(path, JSON.stringify(f(JSON.parse(readFileSync(path, 'utf8')))));
+    const edit = (path: string, f: (o: Record<string, unknown>) => unknown) =>
+      writeFileSync(path, JSON.stringify(f(JSON.parse(readFileSync(path, 'utf8')))));
     /** `verify`: also rerun with --restart-job and compare with the reference (one case per file kind keeps the suite short). */
     type Case = { name: string; file: (root: string) => string; corrupt: (root: string) => void; restart?: string; verify?: boolean };
     const cases: Case[] = [
-      { name: 'truncated checkpoint', file: cp, restart: 'masking-seed0', verify: true, corrupt: (r) => writeFileSync(cp(r), readFileSync(cp(r), 'utf8').slice(0, 200)) },
+      {
+        name: 'truncated checkpoint',
+        file: cp,
+        restart: 'masking-seed0',
+        verify: true,
+        corrupt: (r) => writeFileSync(cp(r), readFileSync(cp(r), 'utf8').slice(0, 200)),
+      },
       { name: 'empty checkpoint', file: cp, restart: 'masking-seed0', corrupt: (r) => writeFileSync(cp(r), '') },
-      { name: 'garbage checkpoint with terminal escapes', file: cp, restart: 'masking-seed0', corrupt: (r) => writeFileSync(cp(r), '\u001b[2J\u001b]0;pwned\u0007 {{{') },
-      { name: 'checkpoint step past the end', file: cp, restart: 'masking-seed0', corrupt: (r) => edit(cp(r), (o) => ({ ...o, step: 10 * STEPS })) },
-      { name: 'checkpoint with null weights', file: cp, restart: 'masking-seed0', corrupt: (r) => edit(cp(r), (o) => ({ ...o, variables: (o.variables as Array<{ values: number[] }>).map((v) => ({ ...v, values: v.values.map(() => null) })) })) },
-      { name: "another arm's checkpoint", file: cp, restart: 'masking-seed0', corrupt: (r) => edit(cp(r), (o) => ({ ...o, meta: { ...(o.meta as object), arm: 'none' } })) },
-      { name: "another configuration's checkpoint", file: cp, restart: 'masking-seed0', corrupt: (r) => edit(cp(r), (o) => ({ ...o, meta: { ...(o.meta as object), config: '0123456789abcdef' } })) },
+      {
+        name: 'garbage checkpoint with terminal escapes',
+        file: cp,
+        restart: 'masking-seed0',
+        corrupt: (r) => writeFileSync(cp(r), '\u001b[2J\u001b]0;pwned\u0007 {{{'),
+      },
+      {
+        name: 'checkpoint step past the end',
+        file: cp,
+        restart: 'masking-seed0',
+        corrupt: (r) => edit(cp(r), (o) => ({ ...o, step: 10 * STEPS })),
+      },
+      {
+        name: 'checkpoint with null weights',
+        file: cp,
+        restart: 'masking-seed0',
+        corrupt: (r) =>
+          edit(cp(r), (o) => ({
+            ...o,
+            variables: (o.variables as Array<{ values: number[] }>).map((v) => ({ ...v, values: v.values.map(() => null) })),
+          })),
+      },
+      {
+        name: "another arm's checkpoint",
+        file: cp,
+        restart: 'masking-seed0',
+        corrupt: (r) => edit(cp(r), (o) => ({ ...o, meta: { ...(o.meta as object), arm: 'none' } })),
+      },
+      {
+        name: "another configuration's checkpoint",
+        file: cp,
+        restart: 'masking-seed0',
+        corrupt: (r) => edit(cp(r), (o) => ({ ...o, meta: { ...(o.meta as object), config: '0123456789abcdef' } })),
+      },
       {
         name: 'checkpoint with wrong variable shapes (caught by the job)',
         file: cp,
         restart: 'masking-seed0',
         verify: true,
-        corrupt: (r) => edit(cp(r), (o) => ({ ...o, variables: (o.variables as Array<{ shape: number[] }>).map((v) => ({ ...v, shape: [v.shape[1], v.shape[0]] })) })),
+        corrupt: (r) =>
+          edit(cp(r), (o) => ({
+            ...o,
+            variables: (o.variables as Array<{ shape: number[] }>).map((v) => ({ ...v, shape: [v.shape[1], v.shape[0]] })),
+          })),
       },
       { name: 'empty job file', file: job, restart: 'none-seed0', verify: true, corrupt: (r) => writeFileSync(job(r), '') },
       { name: 'garbage job file', file: job, restart: 'none-seed0', corrupt: (r) => writeFileSync(job(r), 'not json at all') },
       { name: "another arm's job file", file: job, restart: 'none-seed0', corrupt: (r) => edit(job(r), (o) => ({ ...o, arm: 'masking' })) },
-      { name: 'job file with null loss history', file: job, restart: 'none-seed0', corrupt: (r) => edit(job(r), (o) => ({ ...o, history: { ...(o.history as object), loss: [null] } })) },
-      { name: 'truncated config.json', file: (r) => join(r, 'config.json'), corrupt: (r) => writeFileSync(join(r, 'config.json'), '{"experiment": {"na') },
+      {
+        name: 'job file with null loss history',
+        file: job,
+        restart: 'none-seed0',
+        corrupt: (r) => edit(job(r), (o) => ({ ...o, history: { ...(o.history as object), loss: [null] } })),
+      },
+      {
+        name: 'truncated config.json',
+        file: (r) => join(r, 'config.json'),
+        corrupt: (r) => writeFileSync(join(r, 'config.json'), '{"experiment": {"na'),
+      },
     ];
     it.each(cases)('$name: exit 1 naming the file, nothing pruned (and --restart-job recovers)', async (c) => {
       const out = join(dir, `corrupt-${c.name.replace(/\W+/g, '-')}`);
@@ -194,7 +253,10 @@ describe('fault injection (built binary)', () => {
       tally.corrupt++;
       const r = await run(out);
       expect(r.status, r.stderr).toBe(1);
-      const message = r.stderr.trim().split('\n').filter((l) => l.startsWith('contrastive:'));
+      const message = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('contrastive:'));
       expect(message, r.stderr).toHaveLength(1);
       expect(message[0]).toContain(c.file(out));
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -245,8 +307,19 @@ describe('fault injection (built binary)', () => {
 
     it('a diverging job names its arm, seed and step', async () => {
       const path = join(dir, 'diverge.json');
-      writeFileSync(path, JSON.stringify({ ...config, name: 'diverge', encoder: { ...config.encoder, unitNormRows: false }, optimizer: { type: 'sgd', lr: 1e30 } }));
-      const r = await runAsync(process.execPath, [bin, 'run', path, '--out', join(dir, 'diverge'), '--workers', '1', '--backend', 'wasm'], { ...process.env, CI: '1' });
+      writeFileSync(
+        path,
+        JSON.stringify({
+          ...config,
+          name: 'diverge',
+          encoder: { ...config.encoder, unitNormRows: false },
+          optimizer: { type: 'sgd', lr: 1e30 },
+        }),
+      );
+      const r = await runAsync(process.execPath, [bin, 'run', path, '--out', join(dir, 'diverge'), '--workers', '1', '--backend', 'wasm'], {
+        ...process.env,
+        CI: '1',
+      });
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/contrastive: none \(seed 0\): train: 'loss' contains (NaN|Infinity) at step \d+/);
     });
@@ -333,29 +406,33 @@ describe('fault injection (built binary)', () => {
     }
     beforeAll(() => writeFileSync(slowPath, JSON.stringify(slow)));
 
-    it.each(['SIGINT', 'SIGTERM'] as const)('%s stops within a second, saving a checkpoint at the current step; the resume ends like an uninterrupted run', async (sig) => {
-      const out = join(dir, `interrupt-${sig}`);
-      const { child, exited, stderr } = await started(out);
-      const sent = performance.now();
-      child.kill(sig);
-      const code = await exited;
-      const took = performance.now() - sent;
-      expect(code, stderr()).toBe(130);
-      expect(took, `exit ${took.toFixed(0)} ms after ${sig}`).toBeLessThan(1000);
-      expect(stderr()).toContain('run the same command again to resume');
-      const cp = JSON.parse(readFileSync(join(out, 'checkpoints', 'masking-seed0.json'), 'utf8'));
-      expect(cp.step).toBeGreaterThan(0);
-      expect(cp.step).toBeLessThan(slow.steps);
-      tally.kills++;
-      tally.scenarios++;
-      const resumed = await runAsync(process.execPath, slowArgs(out), { ...process.env, CI: '1' });
-      expect(resumed.status, resumed.stderr).toBe(0);
-      const uninterrupted = join(dir, 'slow-reference');
-      if (!existsSync(join(uninterrupted, 'results.json'))) expect((await runAsync(process.execPath, slowArgs(uninterrupted), { ...process.env, CI: '1' })).status).toBe(0);
-      expect(results(out)).toEqual(results(uninterrupted));
-      tally.identical++;
-      expect(sortedRows(out)).toEqual(sortedRows(uninterrupted));
-    });
+    it.each(['SIGINT', 'SIGTERM'] as const)(
+      '%s stops within a second, saving a checkpoint at the current step; the resume ends like an uninterrupted run',
+      async (sig) => {
+        const out = join(dir, `interrupt-${sig}`);
+        const { child, exited, stderr } = await started(out);
+        const sent = performance.now();
+        child.kill(sig);
+        const code = await exited;
+        const took = performance.now() - sent;
+        expect(code, stderr()).toBe(130);
+        expect(took, `exit ${took.toFixed(0)} ms after ${sig}`).toBeLessThan(1000);
+        expect(stderr()).toContain('run the same command again to resume');
+        const cp = JSON.parse(readFileSync(join(out, 'checkpoints', 'masking-seed0.json'), 'utf8'));
+        expect(cp.step).toBeGreaterThan(0);
+        expect(cp.step).toBeLessThan(slow.steps);
+        tally.kills++;
+        tally.scenarios++;
+        const resumed = await runAsync(process.execPath, slowArgs(out), { ...process.env, CI: '1' });
+        expect(resumed.status, resumed.stderr).toBe(0);
+        const uninterrupted = join(dir, 'slow-reference');
+        if (!existsSync(join(uninterrupted, 'results.json')))
+          expect((await runAsync(process.execPath, slowArgs(uninterrupted), { ...process.env, CI: '1' })).status).toBe(0);
+        expect(results(out)).toEqual(results(uninterrupted));
+        tally.identical++;
+        expect(sortedRows(out)).toEqual(sortedRows(uninterrupted));
+      },
+    );
 
     it('a second Ctrl-C quits at once', async () => {
       const out = join(dir, 'interrupt-twice');
@@ -392,7 +469,9 @@ describe('fault injection (built binary)', () => {
       const r = await run(out);
       expect(r.status, r.stderr).toBe(1);
       // (a write in a job's worker is prefixed with the job: `none (seed 0): cannot write …`)
-      expect(r.stderr).toMatch(new RegExp(`contrastive: (\\S+ \\(seed \\d+\\): )?cannot (write|append to|create) ${mnt}/run/\\S+ \\(ENOSPC\\)`));
+      expect(r.stderr).toMatch(
+        new RegExp(`contrastive: (\\S+ \\(seed \\d+\\): )?cannot (write|append to|create) ${mnt}/run/\\S+ \\(ENOSPC\\)`),
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(tempFiles(mnt)).toEqual([]);
       expect(spawnSync('mount', ['-o', 'remount,size=16m', mnt]).status).toBe(0);

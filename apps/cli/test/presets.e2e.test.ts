@@ -14,7 +14,10 @@ describe('paper presets reproduce their claims', () => {
   for (const preset of ['supcon-vs-simclr', 'simsiam-collapse', 'directpred', 'hltm', 'latent-recovery']) {
     it(preset, async () => {
       const out = join(dir, preset);
-      const r = await runAsync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], { ...process.env, CI: '1' });
+      const r = await runAsync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], {
+        ...process.env,
+        CI: '1',
+      });
       expect(r.status, r.stderr).not.toBe(1);
       const json = JSON.parse(r.stdout);
       const failed = json.checks.filter((c: { pass: boolean }) => !c.pass).map((c: unknown) => JSON.stringify(c));

@@ -6,7 +6,11 @@ import { join } from 'node:path';
  * Runs a command asynchronously and collects its output. (spawnSync would block the vitest worker's
  * event loop for the whole run, and vitest reports "Timeout calling onTaskUpdate".)
  */
-export function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runAsync(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

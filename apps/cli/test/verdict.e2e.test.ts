@@ -28,7 +28,11 @@ const env = { ...process.env, CI: '1', COLUMNS: '80' };
 describe.skipIf(!existsSync(bin))('verdict and exit code (built binary)', () => {
   it('--steps below the calibrated steps: exit 3, and the verdict says why; report keeps it', async () => {
     const out = join(dir, 'short');
-    const r = await runAsync(process.execPath, [bin, 'run', configPath, '--steps', '30', '--out', out, '--workers', '0', '--backend', 'cpu', '--quiet'], env);
+    const r = await runAsync(
+      process.execPath,
+      [bin, 'run', configPath, '--steps', '30', '--out', out, '--workers', '0', '--backend', 'cpu', '--quiet'],
+      env,
+    );
     expect(r.status, r.stderr).toBe(3);
     expect(r.stdout).toContain('note: checks were calibrated for 60 steps; this run used 30');
     expect(r.stdout).toContain('Checks not applicable');
@@ -40,7 +44,11 @@ describe.skipIf(!existsSync(bin))('verdict and exit code (built binary)', () => 
   });
 
   it('in the calibrated setting a failed check is exit 2: the claim is not shown', async () => {
-    const r = await runAsync(process.execPath, [bin, 'run', configPath, '--out', join(dir, 'full'), '--workers', '0', '--backend', 'cpu'], env);
+    const r = await runAsync(
+      process.execPath,
+      [bin, 'run', configPath, '--out', join(dir, 'full'), '--workers', '0', '--backend', 'cpu'],
+      env,
+    );
     expect(r.status, r.stderr).toBe(2);
     expect(r.stdout).toContain('The run does NOT show the claim.');
     expect(r.stdout).not.toContain('note:');

@@ -2,7 +2,10 @@ import type { ExperimentInput } from '../config';
 import { labeledSetting } from './shared';
 
 /** Method settings used by `contrastive compare --losses …`. */
-export const COMPARE_METHODS: Record<string, { method: NonNullable<ExperimentInput['method']>; predictor?: NonNullable<ExperimentInput['predictor']> }> = {
+export const COMPARE_METHODS: Record<
+  string,
+  { method: NonNullable<ExperimentInput['method']>; predictor?: NonNullable<ExperimentInput['predictor']> }
+> = {
   infonce: { method: { type: 'contrastive', loss: 'infonce', temperature: 0.3, normalize: true, symmetric: true } },
   ntxent: { method: { type: 'contrastive', loss: 'ntxent', temperature: 0.3, normalize: true } },
   simclr: { method: { type: 'contrastive', loss: 'supcon', supervised: false, temperature: 0.3 } },

@@ -25,8 +25,20 @@ export function directPred(): ExperimentInput {
     ],
     checks: [
       { description: 'DirectPred does not collapse: std ≥ 0.5/√64', arm: 'DirectPred', metric: 'stdOfNormalized', op: '>=', value: 0.0625 },
-      { description: 'DirectPred beats the untrained network on kNN accuracy', arm: 'DirectPred', metric: 'knn.accuracy', op: '>', relativeTo: 'initial' },
-      { description: 'a trained linear predictor aligns with F: ‖[F, W_p]‖ falls', arm: 'BYOL + linear predictor', metric: 'commutatorNorm', op: '<', relativeTo: 'initial' },
+      {
+        description: 'DirectPred beats the untrained network on kNN accuracy',
+        arm: 'DirectPred',
+        metric: 'knn.accuracy',
+        op: '>',
+        relativeTo: 'initial',
+      },
+      {
+        description: 'a trained linear predictor aligns with F: ‖[F, W_p]‖ falls',
+        arm: 'BYOL + linear predictor',
+        metric: 'commutatorNorm',
+        op: '<',
+        relativeTo: 'initial',
+      },
     ],
   };
 }

@@ -6,7 +6,10 @@ import type { ExperimentInput } from '../config';
  * inner products, τ = 0.1, SGD lr 0.05, fresh batches of 256, 3000 steps.
  */
 export function featureDecoupling(size: 'small' | 'large'): ExperimentInput {
-  const dims = size === 'small' ? { latentDim: 32, ambientDim: 256, width: 64, batchSize: 256 } : { latentDim: 64, ambientDim: 512, width: 256, batchSize: 512 };
+  const dims =
+    size === 'small'
+      ? { latentDim: 32, ambientDim: 256, width: 64, batchSize: 256 }
+      : { latentDim: 64, ambientDim: 512, width: 256, batchSize: 512 };
   const data = { type: 'sparseCoding', ambientDim: dims.ambientDim, latentDim: dims.latentDim, sparsity: 0.1, noiseToSignal: 4 } as const;
   // A structured dense part (k = 16 directions ⟂ M, std 0.5 each): masking keeps its cross-view
   // correlation, so neurons lock onto it; dense jitter redraws it per view. Tuned with bench/torch_ref.py
@@ -53,11 +56,41 @@ export function featureDecoupling(size: 'small' | 'large'): ExperimentInput {
       },
     ],
     checks: [
-      { description: 'complementary masking recovers ≥ 90 % of atoms', arm: 'complementary masking', metric: 'atomRecovery.fraction', op: '>=', value: 0.9 },
-      { description: 'no augmentation recovers ≤ 10 % of atoms', arm: 'no augmentation', metric: 'atomRecovery.fraction', op: '<=', value: 0.1 },
-      { description: 'gaussian noise recovers ≤ 10 % of atoms', arm: 'gaussian noise', metric: 'atomRecovery.fraction', op: '<=', value: 0.1 },
-      { description: 'with a dense part, masking alone lets neurons learn it: dense mass ≥ 0.1', arm: 'dense: masking', metric: 'denseMass.mean', op: '>=', value: 0.1 },
-      { description: 'masking + dense jitter decouples it: dense mass ≤ 0.05', arm: 'dense: masking + jitter', metric: 'denseMass.mean', op: '<=', value: 0.05 },
+      {
+        description: 'complementary masking recovers ≥ 90 % of atoms',
+        arm: 'complementary masking',
+        metric: 'atomRecovery.fraction',
+        op: '>=',
+        value: 0.9,
+      },
+      {
+        description: 'no augmentation recovers ≤ 10 % of atoms',
+        arm: 'no augmentation',
+        metric: 'atomRecovery.fraction',
+        op: '<=',
+        value: 0.1,
+      },
+      {
+        description: 'gaussian noise recovers ≤ 10 % of atoms',
+        arm: 'gaussian noise',
+        metric: 'atomRecovery.fraction',
+        op: '<=',
+        value: 0.1,
+      },
+      {
+        description: 'with a dense part, masking alone lets neurons learn it: dense mass ≥ 0.1',
+        arm: 'dense: masking',
+        metric: 'denseMass.mean',
+        op: '>=',
+        value: 0.1,
+      },
+      {
+        description: 'masking + dense jitter decouples it: dense mass ≤ 0.05',
+        arm: 'dense: masking + jitter',
+        metric: 'denseMass.mean',
+        op: '<=',
+        value: 0.05,
+      },
     ],
   };
 }

@@ -25,7 +25,14 @@ export function hltmPreset(): ExperimentInput {
     optimizer: { type: 'adam', lr: 0.003 },
     arms: [{ name: 'InfoNCE' }],
     checks: [
-      { description: 'best |corr| with the latents rises above the untrained network', arm: 'InfoNCE', metric: 'hltmBestCorrelation.mean', op: '>', relativeTo: 'initial', value: 0.02 },
+      {
+        description: 'best |corr| with the latents rises above the untrained network',
+        arm: 'InfoNCE',
+        metric: 'hltmBestCorrelation.mean',
+        op: '>',
+        relativeTo: 'initial',
+        value: 0.02,
+      },
     ],
   };
 }

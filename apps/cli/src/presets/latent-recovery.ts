@@ -23,8 +23,22 @@ export function latentRecovery(): ExperimentInput {
     optimizer: { type: 'adam', lr: 0.003 },
     arms: [{ name: 'InfoNCE' }],
     checks: [
-      { description: 'R² of the latents rises by ≥ 0.2 over the untrained network', arm: 'InfoNCE', metric: 'r2.mean', op: '>=', relativeTo: 'initial', value: 0.2 },
-      { description: 'MCC rises by ≥ 0.1 over the untrained network', arm: 'InfoNCE', metric: 'mcc', op: '>=', relativeTo: 'initial', value: 0.1 },
+      {
+        description: 'R² of the latents rises by ≥ 0.2 over the untrained network',
+        arm: 'InfoNCE',
+        metric: 'r2.mean',
+        op: '>=',
+        relativeTo: 'initial',
+        value: 0.2,
+      },
+      {
+        description: 'MCC rises by ≥ 0.1 over the untrained network',
+        arm: 'InfoNCE',
+        metric: 'mcc',
+        op: '>=',
+        relativeTo: 'initial',
+        value: 0.1,
+      },
     ],
   };
 }

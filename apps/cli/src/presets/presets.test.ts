@@ -10,7 +10,16 @@ import { comparison } from '../compare';
 describe('presets', () => {
   it('lists every preset file once, with a summary', () => {
     expect(Object.keys(PRESETS).sort()).toEqual(
-      ['compare', 'directpred', 'feature-decoupling', 'feature-decoupling-large', 'hltm', 'latent-recovery', 'simsiam-collapse', 'supcon-vs-simclr'].sort(),
+      [
+        'compare',
+        'directpred',
+        'feature-decoupling',
+        'feature-decoupling-large',
+        'hltm',
+        'latent-recovery',
+        'simsiam-collapse',
+        'supcon-vs-simclr',
+      ].sort(),
     );
     for (const p of Object.values(PRESETS)) expect(p.summary.length).toBeGreaterThan(10);
   });

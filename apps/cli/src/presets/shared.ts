@@ -1,7 +1,15 @@
 // Settings several presets share.
 import type { ExperimentInput } from '../config';
 
-export const labeledData: ExperimentInput['data'] = { type: 'labeledSparseCoding', ambientDim: 64, latentDim: 16, numClasses: 4, sparsity: 0.3, offClassSparsity: 0.05, noiseToSignal: 1 };
+export const labeledData: ExperimentInput['data'] = {
+  type: 'labeledSparseCoding',
+  ambientDim: 64,
+  latentDim: 16,
+  numClasses: 4,
+  sparsity: 0.3,
+  offClassSparsity: 0.05,
+  noiseToSignal: 1,
+};
 export const mlpEncoder: ExperimentInput['encoder'] = { type: 'mlp', hidden: [128], outputDim: 64, activation: 'relu' };
 
 /** The setting the labeled presets (SupCon, SimSiam, DirectPred, compare) share. */

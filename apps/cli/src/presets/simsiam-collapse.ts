@@ -26,9 +26,27 @@ export function simSiamCollapse(): ExperimentInput {
       { name: 'no predictor', predictor: null },
     ],
     checks: [
-      { description: 'SimSiam does not collapse: std ≥ 0.5/√64', arm: 'SimSiam', metric: 'stdOfNormalized.projection', op: '>=', value: 0.0625 },
-      { description: 'without stop-gradient it collapses: std ≤ 0.2/√64', arm: 'no stop-gradient', metric: 'stdOfNormalized.projection', op: '<=', value: 0.025 },
-      { description: 'without predictor it collapses: std ≤ 0.2/√64', arm: 'no predictor', metric: 'stdOfNormalized.projection', op: '<=', value: 0.025 },
+      {
+        description: 'SimSiam does not collapse: std ≥ 0.5/√64',
+        arm: 'SimSiam',
+        metric: 'stdOfNormalized.projection',
+        op: '>=',
+        value: 0.0625,
+      },
+      {
+        description: 'without stop-gradient it collapses: std ≤ 0.2/√64',
+        arm: 'no stop-gradient',
+        metric: 'stdOfNormalized.projection',
+        op: '<=',
+        value: 0.025,
+      },
+      {
+        description: 'without predictor it collapses: std ≤ 0.2/√64',
+        arm: 'no predictor',
+        metric: 'stdOfNormalized.projection',
+        op: '<=',
+        value: 0.025,
+      },
     ],
   };
 }

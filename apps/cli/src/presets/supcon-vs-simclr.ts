@@ -26,9 +26,24 @@ export function supConVsSimClr(): ExperimentInput {
       { name: 'SupCon (in)', method: { type: 'contrastive', loss: 'supcon', supervised: true, variant: 'in', temperature: 0.3 } },
     ],
     checks: [
-      { description: "SupCon's linear probe ≥ SimCLR's", arm: 'SupCon (out)', metric: 'linearProbe.testAccuracy', op: '>=', than: 'SimCLR', aggregate: 'mean' },
+      {
+        description: "SupCon's linear probe ≥ SimCLR's",
+        arm: 'SupCon (out)',
+        metric: 'linearProbe.testAccuracy',
+        op: '>=',
+        than: 'SimCLR',
+        aggregate: 'mean',
+      },
       // At this toy scale the two variants land within a point or two of each other; the paper's gap is at ImageNet scale.
-      { description: 'L_out ≥ L_in − 0.02 (linear probe)', arm: 'SupCon (out)', metric: 'linearProbe.testAccuracy', op: '>=', than: 'SupCon (in)', value: -0.02, aggregate: 'mean' },
+      {
+        description: 'L_out ≥ L_in − 0.02 (linear probe)',
+        arm: 'SupCon (out)',
+        metric: 'linearProbe.testAccuracy',
+        op: '>=',
+        than: 'SupCon (in)',
+        value: -0.02,
+        aggregate: 'mean',
+      },
     ],
   };
 }
