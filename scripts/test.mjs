@@ -36,7 +36,10 @@ const turbo = spawnSync(
 
 // Code lint (ESLint) and formatting (Prettier) over the whole tree, from the workspace's own binaries.
 const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
-const codeChecks = [['eslint', ['.', '--max-warnings=0']]].map(([name, args]) => {
+const codeChecks = [
+  ['eslint', ['.', '--max-warnings=0']],
+  ['prettier', ['--check', '.', '--log-level=warn']],
+].map(([name, args]) => {
   const r = spawnSync(bin(name), args, { cwd: root, stdio: 'inherit', env, shell: process.platform === 'win32' });
   if (r.status !== 0) console.log(`\n${name} failed: see the output above (pnpm lint:code, pnpm format).`);
   return r.status ?? 1;
