@@ -1,15 +1,6 @@
 import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
-import {
-  type Matrix,
-  type MatrixInput,
-  normalizeRows,
-  readLabels,
-  readLabelsSync,
-  readMatrices,
-  readMatricesSync,
-  type VectorInput,
-} from './matrix';
+import { type Matrix, type MatrixInput, normalizeRows, type VectorInput, readLabelledSplit, readLabelledSplitSync } from './matrix';
 
 export const weightedKnnOptionsSchema = z.strictObject({
   /** Neighbours voting, capped at the training size. Default 200 (InstDisc, Wu et al. 2018; lightly's `knn_k`); 20 is DINO's. */
@@ -69,12 +60,6 @@ function classify(train: Matrix, trainY: Int32Array, test: Matrix, testY: Int32A
 }
 
 const OP = 'weightedKnn';
-const specs = (trainX: MatrixInput, testX: MatrixInput) =>
-  [
-    ['trainX', trainX, ['trainSize', 'dim']],
-    ['testX', testX, ['testSize', 'dim']],
-  ] as const;
-
 /**
  * Weighted k-nearest-neighbour accuracy of frozen embeddings, the SSL evaluation of InstDisc
  * (Wu et al. 2018, §3.4), DINO and lightly's benchmarks: cosine similarity s to every training row,
@@ -92,9 +77,8 @@ export async function weightedKnn(
   options: WeightedKnnOptions = {},
 ): Promise<WeightedKnnResult> {
   const { k, temperature } = parseOptions(OP, weightedKnnOptionsSchema, options);
-  const [a, b] = await readMatrices(OP, specs(trainX, testX));
-  const [ya, yb] = await Promise.all([readLabels(OP, 'trainY', trainY, a.rows, 'trainX'), readLabels(OP, 'testY', testY, b.rows, 'testX')]);
-  return classify(a, ya, b, yb, k, temperature);
+  const d = await readLabelledSplit(OP, trainX, trainY, testX, testY);
+  return classify(d.trainX, d.trainY, d.testX, d.testY, k, temperature);
 }
 
 /** Synchronous `weightedKnn`. */
@@ -106,13 +90,6 @@ export function weightedKnnSync(
   options: WeightedKnnOptions = {},
 ): WeightedKnnResult {
   const { k, temperature } = parseOptions(OP, weightedKnnOptionsSchema, options);
-  const [a, b] = readMatricesSync(OP, specs(trainX, testX));
-  return classify(
-    a,
-    readLabelsSync(OP, 'trainY', trainY, a.rows, 'trainX'),
-    b,
-    readLabelsSync(OP, 'testY', testY, b.rows, 'testX'),
-    k,
-    temperature,
-  );
+  const d = readLabelledSplitSync(OP, trainX, trainY, testX, testY);
+  return classify(d.trainX, d.trainY, d.testX, d.testY, k, temperature);
 }

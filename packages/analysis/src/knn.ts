@@ -1,15 +1,6 @@
 import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
-import {
-  type Matrix,
-  type MatrixInput,
-  normalizeRows,
-  readLabels,
-  readLabelsSync,
-  readMatrices,
-  readMatricesSync,
-  type VectorInput,
-} from './matrix';
+import { type Matrix, type MatrixInput, normalizeRows, type VectorInput, readLabelledSplit, readLabelledSplitSync } from './matrix';
 
 export const knnOptionsSchema = z.strictObject({
   /** Number of neighbours voting (20 in InstDisc/DINO-style kNN monitors; capped at the training size). */
@@ -89,12 +80,6 @@ function classify(
 }
 
 const OP = 'knnAccuracy';
-const specs = (trainX: MatrixInput, testX: MatrixInput) =>
-  [
-    ['trainX', trainX, ['trainSize', 'dim']],
-    ['testX', testX, ['testSize', 'dim']],
-  ] as const;
-
 /**
  * k-nearest-neighbour accuracy of frozen embeddings: each test row gets the majority label of its
  * k nearest training rows. O(nTest·nTrain·dim) in float64 JS.
@@ -110,9 +95,8 @@ export async function knnAccuracy(
   options: KnnOptions = {},
 ): Promise<KnnResult> {
   const { k, metric } = parseOptions(OP, knnOptionsSchema, options);
-  const [a, b] = await readMatrices(OP, specs(trainX, testX));
-  const [ya, yb] = await Promise.all([readLabels(OP, 'trainY', trainY, a.rows, 'trainX'), readLabels(OP, 'testY', testY, b.rows, 'testX')]);
-  return classify(a, ya, b, yb, k, metric);
+  const d = await readLabelledSplit(OP, trainX, trainY, testX, testY);
+  return classify(d.trainX, d.trainY, d.testX, d.testY, k, metric);
 }
 
 /** Synchronous `knnAccuracy`. */
@@ -124,13 +108,6 @@ export function knnAccuracySync(
   options: KnnOptions = {},
 ): KnnResult {
   const { k, metric } = parseOptions(OP, knnOptionsSchema, options);
-  const [a, b] = readMatricesSync(OP, specs(trainX, testX));
-  return classify(
-    a,
-    readLabelsSync(OP, 'trainY', trainY, a.rows, 'trainX'),
-    b,
-    readLabelsSync(OP, 'testY', testY, b.rows, 'testX'),
-    k,
-    metric,
-  );
+  const d = readLabelledSplitSync(OP, trainX, trainY, testX, testY);
+  return classify(d.trainX, d.trainY, d.testX, d.testY, k, metric);
 }

@@ -1,6 +1,6 @@
 import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
-import { type Matrix, type MatrixInput, readLabels, readLabelsSync, readMatrices, readMatricesSync, type VectorInput } from './matrix';
+import { type Matrix, type MatrixInput, type VectorInput, readLabelledSplit, readLabelledSplitSync } from './matrix';
 
 export const linearProbeOptionsSchema = z.strictObject({
   /** Full-batch iterations (each sees the whole training set once). */
@@ -196,12 +196,6 @@ function accuracy(pred: Int32Array, y: Int32Array): number {
 }
 
 const OP = 'linearProbe';
-const specs = (trainX: MatrixInput, testX: MatrixInput) =>
-  [
-    ['trainX', trainX, ['trainSize', 'features']],
-    ['testX', testX, ['testSize', 'features']],
-  ] as const;
-
 function run(trainX: Matrix, trainY: Int32Array, testX: Matrix, testY: Int32Array, o: Resolved): LinearProbeResult {
   const f = trainX.cols;
   const n = trainX.rows;
@@ -252,12 +246,8 @@ export async function linearProbe(
   options: LinearProbeOptions = {},
 ): Promise<LinearProbeResult> {
   const o = parseOptions(OP, linearProbeOptionsSchema, options);
-  const [xa, xb] = await readMatrices(OP, specs(trainX, testX));
-  const [ya, yb] = await Promise.all([
-    readLabels(OP, 'trainY', trainY, xa.rows, 'trainX'),
-    readLabels(OP, 'testY', testY, xb.rows, 'testX'),
-  ]);
-  return run(xa, ya, xb, yb, o);
+  const d = await readLabelledSplit(OP, trainX, trainY, testX, testY, 'features');
+  return run(d.trainX, d.trainY, d.testX, d.testY, o);
 }
 
 /** Synchronous `linearProbe`. */
@@ -269,6 +259,6 @@ export function linearProbeSync(
   options: LinearProbeOptions = {},
 ): LinearProbeResult {
   const o = parseOptions(OP, linearProbeOptionsSchema, options);
-  const [xa, xb] = readMatricesSync(OP, specs(trainX, testX));
-  return run(xa, readLabelsSync(OP, 'trainY', trainY, xa.rows, 'trainX'), xb, readLabelsSync(OP, 'testY', testY, xb.rows, 'testX'), o);
+  const d = readLabelledSplitSync(OP, trainX, trainY, testX, testY, 'features');
+  return run(d.trainX, d.trainY, d.testX, d.testY, o);
 }

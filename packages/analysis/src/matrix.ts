@@ -284,3 +284,47 @@ export function normalizeRows(a: Matrix): Matrix {
   }
   return { rows: a.rows, cols: a.cols, data: out };
 }
+
+/** Train and test embeddings [n, dim] (same dim) with their integer labels, as the probes take them. */
+export type LabelledSplit = { trainX: Matrix; trainY: Int32Array; testX: Matrix; testY: Int32Array };
+
+const splitSpecs = (trainX: MatrixInput, testX: MatrixInput, dim: string) =>
+  [
+    ['trainX', trainX, ['trainSize', dim]],
+    ['testX', testX, ['testSize', dim]],
+  ] as const;
+
+/**
+ * Reads and checks a labelled train/test split (the kNN and linear probes' inputs), naming `op`
+ * and the shared column dimension `dim` in errors.
+ */
+export async function readLabelledSplit(
+  op: string,
+  trainX: MatrixInput,
+  trainY: VectorInput,
+  testX: MatrixInput,
+  testY: VectorInput,
+  dim = 'dim',
+): Promise<LabelledSplit> {
+  const [a, b] = await readMatrices(op, splitSpecs(trainX, testX, dim));
+  const [ya, yb] = await Promise.all([readLabels(op, 'trainY', trainY, a.rows, 'trainX'), readLabels(op, 'testY', testY, b.rows, 'testX')]);
+  return { trainX: a, trainY: ya, testX: b, testY: yb };
+}
+
+/** Synchronous `readLabelledSplit`. */
+export function readLabelledSplitSync(
+  op: string,
+  trainX: MatrixInput,
+  trainY: VectorInput,
+  testX: MatrixInput,
+  testY: VectorInput,
+  dim = 'dim',
+): LabelledSplit {
+  const [a, b] = readMatricesSync(op, splitSpecs(trainX, testX, dim));
+  return {
+    trainX: a,
+    trainY: readLabelsSync(op, 'trainY', trainY, a.rows, 'trainX'),
+    testX: b,
+    testY: readLabelsSync(op, 'testY', testY, b.rows, 'testX'),
+  };
+}
