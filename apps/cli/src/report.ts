@@ -4,7 +4,7 @@ import { absCosRows, diagonalOrder } from './pictures';
 import type { RunResults } from './results';
 import { type CalibrationNote, verdictOf } from './verdict';
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+export const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -136,11 +136,12 @@ export function barChart(
 <text transform="translate(14,${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></svg></figure>`;
 }
 
-/** Viridis (matplotlib's perceptually uniform map) at 11 stops; interpolated. */
-const VIRIDIS = ['#440154', '#482475', '#414487', '#355f8d', '#2a788e', '#21918c', '#22a884', '#44bf70', '#7ad151', '#bddf26', '#fde725'];
-const LEVELS = 20;
-function viridis(t: number): string {
-  const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+/** Viridis at ten stops (perceptually uniform, readable in greyscale and by most colour-blind readers). */
+const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
+
+/** The viridis colour of t ∈ [0, 1] (linear interpolation between the stops). */
+export function viridis(t: number): string {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
   const f = x - i;
   const rgb = (h: string) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
@@ -153,6 +154,8 @@ function viridis(t: number): string {
     )
     .join('')}`;
 }
+
+const LEVELS = 20;
 
 /**
  * Heatmap of a [rows][cols] matrix with values in [0, 1] (inline SVG): cells quantised to 20

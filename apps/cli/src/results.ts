@@ -206,10 +206,10 @@ export const runResultsSchema = z.looseObject({
 });
 
 /**
- * Reads and validates a JSON run file. Missing → undefined; unreadable, not JSON or not matching
- * `schema` → a `RunFileError` naming the file (and `jobId` to restart, when given).
+ * Reads a JSON run file. Missing → undefined; unreadable or not JSON → a `RunFileError` naming the
+ * file (and `jobId` to restart, when given).
  */
-export function readRunFile<S extends z.ZodType>(path: string, schema: S, jobId?: string): z.output<S> | undefined {
+export function readRunJson(path: string, jobId?: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -218,9 +218,8 @@ export function readRunFile<S extends z.ZodType>(path: string, schema: S, jobId?
     if (code === 'ENOENT') return undefined;
     throw new RunFileError(path, `cannot be read (${code ?? 'error'}): ${(e as Error).message}`, jobId, { cause: e });
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new RunFileError(
       path,
@@ -229,6 +228,15 @@ export function readRunFile<S extends z.ZodType>(path: string, schema: S, jobId?
       { cause: e },
     );
   }
+}
+
+/**
+ * Reads and validates a JSON run file. Missing → undefined; unreadable, not JSON or not matching
+ * `schema` → a `RunFileError` naming the file (and `jobId` to restart, when given).
+ */
+export function readRunFile<S extends z.ZodType>(path: string, schema: S, jobId?: string): z.output<S> | undefined {
+  const value = readRunJson(path, jobId);
+  if (value === undefined) return undefined;
   const r = schema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0]!;

@@ -10,7 +10,7 @@ import { ConfigError, type Experiment, type JobSpec, jobsOf } from './config';
 import { faultPoint } from './fault';
 import type { JobEvent, JobResult } from './job';
 import { lockRunDir } from './lock';
-import { jobResultSchema, readRunFile, RunFileError, summarize, type RunResults } from './results';
+import { jobResultSchema, readRunFile, readRunJson, RunFileError, summarize, type RunResults } from './results';
 import { renderReport } from './report';
 import type { FromWorker, ToWorker } from './worker';
 
@@ -225,26 +225,8 @@ function withRestartHint(e: Error, outDir: string): Error {
  * validates the variables against its method again when it loads the checkpoint.
  */
 function validCheckpoint(path: string, job: JobSpec, id: string): Checkpoint | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RunFileError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${(e as Error).message}`, id, {
-      cause: e,
-    });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new RunFileError(
-      path,
-      `is not valid JSON (${text.trim().length === 0 ? 'empty' : 'truncated or garbage'}, ${text.length} bytes)`,
-      id,
-      { cause: e },
-    );
-  }
+  const value = readRunJson(path, id);
+  if (value === undefined) return undefined;
   try {
     const c = parseCheckpoint(value, path);
     const expected = { arm: job.arm, seed: job.seed, experiment: job.experiment, config: jobConfigHash(job) };

@@ -1,6 +1,7 @@
 // The sweep report's phase diagrams: colour scale, cells, ticks, legend and error bars.
 import { describe, expect, it } from 'vitest';
-import { errorBarPlot, heatmap, viridis } from '../src/sweep/report';
+import { viridis } from '../src/report';
+import { errorBarPlot, heatmap } from '../src/sweep/report';
 import type { SweepPointRow } from '../src/sweep/run';
 
 const point = (x: number, y: number, mean: number, std = 0): SweepPointRow => ({

@@ -2,29 +2,9 @@
 // error bars over one), a table of every point, the checks. Self-contained HTML with inline SVG.
 import { formatMetric, formatNumber, metricInfo } from '@contrastive/analysis';
 import { describeValue } from '../errors';
-import { esc, niceTicks } from '../report';
+import { COLORS, esc, niceTicks, viridis } from '../report';
 import { canonicalJson, type SweepAxis } from './expand';
 import type { SweepPointRow, SweepResults } from './run';
-
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
-/** Viridis at ten stops (perceptually uniform, readable in greyscale and by most colour-blind readers). */
-const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
-
-/** The viridis colour of t ∈ [0, 1] (linear interpolation between the stops). */
-export function viridis(t: number): string {
-  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
-  const f = x - i;
-  const rgb = (h: string) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
-  const [a, b] = [rgb(VIRIDIS[i]!), rgb(VIRIDIS[i + 1]!)];
-  return `#${a
-    .map((v, k) =>
-      Math.round(v + f * (b[k]! - v))
-        .toString(16)
-        .padStart(2, '0'),
-    )
-    .join('')}`;
-}
 
 /** An axis value as a short label (numbers to 3 significant digits). */
 const label = (v: unknown) =>
