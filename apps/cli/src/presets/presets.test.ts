@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { jobsOf, parseExperiment } from '../config';
-import { buildData, buildMethod, buildViews } from '../registry';
+import { buildData, buildMethod, buildViews, modelInput } from '../registry';
 import { COMPARE_METHODS, PRESETS } from './index';
 import { comparison } from '../compare';
 
@@ -36,7 +36,7 @@ describe('presets', () => {
         arms.add(job.arm);
         const data = buildData(job);
         const views = buildViews(job.augment, data, job.seed);
-        const method = buildMethod(job, data);
+        const method = buildMethod(job, modelInput(data));
         expect(method.networks['encoder']!.inputDim).toBe(data.inputDim);
         if (views) expect(views.views).toBeGreaterThanOrEqual(2);
         method.dispose();
@@ -52,7 +52,7 @@ describe('presets', () => {
     expect(exp.arms.map((a) => a.name)).toEqual(Object.keys(COMPARE_METHODS));
     for (const job of jobsOf(exp)) {
       const data = buildData(job);
-      buildMethod(job, data).dispose();
+      buildMethod(job, modelInput(data)).dispose();
       data.dispose();
     }
   });
