@@ -901,6 +901,17 @@ function planSteps(raw: Record<string, unknown>, parsed: z.output<typeof experim
       if (parsed.steps !== undefined) perArm.push({ steps: parsed.steps, arm: arm.name });
       return;
     }
+    const n = info.trainLabels.length;
+    if ((parsed.sampler?.type ?? 'shuffle') === 'shuffle' && parsed.sampler?.type !== 'classBalanced' && parsed.batchSize > n) {
+      const dropLast = parsed.sampler?.type === 'shuffle' ? parsed.sampler.dropLast : true;
+      if (dropLast) {
+        problems.push({
+          path: ['batchSize'],
+          message: `batch size ${parsed.batchSize} exceeds the ${n} training items of ${formatPath(dataPath)} (with dropLast an epoch would have no batch)`,
+        });
+        return;
+      }
+    }
     let stepsPerEpoch: number;
     try {
       stepsPerEpoch = createBatchSampler(
@@ -911,7 +922,7 @@ function planSteps(raw: Record<string, unknown>, parsed: z.output<typeof experim
         info.trainLabels,
       ).stepsPerEpoch;
     } catch (e) {
-      problems.push({ path: parsed.sampler ? ['sampler'] : ['batchSize'], message: (e as Error).message });
+      problems.push({ path: parsed.sampler ? ['sampler'] : ['batchSize'], message: (e as Error).message.replace(/^(\w+: )\1/, '$1') });
       return;
     }
     if (stepsPerEpoch < 1) {
