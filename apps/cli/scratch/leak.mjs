@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs';
+import { convNet, mlp } from '@contrastive/nets';
+import { compose, randomResizedCrop, horizontalFlip, randomApply, colorJitter } from '@contrastive/augment';
+import { contrastiveMethod } from '@contrastive/train';
+await tf.setBackend('cpu');
+let n = tf.memory().numTensors;
+const a = compose(randomResizedCrop({}), horizontalFlip({}), randomApply(0.8, colorJitter({ brightness: 0.4 })));
+console.log('augment', tf.memory().numTensors - n); n = tf.memory().numTensors;
+const e = convNet({ inputShape: [28, 28, 1], widthMultiplier: 0.25 });
+console.log('conv', tf.memory().numTensors - n, e.variables.length); n = tf.memory().numTensors;
+const p = mlp({ inputDim: 32, hidden: [128], outputDim: 64 });
+const m = contrastiveMethod({ encoder: e, projector: p, loss: 'ntxent' });
+m.dispose();
+console.log('after dispose', tf.memory().numTensors - n);

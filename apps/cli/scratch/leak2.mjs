@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
+import { convNet } from '@contrastive/nets';
+await tf.setBackend('cpu');
+let n = tf.memory().numTensors;
+const e = convNet({ inputShape: [28, 28, 1], widthMultiplier: 0.25 });
+console.log('conv', tf.memory().numTensors - n);
+e.dispose();
+console.log('after dispose', tf.memory().numTensors - n);
+const e2 = convNet({ inputShape: [28, 28, 1], widthMultiplier: 0.25 });
+tf.tidy(() => e2.apply(tf.zeros([4, 28, 28, 1])));
+e2.setTraining(false);
+e2.dispose();
+console.log('after apply+dispose', tf.memory().numTensors - n);
