@@ -66,7 +66,7 @@ describe('real data (built binary)', () => {
     const r = await run(out);
     expect(r.status, r.stderr).toBe(0);
     reference = results(out);
-  });
+  }, 600_000);
 
   it('trains in epochs and evaluates with the probe, weighted kNN and the online monitor', () => {
     const supcon = reference.arms.find((a: { name: string }) => a.name === 'SupCon');
