@@ -46,3 +46,32 @@ export { setTrainingMode } from './network-modes';
 export { createOptimizer, optimizerOptionsSchema, type Optimizer, type OptimizerOptions, type OptimizerState } from './optimizer';
 export { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 export { train, trainOptionsSchema, type EvalContext, type TrainEvent, type TrainOptions } from './train';
+export {
+  consoleLogger,
+  consoleLoggerOptionsSchema,
+  csvHeader,
+  csvLogger,
+  csvRows,
+  formatTrainEvent,
+  jsonLinesLogger,
+  metricsLogOptionsSchema,
+  metricsRow,
+  withLoggers,
+  type ConsoleLoggerOptions,
+  type FieldValue,
+  type MetricsLogOptions,
+  type MetricsRow,
+  type TextSink,
+  type TrainLogger,
+} from './train-log';
+export {
+  crc32c,
+  fileVersionEvent,
+  maskedCrc32c,
+  scalarEvent,
+  tensorBoardLogger,
+  tensorBoardLoggerOptionsSchema,
+  tfRecord,
+  type ScalarPoint,
+  type TensorBoardLoggerOptions,
+} from './tfevents';

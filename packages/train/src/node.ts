@@ -3,6 +3,7 @@
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, parse } from 'node:path';
 import { type Checkpoint, CheckpointError, type CheckpointStore } from './checkpoint';
+import { fsError } from './fs-error';
 
 /**
  * A JSON file store for Node. Writes to a temp file beside `path`, fsyncs, then renames over `path`
@@ -89,11 +90,4 @@ const exists = (p: string) =>
     () => false,
   );
 
-/** An Error naming the operation, the path and the real errno (e.g. `EROFS`), with the cause kept. */
-function fsError(op: string, path: string, cause: unknown): Error {
-  const code = (cause as NodeJS.ErrnoException)?.code;
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  const err = new Error(`cannot ${op} ${path}${code ? ` (${code})` : ''}: ${detail}`, { cause }) as NodeJS.ErrnoException;
-  if (code) err.code = code;
-  return err;
-}
+export { csvFile, jsonLinesFile, readJsonLines, tensorBoardFile } from './log-files';
