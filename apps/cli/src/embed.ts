@@ -27,7 +27,7 @@ export const EMBED_HELP = `contrastive embed <runDir> [--arm NAME] [--seed N] [-
 /** Per row, the index of the largest |value| (`'none'` for an all-zero row, e.g. a sample with no active atom). */
 function dominant(z: tf.Tensor2D): Array<number | string> {
   const [arg, max] = tf.tidy(() => [tf.argMax(tf.abs(z), 1), tf.max(tf.abs(z), 1)]);
-  const a = Array.from(arg!.dataSync());
+  const a = Array.from(arg!.dataSync() as Int32Array);
   const m = max!.dataSync();
   tf.dispose([arg!, max!]);
   return a.map((v, i) => (m[i]! > 0 ? v : 'none'));
