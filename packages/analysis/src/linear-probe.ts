@@ -2,6 +2,7 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, type VectorInput, readLabelledSplit, readLabelledSplitSync } from './matrix';
 
+/** The options of `linearProbe(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const linearProbeOptionsSchema = z.strictObject({
   /** Full-batch iterations (each sees the whole training set once). */
   epochs: z._default(z.int().check(z.gte(1)), 100),
@@ -16,16 +17,21 @@ export const linearProbeOptionsSchema = z.strictObject({
   /** Stop when the largest gradient entry falls below this. */
   tolerance: z._default(z.number().check(z.positive()), 1e-6),
 });
+/** Options of `linearProbe` (the input of its schema: a field with a default may be omitted). */
 export type LinearProbeOptions = z.input<typeof linearProbeOptionsSchema>;
 type Resolved = z.output<typeof linearProbeOptionsSchema>;
 
+/** A linear classifier trained on frozen features: its accuracies, loss and predictions. */
 export interface LinearProbeResult {
+  /** Accuracy on the training rows. */
   trainAccuracy: number;
+  /** Accuracy on the test rows (the number to report). */
   testAccuracy: number;
   /** Final training objective: mean cross-entropy + L2 term. */
   trainLoss: number;
   /** Number of classes C = 1 + the largest label seen (train or test). */
   classes: number;
+  /** Optimizer iterations run (L-BFGS or gradient descent). */
   iterations: number;
   /** Predicted class of every test row. */
   testPredictions: number[];

@@ -15,6 +15,7 @@ import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
 const TWO_POW_32 = 4294967296;
 
+/** The options of `labeledSparseCoding(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const labeledSparseCodingOptionsSchema = z.strictObject({
   /** d1: dimension of an observation x. */
   ambientDim: z._default(z.int().check(z.positive()), 256),
@@ -31,7 +32,9 @@ export const labeledSparseCodingOptionsSchema = z.strictObject({
   /** Seed of the dictionary and of the model's own sampling stream. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `labeledSparseCoding` (the input of its schema: a field with a default may be omitted). */
 export type LabeledSparseCodingOptions = z.input<typeof labeledSparseCodingOptionsSchema>;
+/** The options of `labeledSparseCoding` with every default filled in (the augmentation's or model's `options`). */
 export type LabeledSparseCodingResolvedOptions = z.output<typeof labeledSparseCodingOptionsSchema>;
 
 export interface LabeledSparseCodingSample extends Sample {
@@ -46,11 +49,15 @@ export interface LabeledSparseCodingSample extends Sample {
 }
 
 export interface LabeledSparseCodingModel extends DataModel<LabeledSparseCodingSample>, HasDictionary, HasLabels {
+  /** Always `labeledSparseCoding`. */
   readonly name: 'labeledSparseCoding';
   readonly labelKey: 'labels';
+  /** Resolved options (defaults applied). */
   readonly options: LabeledSparseCodingResolvedOptions;
   readonly inputDim: number;
+  /** Number of atoms d. */
   readonly latentDim: number;
+  /** Number of classes. */
   readonly numClasses: number;
   /** σ, std of each noise coordinate. */
   readonly noiseStd: number;

@@ -15,6 +15,7 @@ import { keptTensor2d, transposeToFloat32 } from './dictionary';
 import { buildInvertibleMlp } from './invertible-mlp';
 import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
+/** The options of `latentMixing(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const latentMixingOptionsSchema = z.strictObject({
   /**
    * n: dimension of the latents z and of the observations x = g(z). Default 10 (main_mlp.py).
@@ -56,7 +57,9 @@ export const latentMixingOptionsSchema = z.strictObject({
   /** Seed of the mixing weights and of the model's own sampling stream. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `latentMixing` (the input of its schema: a field with a default may be omitted). */
 export type LatentMixingOptions = z.input<typeof latentMixingOptionsSchema>;
+/** The options of `latentMixing` with every default filled in (the augmentation's or model's `options`). */
 export type LatentMixingResolvedOptions = z.output<typeof latentMixingOptionsSchema>;
 
 export interface LatentMixingSample extends Sample {
@@ -74,12 +77,15 @@ export interface LatentMixingPair extends LatentMixingSample {
 }
 
 export interface LatentMixingModel extends PairedDataModel<LatentMixingSample, LatentMixingPair>, HasRecoverableLatents {
+  /** Always `latentMixing`. */
   readonly name: 'latentMixing';
   /** 'z': the latents an ideal encoder recovers (scored by R² and MCC). */
   readonly latentKey: 'z';
+  /** Resolved options (defaults applied). */
   readonly options: LatentMixingResolvedOptions;
   /** n. */
   readonly inputDim: number;
+  /** Dimension of the latents z. */
   readonly latentDim: number;
   /** σ_max/σ_min of each mixing layer. */
   readonly conditionNumbers: readonly number[];

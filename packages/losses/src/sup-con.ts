@@ -14,6 +14,7 @@ import { l2Normalize } from './l2-normalize';
 
 const isLabels = (v: unknown): boolean => v instanceof tf.Tensor || Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 
+/** The options of `supConLoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const supConLossOptionsSchema = z.strictObject({
   /**
    * Class label of each sample, [batch] (a tensor or an array of numbers). Samples with equal labels
@@ -37,6 +38,7 @@ export const supConLossOptionsSchema = z.strictObject({
   /** L2-normalise each feature vector first (F.normalize, eps 1e-12). Default true; false uses the features as given, like the reference code. */
   normalize: z._default(z.boolean(), true),
 });
+/** Options of `supConLoss` (the input of its schema: a field with a default may be omitted). */
 export type SupConLossOptions = z.input<typeof supConLossOptionsSchema>;
 
 /** Internal: the SupCon objective on the contrast matrix (see `supConFromContrast`). */

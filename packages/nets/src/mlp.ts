@@ -16,6 +16,7 @@ const TYPE = 'mlp';
 /** Batch-norm variance epsilon (PyTorch's BatchNorm1d default). */
 export const BATCH_NORM_EPS = 1e-5;
 
+/** The options of `mlp(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const mlpOptionsSchema = z.strictObject({
   /** Input dimension. */
   inputDim: z.int().check(z.positive()),
@@ -47,6 +48,7 @@ export const mlpOptionsSchema = z.strictObject({
   /** Name of the network (used in errors, variable names and the init stream). */
   name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
+/** Options of `mlp` (the input of its schema: a field with a default may be omitted). */
 export type MlpOptions = z.input<typeof mlpOptionsSchema>;
 type Resolved = z.output<typeof mlpOptionsSchema>;
 

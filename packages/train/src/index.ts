@@ -1,3 +1,9 @@
+/**
+ * The training loop: methods (contrastive, SimSiam, BYOL, DirectPred, Barlow Twins, VICReg, supervised), optimizers, schedules, checkpoints and exact resume, loggers.
+ *
+ * @packageDocumentation
+ * @module @contrastive/train
+ */
 // Gradients: in Node, `@tensorflow/tfjs-core` alone registers none; the app imports
 // `@tensorflow/tfjs` (or tfjs-node), which registers them for every package.
 export {

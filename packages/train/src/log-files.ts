@@ -169,7 +169,13 @@ export function csvFile(path: string, options: MetricsLogOptions = {}): TrainLog
  * `<dir>/events.out.tfevents.<seconds>.<host>.<pid>` (`tensorboard --logdir <dir>` shows
  * `train/loss`, `train/lr` and `eval/<metric>`). Returns the logger and the file's `path`.
  */
-export function tensorBoardFile(dir: string, options: TensorBoardLoggerOptions = {}): TrainLogger & { path: string } {
+export function tensorBoardFile(
+  dir: string,
+  options: TensorBoardLoggerOptions = {},
+): TrainLogger & {
+  /** The event file written. */
+  path: string;
+} {
   const seconds = Math.floor((options.now ?? (() => Date.now() / 1000))());
   const path = join(dir, `events.out.tfevents.${seconds}.${hostname()}.${process.pid}`);
   let handle: FileHandle | undefined;

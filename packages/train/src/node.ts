@@ -1,3 +1,9 @@
+/**
+ * Node-only: the file checkpoint store, atomic writes, and the log files (metrics.jsonl, CSV, TensorBoard).
+ *
+ * @packageDocumentation
+ * @module @contrastive/train/node
+ */
 // Node-only entry (`@contrastive/train/node`): everything that touches the file system.
 // Kept out of the default entry so browser bundles of `@contrastive/train` never reach a Node built-in.
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';

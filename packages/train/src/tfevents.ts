@@ -94,6 +94,7 @@ export function scalarEvent(point: ScalarPoint): Uint8Array {
   return tfRecord(eventBytes(wallTime, step, lengthDelimited(5, summary)));
 }
 
+/** The options of `tensorBoardLogger(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const tensorBoardLoggerOptionsSchema = z.strictObject({
   /** Log the loss and learning rate every this many steps (evaluations always). Default 1. */
   every: z._default(z.int().check(z.positive()), 1),

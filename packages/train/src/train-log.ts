@@ -13,7 +13,11 @@ export type FieldValue = string | number | boolean;
  * One row of a metrics log, as the CLI's `metrics.jsonl` writes it: a `step` event gives
  * `{ ...fields, step, loss, lr }`, an `eval` event `{ ...fields, step, ...metrics }`.
  */
-export type MetricsRow = { [key: string]: FieldValue | null; step: number };
+export type MetricsRow = {
+  [key: string]: FieldValue | null;
+  /** The step the row belongs to (0 = before training). */
+  step: number;
+};
 
 /** Something that receives every `train()` event (a console printer, a file writer, …). */
 export interface TrainLogger {
@@ -25,6 +29,7 @@ export interface TrainLogger {
 
 const fieldsSchema = z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])));
 
+/** The options of `metricsLog` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const metricsLogOptionsSchema = z.strictObject({
   /**
    * Constant columns put first in every row, e.g. `{ arm: 'masking', seed: 0 }` (how the CLI tells
@@ -83,6 +88,7 @@ function rowOf(event: TrainEvent, fields: Record<string, FieldValue>, every: num
   return undefined;
 }
 
+/** The options of `consoleLogger(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const consoleLoggerOptionsSchema = z.strictObject({
   /** Print a `step` line every this many steps (start, evaluations and the end are always printed). Default 100. */
   every: z._default(z.int().check(z.positive()), 100),

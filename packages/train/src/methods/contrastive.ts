@@ -5,6 +5,7 @@ import { isSymmetricReluNetwork } from '@contrastive/nets';
 import * as z from 'zod/mini';
 import type { Method } from '../method';
 
+/** The options of `contrastiveMethod(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const contrastiveMethodSchema = z.strictObject({
   /** Which contrastive objective. `supcon` uses `batch.labels` (Khosla et al.); without labels it is SimCLR. */
   loss: z._default(z.enum(['infonce', 'ntxent', 'supcon']), 'infonce'),
@@ -30,6 +31,7 @@ export const contrastiveMethodSchema = z.strictObject({
    */
   kernels: z._default(z.enum(['auto', 'native', 'tfjs']), 'auto'),
 });
+/** Options of `contrastiveMethod` (the input of its schema: a field with a default may be omitted). */
 export type ContrastiveMethodOptions = z.input<typeof contrastiveMethodSchema> & {
   /** The encoder whose output is the learned representation. */
   encoder: Network;
