@@ -6,7 +6,7 @@ import { type Matrix, type MatrixInput, normalizeRows, readMatrices, readMatrice
 export const alignmentOptionsSchema = z.strictObject({
   /** Exponent α of the distance (Wang & Isola default 2). */
   alpha: z._default(z.number().check(z.positive()), 2),
-  /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). */
+  /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). Default false. */
   normalize: z._default(z.boolean(), false),
 });
 /** Options of `alignment` (the input of its schema: a field with a default may be omitted). */
@@ -16,7 +16,7 @@ export type AlignmentOptions = z.input<typeof alignmentOptionsSchema>;
 export const uniformityOptionsSchema = z.strictObject({
   /** Temperature t of the Gaussian potential (Wang & Isola default 2). */
   t: z._default(z.number().check(z.positive()), 2),
-  /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). */
+  /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). Default false. */
   normalize: z._default(z.boolean(), false),
 });
 /** Options of `uniformity` (the input of its schema: a field with a default may be omitted). */

@@ -5,7 +5,7 @@ import { mean, median, min } from './stats';
 
 /** The options of `atomRecovery(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const atomRecoveryOptionsSchema = z.strictObject({
-  /** An atom counts as recovered when some neuron has |cos| above this (docs/science/feature-decoupling.md §1.6 uses 0.8). */
+  /** An atom counts as recovered when some neuron has |cos| above this (docs/science/feature-decoupling.md §1.6 uses 0.8). Default 0.8. */
   threshold: z._default(z.number().check(z.gte(0), z.lte(1)), 0.8),
 });
 /** Options of `atomRecovery` (the input of its schema: a field with a default may be omitted). */

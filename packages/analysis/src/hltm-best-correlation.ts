@@ -9,9 +9,10 @@ export const hltmBestCorrelationOptionsSchema = z.strictObject({
    * Units per latent node when the network mirrors the tree (luckmatters: `hid`): node μ is
    * compared only with its own units, columns μ·unitsPerNode … (μ+1)·unitsPerNode − 1 of `hidden`.
    * Omitted: every node is compared with every unit.
+   * Default: none.
    */
   unitsPerNode: z.optional(z.int().check(z.gte(1))),
-  /** Level (e.g. distance from the root) of every latent node, to report the mean per level. */
+  /** Level (e.g. distance from the root) of every latent node, to report the mean per level. Default: none. */
   levels: z.optional(
     z.union([z.array(z.int()), z.custom<Int32Array>((v) => v instanceof Int32Array, { message: 'expected an array of integers' })]),
   ),

@@ -4,7 +4,7 @@ import { type Matrix, type MatrixInput, readMatricesSync } from './matrix';
 
 /** The options of `hungarian(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const hungarianOptionsSchema = z.strictObject({
-  /** Maximise the total instead of minimising it (e.g. total |correlation| for MCC). */
+  /** Maximise the total instead of minimising it (e.g. total |correlation| for MCC). Default false. */
   maximize: z._default(z.boolean(), false),
 });
 /** Options of `hungarian` (the input of its schema: a field with a default may be omitted). */

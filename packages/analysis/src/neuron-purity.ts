@@ -15,7 +15,7 @@ const matrixInput = z.custom<MatrixInput>(
 
 /** The options of `neuronPurity(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const neuronPurityOptionsSchema = z.strictObject({
-  /** Dense basis H [d1, k] of the data model (if any): also report each neuron's share in span(H). */
+  /** Dense basis H [d1, k] of the data model (if any): also report each neuron's share in span(H). Default: none. */
   denseBasis: z.optional(z.nullable(matrixInput)),
 });
 /** Options of `neuronPurity` (the input of its schema: a field with a default may be omitted). */

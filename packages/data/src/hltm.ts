@@ -26,7 +26,7 @@ export const hltmOptionsSchema = z.strictObject({
   deltaLower: z._default(z.number().check(z.gte(0), z.lte(1)), 0.7),
   /** Upper bound δ_u of the polarity magnitude. Default 1. */
   deltaUpper: z._default(z.number().check(z.gte(0), z.lte(1)), 1),
-  /** Seed of the polarities and of the model's own sampling stream. */
+  /** Seed of the polarities and of the model's own sampling stream. Default 0. */
   seed: z._default(seedSchema, 0),
 });
 /** Options of `hltm` (the input of its schema: a field with a default may be omitted). */

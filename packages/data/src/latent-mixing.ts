@@ -31,7 +31,7 @@ export const latentMixingOptionsSchema = z.strictObject({
    * box centre with std `marginalScale`, truncated to the box by rejection.
    */
   marginal: z._default(z.enum(['uniform', 'normal']), 'uniform'),
-  /** Std of the 'normal' marginal (ignored for 'uniform'). */
+  /** Std of the 'normal' marginal (ignored for 'uniform'). Default 1. */
   marginalScale: z._default(z.number().check(z.positive()), 1),
   /**
    * Positive-pair conditional p(z̃ | z): 'normal' N(z, s²I) (`--c-p 2`, default) or 'laplace'
@@ -47,14 +47,16 @@ export const latentMixingOptionsSchema = z.strictObject({
   /**
    * Random matrices in the pool that sets the condition-number threshold. cl-ica uses 25000; 1000
    * keeps construction fast in JS (each candidate costs one n×n Jacobi eigen-solve).
+   * Default 1000.
    */
   conditionPool: z._default(z.int().check(z.positive()), 1000),
   /**
    * Quantile of the pool's condition numbers used as the acceptance threshold. 0 = the pool
    * minimum (main_mlp.py: `cond_thresh_ratio=0.0`); each layer then takes ~pool draws.
+   * Default 0.
    */
   conditionQuantile: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
-  /** Seed of the mixing weights and of the model's own sampling stream. */
+  /** Seed of the mixing weights and of the model's own sampling stream. Default 0. */
   seed: z._default(seedSchema, 0),
 });
 /** Options of `latentMixing` (the input of its schema: a field with a default may be omitted). */

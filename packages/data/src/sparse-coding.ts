@@ -22,14 +22,14 @@ export const sparseCodingOptionsSchema = z.strictObject({
    * Default 4 (the docs/science/feature-decoupling.md §1.7 regression row).
    */
   noiseToSignal: z._default(z.number().check(z.gte(0)), 4),
-  /** k: rank of the structured dense part Hζ (0 = none); H ⟂ span(M). */
+  /** k: rank of the structured dense part Hζ (0 = none); H ⟂ span(M). Default 0. */
   denseRank: z._default(z.int().check(z.gte(0)), 0),
   /**
    * Standard deviation of each coordinate of ζ ~ N(0, s²I_k), so E‖Hζ‖² = k·s² and a dense
    * direction H_i carries variance s² (an atom carries p). Default 1: dense features dominate.
    */
   denseScale: z._default(z.number().check(z.gte(0)), 1),
-  /** Seed of the ground truth (M, H) and of the model's own sampling stream. */
+  /** Seed of the ground truth (M, H) and of the model's own sampling stream. Default 0. */
   seed: z._default(seedSchema, 0),
 });
 /** Options of `sparseCoding` (the input of its schema: a field with a default may be omitted). */

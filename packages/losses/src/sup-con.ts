@@ -19,12 +19,14 @@ export const supConLossOptionsSchema = z.strictObject({
   /**
    * Class label of each sample, [batch] (a tensor or an array of numbers). Samples with equal labels
    * are positives of each other: mask = eq(labels, labelsᵀ). Cannot be combined with `mask`.
+   * Default: none.
    */
   labels: z.optional(z.custom<tf.Tensor1D | ArrayLike<number>>(isLabels, { message: 'expected a tf.Tensor or an array of numbers' })),
   /**
    * Explicit positive mask [batch, batch]: `mask[i][j]` weights sample j as a positive of anchor i.
    * It may be asymmetric and is used as given (the self entry is always dropped). Cannot be
    * combined with `labels`. With neither, mask = I: the SimCLR / NT-Xent loss.
+   * Default: none.
    */
   mask: z.optional(z.custom<tf.Tensor2D>((v) => v instanceof tf.Tensor, { message: 'expected a tf.Tensor [batch, batch]' })),
   /** Softmax temperature τ. Default 0.07 (HobbitLong/SupContrast; the paper uses 0.1). */

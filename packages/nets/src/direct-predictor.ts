@@ -25,9 +25,9 @@ export const directPredictorOptionsSchema = z.strictObject({
   eps: z._default(z.number().check(z.gte(0)), 0.01),
   /** Recompute W_p on every `freq`-th `update` call (the first one included). Default 1. */
   freq: z._default(z.int().check(z.positive()), 1),
-  /** Lower clamp of p_j (luckmatters: 1e-4). */
+  /** Lower clamp of p_j (luckmatters: 1e-4). Default 1e-4. */
   minEigenvalue: z._default(z.number().check(z.gte(0)), 1e-4),
-  /** How W_p is set from F̂: 'eigen' = U diag(p) Uᵀ (docs/science/non-contrastive.md §3.3; the only mode). */
+  /** How W_p is set from F̂: 'eigen' = U diag(p) Uᵀ (docs/science/non-contrastive.md §3.3; the only mode). Default 'eigen'. */
   mode: z._default(z.enum(['eigen']), 'eigen'),
   /** Network name. Default 'predictor'. */
   name: z._default(z.string().check(z.minLength(1)), 'predictor'),

@@ -14,7 +14,7 @@ export const projectionHeadOptionsSchema = z.strictObject({
   layers: z._default(z.int().check(z.gte(1)), 2),
   /** Linear-BN-ReLU hidden layers and a non-affine BN on the output, as SimSiam (docs/science/non-contrastive.md §3.1). Default true. */
   batchNorm: z._default(z.boolean(), true),
-  /** Seed of the initial weights. */
+  /** Seed of the initial weights. Default 0. */
   seed: z._default(seedSchema, 0),
   /** Network name. Default 'projector'. */
   name: z._default(z.string().check(z.minLength(1)), 'projector'),
@@ -49,7 +49,7 @@ export const predictionHeadOptionsSchema = z.strictObject({
   hiddenDim: z.optional(z.int().check(z.positive())),
   /** Linear(no bias)-BN-ReLU hidden layer, no BN on the output (docs/science/non-contrastive.md §3.1). Default true. */
   batchNorm: z._default(z.boolean(), true),
-  /** Seed of the initial weights. */
+  /** Seed of the initial weights. Default 0. */
   seed: z._default(seedSchema, 0),
   /** Network name. Default 'predictor'. */
   name: z._default(z.string().check(z.minLength(1)), 'predictor'),

@@ -13,7 +13,7 @@ export const linearPredictorOptionsSchema = z.strictObject({
   init: z._default(z.enum(['identity', 'normal']), 'identity'),
   /** Add a bias (DirectPred's setting has none, docs/science/non-contrastive.md §3.3). Default false. */
   bias: z._default(z.boolean(), false),
-  /** Seed of the initial weights ('normal' init). */
+  /** Seed of the initial weights ('normal' init). Default 0. */
   seed: z._default(seedSchema, 0),
   /** Network name. Default 'predictor'. */
   name: z._default(z.string().check(z.minLength(1)), 'predictor'),

@@ -9,7 +9,7 @@ export const optimizerOptionsSchema = z.discriminatedUnion('type', [
     type: z.literal('sgd'),
     /** Base learning rate (the schedule multiplies it). Required. */
     lr: z.number().check(z.positive()),
-    /** Heavy-ball momentum μ (PyTorch convention: v ← μv + g, θ ← θ − lr·v). 0 = plain SGD. */
+    /** Heavy-ball momentum μ (PyTorch convention: v ← μv + g, θ ← θ − lr·v). 0 = plain SGD. Default 0. */
     momentum: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
     /** Nesterov momentum (θ ← θ − lr·(g + μv)). Default false. */
     nesterov: z._default(z.boolean(), false),

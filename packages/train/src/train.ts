@@ -47,15 +47,15 @@ export const trainOptionsSchema = z.strictObject({
   steps: z.int().check(z.positive()),
   /** Samples per step (fresh samples every step: online training). */
   batchSize: z.int().check(z.gte(2)),
-  /** Seed of the data and augmentation streams. */
+  /** Seed of the data and augmentation streams. Default 0. */
   seed: z._default(seedSchema, 0),
-  /** Run `evaluate` every this many steps (and after the last step). 0 = only at the end. */
+  /** Run `evaluate` every this many steps (and after the last step). 0 = only at the end. Default 0. */
   evalEvery: z._default(z.int().check(z.gte(0)), 0),
-  /** Evaluate before the first step too (the untrained baseline). */
+  /** Evaluate before the first step too (the untrained baseline). Default true. */
   evalAtStart: z._default(z.boolean(), true),
-  /** Save a checkpoint every this many steps (and at the end). 0 = only at the end. */
+  /** Save a checkpoint every this many steps (and at the end). 0 = only at the end. Default 0. */
   checkpointEvery: z._default(z.int().check(z.gte(0)), 0),
-  /** Emit a `step` event every this many steps. */
+  /** Emit a `step` event every this many steps. Default 1. */
   logEvery: z._default(z.int().check(z.positive()), 1),
 });
 

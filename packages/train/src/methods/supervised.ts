@@ -6,7 +6,7 @@ import type { Method } from '../method';
 
 /** The options of `supervisedMethod(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const supervisedMethodSchema = z.strictObject({
-  /** Number of classes C: the linear head maps the encoder's output to C logits. Required unless a `head` is given. */
+  /** Number of classes C: the linear head maps the encoder's output to C logits. Required unless a `head` is given. Default: none. */
   numClasses: z.optional(z.int().check(z.gte(2))),
   /** Seed of the linear head's initial weights (LeCun normal, zero bias). Default 0. */
   seed: z._default(seedSchema, 0),
