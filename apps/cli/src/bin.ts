@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
 import type { Experiment } from './config';
+import { embedMain } from './embed';
 import { ConfigError } from './errors';
 import { failure, parseCommandLine, parseRun, prepareRun } from './prepare';
 import { COMPARE_METHODS, PRESETS } from './presets';
@@ -24,6 +25,7 @@ Usage:
   contrastive sweep <${Object.keys(SWEEP_PRESETS).join(' | ')} | sweep.yaml> [--metric KEY] [options]
   contrastive list
   contrastive report <runDir> [--json]
+  contrastive embed <runDir> [--arm NAME] [--seed N] [--samples N] [--out DIR]   (Embedding Projector TSVs; embed --help)
 
 Options for run:
   --seed N           run a single seed            --seeds 0,1,2   several seeds
@@ -139,6 +141,7 @@ function calibrationFor(
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'embed') return embedMain(argv.slice(1), process.stdout);
   const { values, positionals } = parseCommandLine(argv);
   // Before any worker starts: workers inherit the environment, and the addon is loaded lazily.
   if (values['no-native']) process.env.CONTRASTIVE_NATIVE = '0';
@@ -203,7 +206,7 @@ async function main(argv: string[]): Promise<number> {
     );
   }
 
-  throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, list, report; see --help)`);
+  throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, list, report, embed; see --help)`);
 }
 
 main(process.argv.slice(2)).then(

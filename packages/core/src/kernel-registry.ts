@@ -57,6 +57,7 @@ export interface KernelSignatures {
   symmetricReluInfoNCE: SymmetricReluInfoNCEKernel;
 }
 
+/** Name of a kernel slot of the registry (`registerKernel`, `getKernel`). */
 export type KernelName = keyof KernelSignatures;
 
 const KERNEL_NAMES: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE'];

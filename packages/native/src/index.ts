@@ -1,3 +1,9 @@
+/**
+ * Optional compiled kernels for Node (SIMD GEMM, the fused symmetric-ReLU + InfoNCE step, bit-exact random fills), installed into core's kernel registry.
+ *
+ * @packageDocumentation
+ * @module @contrastive/native
+ */
 export { installNativeRng, nativeFillBernoulliKernel, nativeFillNormalKernel } from './rng-kernels';
 export { loadNative, type NativeAddon, type NativeInfo, nativeInfo } from './load';
 export { sgemm, type SgemmOptions } from './sgemm';

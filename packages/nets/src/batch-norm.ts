@@ -15,6 +15,7 @@ export const batchNormStateSchema = z.strictObject({
   /** Number of training-mode batches seen (PyTorch's `num_batches_tracked`). */
   numBatchesTracked: z.int().check(z.gte(0)),
 });
+/** Running statistics of a batch-norm layer, as checkpointed. */
 export type BatchNormState = z.output<typeof batchNormStateSchema>;
 
 /**
@@ -27,6 +28,7 @@ export type BatchNormState = z.output<typeof batchNormStateSchema>;
  * - eval: y = γ·(x − mean)/√(var + ε) + β with the running statistics.
  */
 export interface BatchNorm {
+  /** Channels normalised (the last axis). */
   readonly numFeatures: number;
   /** Scale γ [numFeatures] (trainable). */
   readonly gamma: tf.Variable<tf.Rank.R1>;
@@ -36,14 +38,19 @@ export interface BatchNorm {
   readonly runningMean: tf.Variable<tf.Rank.R1>;
   /** Running unbiased variance [numFeatures] (not trainable). */
   readonly runningVar: tf.Variable<tf.Rank.R1>;
+  /** Training batches seen (PyTorch's `num_batches_tracked`). */
   readonly numBatchesTracked: number;
   /** x [..., numFeatures] → same shape; updates the running statistics when `training`. */
   apply(x: tf.Tensor, training: boolean): tf.Tensor;
+  /** The running statistics, for checkpoints. */
   getState(): BatchNormState;
+  /** Restores running statistics (checked against `numFeatures`; errors name `op` and `argument`). */
   setState(state: BatchNormState, op?: string, argument?: string): void;
+  /** Frees the layer's variables. */
   dispose(): void;
 }
 
+/** How to build a batch-norm layer (`createBatchNorm`). */
 export interface BatchNormConfig {
   /** Channels (last axis). */
   numFeatures: number;
@@ -55,6 +62,7 @@ export interface BatchNormConfig {
   eps?: number;
   /** Initial γ, β (default 1, 0). */
   gamma?: Float32Array;
+  /** Initial shift β (default zeros). */
   beta?: Float32Array;
   /** Label used in errors, e.g. `convNet('encoder')`. */
   label?: string;
