@@ -34,6 +34,19 @@ export interface NativeAddon {
   ): number;
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
   fillBernoulli(state: Uint32Array, out: Float32Array | Float64Array, p: number): void;
+  supCon(
+    C: Float32Array,
+    K: number,
+    D: number,
+    nA: number,
+    B: number,
+    mask: Float32Array | null,
+    labels: Float64Array | null,
+    tau: number,
+    scale: number,
+    variantIn: number,
+    dC: Float32Array,
+  ): number;
   log(x: number): number;
   exp(x: Float32Array, y: Float32Array): void;
   transpose(x: Float32Array, y: Float32Array, batch: number, rows: number, cols: number): void;
