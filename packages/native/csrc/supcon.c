@@ -51,9 +51,29 @@ static inline float hsum(v16 v) {
   return s;
 }
 
+/* Σ a_j b_j and Σ a_j, 16 lanes at a time (GCC does not vectorise float reductions without
+   -ffast-math, which the exact-rounding parts of the addon must not get). */
+static float vdot(const float *a, const float *b, int n) {
+  v16 acc = {0};
+  int j = 0;
+  for (; j + 16 <= n; j += 16) acc += *(const v16u *)(a + j) * *(const v16u *)(b + j);
+  float s = hsum(acc);
+  for (; j < n; j++) s += a[j] * b[j];
+  return s;
+}
+
+static float vsum(const float *a, int n) {
+  v16 acc = {0};
+  int j = 0;
+  for (; j + 16 <= n; j += 16) acc += *(const v16u *)(a + j);
+  float s = hsum(acc);
+  for (; j < n; j++) s += a[j];
+  return s;
+}
+
 /* G ← G + Gᵀ for a square K×K matrix with row stride ld, in 32×32 tiles. */
 static void symmetrize(float *G, int K, int ld) {
-  enum { T = 32 };
+  enum { T = 64 };
   for (int i0 = 0; i0 < K; i0 += T) {
     const int i1 = i0 + T < K ? i0 + T : K;
     for (int j0 = i0; j0 < K; j0 += T) {
@@ -71,7 +91,9 @@ static void symmetrize(float *G, int K, int ld) {
 double cn_supcon(const float *C, int K, int D, int nA, int B, const float *mask, const double *labels, float tau,
                  float scale, int variant_in, float *dC) {
   const int V = K / B;
-  const int Kp = (K + 15) / 16 * 16;
+  /* rows padded to 16 floats for the vector passes, and off a multiple of 64 floats: a power-of-two
+     row stride maps a tile's column onto one set of the L1 cache, which made G + Gᵀ 3× slower */
+  const int Kp = (K + 15) / 16 * 16 + ((K + 15) / 16 * 16 % 64 == 0 ? 16 : 0);
   /* logits/gradient rows [nA × Kp], then per-row temporaries: weights per sample [B] (padded), and
      for L_in the positives' exponentials [Kp] */
   const size_t Bp = (size_t)(B + 15) / 16 * 16;
@@ -89,12 +111,15 @@ double cn_supcon(const float *C, int K, int D, int nA, int B, const float *mask,
     const int i = r % B;
     float *row = G + (size_t)r * Kp;
     /* weights of anchor i over the B samples: the mask row, equal labels, or the sample itself */
-    double rowsum = 0;
-    for (int j = 0; j < B; j++) {
-      const float w = mask ? mask[(size_t)i * B + j] : labels ? (labels[j] == labels[i] ? 1.0f : 0.0f) : (j == i ? 1.0f : 0.0f);
-      wrow[j] = w;
-      rowsum += w;
+    if (mask) memcpy(wrow, mask + (size_t)i * B, (size_t)B * sizeof(float));
+    else if (labels) {
+      const double li = labels[i];
+      for (int j = 0; j < B; j++) wrow[j] = labels[j] == li ? 1.0f : 0.0f;
+    } else {
+      memset(wrow, 0, (size_t)B * sizeof(float));
+      wrow[i] = 1;
     }
+    const double rowsum = mask || labels ? (double)vsum(wrow, B) : 1.0;
     /* |P(r)|: every view of each positive, minus the anchor itself (PR #142: below 1e-6 the anchor
        has no positive, contributes 0 and still counts in the mean) */
     const double sumM = rowsum * V - wrow[i];
@@ -103,12 +128,10 @@ double cn_supcon(const float *C, int K, int D, int nA, int B, const float *mask,
     const float Lself = row[r];
     double sumWL = 0;
     if (!variant_in) {
-      for (int v = 0; v < V; v++) {
-        const float *seg = row + (size_t)v * B;
-        float s = 0;
-        for (int j = 0; j < B; j++) s += wrow[j] * seg[j];
-        sumWL += s;
-      }
+      if (mask || labels)
+        for (int v = 0; v < V; v++) sumWL += vdot(wrow, row + (size_t)v * B, B);
+      else /* SimCLR: the positives are the anchor's other views */
+        for (int v = 0; v < V; v++) sumWL += row[(size_t)v * B + i];
       sumWL -= (double)wrow[i] * Lself;
     }
     /* the self entry and the padding leave the softmax */
@@ -136,25 +159,22 @@ double cn_supcon(const float *C, int K, int D, int nA, int B, const float *mask,
       }
       for (int v = 0; v < V; v++) {
         float *seg = Wpos + (size_t)v * B;
-        float s = 0;
-        for (int j = 0; j < B; j++) {
-          seg[j] *= wrow[j];
-          s += seg[j];
-        }
-        wsum += s;
+        for (int j = 0; j < B; j++) seg[j] *= wrow[j];
+        wsum += vsum(seg, B);
       }
       wsum -= Wpos[r];
       Wpos[r] = 0;
     }
-    /* E = e^{L − max} (self and padding 0), S = Σ E */
+    /* E = e^{L − max}, S = Σ E; the self entry and the padding come out as e^−87 ≈ 1.6e−38, which
+       cannot change S ≥ 1 (the max term is 1), and are then set to 0 */
     v16 acc = {0};
     for (int k = 0; k < Kp; k += 16) {
-      v16 e = vexp_nonpos(*(v16 *)(row + k) - mx);
+      const v16 e = vexp_nonpos(*(v16 *)(row + k) - mx);
       *(v16 *)(row + k) = e;
+      acc += e;
     }
     row[r] = 0;
     for (int k = K; k < Kp; k++) row[k] = 0;
-    for (int k = 0; k < Kp; k += 16) acc += *(v16 *)(row + k);
     const float S = hsum(acc);
     const double lse = (double)mx + log((double)S);
     if (!variant_in) {
@@ -162,9 +182,14 @@ double cn_supcon(const float *C, int K, int D, int nA, int B, const float *mask,
       const double ratio = sumM / den;
       total += -(sumWL / den - ratio * lse);
       const float a = (float)(c * ratio / S), b = (float)(c / den);
-      for (int v = 0; v < V; v++) {
-        float *seg = row + (size_t)v * B;
-        for (int j = 0; j < B; j++) seg[j] = a * seg[j] - b * wrow[j];
+      if (mask || labels)
+        for (int v = 0; v < V; v++) {
+          float *seg = row + (size_t)v * B;
+          for (int j = 0; j < B; j++) seg[j] = a * seg[j] - b * wrow[j];
+        }
+      else {
+        for (int k = 0; k < K; k++) row[k] *= a;
+        for (int v = 0; v < V; v++) row[(size_t)v * B + i] -= b;
       }
       row[r] = 0;
     } else if (hasPos) {
