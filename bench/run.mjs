@@ -3,10 +3,12 @@
 // measured in the same run. Ratios are time ratios (ours / PyTorch; < 1 means we are faster).
 // Absolute times on a shared machine are noisy: compare ratios measured in the same run.
 //
-// Flags: --quick (short timings, 300-step flagship), --no-flagship, --backends=library,wasm,cpu,
+// Flags: --quick (short timings, 300-step flagship), --no-flagship, --flagship-serial (also PyTorch's
+// flagship run serially, default threads and one core: +4 min), --backends=library,wasm,cpu,
 // --scaling (also the long scaling sweep: batch 64…4096 and width, each point in a fresh process
 // for its peak memory; writes bench/results/scaling.json, then `pnpm --filter @contrastive/bench
-// plot` draws bench/scaling.svg), --scaling-only (only the sweep).
+// plot` draws bench/scaling-*.svg), --scaling-only (only the sweep), --parts=engines,flagship,scaling
+// (what to run), --seconds=N (timing budget per measurement, default 4; 1.5 with --quick).
 // Internal: --point=<json> measures one scaling point and prints JSON (run in a child process).
 //
 // Engines: 'library' = what a library user gets with `await selectBackend()` from
@@ -14,7 +16,7 @@
 // SupCon steps, native GEMM behind tf.matMul, native samplers), with every other setting left at
 // its default; 'wasm' and 'cpu' = plain tfjs. The CLI's own path is timed by the whole flagship run.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +39,7 @@ const flag = (name) =>
     .slice(1)
     .join('=');
 const quick = args.includes('--quick');
-const seconds = quick ? 1.5 : 4;
+const seconds = Number(flag('seconds') ?? (quick ? 1.5 : 4));
 const SHAPES = {
   small: { latentDim: 32, ambientDim: 256, width: 64, batchSize: 256 },
   large: { latentDim: 64, ambientDim: 512, width: 256, batchSize: 512 },
@@ -295,7 +297,7 @@ const WORKLOADS = {
 async function measurePoint(point) {
   await useEngine('library');
   const base = rssMB();
-  const budget = quick ? 1 : 2;
+  const budget = Math.min(seconds, quick ? 1 : 2);
   let r;
   if (point.workload === 'infonce') {
     r = await benchTrain({ latentDim: 64, ambientDim: 512, width: point.width, batchSize: point.batchSize }, budget);
@@ -335,7 +337,9 @@ function scalingSweep(py) {
       );
       const ours = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : undefined;
       if (!ours) console.error(`scaling point ${JSON.stringify(point)} failed: ${r.stderr}`);
-      const torch = py ? runTorch(py, ['--point', JSON.stringify(point), ...(quick ? ['--quick'] : [])], TORCH_SINGLE) : undefined;
+      const torch = py
+        ? runTorch(py, ['--point', JSON.stringify(point), '--seconds', String(Math.min(seconds, quick ? 1 : 2))], TORCH_SINGLE)
+        : undefined;
       const row = { ...point, flops: w.flops(p), ours, torch };
       rows.push(row);
       console.error(
@@ -399,12 +403,33 @@ function printScaling({ rows, exponents }) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
+  const saved = flag('report');
+  if (saved) {
+    // Re-print the tables of a saved run (bench/results/latest.json).
+    const r = JSON.parse(readFileSync(saved, 'utf8'));
+    if (r.torch || Object.keys(r.ours ?? {}).length)
+      report(
+        r,
+        Object.keys(r.ours).filter((k) => k !== 'flagship'),
+      );
+    if (r.scaling ?? r.rows) printScaling(r.scaling ?? r);
+    return;
+  }
   const point = flag('point');
   if (point) {
     console.log(JSON.stringify(await measurePoint(JSON.parse(point))));
     return;
   }
-  const scalingOnly = args.includes('--scaling-only');
+  // --parts=engines,flagship,scaling picks what runs (default: engines and flagship, plus scaling with --scaling).
+  const parts = new Set(
+    (
+      flag('parts') ??
+      [
+        ...(args.includes('--scaling-only') ? [] : ['engines', ...(args.includes('--no-flagship') ? [] : ['flagship'])]),
+        ...(args.includes('--scaling') || args.includes('--scaling-only') ? ['scaling'] : []),
+      ].join(',')
+    ).split(','),
+  );
   const backends = (flag('backends') ?? 'library,wasm,cpu').split(',');
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -416,8 +441,8 @@ async function main() {
   const py = findTorchPython();
   if (!py) console.error('PyTorch reference skipped: no python3 with torch (apt-get install python3-torch libopenblas0-pthread).');
 
-  if (!scalingOnly) {
-    for (const engine of backends) {
+  if (parts.has('engines') || parts.has('flagship')) {
+    for (const engine of parts.has('engines') ? backends : []) {
       const setup = await useEngine(engine);
       const budget = engine === 'cpu' ? Math.min(seconds, 3) : seconds;
       const lib = engine === 'library';
@@ -437,26 +462,36 @@ async function main() {
       // SupCon: every configuration on the library path; the plain engines only at 1024 (L_out,
       // no labels), their composed path builds [2B, 2B] masks in JavaScript.
       for (const c of lib ? SUPCON : SUPCON.slice(0, 1)) {
-        const { ms, cpuMs, tensorGrowth } = benchSupCon(c, engine === 'cpu' ? 1 : Math.min(seconds, c.batch > 1024 ? 6 : 3));
+        const { ms, cpuMs, tensorGrowth } = benchSupCon(
+          c,
+          engine === 'cpu' ? Math.min(seconds, 1) : c.batch > 1024 ? 1.5 * seconds : 0.75 * seconds,
+        );
         r[c.key] = 1000 / ms;
         r[`${c.key}_cpu`] = 1000 / cpuMs;
         r.tensorGrowth += tensorGrowth;
       }
-      if (lib) r.gemm = gemmPeak(quick ? 1 : 3);
+      if (lib) r.gemm = gemmPeak(Math.min(seconds, 3));
       results.ours[engine] = r;
       console.error(
         `[${engine}: ${setup.backend}${setup.nativeKernels ? ' + native kernels' : ''}] train small ${fmt(r.train_small)} steps/s, large ${fmt(r.train_large)} steps/s, supcon 1024 ${fmt(r.supcon_1024_out, 2)} steps/s, tensor growth ${r.tensorGrowth}`,
       );
     }
     results.loadavg.afterOurs = loadavg();
-    if (!args.includes('--no-flagship')) {
+    if (parts.has('flagship')) {
       results.ours.flagship = flagshipWallTime();
       console.error(`[flagship] wall ${fmt(results.ours.flagship.seconds)} s, peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB`);
     }
     if (py) {
-      const common = [...(quick ? ['--quick'] : []), ...(args.includes('--no-flagship') ? [] : ['--flagship'])];
+      const common = [
+        ...(quick ? ['--quick'] : []),
+        '--seconds',
+        String(seconds),
+        ...(parts.has('engines') ? [] : ['--no-engines']),
+        ...(parts.has('flagship') ? ['--flagship'] : []),
+        ...(args.includes('--flagship-serial') ? ['--flagship-serial'] : []),
+      ];
       // As PyTorch runs here by default (its pthread OpenBLAS uses every core), then on one core.
-      const def = runTorch(py, common, {});
+      const def = parts.has('engines') || args.includes('--flagship-serial') ? runTorch(py, common, {}) : {};
       const one = runTorch(py, [...common, '--single-core'], TORCH_SINGLE);
       if (def && one) {
         results.torch = { ...def };
@@ -468,13 +503,16 @@ async function main() {
         results.torch.cores_used_1thread = one.cores_used;
         results.torch.flagship_seconds_1core = one.flagship_seconds;
         results.torch.flagship_seconds_parallel = one.flagship_seconds_parallel;
+        results.torch.flagship_cpu_seconds_parallel = one.flagship_cpu_seconds_parallel;
         results.torch.flagship_processes = one.flagship_processes;
       }
     }
     results.loadavg.afterTorch = loadavg();
+    mkdirSync(join(here, 'results'), { recursive: true });
+    writeFileSync(join(here, 'results', `${parts.has('engines') ? 'latest' : 'flagship'}.json`), JSON.stringify(results, null, 2));
     report(results, backends);
   }
-  if (args.includes('--scaling') || scalingOnly) {
+  if (parts.has('scaling')) {
     results.scaling = scalingSweep(py);
     results.loadavg.afterScaling = loadavg();
     printScaling(results.scaling);
@@ -486,7 +524,7 @@ async function main() {
   }
   results.benchPeakRssMB = peakRssMB();
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
+  if (parts.has('engines')) writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
   console.log(
     `\nload average (1 min) at start ${fmt(results.loadavg.start[0], 2)}, end ${fmt(loadavg()[0], 2)}; raw numbers: bench/results/latest.json`,
   );
@@ -541,10 +579,16 @@ function report(results, backends) {
     const ours = results.ours.flagship.seconds;
     results.flagshipRatio = t.flagship_seconds ? ours / t.flagship_seconds : undefined;
     results.flagshipRatioParallel = t.flagship_seconds_parallel ? ours / t.flagship_seconds_parallel : undefined;
+    const oc = results.ours.flagship.cpuSeconds;
+    results.flagshipCpuRatioParallel = oc && t.flagship_cpu_seconds_parallel ? oc / t.flagship_cpu_seconds_parallel : undefined;
     console.log(
-      `\nwhole flagship (5 arms × 3 seeds${quick ? ' × 300 steps (--quick)' : ' × 3000 steps'}, CLI, one worker thread per core): ours ${fmt(ours)} s; ` +
-        `PyTorch ${t.flagship_processes ?? '?'} single-core processes ${fmt(t.flagship_seconds_parallel)} s → **time ratio ${fmt(results.flagshipRatioParallel, 2)}** (target 1: ≤ 1.0); ` +
-        `PyTorch serial ${fmt(t.flagship_seconds)} s (ratio ${fmt(results.flagshipRatio, 2)}), serial on 1 core ${fmt(t.flagship_seconds_1core)} s; peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB; checks passed: ${results.ours.flagship.passed}`,
+      `\nwhole flagship (5 arms × 3 seeds${quick ? ' × 300 steps (--quick)' : ' × 3000 steps'}, CLI, one worker thread per core): ours ${fmt(ours)} s wall, ${fmt(oc)} s CPU; ` +
+        `PyTorch ${t.flagship_processes ?? '?'} single-core processes ${fmt(t.flagship_seconds_parallel)} s wall, ${fmt(t.flagship_cpu_seconds_parallel)} s CPU → ` +
+        `**time ratio ${fmt(results.flagshipRatioParallel, 2)}, CPU-time ratio ${fmt(results.flagshipCpuRatioParallel, 2)}** (target 1: ≤ 1.0)` +
+        (t.flagship_seconds
+          ? `; PyTorch serial ${fmt(t.flagship_seconds)} s (ratio ${fmt(results.flagshipRatio, 2)}), serial on 1 core ${fmt(t.flagship_seconds_1core)} s`
+          : '') +
+        `; peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB; checks passed: ${results.ours.flagship.passed}`,
     );
   }
   // Target 6: distance to the physical limit.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference for `pnpm bench`: the same computations as the TypeScript bench, timed the same way.
 
-Prints one JSON object on stdout. Usage: torch_ref.py [--quick] [--flagship] [--single-core]
+Prints one JSON object on stdout. Usage: torch_ref.py [--quick] [--flagship [--flagship-serial]] [--single-core]
   train_small / train_large: steps/s of the feature-decoupling training step (sample x = zMᵀ + ξ,
       complementary masks, symmetric-ReLU forward with threshold b, one-directional InfoNCE on raw
       inner products (τ = 0.1), backward, SGD, unit-norm projection of the rows)
@@ -9,9 +9,10 @@ Prints one JSON object on stdout. Usage: torch_ref.py [--quick] [--flagship] [--
       dim 128, L_out or L_in, SimCLR mask or 10 classes
   gemm_gflops: best GFLOP/s of torch.mm on square products (256³…1024³)
   --point JSON: one point of the scaling sweep (ms per step, peak RSS of this process), one core
-  flagship: wall time of the flagship experiment (5 arms × 3 seeds × 3000 steps, evaluation every
+  flagship (with --flagship-serial): wall time of the flagship experiment (5 arms × 3 seeds × 3000 steps, evaluation every
       100 steps), run serially with torch's default thread count
-  flagship_seconds_parallel: the same 15 runs spread over one single-threaded process per core
+  flagship_seconds_parallel (--single-core): the same 15 runs spread over one single-threaded process per core
+      (and flagship_cpu_seconds_parallel, their CPU time)
       (as `contrastive run` spreads them over one worker thread per core)
   --single-core: the same on one core (needs OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 set before
       start: Debian's pthread OpenBLAS ignores torch.set_num_threads and uses every core), plus the
@@ -180,10 +181,9 @@ def rss_mb():
         return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2 ** 20
 
 
-def measure_point(point, quick):
+def measure_point(point, seconds):
     """One scaling point (bench/run.mjs --scaling): ms per step and peak RSS of this fresh process."""
     import resource
-    seconds = 1.0 if quick else 2.0
     base = rss_mb()
     if point['workload'] == 'infonce':
         B, m = point['batchSize'], point['width']
@@ -220,15 +220,25 @@ def _init_worker():
 def flagship(steps=3000, eval_every=100, seeds=(0, 1, 2), dense_scale=0.5, processes=1):
     """Wall time of the 15 runs: serially (processes = 1), or spread over `processes` worker
     processes of one thread each (the analogue of our worker threads, one per core)."""
+    import resource
     jobs = [(arm, seed, steps, eval_every, dense_scale) for arm in FLAGSHIP_ARMS for seed in seeds]
     t0 = time.perf_counter()
+    c0 = time.process_time()
+    k0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if processes == 1:
         out = dict(map(flagship_run, jobs))
     else:
         import multiprocessing as mp
-        with mp.get_context('fork').Pool(processes, initializer=_init_worker) as pool:
-            out = dict(pool.map(flagship_run, jobs, chunksize=1))
+        pool = mp.get_context('fork').Pool(processes, initializer=_init_worker)
+        out = dict(pool.map(flagship_run, jobs, chunksize=1))
+        pool.close()
+        pool.join()  # reaped, so their CPU time is in RUSAGE_CHILDREN
+    k1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    FLAGSHIP_CPU[0] = time.process_time() - c0 + (k1.ru_utime + k1.ru_stime) - (k0.ru_utime + k0.ru_stime)
     return time.perf_counter() - t0, out
+
+
+FLAGSHIP_CPU = [float('nan')]
 
 
 def main():
@@ -240,15 +250,18 @@ def main():
     single = '--single-core' in sys.argv
     if '--point' in sys.argv:
         torch.set_num_threads(1)
-        print(json.dumps(measure_point(json.loads(sys.argv[sys.argv.index('--point') + 1]), quick)))
+        seconds = float(sys.argv[sys.argv.index('--seconds') + 1]) if '--seconds' in sys.argv else 2.0
+        print(json.dumps(measure_point(json.loads(sys.argv[sys.argv.index('--point') + 1]), seconds)))
         return
     if single:
         torch.set_num_threads(1)
-    seconds = 1.0 if quick else 3.0
+    seconds = float(sys.argv[sys.argv.index('--seconds') + 1]) if '--seconds' in sys.argv else (1.0 if quick else 3.0)
     res = {
         'torch': torch.__version__,
         'threads': torch.get_num_threads(),
     }
+    if '--no-engines' in sys.argv:
+        return flagship_part(res, quick, single)
     # <key>: steps per wall second; <key>_cpu: steps per CPU second
     res['train_small'] = bench_train(32, 256, 64, 256, seconds)
     res['train_small_cpu'] = 1 / LAST_CPU[0]
@@ -261,13 +274,20 @@ def main():
     t0, c0 = time.perf_counter(), time.process_time()
     bench_train(64, 512, 256, 512, 1.0)
     res['cores_used'] = (time.process_time() - c0) / (time.perf_counter() - t0)
+    flagship_part(res, quick, single)
+
+
+def flagship_part(res, quick, single):
     if '--flagship' in sys.argv:
         steps = 300 if quick else 3000
-        res['flagship_seconds'], res['flagship_recovery'] = flagship(steps)
+        if '--flagship-serial' in sys.argv:
+            res['flagship_seconds'], res['flagship_recovery'] = flagship(steps)
+            res['flagship_cpu_seconds'] = FLAGSHIP_CPU[0]
         if single:
             procs = os.cpu_count() or 1
             res['flagship_processes'] = procs
             res['flagship_seconds_parallel'], _ = flagship(steps, processes=procs)
+            res['flagship_cpu_seconds_parallel'] = FLAGSHIP_CPU[0]
     print(json.dumps(res))
 
 
