@@ -43,6 +43,20 @@ export interface NativeAddon {
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
   /** 0/1 samples with P(1) = p from `state` (advanced in place), bit-identical to core's stream. */
   fillBernoulli(state: Uint32Array, out: Float32Array | Float64Array, p: number): void;
+  /** Fused SupCon loss over features C [K·nA? rows, D]; writes dL/dC into dC and returns the loss. */
+  supCon(
+    C: Float32Array,
+    K: number,
+    D: number,
+    nA: number,
+    B: number,
+    mask: Float32Array | null,
+    labels: Float64Array | null,
+    tau: number,
+    scale: number,
+    variantIn: number,
+    dC: Float32Array,
+  ): number;
   /** fdlibm's natural log (the same bits as V8's `Math.log`). */
   log(x: number): number;
   /** y = exp(x) elementwise. */
