@@ -11,3 +11,4 @@ export { supConNativeLoss, type SupConKernelOptions } from './sup-con';
 export { symmetricReluInfoNCE, type SymmetricReluInfoNCEOptions, symmetricReluInfoNCELoss } from './symmetric-relu-infonce';
 export { disableNativeKernels, type NativeKernelsInfo, useNativeKernels } from './use-native-kernels';
 export { restoreWasmKernels, useNativeWasmKernels } from './wasm-kernels';
+export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './conv-kernels';

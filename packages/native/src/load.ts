@@ -63,6 +63,31 @@ export interface NativeAddon {
   exp(x: Float32Array, y: Float32Array): void;
   /** Transposes `batch` row-major [rows, cols] matrices of x into y. */
   transpose(x: Float32Array, y: Float32Array, batch: number, rows: number, cols: number): void;
+  /** NHWC convolution and its gradients (csrc/conv.c); shape: the 13 fields of `cn_conv_shape`. */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, shape: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
+  /** Training-mode batch norm over rows [n, C] and its gradient (csrc/batch-norm.c). */
+  batchNormTrain(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    eps: number,
+    y: Float32Array,
+    xhat: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    invStd: Float32Array,
+  ): void;
+  batchNormTrainGrad(
+    dy: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    invStd: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+  ): void;
 }
 
 /** Whether the compiled kernels are available, and why not. */
