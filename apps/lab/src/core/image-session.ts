@@ -219,6 +219,8 @@ export function createImageSession(job: ImageJob, file: ImageFile): Session<Imag
 
 /** Images and their two views, as bytes for a canvas: the preview grid. */
 export interface ViewPreview {
+  /** The file's name and split sizes. */
+  data: { name: string; train: number; test: number };
   shape: [number, number, number];
   labels: number[];
   classNames: string[];
@@ -243,6 +245,7 @@ export function previewViews(file: ImageFile, options: { count: number; seed: nu
       const [v1, v2] = imageViews().apply(b.x, createRng(options.seed));
       const views: [Uint8Array, Uint8Array] = [toBytes(v1!), toBytes(v2!)];
       return {
+        data: { name: file.meta.name, train: file.meta.train, test: file.meta.test },
         shape: [...file.meta.shape] as [number, number, number],
         labels: Array.from(b.labels.dataSync()),
         classNames: file.meta.classNames,
