@@ -229,7 +229,8 @@ function imageCanvas(bytes: Uint8Array, i: number, [h, w, c]: [number, number, n
 
 function drawPreview(id: number, p: ViewPreview) {
   if (id !== preview.requested) return; // a newer request is on its way
-  $('images-data').textContent = `${p.data.name}, ${p.data.train} training and ${p.data.test} test images of ${p.shape.join('×')}, ${p.classNames.length} classes`;
+  $('images-data').textContent =
+    `${p.data.name}, ${p.data.train} training and ${p.data.test} test images of ${p.shape.join('×')}, ${p.classNames.length} classes`;
   $('preview-grid').replaceChildren(
     ...p.labels.map((y, i) =>
       el(

@@ -27,7 +27,6 @@ const dist = `${app}dist/`;
 const artefacts = `${app}test-results/`;
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-
 const numbers: Record<string, unknown> = {};
 let browser: Browser;
 let server: { url: string; close(): Promise<void> };
@@ -97,7 +96,9 @@ describe('real images in chromium', () => {
     await page.click('nav button[data-view="images"]');
     await train(page, ['simclr'], 3);
     await page.waitForFunction(() => window.__lab.state.runs.at(-1)?.firstStepAt !== undefined, null, { timeout: 120_000 });
-    numbers['cold load: navigation to first trained image step (ms)'] = await page.evaluate(() => window.__lab.state.runs.at(-1)!.firstStepAt);
+    numbers['cold load: navigation to first trained image step (ms)'] = await page.evaluate(
+      () => window.__lab.state.runs.at(-1)!.firstStepAt,
+    );
     await waitDone(page);
     expect((await lastRun(page)).status).toBe('done');
     await page.context().close();
@@ -111,9 +112,7 @@ describe('real images in chromium', () => {
     expect(await page.locator('[data-testid="preview-item"]').count()).toBe(10);
     expect(await page.locator('#preview-grid canvas').count()).toBe(30);
     const pixels = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll<HTMLCanvasElement>('#preview-grid canvas')].map((c) => c.toDataURL()),
-      );
+      page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('#preview-grid canvas')].map((c) => c.toDataURL()));
     const before = await pixels();
     await page.click('#preview-redraw');
     await page.waitForFunction(() => window.__lab.preview.drawn === 2, null, { timeout: 60_000 });
@@ -171,7 +170,8 @@ describe('real images in chromium', () => {
     expect(run.jobs[1]!.loss).not.toEqual(run.jobs[0]!.loss);
     // One scatter per method (each figure: Plot's svg with a dot per test image).
     await page.waitForFunction(() => document.querySelectorAll('#images-live [data-testid="scatter"]').length === 2);
-    for (const fig of await page.locator('#images-live [data-testid="scatter"]').all()) expect(await fig.locator('circle').count()).toBe(500);
+    for (const fig of await page.locator('#images-live [data-testid="scatter"]').all())
+      expect(await fig.locator('circle').count()).toBe(500);
     await page.screenshot({ path: `${artefacts}images-compare.png`, fullPage: true });
     expect(errors).toEqual([]);
   });
@@ -192,7 +192,8 @@ describe('real images in chromium', () => {
       () => false,
     );
     const run = await lastRun(page);
-    numbers[key] = finished && run.status === 'done' ? run.jobs[0]!.result!.stepsPerSecond : `fewer than 2 steps in ${budget / 1000} s (${run.status})`;
+    numbers[key] =
+      finished && run.status === 'done' ? run.jobs[0]!.result!.stepsPerSecond : `fewer than 2 steps in ${budget / 1000} s (${run.status})`;
     await page.context().close();
   }, 180_000);
 });

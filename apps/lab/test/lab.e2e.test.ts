@@ -25,7 +25,6 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** `contrastive run feature-decoupling --seeds 0 --steps 800 --backend wasm --no-native`: its results.json. */
 const cliResultsPath = `${app}test/fixtures/feature-decoupling-results.json`;
 
-
 interface NodeRun {
   loss: number[];
   final: Record<string, number>;

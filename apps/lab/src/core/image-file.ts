@@ -70,7 +70,12 @@ function checkSplit(meta: ImageFileMeta, split: ImageSplit, name: 'train' | 'tes
   const size = meta.shape[0] * meta.shape[1] * meta.shape[2];
   const n = meta[name];
   if (split.pixels.length !== n * size) {
-    throw new InvalidArgumentError({ op: OP, argument: `${name}.pixels`, expected: `${n}·${size} = ${n * size} bytes`, actual: split.pixels.length });
+    throw new InvalidArgumentError({
+      op: OP,
+      argument: `${name}.pixels`,
+      expected: `${n}·${size} = ${n * size} bytes`,
+      actual: split.pixels.length,
+    });
   }
   if (split.labels.length !== n) {
     throw new InvalidArgumentError({ op: OP, argument: `${name}.labels`, expected: `${n} labels`, actual: split.labels.length });

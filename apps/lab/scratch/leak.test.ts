@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs';
+import { it } from 'vitest';
+import { syntheticImageFile } from '../test/fixtures/synthetic-images';
+import { createImageSession } from '../src/core/image-session';
+import { imageJobs } from '../src/core/image-settings';
+const file = syntheticImageFile(32, 16);
+const job = imageJobs({ steps: 6, evalEvery: 3, batchSize: 8, width: 0.125, knnTrain: 32, knnTest: 16, k: 5, scatter: 12 })[0]!;
+const tick = () => new Promise((r) => setTimeout(r, 0));
+it('leak', async () => {
+  let before = tf.memory().numTensors;
+  const a = createImageSession(job, file);
+  console.log('after create', tf.memory().numTensors - before);
+  a.dispose(); await tick();
+  console.log('create+dispose', tf.memory().numTensors - before);
+  before = tf.memory().numTensors;
+  const s = createImageSession(job, file);
+  await s.advance(4);
+  s.dispose(); await tick();
+  console.log('mid', tf.memory().numTensors - before);
+  before = tf.memory().numTensors;
+  const d = createImageSession(job, file);
+  while (!d.done) await d.advance(100);
+  d.dispose(); await tick();
+  console.log('done', tf.memory().numTensors - before);
+}, 100000);

@@ -1,0 +1,22 @@
+import { chromium } from 'playwright-core';
+import { it } from 'vitest';
+import { serveStatic } from '../test/serve';
+it('probe', async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const server = await serveStatic(`${process.cwd()}/dist/`);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+  page.on('console', (m) => console.log('console', m.type(), m.text()));
+  await page.goto(`${server.url}?backend=wasm`);
+  await page.waitForFunction(() => (window as any).__lab?.state.backend !== undefined);
+  await page.click('nav button[data-view="images"]');
+  for (const box of await page.locator('#images-methods input').all()) await box.setChecked(['simclr', 'byol'].includes(await box.inputValue()));
+  await page.fill('#images-steps', '4');
+  await page.click('#images-train');
+  await page.waitForFunction(() => ['done', 'error'].includes((window as any).__lab.state.runs.at(-1)?.status ?? ''), null, { timeout: 200000 });
+  await page.waitForTimeout(1500);
+  const st = await page.evaluate(() => (window as any).__lab.state.runs.at(-1).jobs.map((j: any) => ({ arm: j.arm, evals: j.evals, emb: j.embedding ? j.embedding.x.slice(0, 3) : null })));
+  console.log(JSON.stringify(st));
+  console.log(await page.locator('#images-live [data-testid="scatter"]').count(), await page.locator('#images-live svg').count());
+  await page.screenshot({ path: 'scratch/probe.png', fullPage: true });
+  await browser.close(); await server.close();
+}, 300000);
