@@ -115,12 +115,11 @@ export default defineConfig({
   // Workspace packages resolve to their TypeScript sources: no library build is needed first.
   resolve: {
     conditions: ['source', ...defaultClientConditions],
-    // The Node-only native addon is never bundled (see src/native-browser.ts for why an alias is needed).
-    // node:fs: see src/node-fs-browser.ts.
-    alias: {
-      '@contrastive/native': fileURLToPath(new URL('./src/native-browser.ts', import.meta.url)),
-      'node:fs': fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)),
-    },
+    // node:fs: apps/cli/src/results.ts (summarize, runResultsSchema) imports readFileSync at module
+    // level for its readRunFile; without this stand-in the dev server's page fails at load
+    // ("Cannot access node:fs.readFileSync in client code"; checked with vite 8.3). No library
+    // needs an alias any more: none imports @contrastive/native, which has its own browser entry.
+    alias: { 'node:fs': fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)) },
   },
   plugins: [tfjsWasm(), tfjsWasmThreads(), fashionMnistSubset()],
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
