@@ -5,7 +5,6 @@
 // its own: killed and started again, it finds the finished jobs in the run directory, the jobs
 // finished meanwhile in Redis, and the rest still queued or training.
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { JobResult } from '../job';
 import { jobConfigHash } from '../runner';
 import { describePoint, type ExpandedSweep, type SweepJob } from './expand';
@@ -72,7 +71,9 @@ export async function runSweepOnQueue(sweep: ExpandedSweep, options: QueueSweepO
   };
   const dir = await openSweepDir(sweep, options.outDir, options.meta);
   // Created only now: a BullMQ object with no error listener would throw connection errors at the process.
-  const queue = new Queue<QueueJob, unknown, string>(QUEUE_NAME, { connection: { ...redisOptions(url, options), maxRetriesPerRequest: 1 } });
+  const queue = new Queue<QueueJob, unknown, string>(QUEUE_NAME, {
+    connection: { ...redisOptions(url, options), maxRetriesPerRequest: 1 },
+  });
   // Failed commands reject (and are reported by `fail`); the events would only repeat them.
   queue.on('error', () => undefined);
   try {

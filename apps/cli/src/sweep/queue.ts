@@ -206,7 +206,9 @@ export function packageVersions(): Record<string, string> {
 /** `@contrastive/train 0.1.0 here, 0.2.0 there, …`, or undefined when they agree. */
 export function versionMismatch(mine: Record<string, string>, theirs: Record<string, string>, who: string): string | undefined {
   const names = [...new Set([...Object.keys(mine), ...Object.keys(theirs)])].sort();
-  const diff = names.filter((n) => mine[n] !== theirs[n]).map((n) => `${n} ${mine[n] ?? 'missing'} here, ${theirs[n] ?? 'missing'} on ${who}`);
+  const diff = names
+    .filter((n) => mine[n] !== theirs[n])
+    .map((n) => `${n} ${mine[n] ?? 'missing'} here, ${theirs[n] ?? 'missing'} on ${who}`);
   return diff.length ? diff.join('; ') : undefined;
 }
 

@@ -83,13 +83,16 @@ export function parseWorkerArgs(argv: string[]): WorkerOptions | 'help' {
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  if (positionals.length > 0) throw new ConfigError(`worker: unexpected argument '${escapeText(positionals[0]!, 60)}' (it takes only options)`);
+  if (positionals.length > 0)
+    throw new ConfigError(`worker: unexpected argument '${escapeText(positionals[0]!, 60)}' (it takes only options)`);
   if (values.queue === undefined) throw new ConfigError('worker needs --queue redis://host:port (the URL the sweep was started with)');
   parseQueueUrl(values.queue);
   if (values['no-native']) process.env['CONTRASTIVE_NATIVE'] = '0';
   const backend = values.backend;
   if (backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(backend))
-    throw new ConfigError(`--backend: expected one of ${BACKEND_NAMES.join(', ')}, got '${escapeText(backend, 40)}'`, { path: '--backend' });
+    throw new ConfigError(`--backend: expected one of ${BACKEND_NAMES.join(', ')}, got '${escapeText(backend, 40)}'`, {
+      path: '--backend',
+    });
   const num = (flag: keyof typeof OPTIONS, fallback: number, min: number) => {
     const v = values[flag];
     return typeof v === 'string' ? wholeNumber(flag, v, min) : fallback;
@@ -98,7 +101,9 @@ export function parseWorkerArgs(argv: string[]): WorkerOptions | 'help' {
   return {
     queue: values.queue,
     ...(backend ? { backend } : {}),
-    ...(values['checkpoint-every'] !== undefined ? { checkpointEvery: wholeNumber('checkpoint-every', values['checkpoint-every'], 1) } : {}),
+    ...(values['checkpoint-every'] !== undefined
+      ? { checkpointEvery: wholeNumber('checkpoint-every', values['checkpoint-every'], 1) }
+      : {}),
     lockDuration,
     stalledInterval: num('stalled-interval', 5000, 100),
     maxStalled: num('max-stalled', 10, 1),
