@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { decouplingMetrics, monitorMetrics, representationMetrics, trainingMetrics } from '@contrastive/analysis';
 import { createRng, type DataModel, type Sample } from '@contrastive/core';
-import { train, type TrainEvent, type TrainHistory } from '@contrastive/train';
+import { type CheckpointStore, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
 import { fileCheckpointStore } from '@contrastive/train/node';
 import type { JobSpec } from './config';
 import { computePictures, type Pictures } from './pictures';
@@ -39,6 +39,8 @@ export async function runJob(
   spec: JobSpec,
   options: {
     checkpointPath?: string;
+    /** Where checkpoints go instead of `checkpointPath` (the queue worker's Redis store). */
+    checkpoint?: CheckpointStore;
     backend: string;
     signal?: AbortSignal;
     onEvent?: (e: JobEvent) => void;
@@ -67,7 +69,11 @@ export async function runJob(
       checkpointEvery: spec.checkpointEvery,
       logEvery: Math.max(1, Math.floor(spec.steps / 100)),
       evaluate: ({ method: m }) => monitorMetrics({ networks: m.networks, embed: (x) => m.embed(x), data, batch: heldOut }),
-      ...(options.checkpointPath ? { checkpoint: fileCheckpointStore(options.checkpointPath) } : {}),
+      ...(options.checkpoint
+        ? { checkpoint: options.checkpoint }
+        : options.checkpointPath
+          ? { checkpoint: fileCheckpointStore(options.checkpointPath) }
+          : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment, ...options.meta },
     });
