@@ -138,7 +138,11 @@ function calibrationFor(
 ): Calibration | undefined {
   try {
     const { steps: _steps, seed: _seed, seeds: _seeds, out: _out, 'restart-job': _restart, workers: _workers, ...rest } = values;
-    return calibrationOf(parseRun(command, target, rest).experiment);
+    // A preset with sizes: its checks hold for its calibrated sizes only.
+    const sizes = target !== undefined && Object.hasOwn(PRESETS, target) ? PRESETS[target]!.sizes : undefined;
+    const size = rest.size ?? sizes?.names[0];
+    const calibrated = sizes && size !== undefined && !sizes.calibrated.includes(size) ? { ...rest, size: sizes.calibrated[0]! } : rest;
+    return calibrationOf(parseRun(command, target, calibrated).experiment);
   } catch {
     return undefined;
   }
