@@ -9,7 +9,14 @@ import {
   trainingMetrics,
 } from '@contrastive/analysis';
 import { type Augmentation, createRng, type DataModel, type Dataset, type Sample } from '@contrastive/core';
-import { type Method, setTrainingMode, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
+import {
+  type CheckpointStore,
+  type Method,
+  setTrainingMode,
+  train,
+  type TrainEvent,
+  type TrainHistory,
+} from '@contrastive/train';
 import { fileCheckpointStore } from '@contrastive/train/node';
 import { type DatasetConfig, isDatasetConfig, type JobSpec, stepSchedule } from './config';
 import { loadSplits } from './datasets';
@@ -125,7 +132,7 @@ async function runDatasetJob(spec: JobSpec, config: DatasetConfig, options: JobO
         checkpointEvery: spec.checkpointEvery,
         logEvery: Math.max(1, Math.floor(spec.steps / 100)),
         evaluate,
-        ...(options.checkpointPath ? { checkpoint: fileCheckpointStore(options.checkpointPath) } : {}),
+        ...checkpointOption(options),
         ...(options.signal ? { signal: options.signal } : {}),
         meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment, ...options.meta },
       });
@@ -169,6 +176,12 @@ async function runDatasetJob(spec: JobSpec, config: DatasetConfig, options: JobO
   }
 }
 
+/** Where a job's checkpoints go: the caller's store (the queue worker's Redis), else the file, else nowhere. */
+function checkpointOption(options: JobOptions): { checkpoint?: CheckpointStore } {
+  if (options.checkpoint) return { checkpoint: options.checkpoint };
+  return options.checkpointPath ? { checkpoint: fileCheckpointStore(options.checkpointPath) } : {};
+}
+
 /** A fixed held-out batch for the periodic evaluation (same numbers at every eval and after a resume). */
 function evalBatch(spec: JobSpec, data: DataModel): Sample {
   const rng = createRng(spec.seed).fork('eval-batch');
@@ -183,6 +196,8 @@ export async function runJob(
   spec: JobSpec,
   options: {
     checkpointPath?: string;
+    /** Where checkpoints go instead of `checkpointPath` (the queue worker's Redis store). */
+    checkpoint?: CheckpointStore;
     backend: string;
     signal?: AbortSignal;
     onEvent?: (e: JobEvent) => void;
@@ -212,7 +227,7 @@ export async function runJob(
       checkpointEvery: spec.checkpointEvery,
       logEvery: Math.max(1, Math.floor(spec.steps / 100)),
       evaluate: ({ method: m }) => monitorMetrics({ networks: m.networks, embed: (x) => m.embed(x), data, batch: heldOut }),
-      ...(options.checkpointPath ? { checkpoint: fileCheckpointStore(options.checkpointPath) } : {}),
+      ...checkpointOption(options),
       ...(options.signal ? { signal: options.signal } : {}),
       meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment, ...options.meta },
     });

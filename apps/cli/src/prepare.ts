@@ -29,6 +29,8 @@ export const OPTIONS = {
   quiet: { type: 'boolean', default: false },
   'no-native': { type: 'boolean', default: false },
   losses: { type: 'string' },
+  /** sweep: run on the BullMQ queue at this Redis URL (workers: `contrastive worker --queue`). */
+  queue: { type: 'string' },
   /** sweep: the metric of the phase diagrams (a metricCatalogue key). */
   metric: { type: 'string' },
   /** With --out: delete these jobs' checkpoints, results and metrics rows and train them again. */
