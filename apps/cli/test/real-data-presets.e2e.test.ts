@@ -28,6 +28,8 @@ const DOCUMENTED: Record<string, Documented> = {
   'augmentation-ablation': {
     none: { probe: [0.639, 0.049], knn20: [0.589, 0.012] },
     crop: { probe: [0.684, 0.008], knn20: [0.614, 0.001] },
+    colour: { probe: [0.639, 0.055], knn20: [0.593, 0.018] },
+    'crop + colour': { probe: [0.702, 0.013], knn20: [0.663, 0.004] },
   },
 };
 
