@@ -8,7 +8,7 @@ import { createRng } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { jobsOf, parseExperiment } from './config';
 import { embedRun } from './embed';
-import { buildData, buildMethod } from './registry';
+import { buildData, buildMethod, modelInput } from './registry';
 import { runExperiment } from './runner';
 
 // The tiny decoupling setting of the report tests (d1 = 64, d = 8 atoms, 16 neurons), 400 steps.
@@ -90,7 +90,7 @@ describe('contrastive embed', () => {
     // Not the initial weights: a freshly built encoder embeds the same points differently.
     const [job] = jobsOf(exp).filter((j) => j.arm === 'masking');
     const data = buildData(job!);
-    const fresh = buildMethod(job!, data);
+    const fresh = buildMethod(job!, modelInput(data));
     const sample = data.sample(300, createRng(0).fork('embed'));
     const untrained = tf.tidy(() => fresh.embed(sample.x).arraySync());
     tf.dispose(Object.values(sample));

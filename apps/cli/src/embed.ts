@@ -10,9 +10,9 @@ import { createRng, hasDictionary, sampleLabels, sampleLatents } from '@contrast
 import { memoryCheckpointStore, parseCheckpoint, train } from '@contrastive/train';
 import { writeFileAtomic } from '@contrastive/train/node';
 import { selectBackend } from './backend';
-import { type Experiment, jobsOf } from './config';
+import { type Experiment, isDatasetConfig, jobsOf, stepSchedule } from './config';
 import { ConfigError } from './errors';
-import { buildData, buildMethod, buildViews } from './registry';
+import { buildData, buildMethod, buildViews, modelInput } from './registry';
 import { readRunJson } from './results';
 import { jobConfigHash, jobId } from './runner';
 
@@ -70,9 +70,13 @@ export async function embedRun(
   const checkpoint = parseCheckpoint(raw, checkpointPath);
   if (checkpoint.step === 0) throw new ConfigError(`${checkpointPath}: job ${id} has not taken a step yet (checkpoint at step 0)`);
 
+  if (isDatasetConfig(job.data))
+    throw new ConfigError(
+      `embed: ${runDir} trained on the dataset '${job.data.type}'; embed exports runs on data models (a dataset run's test embeddings are in its report)`,
+    );
   await selectBackend(options.backend);
   const data = buildData(job);
-  const method = buildMethod(job, data);
+  const method = buildMethod(job, modelInput(data));
   try {
     // Restore through train(): the checkpoint is validated (variables, shapes, meta) and applied;
     // with steps = the checkpoint's step no step is taken.
@@ -83,7 +87,7 @@ export async function embedRun(
       augment: buildViews(job.augment, data, job.seed),
       method,
       optimizer: job.optimizer,
-      schedule: job.schedule,
+      schedule: stepSchedule(job),
       steps: checkpoint.step,
       batchSize: job.batchSize,
       seed: job.seed,

@@ -78,6 +78,8 @@ export function buildData(spec: JobSpec): DataModel {
 
 /** What the networks are built for: a data model, or a dataset's item shape and classes. */
 export interface NetworkInput {
+  /** What the data is (also keeps a bare DataModel from being passed where this is expected). */
+  kind: 'model' | 'dataset';
   /** The data model (noise σ, dictionary, HLTM tree), when the data is one. */
   data?: DataModel;
   /** Size of one flattened item. */
@@ -89,10 +91,11 @@ export interface NetworkInput {
 }
 
 /** A data model as a `NetworkInput`. */
-export const modelInput = (data: DataModel): NetworkInput => ({ data, inputDim: data.inputDim });
+export const modelInput = (data: DataModel): NetworkInput => ({ kind: 'model', data, inputDim: data.inputDim });
 
 /** What a network is built for on a dataset: its item shape and classes. */
 export const datasetInput = (ds: Dataset): NetworkInput => ({
+  kind: 'dataset',
   inputDim: ds.shape.reduce((a, b) => a * b, 1),
   inputShape: ds.shape,
   numClasses: ds.numClasses,
