@@ -850,8 +850,16 @@ export function parseExperiment(value: unknown, source = 'config', options: { ba
   };
   let exp: Experiment;
   try {
-    const planned = planSteps(resolved, withDataPaths(r.data, options.baseDir ?? process.cwd()));
-    if (planned.problems.length > 0) fail(planned.problems);
+    const parsed = withDataPaths(r.data, options.baseDir ?? process.cwd());
+    const planned = planSteps(resolved, parsed);
+    if (planned.problems.length > 0) {
+      // An arm's own contradiction (e.g. a data model with SupCon's labels) names the place to fix
+      // before the steps it leaves unplanned (the schedule's checks need the steps: left out).
+      const own = contradictions(resolved, { ...parsed, steps: parsed.steps ?? Number.MAX_SAFE_INTEGER }).filter(
+        (p) => p.path[0] !== 'schedule',
+      );
+      fail([...own, ...planned.problems]);
+    }
     exp = planned.exp!;
   } catch (e) {
     if (ConfigError.isInstance(e) && !e.message.startsWith(`${source}: `))

@@ -24,6 +24,7 @@ const DOCUMENTED: Record<string, Documented> = {
     VICReg: { probe: [0.7, 0.001], knn20: [0.653, 0.023] },
     'cross-entropy': { probe: [0.699, 0.013], knn20: [0.639, 0.012] },
     'untrained encoder': { probe: [0.675, 0.006], knn20: [0.615, 0.013] },
+    'raw pixels': { probe: [0.81, 0], knn20: [0.767, 0] },
   },
   'augmentation-ablation': {
     none: { probe: [0.639, 0.049], knn20: [0.589, 0.012] },
