@@ -37,7 +37,7 @@ import { setTrainingMode } from './network-modes';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
 import { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 
-/** The options of `train` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The numeric options of `train` as a strict zod schema (the objects, `data`, `method`, … are checked separately): a misspelt key is an error naming it. */
 export const trainOptionsSchema = z.strictObject({
   /** Optimizer and its hyper-parameters. */
   optimizer: optimizerOptionsSchema,
