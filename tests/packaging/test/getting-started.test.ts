@@ -43,7 +43,9 @@ describe('docs/getting-started.md', () => {
     for (const v of Object.values(results)) expect(v).toBeGreaterThan(0.8);
     const quoted = /`(\{"raw features":[^`]+\})`/.exec(guide)?.[1];
     expect(JSON.parse(quoted!)).toEqual(results);
-    const rows = readFileSync(join(dir, 'runs', 'ntxent.jsonl'), 'utf8').trim().split('\n');
+    const rows = readFileSync(join(dir, 'runs', 'ntxent.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(rows).toHaveLength(300);
     expect(JSON.parse(rows[0]!)).toMatchObject({ method: 'ntxent', step: 1, lr: 0.001 });
   });
