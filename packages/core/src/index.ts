@@ -26,6 +26,8 @@ export {
   registeredKernels,
   registerKernel,
   type SgemmKernel,
+  type SupConKernel,
+  type SupConKernelOptions,
   type SymmetricReluInfoNCEKernel,
   unregisterKernel,
 } from './kernel-registry';

@@ -43,12 +43,51 @@ export interface NativeAddon {
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
   /** 0/1 samples with P(1) = p from `state` (advanced in place), bit-identical to core's stream. */
   fillBernoulli(state: Uint32Array, out: Float32Array | Float64Array, p: number): void;
+  /** Fused SupCon loss over features C [K·nA? rows, D]; writes dL/dC into dC and returns the loss. */
+  supCon(
+    C: Float32Array,
+    K: number,
+    D: number,
+    nA: number,
+    B: number,
+    mask: Float32Array | null,
+    labels: Float64Array | null,
+    tau: number,
+    scale: number,
+    variantIn: number,
+    dC: Float32Array,
+  ): number;
   /** fdlibm's natural log (the same bits as V8's `Math.log`). */
   log(x: number): number;
   /** y = exp(x) elementwise. */
   exp(x: Float32Array, y: Float32Array): void;
   /** Transposes `batch` row-major [rows, cols] matrices of x into y. */
   transpose(x: Float32Array, y: Float32Array, batch: number, rows: number, cols: number): void;
+  /** NHWC convolution and its gradients (csrc/conv.c); shape: the 13 fields of `cn_conv_shape`. */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, shape: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
+  /** Training-mode batch norm over rows [n, C] and its gradient (csrc/batch-norm.c). */
+  batchNormTrain(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    eps: number,
+    y: Float32Array,
+    xhat: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    invStd: Float32Array,
+  ): void;
+  batchNormTrainGrad(
+    dy: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    invStd: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+  ): void;
 }
 
 /** Whether the compiled kernels are available, and why not. */

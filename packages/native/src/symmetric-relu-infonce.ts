@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNumber, assertShapes, InvalidArgumentError } from '@contrastive/core';
 import { checkArray, checkDim, requireNative } from './errors';
+import { tensorValues } from './tensor-values';
 
 /** Options of `symmetricReluInfoNCE`. */
 export interface SymmetricReluInfoNCEOptions {
@@ -57,14 +58,6 @@ export function symmetricReluInfoNCE(
   return { loss, gradient };
 }
 
-/** float32 values of `t`: on wasm a view into the wasm heap (no copy), elsewhere `dataSync()`. */
-function values(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
-  if (t.dtype === 'float32' && tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function')
-    return backend.typedArrayFromHeap(t);
-  return (t.dtype === 'float32' ? t.dataSync() : Float32Array.from(t.dataSync())) as Float32Array;
-}
-
 /**
  * The same as a tfjs op: a scalar whose gradient w.r.t. `weight` is the native closed form. The
  * views are constants of the op (data, as in training), so no gradient flows to them; use the
@@ -94,7 +87,7 @@ export function symmetricReluInfoNCELoss(
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     // Views of the inputs, valid for the native call (which allocates nothing in JS or tfjs).
-    const [a, b, wv] = [x1, x2, w].map(values);
+    const [a, b, wv] = [x1, x2, w].map(tensorValues);
     const { loss, gradient } = symmetricReluInfoNCE(a!, b!, wv!, { batch: B, inputDim: d1, width: m }, options);
     const dW = tf.tensor2d(gradient, [m, d1]);
     save([dW]);

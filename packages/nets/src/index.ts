@@ -54,6 +54,8 @@ export {
   BATCH_NORM_MOMENTUM,
   batchNormStateSchema,
   createBatchNorm,
+  FUSED_BATCH_NORM,
+  FUSED_BATCH_NORM_GRAD,
   type BatchNorm,
   type BatchNormConfig,
   type BatchNormState,
