@@ -2,7 +2,7 @@
 // ES module run with Node in the scratch app where the packed libraries were installed with npm
 // (global-setup.ts), so the guide is tested against what `npm install` gives, not the workspace.
 // The guide's `npm install` line must name every package its code imports.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { root, sh } from './global-setup';
@@ -48,5 +48,18 @@ describe('docs/getting-started.md', () => {
       .split('\n');
     expect(rows).toHaveLength(300);
     expect(JSON.parse(rows[0]!)).toMatchObject({ method: 'ntxent', step: 1, lr: 0.001 });
+  });
+
+  // Each package README's `js` blocks are complete programs: every one runs as its own module.
+  const readmes = readdirSync(join(root, 'packages')).flatMap((pkg) => {
+    const text = readFileSync(join(root, 'packages', pkg, 'README.md'), 'utf8');
+    return [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((m, i) => ({ name: `${pkg}-${i}`, code: m[1]! }));
+  });
+  it.each(readmes)('the README example $name runs against the installed packages', ({ name, code }) => {
+    const dir = join(inject('scratch'), 'app', 'readmes');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.mjs`), code);
+    const out = sh('node', [`${name}.mjs`], dir);
+    expect(out.length).toBeGreaterThan(0);
   });
 });
