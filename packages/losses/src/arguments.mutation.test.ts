@@ -224,7 +224,7 @@ describe('supConLoss inputs', () => {
     const nan = tf.tensor3d([1, Number.NaN, 0, 1], [2, 1, 2]);
     expect(messageOf(() => supConLoss(nan))).toBe("supConLoss: 'features' contains NaN at flat index 1; all values must be finite");
     const flat = value(() => supConLoss(features(), { labels: [0, 1, 0, 1] }));
-    expect(value(() => supConLoss(tf.reshape(features(), [4, 2, 2, 1]) as tf.Tensor3D, { labels: [0, 1, 0, 1] }))).toBe(flat);
+    expect(value(() => supConLoss(tf.reshape(features(), [4, 2, 2, 1]) as unknown as tf.Tensor3D, { labels: [0, 1, 0, 1] }))).toBe(flat);
     const ints = [1, 0, 0, 2, 3, 1, 1, 1, -1, 0, 0, -2, 2, 1, 1, 3];
     expect(value(() => supConLoss(tf.tensor3d(ints, [4, 2, 2], 'int32'), { labels: [0, 1, 0, 1] }))).toBe(
       value(() => supConLoss(tf.tensor3d(ints, [4, 2, 2], 'float32'), { labels: [0, 1, 0, 1] })),
