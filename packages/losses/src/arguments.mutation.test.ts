@@ -63,6 +63,15 @@ describe('each argument is named in the error', () => {
   });
 });
 
+describe('cosineSimilarity eps', () => {
+  it('must be > 0', () => {
+    const a = good();
+    expect(messageOf(() => cosineSimilarity(a, a, 0))).toBe("cosineSimilarity: invalid argument 'eps': expected a finite number > 0, got 0");
+    expect(messageOf(() => cosineSimilarity(a, a, 1e-30))).toBe('ok');
+    a.dispose();
+  });
+});
+
 describe('shared checks', () => {
   it('checkEmbeddings: maxAbs per input, undefined when the scan is off; batch = minBatch is enough', () => {
     const a = tf.tensor2d([1, -3], [2, 1]);
