@@ -66,7 +66,9 @@ describe('each argument is named in the error', () => {
 describe('cosineSimilarity eps', () => {
   it('must be > 0', () => {
     const a = good();
-    expect(messageOf(() => cosineSimilarity(a, a, 0))).toBe("cosineSimilarity: invalid argument 'eps': expected a finite number > 0, got 0");
+    expect(messageOf(() => cosineSimilarity(a, a, 0))).toBe(
+      "cosineSimilarity: invalid argument 'eps': expected a finite number > 0, got 0",
+    );
     expect(messageOf(() => cosineSimilarity(a, a, 1e-30))).toBe('ok');
     a.dispose();
   });
