@@ -89,6 +89,7 @@ export interface KernelSignatures {
   supCon: SupConKernel;
 }
 
+/** Name of a kernel slot of the registry (`registerKernel`, `getKernel`). */
 export type KernelName = keyof KernelSignatures;
 
 const KERNEL_NAMES: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon'];

@@ -15,16 +15,19 @@ import { l2Normalize } from './l2-normalize';
 
 const isLabels = (v: unknown): boolean => v instanceof tf.Tensor || Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 
+/** The options of `supConLoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const supConLossOptionsSchema = z.strictObject({
   /**
    * Class label of each sample, [batch] (a tensor or an array of numbers). Samples with equal labels
    * are positives of each other: mask = eq(labels, labelsᵀ). Cannot be combined with `mask`.
+   * Default: none.
    */
   labels: z.optional(z.custom<tf.Tensor1D | ArrayLike<number>>(isLabels, { message: 'expected a tf.Tensor or an array of numbers' })),
   /**
    * Explicit positive mask [batch, batch]: `mask[i][j]` weights sample j as a positive of anchor i.
    * It may be asymmetric and is used as given (the self entry is always dropped). Cannot be
    * combined with `labels`. With neither, mask = I: the SimCLR / NT-Xent loss.
+   * Default: none.
    */
   mask: z.optional(z.custom<tf.Tensor2D>((v) => v instanceof tf.Tensor, { message: 'expected a tf.Tensor [batch, batch]' })),
   /** Softmax temperature τ. Default 0.07 (HobbitLong/SupContrast; the paper uses 0.1). */
@@ -38,6 +41,7 @@ export const supConLossOptionsSchema = z.strictObject({
   /** L2-normalise each feature vector first (F.normalize, eps 1e-12). Default true; false uses the features as given, like the reference code. */
   normalize: z._default(z.boolean(), true),
 });
+/** Options of `supConLoss` (the input of its schema: a field with a default may be omitted). */
 export type SupConLossOptions = z.input<typeof supConLossOptionsSchema>;
 
 /** Internal: the SupCon objective on the contrast matrix (see `supConFromContrast`). */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include "kernels.h"
 
+void cn_register_conv(napi_env env, napi_value exports); /* conv-addon.c */
+
 #define CALL(env, x)                                       \
   do {                                                     \
     if ((x) != napi_ok) {                                  \
@@ -266,5 +268,6 @@ NAPI_MODULE_INIT() {
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   napi_set_named_property(env, exports, "simd", simd);
   set_cpu(env, exports);
+  cn_register_conv(env, exports);
   return exports;
 }

@@ -3,6 +3,7 @@ import { assertNumber, assertShapes, filledTensor, InvalidArgumentError } from '
 import { checkArray, checkDim, requireNative } from './errors';
 import { tensorValues } from './tensor-values';
 
+/** Options of `symmetricReluInfoNCE`. */
 export interface SymmetricReluInfoNCEOptions {
   /** Threshold b ≥ 0 of h = u − clip(u, −b, b). */
   threshold: number;
@@ -36,7 +37,12 @@ export function symmetricReluInfoNCE(
   dims: { batch: number; inputDim: number; width: number },
   options: SymmetricReluInfoNCEOptions,
   out?: Float32Array,
-): { loss: number; gradient: Float32Array } {
+): {
+  /** The InfoNCE loss of the batch. */
+  loss: number;
+  /** dLoss/dW [width, inputDim] (written into `out` when given). */
+  gradient: Float32Array;
+} {
   const op = 'symmetricReluInfoNCE';
   const { batch: B, inputDim: d1, width: m } = dims ?? ({} as never);
   checkDim(op, 'dims.batch', B);
