@@ -185,8 +185,9 @@ def linear_probe(xtr, ytr, xte, yte, l2=1e-4, iters=100):
     opt.step(closure)
     with torch.no_grad():
         acc = lambda x, y: ((x @ W + b).argmax(1) == y).double().mean().item()
+        loss = F.cross_entropy(xtr @ W + b, ytr) + 0.5 * l2 * (W * W).sum()
         return {'test_accuracy': acc(xte, yte), 'train_accuracy': acc(xtr, ytr),
-                'train_loss': closure().item(), 'iterations': opt.state[opt._params[0]]['n_iter']}
+                'train_loss': loss.item(), 'iterations': opt.state[opt._params[0]]['n_iter']}
 
 
 def peak_rss_mb():

@@ -23,6 +23,7 @@ function both(f: () => tf.Tensor): [Float32Array, Float32Array] {
     'Transpose',
     'Conv2D',
     'Conv2DBackpropInput',
+    'Identity',
     'Conv2DBackpropFilter',
     'ContrastiveBatchNormTrain',
     'ContrastiveBatchNormTrainGrad',
@@ -129,4 +130,24 @@ it('keeps the tensor count flat', async () => {
   await expectNoLeak(() => tf.matMul(a as tf.Tensor2D, a as tf.Tensor2D, false, true));
   await expectNoLeak(() => tf.tidy(() => tf.exp(tf.transpose(a))));
   a.dispose();
+});
+
+it('Identity (tf.clone, what gradients save) shares the buffer: same values, alive after the original is disposed', () => {
+  useNativeWasmKernels();
+  const buffers = () => tf.engine().backend.numDataIds();
+  const before = buffers();
+  const x = randn('id', [64, 32]);
+  const values = x.dataSync().slice();
+  const copy = tf.clone(x);
+  expect(buffers() - before).toBe(1); // one buffer for both
+  x.dispose();
+  expect(Array.from(copy.dataSync())).toEqual(Array.from(values));
+  const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(a, a)))(copy); // saved inputs are cloned
+  expectClose(
+    g.dataSync(),
+    values.map((v) => 2 * v),
+    { atol: 1e-6 },
+  );
+  tf.dispose([copy, g]);
+  expect(buffers()).toBe(before);
 });
