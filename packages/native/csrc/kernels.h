@@ -28,6 +28,14 @@ void cn_exp_f32(const float *x, float *y, size_t n);
 /* y[b] = x[b]ᵀ for batch row-major [rows × cols] matrices. */
 void cn_transpose_f32(const float *x, float *y, int batch, int rows, int cols);
 
+/* The SupCon loss (L_out, or L_in when variant_in) and dL/dC on the view-major contrast matrix C
+   [K×D] (K = views·B), anchors = its first nA rows. Positives: mask [B×B] weights, else labels [B]
+   (equal labels), else the other views of the same sample (SimCLR). scale = τ/τ_base. Writes dC
+   [K×D] and returns the loss (see csrc/supcon.c). */
+double cn_supcon(const float *C, int K, int D, int nA, int B, const float *mask, const double *labels, float tau,
+                 float scale, int variant_in, float *dC);
+void cn_supcon_free_scratch(void);
+
 /* Frees the calling thread's scratch buffers. */
 void cn_free_scratch(void);
 

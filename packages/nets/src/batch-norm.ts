@@ -25,6 +25,7 @@ export const batchNormStateSchema = z.strictObject({
   /** Number of training-mode batches seen (PyTorch's `num_batches_tracked`). */
   numBatchesTracked: z.int().check(z.gte(0)),
 });
+/** Running statistics of a batch-norm layer, as checkpointed. */
 export type BatchNormState = z.output<typeof batchNormStateSchema>;
 
 /**
@@ -37,6 +38,7 @@ export type BatchNormState = z.output<typeof batchNormStateSchema>;
  * - eval: y = γ·(x − mean)/√(var + ε) + β with the running statistics.
  */
 export interface BatchNorm {
+  /** Channels normalised (the last axis). */
   readonly numFeatures: number;
   /** Scale γ [numFeatures] (trainable). */
   readonly gamma: tf.Variable<tf.Rank.R1>;
@@ -46,17 +48,22 @@ export interface BatchNorm {
   readonly runningMean: tf.Variable<tf.Rank.R1>;
   /** Running unbiased variance [numFeatures] (not trainable). */
   readonly runningVar: tf.Variable<tf.Rank.R1>;
+  /** Training batches seen (PyTorch's `num_batches_tracked`). */
   readonly numBatchesTracked: number;
   /**
    * x [..., numFeatures] → same shape; updates the running statistics when `training`. `relu`
    * (default false) applies a ReLU after it, fused into the backend's kernel when it has one.
    */
   apply(x: tf.Tensor, training: boolean, relu?: boolean): tf.Tensor;
+  /** The running statistics, for checkpoints. */
   getState(): BatchNormState;
+  /** Restores running statistics (checked against `numFeatures`; errors name `op` and `argument`). */
   setState(state: BatchNormState, op?: string, argument?: string): void;
+  /** Frees the layer's variables. */
   dispose(): void;
 }
 
+/** How to build a batch-norm layer (`createBatchNorm`). */
 export interface BatchNormConfig {
   /** Channels (last axis). */
   numFeatures: number;
@@ -68,6 +75,7 @@ export interface BatchNormConfig {
   eps?: number;
   /** Initial γ, β (default 1, 0). */
   gamma?: Float32Array;
+  /** Initial shift β (default zeros). */
   beta?: Float32Array;
   /** Label used in errors, e.g. `convNet('encoder')`. */
   label?: string;
@@ -81,8 +89,9 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
   const label = config.label ?? 'batchNorm';
   const gamma = makeVariable<tf.Rank.R1>(name, 'gamma', config.gamma ?? new Float32Array(c).fill(1), [c]);
   const beta = makeVariable<tf.Rank.R1>(name, 'beta', config.beta ?? new Float32Array(c), [c]);
+  // tidy frees the filled initial value (the variable keeps its own copy).
   const stat = (key: string, fill: number) =>
-    tf.variable(tf.fill([c], fill), false, uniqueVariableName(`${name}/${key}`)) as tf.Variable<tf.Rank.R1>;
+    tf.tidy(() => tf.variable(tf.fill([c], fill), false, uniqueVariableName(`${name}/${key}`)) as tf.Variable<tf.Rank.R1>);
   const runningMean = stat('runningMean', 0);
   const runningVar = stat('runningVar', 1);
   let tracked = 0;

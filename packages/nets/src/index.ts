@@ -1,3 +1,9 @@
+/**
+ * Networks: the symmetric-ReLU layer, MLPs, predictors (linear, DirectPred), conv nets and ResNets for images.
+ *
+ * @packageDocumentation
+ * @module @contrastive/nets
+ */
 export {
   isSymmetricReluNetwork,
   symmetricRelu,
