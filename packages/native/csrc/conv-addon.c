@@ -124,6 +124,37 @@ static napi_value js_bn_train_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* cropAndResize(image, boxes, boxInd, out, dims, extrapolation): dims an Int32Array
+   [batch, H, W, C, numBoxes, cropH, cropW]. */
+static napi_value js_crop_and_resize(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok || argc < 6) {
+    napi_throw_type_error(env, NULL, "contrastive-native: cropAndResize takes 6 arguments");
+    return NULL;
+  }
+  float *image, *boxes, *out;
+  int32_t *ind, *d;
+  size_t li, lb, lo, ln, ld;
+  if (!typed(env, a[0], napi_float32_array, (void **)&image, &li, "image") || !typed(env, a[1], napi_float32_array, (void **)&boxes, &lb, "boxes") ||
+      !typed(env, a[2], napi_int32_array, (void **)&ind, &ln, "boxInd") || !typed(env, a[3], napi_float32_array, (void **)&out, &lo, "out") ||
+      !typed(env, a[4], napi_int32_array, (void **)&d, &ld, "dims"))
+    return NULL;
+  double ext = 0;
+  napi_get_value_double(env, a[5], &ext);
+  int ok = ld == 7;
+  for (size_t i = 0; ok && i < 7; i++) ok = d[i] >= 0;
+  ok = ok && li == (size_t)d[0] * d[1] * d[2] * d[3] && lb == 4 * (size_t)d[4] && ln == (size_t)d[4] &&
+       lo == (size_t)d[4] * d[5] * d[6] * d[3];
+  for (size_t i = 0; ok && i < ln; i++) ok = ind[i] >= 0 && ind[i] < d[0];
+  if (!ok) {
+    napi_throw_range_error(env, NULL, "contrastive-native: cropAndResize array lengths or box indices do not match the dims");
+    return NULL;
+  }
+  cn_crop_and_resize(image, boxes, ind, d[0], d[1], d[2], d[3], d[4], d[5], d[6], (float)ext, out);
+  return NULL;
+}
+
 void cn_register_conv(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv2d", NULL, js_conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -131,6 +162,7 @@ void cn_register_conv(napi_env env, napi_value exports) {
       {"conv2dBackpropFilter", NULL, js_conv2d_bf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormTrain", NULL, js_bn_train, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormTrainGrad", NULL, js_bn_train_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"cropAndResize", NULL, js_crop_and_resize, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

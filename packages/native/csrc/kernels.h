@@ -63,3 +63,8 @@ int cn_batch_norm_train(const float *x, const float *gamma, const float *beta, i
                         float *xhat, float *mean, float *var, float *invstd);
 int cn_batch_norm_train_grad(const float *dy, const float *xhat, const float *gamma, const float *invstd, const float *y, int n,
                              int C, float *dx, float *dgamma, float *dbeta);
+
+/* TensorFlow's CropAndResize, bilinear, NHWC float32: image [batch, H, W, C], boxes [numBoxes, 4] as
+   normalised (y1, x1, y2, x2), boxInd [numBoxes] → out [numBoxes, cropH, cropW, C]. */
+void cn_crop_and_resize(const float *image, const float *boxes, const int32_t *boxInd, int batch, int H, int W, int C, int numBoxes,
+                        int cropH, int cropW, float extrapolation, float *out);

@@ -167,3 +167,24 @@ export function batchNormTrainGrad(addon: NativeAddon, args: KernelArgs): tf.Ten
   );
   return outs;
 }
+
+/** CropAndResize, bilinear, float32 (random resized crop, horizontal flip): one native loop; 'nearest' and other dtypes stay on tfjs. */
+export function cropAndResize(addon: NativeAddon, args: KernelArgs, fallback: Fallback): tf.TensorInfo {
+  const { image, boxes, boxInd } = args.inputs as Record<'image' | 'boxes' | 'boxInd', tf.TensorInfo>;
+  const { method, extrapolationValue, cropSize } = args.attrs as { method: string; extrapolationValue: number; cropSize: [number, number] };
+  if (method !== 'bilinear' || image.dtype !== 'float32' || boxes.dtype !== 'float32' || boxInd.dtype !== 'int32') return fallback(args);
+  const [batch, h, w, c] = image.shape as [number, number, number, number];
+  const n = boxes.shape[0]!;
+  const backend = args.backend as WasmBackendLike;
+  const out = backend.makeOutput([n, cropSize[0], cropSize[1], c], 'float32');
+  if (size(out.shape) === 0) return out;
+  addon.cropAndResize(
+    backend.typedArrayFromHeap(image),
+    backend.typedArrayFromHeap(boxes),
+    backend.typedArrayFromHeap(boxInd) as unknown as Int32Array, // the heap view of an int32 tensor
+    backend.typedArrayFromHeap(out),
+    Int32Array.from([batch, h, w, c, n, cropSize[0], cropSize[1]]),
+    extrapolationValue,
+  );
+  return out;
+}

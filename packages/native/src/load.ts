@@ -80,6 +80,15 @@ export interface NativeAddon {
     variance: Float32Array,
     invStd: Float32Array,
   ): void;
+  /** TensorFlow's bilinear CropAndResize, NHWC (csrc/crop-and-resize.c); dims [batch, H, W, C, boxes, cropH, cropW]. */
+  cropAndResize(
+    image: Float32Array,
+    boxes: Float32Array,
+    boxInd: Int32Array,
+    out: Float32Array,
+    dims: Int32Array,
+    extrapolation: number,
+  ): void;
   batchNormTrainGrad(
     dy: Float32Array,
     xhat: Float32Array,
