@@ -542,7 +542,7 @@ async function main() {
   else if (parts.has('cnn') || parts.has('real-data'))
     writeFileSync(join(here, 'results', 'real-data.json'), JSON.stringify(results, null, 2));
   console.log(
-    `\nload average (1 min) at start ${fmt(results.loadavg.start[0], 2)}, end ${fmt(loadavg()[0], 2)}; raw numbers: bench/results/latest.json`,
+    `\nload average (1 min) at start ${fmt(results.loadavg.start[0], 2)}, end ${fmt(loadavg()[0], 2)}; raw numbers: bench/results/${parts.has('engines') || !(parts.has('cnn') || parts.has('real-data')) ? 'latest' : 'real-data'}.json`,
   );
 }
 
