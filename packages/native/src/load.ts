@@ -75,11 +75,21 @@ export interface NativeAddon {
     gamma: Float32Array,
     beta: Float32Array,
     eps: number,
+    relu: boolean,
     y: Float32Array,
     xhat: Float32Array,
     mean: Float32Array,
     variance: Float32Array,
     invStd: Float32Array,
+  ): void;
+  /** TensorFlow's bilinear CropAndResize, NHWC (csrc/crop-and-resize.c); dims [batch, H, W, C, boxes, cropH, cropW]. */
+  cropAndResize(
+    image: Float32Array,
+    boxes: Float32Array,
+    boxInd: Int32Array,
+    out: Float32Array,
+    dims: Int32Array,
+    extrapolation: number,
   ): void;
   /** The gradient of `batchNormTrain`: dx, dγ, dβ from dy and the saved normalised x and 1/σ. */
   batchNormTrainGrad(
@@ -87,6 +97,7 @@ export interface NativeAddon {
     xhat: Float32Array,
     gamma: Float32Array,
     invStd: Float32Array,
+    y: Float32Array | null,
     dx: Float32Array,
     dgamma: Float32Array,
     dbeta: Float32Array,
