@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
 import type { Experiment } from './config';
+import { embedMain } from './embed';
 import { ConfigError } from './errors';
 import { failure, parseCommandLine, parseRun, prepareRun } from './prepare';
 import { COMPARE_METHODS, PRESETS } from './presets';
@@ -13,6 +14,7 @@ import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
 import { sweepMain } from './sweep/command';
 import { SWEEP_PRESETS } from './sweep/presets';
+import { workerMain } from './sweep/worker-command';
 import { formatTable, terminalColumns, wrap } from './table';
 import { type Calibration, calibrationNotes, calibrationOf, calibrationSchema, verdictOf } from './verdict';
 
@@ -22,8 +24,10 @@ Usage:
   contrastive run <preset | config.yaml | config.json> [options]
   contrastive compare [preset | config] --losses infonce,supcon,simsiam,byol,directpred [--seeds 3] [options]
   contrastive sweep <${Object.keys(SWEEP_PRESETS).join(' | ')} | sweep.yaml> [--metric KEY] [options]
+  contrastive worker --queue redis://[:password@]host:port[/db] [options]   (see worker --help)
   contrastive list
   contrastive report <runDir> [--json]
+  contrastive embed <runDir> [--arm NAME] [--seed N] [--samples N] [--out DIR]   (Embedding Projector TSVs; embed --help)
 
 Options for run:
   --seed N           run a single seed            --seeds 0,1,2   several seeds
@@ -39,6 +43,8 @@ Options for run:
                      again (repeatable; e.g. after a corrupt checkpoint)
 Options for sweep (plus --seeds, --steps, --backend, --workers, --out, --json of run):
   --metric KEY       metric of the phase diagrams (default: the sweep's, or its first check's)
+  --queue URL        enqueue the jobs on BullMQ at redis://[:password@]host:port[/db] and collect
+                     the results of 'contrastive worker --queue URL' processes (any machines)
                      the default --out is runs/sweep-<name>: a rerun trains only the missing jobs
 Options for compare (plus those of run):
   --losses L1,L2     ${Object.keys(COMPARE_METHODS).join(', ')}
@@ -132,13 +138,20 @@ function calibrationFor(
 ): Calibration | undefined {
   try {
     const { steps: _steps, seed: _seed, seeds: _seeds, out: _out, 'restart-job': _restart, workers: _workers, ...rest } = values;
-    return calibrationOf(parseRun(command, target, rest).experiment);
+    // A preset with sizes: its checks hold for its calibrated sizes only.
+    const sizes = target !== undefined && Object.hasOwn(PRESETS, target) ? PRESETS[target]!.sizes : undefined;
+    const size = rest.size ?? sizes?.names[0];
+    const calibrated = sizes && size !== undefined && !sizes.calibrated.includes(size) ? { ...rest, size: sizes.calibrated[0]! } : rest;
+    return calibrationOf(parseRun(command, target, calibrated).experiment);
   } catch {
     return undefined;
   }
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'embed') return embedMain(argv.slice(1), process.stdout);
+  // The worker has its own options (queue, lock and stall timings).
+  if (argv[0] === 'worker') return workerMain(argv.slice(1));
   const { values, positionals } = parseCommandLine(argv);
   // Before any worker starts: workers inherit the environment, and the addon is loaded lazily.
   if (values['no-native']) process.env.CONTRASTIVE_NATIVE = '0';
@@ -151,11 +164,14 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'list') {
     const rows = Object.entries(PRESETS).map(([name, p]) => ({ name, summary: p.summary }));
-    if (values.json) process.stdout.write(`${JSON.stringify({ presets: rows, runs: listRuns('runs') }, null, 2)}\n`);
+    const sweeps = Object.entries(SWEEP_PRESETS).map(([name, p]) => ({ name, summary: p.summary }));
+    if (values.json) process.stdout.write(`${JSON.stringify({ presets: rows, sweepPresets: sweeps, runs: listRuns('runs') }, null, 2)}\n`);
     else {
       out.write('Presets:\n');
       const columns = terminalColumns(process.stdout);
       for (const r of rows) out.write(`${wrap(`  ${r.name.padEnd(26)} ${r.summary}`, columns, ' '.repeat(29))}\n`);
+      out.write('\nSweep presets (contrastive sweep <name>):\n');
+      for (const r of sweeps) out.write(`${wrap(`  ${r.name.padEnd(26)} ${r.summary}`, columns, ' '.repeat(29))}\n`);
       const runs = listRuns('runs');
       if (runs.length) out.write(`\nRuns in ./runs:\n${runs.map((r) => `  ${r}`).join('\n')}\n`);
     }
@@ -203,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
     );
   }
 
-  throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, list, report; see --help)`);
+  throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, worker, list, report, embed; see --help)`);
 }
 
 main(process.argv.slice(2)).then(

@@ -6,11 +6,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { comparison } from './compare';
-import { type Experiment, jobsOf } from './config';
+import { type Experiment, isDatasetConfig, jobsOf } from './config';
+import { loadSplits } from './datasets';
 import { closest, ConfigError, escapeText, formatPath } from './errors';
 import { loadExperiment, type Overrides } from './load-config';
 import { COMPARE_METHODS, PRESETS } from './presets';
-import { buildData, buildMethod, buildViews } from './registry';
+import { buildAugment, buildData, buildMethod, buildViews, datasetInput, modelInput } from './registry';
 import { jobId } from './runner';
 
 export const OPTIONS = {
@@ -28,6 +29,8 @@ export const OPTIONS = {
   quiet: { type: 'boolean', default: false },
   'no-native': { type: 'boolean', default: false },
   losses: { type: 'string' },
+  /** sweep: run on the BullMQ queue at this Redis URL (workers: `contrastive worker --queue`). */
+  queue: { type: 'string' },
   /** sweep: the metric of the phase diagrams (a metricCatalogue key). */
   metric: { type: 'string' },
   /** With --out: delete these jobs' checkpoints, results and metrics rows and train them again. */
@@ -241,12 +244,19 @@ export async function validateRun(exp: Experiment, backend?: string): Promise<st
     if (seen.has(job.arm)) continue;
     seen.add(job.arm);
     try {
-      const data = buildData(job);
-      try {
-        buildViews(job.augment, data, job.seed);
-        buildMethod(job, data).dispose();
-      } finally {
-        data.dispose();
+      if (isDatasetConfig(job.data)) {
+        // Loads the data now (a missing optional package or a bad file is an error before the run starts).
+        const { train } = await loadSplits(job.data);
+        if (job.augment.type !== 'dataPairs') buildAugment(job.augment, undefined, job.seed);
+        buildMethod(job, datasetInput(train)).dispose();
+      } else {
+        const data = buildData(job);
+        try {
+          buildViews(job.augment, data, job.seed);
+          buildMethod(job, modelInput(data)).dispose();
+        } finally {
+          data.dispose();
+        }
       }
     } catch (e) {
       if (ConfigError.isInstance(e))

@@ -143,5 +143,6 @@ describe('contrastive (built binary)', () => {
     expect(r2.stderr).toBe("contrastive: --steps: expected a whole number ≥ 1, got 'many'\n");
     const r3 = spawnSync(process.execPath, [bin, 'list'], { encoding: 'utf8' });
     expect(r3.stdout).toContain('feature-decoupling');
+    expect(r3.stdout).toMatch(/Sweep presets[^\n]*\n {2}masking-phase .*\n[^]* {2}simsiam-phase [^]* {2}supcon-batch /);
   });
 });

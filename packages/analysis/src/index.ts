@@ -1,3 +1,9 @@
+/**
+ * Metrics of what a network learned: atom recovery, decoupling, linear probes, kNN, spectra, R²/MCC, the metric catalogue and Embedding Projector export.
+ *
+ * @packageDocumentation
+ * @module @contrastive/analysis
+ */
 export { type Matrix, type MatrixInput, type MatrixLike, type VectorInput } from './matrix';
 export { type Summary } from './stats';
 export {
@@ -46,6 +52,7 @@ export { splitTrainTest, takeRows, type TrainTestSplit } from './split-train-tes
 export { knnAccuracy, knnAccuracySync, knnOptionsSchema, type KnnOptions, type KnnResult } from './knn';
 export { weightedKnn, weightedKnnOptionsSchema, weightedKnnSync, type WeightedKnnOptions, type WeightedKnnResult } from './knn-weighted';
 export { knnMonitor, knnMonitorOptionsSchema, type KnnMonitorContext, type KnnMonitorOptions } from './knn-monitor';
+export { datasetMetrics, datasetMetricsOptionsSchema, type DatasetMetricsOptions } from './dataset-metrics';
 export {
   embeddingProjectorFiles,
   embeddingsToTsv,

@@ -8,7 +8,10 @@ export type MetricDirection = 'higher' | 'lower' | 'neutral';
  * `decoupling` (cross-view correlations, `decouplingMetrics`), `representation` (embeddings of
  * held-out samples, `representationMetrics`) or `training` (the training loop itself).
  */
-/** Which function produces a metric: the four suites, or the online kNN monitor (`knnMonitor`, a `train` eval hook on a `Dataset`). */
+/**
+ * Which function produces a metric: the four suites, or the evaluation on a finite `Dataset`
+ * (`knnMonitor`, a `train` eval hook, and `datasetMetrics` at the end).
+ */
 export type MetricSuite = 'sparseCoding' | 'decoupling' | 'representation' | 'training' | 'knnMonitor';
 
 /** One metric the suites produce: how to name, order, judge and print it. */
@@ -17,12 +20,19 @@ export interface MetricInfo<K extends string = string> {
   readonly key: K;
   /** Short label for tables. */
   readonly label: string;
+  /** Whether higher or lower is better (arrows in tables, direction of checks). */
   readonly direction: MetricDirection;
+  /** The metric suite that produces it. */
   readonly suite: MetricSuite;
   /** One sentence: what the number is and when it is produced. */
   readonly description: string;
   /** Format hint: decimals to print, and the metric's natural range when it has one (plot axes). */
-  readonly format: { readonly digits: number; readonly range?: readonly [number, number] };
+  readonly format: {
+    /** Decimals to print. */
+    readonly digits: number;
+    /** The natural range [low, high], when the metric has one. */
+    readonly range?: readonly [number, number];
+  };
   /** Shown in the final results table (false: a diagnostic kept in results.json and the curves only). */
   readonly table: boolean;
   /** What the setup must have for the metric to be produced (all of them); [] for every setup. */
@@ -163,7 +173,8 @@ export const metricCatalogue = [
     direction: 'higher',
     suite: 'representation',
     requires: ['labels'],
-    description: 'Test accuracy of a logistic regression on frozen features of held-out samples (half train, half test). Needs labels.',
+    description:
+      'Test accuracy of a logistic regression on frozen, standardised features: of held-out samples (half train, half test) for a data model; trained on the training split and tested on the test split for a dataset (datasetMetrics). Needs labels.',
     format: unit,
     table: true,
   },
@@ -197,6 +208,17 @@ export const metricCatalogue = [
     description: 'The same weighted kNN: share of held-out items whose label is among the 5 highest-scoring classes.',
     format: unit,
     table: false,
+  },
+  {
+    key: 'knn20.top1',
+    requires: ['labels'],
+    label: 'weighted kNN top-1 (k = 20)',
+    direction: 'higher',
+    suite: 'knnMonitor',
+    description:
+      "The weighted kNN with k = 20 (DINO's; cosine, votes exp(s/0.07)) of the test split against the training split, embedded in eval mode at the end of training (datasetMetrics). Needs a dataset.",
+    format: unit,
+    table: true,
   },
   {
     key: 'stdOfNormalized',

@@ -8,6 +8,8 @@ import { BACKEND_NAMES, parseCommandLine, parseSeeds, wholeNumber } from '../pre
 import { describePoint, expandSweep, type ExpandedSweep } from './expand';
 import { loadSweep } from './load';
 import { SWEEP_PRESETS } from './presets';
+import { runSweepOnQueue } from './coordinator';
+import { parseQueueUrl } from './queue';
 import { runSweep, type SweepResults, validateSweep } from './run';
 
 export interface PreparedSweep {
@@ -15,6 +17,8 @@ export interface PreparedSweep {
   outDir: string;
   backend?: string;
   workers?: number;
+  /** `--queue redis://…`: run on the BullMQ queue engine (this process coordinates). */
+  queue?: string;
   json: boolean;
 }
 
@@ -42,6 +46,13 @@ export async function prepareSweep(argv: string[]): Promise<PreparedSweep> {
     });
   }
   let workers: number | undefined;
+  if (values.queue !== undefined) {
+    parseQueueUrl(values.queue);
+    if (values.workers !== undefined)
+      throw new ConfigError('--workers does not apply with --queue: start `contrastive worker --queue …` processes instead', {
+        path: '--workers',
+      });
+  }
   if (values.workers !== undefined) workers = Math.min(wholeNumber('workers', values.workers, 0), Math.max(1, availableParallelism()));
   await validateSweep(sweep, values.backend);
   return {
@@ -49,6 +60,7 @@ export async function prepareSweep(argv: string[]): Promise<PreparedSweep> {
     outDir: values.out ?? join('runs', `sweep-${sweep.config.name}`),
     ...(values.backend !== undefined ? { backend: values.backend } : {}),
     ...(workers !== undefined ? { workers } : {}),
+    ...(values.queue !== undefined ? { queue: values.queue } : {}),
     json: values.json,
   };
 }
@@ -87,21 +99,50 @@ export async function sweepMain(argv: string[], out: NodeJS.WritableStream): Pro
   const values = new Map(sweep.points.map((p) => [p.id, p.values]));
   let finished = 0;
   const started = performance.now();
-  const results = await runSweep(sweep, {
-    outDir,
-    ...(prepared.backend ? { backend: prepared.backend } : {}),
-    ...(prepared.workers !== undefined ? { workers: prepared.workers } : {}),
-    signal: controller.signal,
-    meta: { command: ['contrastive', ...argv].join(' '), node: process.version },
-    onEvent: (job, e) => {
-      if (e.type !== 'result') return;
-      finished++;
-      const v = e.result.final[sweep.metric];
-      process.stderr.write(
-        `  [${finished}] ${describePoint(values.get(job.arm) ?? {})}, seed ${job.seed}: ${sweep.metric} = ${formatMetric(sweep.metric, v ?? Number.NaN)} (${e.result.seconds.toFixed(1)} s)\n`,
-      );
-    },
-  });
+  const meta = { command: ['contrastive', ...argv].join(' '), node: process.version };
+  const line = (job: { point: string; seed: number }, result: { final: Record<string, number>; seconds: number }, by = '') => {
+    finished++;
+    const v = result.final[sweep.metric];
+    process.stderr.write(
+      `  [${finished}] ${describePoint(values.get(job.point) ?? {})}, seed ${job.seed}: ${sweep.metric} = ${formatMetric(sweep.metric, v ?? Number.NaN)} (${result.seconds.toFixed(1)} s${by})\n`,
+    );
+  };
+  let results: SweepResults;
+  if (prepared.queue !== undefined) {
+    let shown = '';
+    let shownAt = 0;
+    results = await runSweepOnQueue(sweep, {
+      queue: prepared.queue,
+      outDir,
+      ...(prepared.backend ? { backend: prepared.backend } : {}),
+      signal: controller.signal,
+      meta,
+      onResult: (job, result, worker) => line(job, result, ` on ${worker}`),
+      onProgress: (p) => {
+        // A status line when it changes, at most every 5 s: who trains what, how far.
+        const running = p.active.map((a) => `${a.id.slice(0, 8)}…${a.id.replace(/^[0-9a-f]+/, '')} ${a.step}/${a.steps} on ${a.worker}`);
+        const text = `  queue: ${p.done}/${p.total} done, ${p.active.length} training${running.length ? ` (${running.join(', ')})` : ''}, ${p.waiting} waiting`;
+        const key = `${p.done} ${p.active.map((a) => a.id).join()} ${p.waiting}`;
+        if (key !== shown || performance.now() - shownAt > 5000) {
+          if (performance.now() - shownAt < 1000 && key === shown) return;
+          shown = key;
+          shownAt = performance.now();
+          process.stderr.write(`${text}\n`);
+        }
+      },
+    });
+  } else {
+    results = await runSweep(sweep, {
+      outDir,
+      ...(prepared.backend ? { backend: prepared.backend } : {}),
+      ...(prepared.workers !== undefined ? { workers: prepared.workers } : {}),
+      signal: controller.signal,
+      meta,
+      onEvent: (job, e) => {
+        if (e.type === 'result') line({ point: job.arm, seed: job.seed }, e.result);
+      },
+    });
+  }
   const seconds = (performance.now() - started) / 1000;
   if (prepared.json) process.stdout.write(`${JSON.stringify({ runDir: outDir, seconds, ...results }, null, 2)}\n`);
   else

@@ -12,7 +12,7 @@ import { lockRunDir } from '../lock';
 import { jobResultSchema, meanStd, readRunFile, RunFileError } from '../results';
 import { jobConfigHash, runPool } from '../runner';
 import { validateRun } from '../prepare';
-import { canonicalJson, describePoint, type ExpandedSweep, type SweepAxis } from './expand';
+import { canonicalJson, describePoint, type ExpandedSweep, type SweepAxis, type SweepJob } from './expand';
 import { renderSweepReport } from './report';
 
 export interface SweepRunOptions {
@@ -163,23 +163,34 @@ export function summarizeSweep(
   };
 }
 
+/** A sweep's run directory, locked: the finished jobs found there, and how to add one and finish. */
+export interface SweepDir {
+  /** Results by job id: those found in `jobs/` plus those saved since. */
+  results: Map<string, JobResult>;
+  /** Jobs found finished when the directory was opened. */
+  reused: number;
+  /** The jobs not finished yet, in expansion order. */
+  pending: SweepJob[];
+  /** Writes `jobs/<id>.json` atomically and records the result. */
+  save(job: SweepJob, result: JobResult): Promise<void>;
+  /** Writes `results.json` and `report.html` (every job must be finished). */
+  finish(): Promise<SweepResults>;
+  release(): void;
+}
+
 /**
- * Runs the jobs of `sweep` that `outDir` does not hold yet and writes `sweep.json`,
- * `jobs/<id>.json`, `checkpoints/<id>.json`, `results.json` and `report.html`.
+ * Opens (creates) the run directory of a sweep, takes its lock, writes `sweep.json` and reads the
+ * finished jobs (each validated against the job it claims to be). Both engines start here, so a
+ * sweep begun on one can be finished on the other.
  */
-export async function runSweep(sweep: ExpandedSweep, options: SweepRunOptions): Promise<SweepResults> {
-  const { outDir } = options;
+export async function openSweepDir(sweep: ExpandedSweep, outDir: string, meta: Record<string, unknown> = {}): Promise<SweepDir> {
   mkdirSync(outDir, { recursive: true });
-  const lock = lockRunDir(outDir, typeof options.meta?.['command'] === 'string' ? options.meta['command'] : undefined);
+  const lock = lockRunDir(outDir, typeof meta['command'] === 'string' ? meta['command'] : undefined);
   try {
     for (const sub of ['jobs', 'checkpoints']) mkdirSync(join(outDir, sub), { recursive: true });
     await writeFileAtomic(
       join(outDir, 'sweep.json'),
-      JSON.stringify(
-        { sweep: sweep.config, points: sweep.points.map((p) => ({ id: p.id, values: p.values })), meta: options.meta ?? {} },
-        null,
-        2,
-      ),
+      JSON.stringify({ sweep: sweep.config, points: sweep.points.map((p) => ({ id: p.id, values: p.values })), meta }, null, 2),
     );
     const jobPath = (id: string) => join(outDir, 'jobs', `${id}.json`);
     const results = new Map<string, JobResult>();
@@ -195,11 +206,41 @@ export async function runSweep(sweep: ExpandedSweep, options: SweepRunOptions): 
       results.set(job.id, done as JobResult);
     }
     const reused = results.size;
-    const pending = sweep.jobs.filter((j) => !results.has(j.id));
+    return {
+      results,
+      reused,
+      pending: sweep.jobs.filter((j) => !results.has(j.id)),
+      save: async (job, result) => {
+        results.set(job.id, result);
+        await writeFileAtomic(jobPath(job.id), JSON.stringify(result));
+      },
+      finish: async () => {
+        const summary = summarizeSweep(sweep, results, { trained: results.size - reused, reused });
+        await writeFileAtomic(join(outDir, 'results.json'), JSON.stringify(summary, null, 2));
+        await writeFileAtomic(join(outDir, 'report.html'), renderSweepReport(summary));
+        return summary;
+      },
+      release: () => lock.release(),
+    };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+/**
+ * Runs the jobs of `sweep` that `outDir` does not hold yet and writes `sweep.json`,
+ * `jobs/<id>.json`, `checkpoints/<id>.json`, `results.json` and `report.html`.
+ */
+export async function runSweep(sweep: ExpandedSweep, options: SweepRunOptions): Promise<SweepResults> {
+  const { outDir } = options;
+  const dir = await openSweepDir(sweep, outDir, options.meta);
+  try {
+    const { pending } = dir;
+    const byId = new Map(pending.map((j) => [j.id, j]));
     const idOf = (spec: JobSpec) => `${spec.arm}-seed${spec.seed}`;
     const finish = async (spec: JobSpec, result: JobResult) => {
-      results.set(idOf(spec), result);
-      await writeFileAtomic(jobPath(idOf(spec)), JSON.stringify(result));
+      await dir.save(byId.get(idOf(spec))!, result);
       options.onEvent?.(spec, { type: 'result', result });
     };
     // The pool keeps `result` events to itself; `finish` reports them (once, after the file is written).
@@ -242,11 +283,8 @@ export async function runSweep(sweep: ExpandedSweep, options: SweepRunOptions): 
         );
       }
     }
-    const summary = summarizeSweep(sweep, results, { trained: results.size - reused, reused });
-    await writeFileAtomic(join(outDir, 'results.json'), JSON.stringify(summary, null, 2));
-    await writeFileAtomic(join(outDir, 'report.html'), renderSweepReport(summary));
-    return summary;
+    return await dir.finish();
   } finally {
-    lock.release();
+    dir.release();
   }
 }
