@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, defineConfig, defaultClientConditions, type Plugin } from 'vite';
 
@@ -91,6 +91,25 @@ function fashionMnistSubset(): Plugin {
 }
 
 /**
+ * apps/cli/src/config.ts imports ./datasets (the CLI's dataset configs: node:fs, node:path and
+ * @contrastive/datasets/node) at module level; the lab parses no dataset config, so that one
+ * import resolves to src/cli-datasets-browser.ts. Without it the build fails and the dev server's
+ * page would not load.
+ */
+function cliBrowserStandIns(): Plugin {
+  const config = normalize(fileURLToPath(new URL('../cli/src/config.ts', import.meta.url)));
+  const standIn = fileURLToPath(new URL('./src/cli-datasets-browser.ts', import.meta.url));
+  return {
+    name: 'contrastive-lab:cli-browser-stand-ins',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === './datasets' && importer && normalize(importer.split('?')[0]!) === config) return standIn;
+      return null;
+    },
+  };
+}
+
+/**
  * tfjs-backend-wasm starts its pthreads from a Blob of `wasmFactoryThreadedSimd.toString()`: once
  * bundled and minified, that function refers to renamed outer variables ("e is not defined" in the
  * pthread workers), so multi-threaded wasm never starts. Give the Blob the emscripten script's
@@ -119,10 +138,14 @@ export default defineConfig({
     // level for its readRunFile; without this stand-in the dev server's page fails at load
     // ("Cannot access node:fs.readFileSync in client code"; checked with vite 8.3). No library
     // needs an alias any more: none imports @contrastive/native, which has its own browser entry.
-    alias: { 'node:fs': fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)) },
+    alias: [{ find: /^node:fs$/, replacement: fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)) }],
   },
-  plugins: [tfjsWasm(), tfjsWasmThreads(), fashionMnistSubset()],
-  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
+  // apps/cli/src/config.ts's parseExperiment (also through compare's comparison()) resolves dataset
+  // paths against `options.baseDir ?? process.cwd()`: the page has no process and no files (the
+  // presets it parses have no paths), so the call is replaced by a constant there.
+  define: { 'process.cwd': '(() => "/")' },
+  plugins: [cliBrowserStandIns(), tfjsWasm(), tfjsWasmThreads(), fashionMnistSubset()],
+  worker: { format: 'es', plugins: () => [cliBrowserStandIns(), tfjsWasmThreads()] },
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
