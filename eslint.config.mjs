@@ -13,6 +13,7 @@ export default tseslint.config(
       '**/build/**',
       '**/.turbo/**',
       'runs/**',
+      'docs/api/**',
       '**/coverage/**',
       '**/reports/**',
       '**/.stryker-tmp/**',

@@ -1,40 +1,86 @@
 #!/usr/bin/env node
-// pnpm bench: our steps/s against a PyTorch reference of the same computation on this machine.
-// Ratios are printed as time ratios (ours / PyTorch; < 1 means we are faster). Absolute times on a
-// shared machine are noisy: compare ratios measured in the same run. Flags: --quick, --no-flagship,
-// --backends wasm,cpu.
+// pnpm bench: our step times against a PyTorch reference of the same computation on this machine,
+// measured in the same run. Ratios are time ratios (ours / PyTorch; < 1 means we are faster).
+// Absolute times on a shared machine are noisy: compare ratios measured in the same run.
+//
+// Flags: --quick (short timings, 300-step flagship), --no-flagship, --flagship-serial (also PyTorch's
+// flagship run serially, default threads and one core: +4 min), --backends=library,wasm,cpu,
+// --scaling (also the long scaling sweep: batch 64…4096 and width, each point in a fresh process
+// for its peak memory; writes bench/results/scaling.json, then `pnpm --filter @contrastive/bench
+// plot` draws bench/scaling-*.svg), --scaling-only (only the sweep), --parts=engines,flagship,scaling
+// (what to run), --seconds=N (timing budget per measurement, default 4; 1.5 with --quick).
+// Internal: --point=<json> measures one scaling point and prints JSON (run in a child process).
+//
+// Engines: 'library' = what a library user gets with `await selectBackend()` from
+// @contrastive/core (wasm + @contrastive/native's kernels when installed: the fused InfoNCE and
+// SupCon steps, native GEMM behind tf.matMul, native samplers), with every other setting left at
+// its default; 'wasm' and 'cpu' = plain tfjs. The CLI's own path is timed by the whole flagship run.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { complementaryMask } from '@contrastive/augment';
-import { createRng, setFillBernoulliKernel, setFillNormalKernel } from '@contrastive/core';
+import { createRng, selectBackend, setFillBernoulliKernel, setFillNormalKernel } from '@contrastive/core';
 import { sparseCoding } from '@contrastive/data';
 import { supConLoss } from '@contrastive/losses';
-import { nativeInfo, restoreWasmKernels, useNativeKernels } from '@contrastive/native';
+import { disableNativeKernels, loadNative, nativeInfo } from '@contrastive/native';
 import { symmetricRelu } from '@contrastive/nets';
 import { contrastiveMethod, train } from '@contrastive/train';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
+const flag = (name) =>
+  args
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.split('=')
+    .slice(1)
+    .join('=');
 const quick = args.includes('--quick');
-const seconds = quick ? 1.5 : 4;
-// Engines: 'native' = wasm backend + @contrastive/native (fused contrastive step, native GEMM
-// behind tf.matMul, native fillNormal), what the CLI uses; 'wasm' and 'cpu' = plain tfjs.
-const backends = (
-  args.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (nativeInfo().available ? 'native,wasm,cpu' : 'wasm,cpu')
-).split(',');
+const seconds = Number(flag('seconds') ?? (quick ? 1.5 : 4));
 const SHAPES = {
   small: { latentDim: 32, ambientDim: 256, width: 64, batchSize: 256 },
   large: { latentDim: 64, ambientDim: 512, width: 256, batchSize: 512 },
 };
+/** SupCon configurations of target 2: batch × 2 views × dim 128, L_out / L_in, with and without labels (10 classes). */
+const SUPCON = [1024, 4096].flatMap((batch) =>
+  ['out', 'in'].flatMap((variant) =>
+    [false, true].map((labels) => ({ batch, variant, labels, key: `supcon_${batch}_${variant}${labels ? '_labels' : ''}` })),
+  ),
+);
 
-/** Steps/s of the flagship training step (sample, mask, forward, InfoNCE, backward, SGD, projection). */
-async function benchTrain(shape, budget, kernels) {
-  const s = SHAPES[shape];
+const fmt = (v, d = 1) => (v === undefined || v === null || Number.isNaN(v) ? '–' : Number(v).toFixed(d));
+/** CPU ms of this process since `start` (process.cpuUsage()): the work, without the waiting under load. */
+const cpuSince = (start) => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
+const rssMB = () => process.memoryUsage().rss / 2 ** 20;
+const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
+
+/** Engine setup: 'library' through selectBackend() (what a user gets), else plain tfjs. */
+async function useEngine(engine) {
+  if (engine === 'library') {
+    const selected = await selectBackend({ prefer: ['wasm', 'cpu'] });
+    return { ...selected, native: nativeInfo() };
+  }
+  disableNativeKernels();
+  setFillNormalKernel(undefined);
+  setFillBernoulliKernel(undefined);
+  await tf.setBackend(engine);
+  await tf.ready();
+  return { backend: engine, nativeKernels: false };
+}
+
+/**
+ * Times of the flagship training step (sample, mask, forward, InfoNCE, backward, SGD, projection)
+ * through `train()`, with a breakdown in CPU ms: data generation (data.sample), augmentation (the masks),
+ * loss forward + backward (method.loss under variableGrads: the fused native step when
+ * registered), and the rest (optimizer update, row renormalisation, bookkeeping).
+ */
+async function benchTrain(s, budget, { profile = false, kernels = 'auto' } = {}) {
   const data = sparseCoding({ ambientDim: s.ambientDim, latentDim: s.latentDim, sparsity: 0.1, noiseToSignal: 4, seed: 0 });
   const augment = complementaryMask({ keepProb: 0.5, seed: 0 });
   const encoder = symmetricRelu({
@@ -43,12 +89,30 @@ async function benchTrain(shape, budget, kernels) {
     threshold: 1.34 * data.noiseStd,
     unitNormRows: true,
     seed: 0,
-    name: `bench-${shape}-${tf.getBackend()}`,
+    name: `bench-${s.batchSize}-${s.width}-${tf.getBackend()}`,
   });
   const method = contrastiveMethod({ encoder, loss: 'infonce', temperature: 0.1, normalize: false, kernels });
+  const parts = { data: 0, augment: 0, loss: 0 };
+  if (profile) {
+    const wrap = (obj, key, part) => {
+      const f = obj[key].bind(obj);
+      obj[key] = (...a) => {
+        const t = process.cpuUsage();
+        try {
+          return f(...a);
+        } finally {
+          parts[part] += cpuSince(t);
+        }
+      };
+    };
+    wrap(data, 'sample', 'data');
+    wrap(augment, 'apply', 'augment');
+    wrap(method, 'loss', 'loss');
+  }
   const warmup = 10;
   const tensors = [];
   let t0 = 0;
+  let cpu0;
   let n = 0;
   for await (const e of train({
     data,
@@ -61,30 +125,102 @@ async function benchTrain(shape, budget, kernels) {
     evalAtStart: false,
   })) {
     if (e.type !== 'step') continue;
-    if (e.step === warmup) t0 = performance.now();
+    if (e.step === warmup) {
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+      for (const k of Object.keys(parts)) parts[k] = 0;
+    }
     if (e.step > warmup) n++;
     if (e.step % 5 === 0) tensors.push(tf.memory().numTensors);
-    if (t0 && performance.now() - t0 > budget * 1000) break;
+    if (t0 && performance.now() - t0 > budget * 1000 && n >= 3) break;
   }
-  const rate = n / ((performance.now() - t0) / 1000);
+  const ms = (performance.now() - t0) / n;
+  const cpuMs = cpuSince(cpu0) / n;
+  const engine = method.engine;
   method.dispose();
   data.dispose();
-  return { stepsPerSecond: rate, tensorGrowth: tensors.length > 1 ? tensors.at(-1) - tensors[0] : 0, tensors };
+  const breakdown = profile
+    ? {
+        data: parts.data / n,
+        augment: parts.augment / n,
+        loss: parts.loss / n,
+        rest: cpuMs - (parts.data + parts.augment + parts.loss) / n,
+      }
+    : undefined;
+  return {
+    stepsPerSecond: 1000 / ms,
+    ms,
+    cpuMs,
+    engine,
+    breakdown,
+    tensorGrowth: tensors.length > 1 ? tensors.at(-1) - tensors[0] : 0,
+    tensors,
+  };
 }
 
-/** Steps/s of SupCon forward + backward, batch 1024, 2 views, dim 128. */
-function benchSupCon(budget) {
-  const x = tf.tensor3d(createRng(0).fillNormal(new Float32Array(1024 * 2 * 128)), [1024, 2, 128]);
-  const grad = tf.grad((f) => supConLoss(f, { temperature: 0.1 }));
-  for (let i = 0; i < 2; i++) tf.tidy(() => grad(x).dataSync());
+/** ms per SupCon forward + backward, [batch, 2, dim] features, τ = 0.1. */
+function benchSupCon({ batch, dim = 128, variant = 'out', labels = false }, budget) {
+  const x = tf.tensor3d(createRng(0).fillNormal(new Float32Array(batch * 2 * dim)), [batch, 2, dim]);
+  const lab = labels ? Array.from({ length: batch }, (_, i) => i % 10) : undefined;
+  const grad = tf.grad((f) => supConLoss(f, { temperature: 0.1, variant, ...(lab ? { labels: lab } : {}) }));
+  // tidy must return nothing: returning the gradient's typed array would make tidy walk its
+  // every element looking for tensors (seconds at 4096×2×128).
+  const step = () =>
+    tf.tidy(() => {
+      grad(x).dataSync();
+    });
+  step();
+  const before = tf.memory().numTensors;
   let n = 0;
   const t0 = performance.now();
-  while (performance.now() - t0 < budget * 1000) {
-    tf.tidy(() => grad(x).dataSync());
+  const cpu0 = process.cpuUsage();
+  while (n < 2 || performance.now() - t0 < budget * 1000) {
+    step();
     n++;
   }
+  const ms = (performance.now() - t0) / n;
+  const cpuMs = cpuSince(cpu0) / n;
+  const tensorGrowth = tf.memory().numTensors - before;
   x.dispose();
-  return n / ((performance.now() - t0) / 1000);
+  return { ms, cpuMs, tensorGrowth };
+}
+
+/** The core's peak: the best GFLOP/s of the native GEMM on square float32 products (one core). */
+function gemmPeak(budget) {
+  const addon = loadNative();
+  if (!addon) return undefined;
+  let best = 0;
+  const sizes = {};
+  for (const n of [256, 512, 1024]) {
+    const a = createRng(1).fillNormal(new Float32Array(n * n));
+    const b = createRng(2).fillNormal(new Float32Array(n * n));
+    const c = new Float32Array(n * n);
+    addon.sgemm(0, 0, n, n, n, 1, a, b, 0, c);
+    let reps = 0;
+    const t0 = performance.now();
+    let fastest = Infinity;
+    while (reps < 3 || performance.now() - t0 < (budget * 1000) / 3) {
+      const t = performance.now();
+      addon.sgemm(0, 0, n, n, n, 1, a, b, 0, c);
+      fastest = Math.min(fastest, performance.now() - t);
+      reps++;
+    }
+    sizes[n] = (2 * n ** 3) / (fastest / 1000) / 1e9;
+    best = Math.max(best, sizes[n]);
+  }
+  return { gflops: best, sizes };
+}
+
+/** FLOPs of one flagship training step: the 7 GEMMs of the fused step + the data GEMM (x = zMᵀ). */
+function trainStepFlops({ latentDim: d, ambientDim: d1, width: m, batchSize: B }) {
+  const macs = 4 * B * m * d1 + 3 * B * B * m + B * d * d1;
+  return 2 * macs;
+}
+
+/** FLOPs of SupCon forward + backward (all views anchors): logits K²D plus dC = (G + Gᵀ)C, K = 2B. */
+function supConFlops({ batch, dim = 128 }) {
+  const K = 2 * batch;
+  return 2 * 2 * K * K * dim;
 }
 
 function findTorchPython() {
@@ -93,6 +229,21 @@ function findTorchPython() {
     if (r.status === 0) return py;
   }
   return undefined;
+}
+
+const TORCH_SINGLE = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
+function runTorch(py, extra, env) {
+  const r = spawnSync(py, [join(here, 'torch_ref.py'), ...extra], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) {
+    console.error(`PyTorch reference failed: ${r.stderr}`);
+    return undefined;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 function flagshipWallTime() {
@@ -107,133 +258,372 @@ function flagshipWallTime() {
       '--out',
       out,
       '--json',
+      '--quiet',
       ...(quick ? ['--steps', '300'] : []),
     ],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-    },
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
   );
   const wall = (performance.now() - t0) / 1000;
   rmSync(out, { recursive: true, force: true });
-  if (r.status !== 0 && r.status !== 2) throw new Error(`flagship run failed: ${r.stderr}`);
+  if (r.status !== 0 && r.status !== 2 && r.status !== 3) throw new Error(`flagship run failed: ${r.stderr}`);
   const json = JSON.parse(r.stdout);
   return { seconds: wall, maxRssMB: json.maxRssMB, passed: json.passed };
 }
 
-const fmt = (v, d = 1) => (v === undefined ? '–' : Number(v).toFixed(d));
-const results = {
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-  date: new Date().toISOString(),
-  ours: {},
-  torch: undefined,
+// ---------------------------------------------------------------------------------------------
+// Scaling sweep (target 5): one fresh process per point, ours (library engine, one core) and
+// PyTorch on one core, time and peak RSS. A workload is { key, label, points, flops(point) };
+// the CNN step of the real-data bench plugs in here as one more workload.
+const BATCHES = [64, 128, 256, 512, 1024, 2048, 4096];
+const WORKLOADS = {
+  infonce: {
+    label: 'flagship step (fused symmetric-ReLU + InfoNCE, d1 = 512)',
+    points: [
+      ...BATCHES.map((batchSize) => ({ axis: 'batch', batchSize, width: 256 })),
+      ...[64, 128, 512, 1024].map((width) => ({ axis: 'width', batchSize: 512, width })),
+    ],
+    flops: (p) => trainStepFlops({ latentDim: 64, ambientDim: 512, width: p.width, batchSize: p.batchSize }),
+  },
+  supcon: {
+    label: 'SupCon fwd + bwd (L_out, 2 views)',
+    points: [
+      ...BATCHES.map((batch) => ({ axis: 'batch', batch, dim: 128 })),
+      ...[32, 64, 256, 512].map((dim) => ({ axis: 'width', batch: 1024, dim })),
+    ],
+    flops: (p) => supConFlops(p),
+  },
 };
 
-for (const backend of backends) {
-  await tf.setBackend(backend === 'native' ? 'wasm' : backend);
-  await tf.ready();
-  if (backend === 'native') useNativeKernels();
-  else {
-    setFillNormalKernel(undefined);
-    setFillBernoulliKernel(undefined);
-    restoreWasmKernels();
-  }
-  const kernels = backend === 'native' ? 'native' : 'tfjs';
-  const budget = backend === 'cpu' ? Math.min(seconds, 3) : seconds;
-  const small = await benchTrain('small', budget, kernels);
-  const large = await benchTrain('large', budget, kernels);
-  const supcon = benchSupCon(budget);
-  results.ours[backend] = {
-    train_small: small.stepsPerSecond,
-    train_large: large.stepsPerSecond,
-    supcon,
-    tensorGrowth: small.tensorGrowth + large.tensorGrowth,
-    tensorsOverTime: { small: small.tensors, large: large.tensors },
-  };
-  console.error(
-    `[${backend}] train small ${fmt(small.stepsPerSecond)} steps/s, large ${fmt(large.stepsPerSecond)} steps/s, supcon ${fmt(supcon, 2)} steps/s, tensor growth ${small.tensorGrowth + large.tensorGrowth}`,
-  );
-}
-if (!args.includes('--no-flagship')) {
-  results.ours.flagship = flagshipWallTime();
-  console.error(`[flagship] wall ${fmt(results.ours.flagship.seconds)} s, peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB`);
+async function measurePoint(point) {
+  await useEngine('library');
+  const base = rssMB();
+  const budget = Math.min(seconds, quick ? 1 : 2);
+  let r;
+  if (point.workload === 'infonce') {
+    r = await benchTrain({ latentDim: 64, ambientDim: 512, width: point.width, batchSize: point.batchSize }, budget);
+  } else if (point.workload === 'supcon') {
+    r = benchSupCon({ batch: point.batch, dim: point.dim }, budget);
+  } else throw new Error(`unknown workload ${point.workload}`);
+  return { ms: r.ms, cpuMs: r.cpuMs, peakRssMB: peakRssMB(), baseRssMB: base };
 }
 
-const py = findTorchPython();
-if (!py) {
-  console.error('PyTorch reference skipped: no python3 with torch (apt-get install python3-torch libopenblas0-pthread).');
-} else {
-  const run = (extra, env) => {
-    const r = spawnSync(
-      py,
-      [join(here, 'torch_ref.py'), ...(quick ? ['--quick'] : []), ...(args.includes('--no-flagship') ? [] : ['--flagship']), ...extra],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, ...env },
-      },
-    );
-    if (r.status !== 0) {
-      console.error(`PyTorch reference failed: ${r.stderr}`);
-      return undefined;
+/** Least-squares slope of log(y) on log(x). */
+function slope(xs, ys) {
+  const lx = xs.map(Math.log);
+  const ly = ys.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < lx.length; i++) {
+    num += (lx[i] - mx) * (ly[i] - my);
+    den += (lx[i] - mx) ** 2;
+  }
+  return num / den;
+}
+
+function scalingSweep(py) {
+  const rows = [];
+  for (const [workload, w] of Object.entries(WORKLOADS)) {
+    for (const p of w.points) {
+      const point = { workload, ...p };
+      const r = spawnSync(
+        process.execPath,
+        [fileURLToPath(import.meta.url), `--point=${JSON.stringify(point)}`, ...(quick ? ['--quick'] : [])],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        },
+      );
+      const ours = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : undefined;
+      if (!ours) console.error(`scaling point ${JSON.stringify(point)} failed: ${r.stderr}`);
+      const torch = py
+        ? runTorch(py, ['--point', JSON.stringify(point), '--seconds', String(Math.min(seconds, quick ? 1 : 2))], TORCH_SINGLE)
+        : undefined;
+      const row = { ...point, flops: w.flops(p), ours, torch };
+      rows.push(row);
+      console.error(
+        `[scaling] ${workload} ${JSON.stringify(p)}: ours ${fmt(ours?.ms, 2)} ms, peak RSS ${fmt(ours?.peakRssMB, 0)} MB; PyTorch ${fmt(torch?.ms, 2)} ms, ${fmt(torch?.peakRssMB, 0)} MB`,
+      );
     }
-    return JSON.parse(r.stdout.trim().split('\n').pop());
-  };
-  // As PyTorch runs here by default (its pthread OpenBLAS uses every core), then on one core.
-  const def = run([], {});
-  const one = run(['--single-core'], { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
-  if (def && one) {
-    results.torch = { ...def };
-    for (const k of ['train_small', 'train_large', 'supcon']) results.torch[`${k}_1thread`] = one[k];
-    results.torch.cores_used_1thread = one.cores_used;
-    results.torch.flagship_seconds_1core = one.flagship_seconds;
-    results.torch.flagship_seconds_parallel = one.flagship_seconds_parallel;
-    results.torch.flagship_processes = one.flagship_processes;
   }
+  // Exponents: slope of log CPU time (and of log(peak − base) memory) against log batch, over the
+  // whole range and over the last three batch sizes (where the B² term dominates when present).
+  const exponents = {};
+  for (const workload of Object.keys(WORKLOADS)) {
+    const pts = rows.filter((r) => r.workload === workload && r.axis === 'batch');
+    const bx = pts.map((r) => r.batchSize ?? r.batch);
+    const fit = (who, get) => {
+      const ok = pts.map((r, i) => [bx[i], get(r[who])]).filter(([, y]) => y > 0 && Number.isFinite(y));
+      if (ok.length < 3) return undefined;
+      const tail = ok.slice(-3);
+      return {
+        all: slope(
+          ok.map((o) => o[0]),
+          ok.map((o) => o[1]),
+        ),
+        top: slope(
+          tail.map((o) => o[0]),
+          tail.map((o) => o[1]),
+        ),
+      };
+    };
+    exponents[workload] = {
+      time: { ours: fit('ours', (o) => o?.cpuMs ?? o?.ms), torch: fit('torch', (o) => o?.cpuMs ?? o?.ms) },
+      memory: { ours: fit('ours', (o) => o && o.peakRssMB - o.baseRssMB), torch: fit('torch', (o) => o && o.peakRssMB - o.baseRssMB) },
+    };
+  }
+  return { rows, exponents };
 }
 
-// Time ratio ours/PyTorch = PyTorch steps/s ÷ our steps/s. PyTorch runs as by default (its
-// OpenBLAS uses every core) and on one core; one engine of ours uses one core.
-const rows = [];
-for (const [key, label] of [
-  ['train_small', 'train step, small (d=32, d1=256, m=64, B=256)'],
-  ['train_large', 'train step, large (d=64, d1=512, m=256, B=512)'],
-  ['supcon', 'supConLoss fwd+bwd (1024×2×128)'],
-]) {
-  const row = { label };
-  for (const b of backends) row[b] = results.ours[b]?.[key];
-  row.torch = results.torch?.[key];
-  row.torch1 = results.torch?.[`${key}_1thread`];
-  for (const b of backends) {
-    row[`ratio_${b}`] = row.torch && row[b] ? row.torch / row[b] : undefined;
-    row[`ratio1_${b}`] = row.torch1 && row[b] ? row.torch1 / row[b] : undefined;
+function printScaling({ rows, exponents }) {
+  const lines = [
+    '| workload | axis | batch | width | ours ms (CPU ms) | PyTorch 1 core ms (CPU ms) | CPU-time ratio ours/PyTorch | ours GFLOP/s (CPU) | ours peak RSS MB (+ over start) | PyTorch peak RSS MB (+ over start) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    const b = r.batchSize ?? r.batch;
+    const wdt = r.width ?? r.dim;
+    lines.push(
+      `| ${r.workload} | ${r.axis} | ${b} | ${wdt} | ${fmt(r.ours?.ms, 2)} (${fmt(r.ours?.cpuMs, 2)}) | ${fmt(r.torch?.ms, 2)} (${fmt(r.torch?.cpuMs, 2)}) | ${fmt(r.ours && r.torch ? r.ours.cpuMs / r.torch.cpuMs : undefined, 2)} | ${fmt(r.ours ? r.flops / r.ours.cpuMs / 1e6 : undefined, 1)} | ${fmt(r.ours?.peakRssMB, 0)} (+${fmt(r.ours && r.ours.peakRssMB - r.ours.baseRssMB, 0)}) | ${fmt(r.torch?.peakRssMB, 0)} (+${fmt(r.torch && r.torch.peakRssMB - r.torch.baseRssMB, 0)}) |`,
+    );
   }
-  rows.push(row);
+  lines.push(
+    '',
+    '| workload | CPU-time exponent in B, ours (all / top 3 batches) | PyTorch | memory exponent, ours | PyTorch |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const [w, e] of Object.entries(exponents)) {
+    const f = (x) => (x ? `${fmt(x.all, 2)} / ${fmt(x.top, 2)}` : '–');
+    lines.push(`| ${w} | ${f(e.time.ours)} | ${f(e.time.torch)} | ${f(e.memory.ours)} | ${f(e.memory.torch)} |`);
+  }
+  console.log(lines.join('\n'));
 }
-const cores = results.torch?.cores_used;
-const head = `| benchmark | ${backends.map((b) => `${b} steps/s`).join(' | ')} | PyTorch steps/s (default: ${fmt(cores, 1)} cores busy) | PyTorch steps/s (1 core) | ${backends.map((b) => `time ${b}/PyTorch`).join(' | ')} | ${backends.map((b) => `time ${b}/PyTorch 1 core`).join(' | ')} |`;
-const sep = `|${' --- |'.repeat(3 + 3 * backends.length)}`;
-const lines = rows.map(
-  (r) =>
-    `| ${r.label} | ${backends.map((b) => fmt(r[b])).join(' | ')} | ${fmt(r.torch)} | ${fmt(r.torch1)} | ${backends.map((b) => fmt(r[`ratio_${b}`], 2)).join(' | ')} | ${backends.map((b) => fmt(r[`ratio1_${b}`], 2)).join(' | ')} |`,
-);
-console.log([head, sep, ...lines].join('\n'));
-if (results.ours.flagship) {
-  const t = results.torch?.flagship_seconds;
-  const t1 = results.torch?.flagship_seconds_1core;
-  const tp = results.torch?.flagship_seconds_parallel;
-  const ours = results.ours.flagship.seconds;
-  results.flagshipRatio = t ? ours / t : undefined;
-  results.flagshipRatioParallel = tp ? ours / tp : undefined;
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const saved = flag('report');
+  if (saved) {
+    // Re-print the tables of a saved run (bench/results/latest.json).
+    const r = JSON.parse(readFileSync(saved, 'utf8'));
+    if (r.torch || Object.keys(r.ours ?? {}).length)
+      report(
+        r,
+        Object.keys(r.ours).filter((k) => k !== 'flagship'),
+      );
+    if (r.scaling ?? r.rows) printScaling(r.scaling ?? r);
+    return;
+  }
+  const point = flag('point');
+  if (point) {
+    console.log(JSON.stringify(await measurePoint(JSON.parse(point))));
+    return;
+  }
+  // --parts=engines,flagship,scaling picks what runs (default: engines and flagship, plus scaling with --scaling).
+  const parts = new Set(
+    (
+      flag('parts') ??
+      [
+        ...(args.includes('--scaling-only') ? [] : ['engines', ...(args.includes('--no-flagship') ? [] : ['flagship'])]),
+        ...(args.includes('--scaling') || args.includes('--scaling-only') ? ['scaling'] : []),
+      ].join(',')
+    ).split(','),
+  );
+  const backends = (flag('backends') ?? 'library,wasm,cpu').split(',');
+  const results = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    date: new Date().toISOString(),
+    loadavg: { start: loadavg() },
+    ours: {},
+    torch: undefined,
+  };
+  const py = findTorchPython();
+  if (!py) console.error('PyTorch reference skipped: no python3 with torch (apt-get install python3-torch libopenblas0-pthread).');
+
+  if (parts.has('engines') || parts.has('flagship')) {
+    for (const engine of parts.has('engines') ? backends : []) {
+      const setup = await useEngine(engine);
+      const budget = engine === 'cpu' ? Math.min(seconds, 3) : seconds;
+      const lib = engine === 'library';
+      const small = await benchTrain(SHAPES.small, budget, { profile: lib });
+      const large = await benchTrain(SHAPES.large, budget, { profile: lib });
+      const r = {
+        setup: { backend: setup.backend, nativeKernels: setup.nativeKernels, simd: setup.native?.simd },
+        engine: large.engine,
+        train_small: small.stepsPerSecond,
+        train_large: large.stepsPerSecond,
+        train_small_cpu: 1000 / small.cpuMs,
+        train_large_cpu: 1000 / large.cpuMs,
+        breakdown: { small: small.breakdown, large: large.breakdown },
+        tensorGrowth: small.tensorGrowth + large.tensorGrowth,
+        tensorsOverTime: { small: small.tensors, large: large.tensors },
+      };
+      // SupCon: every configuration on the library path; the plain engines only at 1024 (L_out,
+      // no labels), their composed path builds [2B, 2B] masks in JavaScript.
+      for (const c of lib ? SUPCON : SUPCON.slice(0, 1)) {
+        const { ms, cpuMs, tensorGrowth } = benchSupCon(
+          c,
+          engine === 'cpu' ? Math.min(seconds, 1) : c.batch > 1024 ? 1.5 * seconds : 0.75 * seconds,
+        );
+        r[c.key] = 1000 / ms;
+        r[`${c.key}_cpu`] = 1000 / cpuMs;
+        r.tensorGrowth += tensorGrowth;
+      }
+      if (lib) r.gemm = gemmPeak(Math.min(seconds, 3));
+      results.ours[engine] = r;
+      console.error(
+        `[${engine}: ${setup.backend}${setup.nativeKernels ? ' + native kernels' : ''}] train small ${fmt(r.train_small)} steps/s, large ${fmt(r.train_large)} steps/s, supcon 1024 ${fmt(r.supcon_1024_out, 2)} steps/s, tensor growth ${r.tensorGrowth}`,
+      );
+    }
+    results.loadavg.afterOurs = loadavg();
+    if (parts.has('flagship')) {
+      results.ours.flagship = flagshipWallTime();
+      console.error(`[flagship] wall ${fmt(results.ours.flagship.seconds)} s, peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB`);
+    }
+    if (py) {
+      const common = [
+        ...(quick ? ['--quick'] : []),
+        '--seconds',
+        String(seconds),
+        ...(parts.has('engines') ? [] : ['--no-engines']),
+        ...(parts.has('flagship') ? ['--flagship'] : []),
+        ...(args.includes('--flagship-serial') ? ['--flagship-serial'] : []),
+      ];
+      // As PyTorch runs here by default (its pthread OpenBLAS uses every core), then on one core.
+      const def = parts.has('engines') || args.includes('--flagship-serial') ? runTorch(py, common, {}) : {};
+      const one = runTorch(py, [...common, '--single-core'], TORCH_SINGLE);
+      if (def && one) {
+        results.torch = { ...def };
+        for (const k of ['train_small', 'train_large', ...SUPCON.map((c) => c.key)]) {
+          results.torch[`${k}_1thread`] = one[k];
+          results.torch[`${k}_1thread_cpu`] = one[`${k}_cpu`];
+        }
+        results.torch.gemm_gflops_1thread = one.gemm_gflops;
+        results.torch.cores_used_1thread = one.cores_used;
+        results.torch.flagship_seconds_1core = one.flagship_seconds;
+        results.torch.flagship_seconds_parallel = one.flagship_seconds_parallel;
+        results.torch.flagship_cpu_seconds_parallel = one.flagship_cpu_seconds_parallel;
+        results.torch.flagship_processes = one.flagship_processes;
+      }
+    }
+    results.loadavg.afterTorch = loadavg();
+    mkdirSync(join(here, 'results'), { recursive: true });
+    writeFileSync(join(here, 'results', `${parts.has('engines') ? 'latest' : 'flagship'}.json`), JSON.stringify(results, null, 2));
+    report(results, backends);
+  }
+  if (parts.has('scaling')) {
+    results.scaling = scalingSweep(py);
+    results.loadavg.afterScaling = loadavg();
+    printScaling(results.scaling);
+    mkdirSync(join(here, 'results'), { recursive: true });
+    writeFileSync(
+      join(here, 'results', 'scaling.json'),
+      JSON.stringify({ date: results.date, loadavg: results.loadavg, ...results.scaling }, null, 2),
+    );
+  }
+  results.benchPeakRssMB = peakRssMB();
+  mkdirSync(join(here, 'results'), { recursive: true });
+  if (parts.has('engines')) writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
   console.log(
-    `\nwhole flagship run (5 arms × 3 seeds${quick ? ' × 300 steps (--quick)' : ' × 3000 steps'}): ours ${fmt(ours)} s (one worker thread per core, native kernels); ` +
-      `PyTorch serial ${fmt(t)} s (default threads), serial on 1 core ${fmt(t1)} s, ${results.torch?.flagship_processes ?? '?'} single-core processes ${fmt(tp)} s; ` +
-      `time ratio ${fmt(results.flagshipRatio, 2)} (vs serial default), ${fmt(results.flagshipRatioParallel, 2)} (vs parallel processes); peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB`,
+    `\nload average (1 min) at start ${fmt(results.loadavg.start[0], 2)}, end ${fmt(loadavg()[0], 2)}; raw numbers: bench/results/latest.json`,
   );
 }
-results.benchPeakRssMB = process.resourceUsage().maxRSS / 1024;
-console.log(
-  `tensor growth over the timed training loops: ${backends.map((b) => `${b} ${results.ours[b]?.tensorGrowth}`).join(', ')}; bench process peak RSS ${fmt(results.benchPeakRssMB, 0)} MB`,
-);
-mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
-console.error(`\nraw numbers: bench/results/latest.json`);
+
+/** The tables of `pnpm bench`: every target with its PyTorch counterpart from this run. */
+function report(results, backends) {
+  const t = results.torch ?? {};
+  const lib = results.ours.library;
+  const out = [];
+  // Target 2 and 4: step and loss times, every engine, against PyTorch default and one core.
+  const rows = [
+    ['train_small', 'train step, small (d=32, d1=256, m=64, B=256)'],
+    ['train_large', 'train step, large (d=64, d1=512, m=256, B=512)'],
+    ...SUPCON.map((c) => [c.key, `supConLoss fwd+bwd ${c.batch}×2×128, L_${c.variant}, ${c.labels ? '10 classes' : 'no labels'}`]),
+  ];
+  const cores = t.cores_used;
+  out.push(
+    `| benchmark | ${backends.map((b) => `${b} steps/s`).join(' | ')} | PyTorch steps/s (default: ${fmt(cores, 1)} cores busy) | PyTorch steps/s (1 core) | ${backends.map((b) => `time ${b}/PyTorch`).join(' | ')} | ${backends.map((b) => `time ${b}/PyTorch 1 core`).join(' | ')} |`,
+    `|${' --- |'.repeat(3 + 3 * backends.length)}`,
+  );
+  for (const [key, label] of rows) {
+    const ours = backends.map((b) => results.ours[b]?.[key]);
+    const td = t[key];
+    const t1 = t[`${key}_1thread`];
+    out.push(
+      `| ${label} | ${ours.map((v) => fmt(v)).join(' | ')} | ${fmt(td)} | ${fmt(t1)} | ${ours.map((v) => fmt(v && td ? td / v : undefined, 2)).join(' | ')} | ${ours.map((v) => fmt(v && t1 ? t1 / v : undefined, 2)).join(' | ')} |`,
+    );
+  }
+  console.log(out.join('\n'));
+  // The same ratios on CPU time (ours: this process; PyTorch: on one core): under load from other
+  // processes wall time also measures the waiting for a core, CPU time only the work.
+  if (lib) {
+    const cpuRows = [
+      '| benchmark (CPU time per step) | library ms | PyTorch 1 core ms | **CPU-time ratio library/PyTorch 1 core** |',
+      '| --- | --- | --- | --- |',
+    ];
+    for (const [key, label] of rows) {
+      const ours = lib[`${key}_cpu`] ? 1000 / lib[`${key}_cpu`] : undefined;
+      const theirs = t[`${key}_1thread_cpu`] ? 1000 / t[`${key}_1thread_cpu`] : undefined;
+      cpuRows.push(`| ${label} | ${fmt(ours, 2)} | ${fmt(theirs, 2)} | **${fmt(ours && theirs ? ours / theirs : undefined, 2)}** |`);
+    }
+    console.log(`\n${cpuRows.join('\n')}`);
+  }
+  if (lib) {
+    console.log(
+      `\nlibrary path: selectBackend() → ${lib.setup.backend}${lib.setup.nativeKernels ? ` + @contrastive/native (${lib.setup.simd})` : ' (no native kernels)'}; contrastiveMethod with default options ran engine '${lib.engine}'`,
+    );
+  }
+  // Target 1: the whole flagship.
+  if (results.ours.flagship) {
+    const ours = results.ours.flagship.seconds;
+    results.flagshipRatio = t.flagship_seconds ? ours / t.flagship_seconds : undefined;
+    results.flagshipRatioParallel = t.flagship_seconds_parallel ? ours / t.flagship_seconds_parallel : undefined;
+    const oc = results.ours.flagship.cpuSeconds;
+    results.flagshipCpuRatioParallel = oc && t.flagship_cpu_seconds_parallel ? oc / t.flagship_cpu_seconds_parallel : undefined;
+    console.log(
+      `\nwhole flagship (5 arms × 3 seeds${quick ? ' × 300 steps (--quick)' : ' × 3000 steps'}, CLI, one worker thread per core): ours ${fmt(ours)} s wall, ${fmt(oc)} s CPU; ` +
+        `PyTorch ${t.flagship_processes ?? '?'} single-core processes ${fmt(t.flagship_seconds_parallel)} s wall, ${fmt(t.flagship_cpu_seconds_parallel)} s CPU → ` +
+        `**time ratio ${fmt(results.flagshipRatioParallel, 2)}, CPU-time ratio ${fmt(results.flagshipCpuRatioParallel, 2)}** (target 1: ≤ 1.0)` +
+        (t.flagship_seconds
+          ? `; PyTorch serial ${fmt(t.flagship_seconds)} s (ratio ${fmt(results.flagshipRatio, 2)}), serial on 1 core ${fmt(t.flagship_seconds_1core)} s`
+          : '') +
+        `; peak RSS ${fmt(results.ours.flagship.maxRssMB, 0)} MB; checks passed: ${results.ours.flagship.passed}`,
+    );
+  }
+  // Target 6: distance to the physical limit.
+  if (lib?.gemm) {
+    const peak = Math.max(lib.gemm.gflops, t.gemm_gflops_1thread ?? 0);
+    const lines = [
+      `\ncore's peak (best single-core GEMM GFLOP/s): native ${fmt(lib.gemm.gflops)} (${Object.entries(lib.gemm.sizes)
+        .map(([n, g]) => `${n}³ ${fmt(g)}`)
+        .join(', ')}), PyTorch/OpenBLAS 1 core ${fmt(t.gemm_gflops_1thread)}; peak used: ${fmt(peak)} GFLOP/s`,
+      '',
+      '| step | GFLOP per step | CPU ms per step | GFLOP/s | % of peak | data gen ms | masks ms | loss fwd+bwd ms | rest (SGD, renorm, loop) ms | PyTorch 1 core GFLOP/s (CPU) |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ];
+    for (const [shape, key] of [
+      ['small', 'train_small'],
+      ['large', 'train_large'],
+    ]) {
+      const f = trainStepFlops(SHAPES[shape]);
+      const ms = 1000 / lib[`${key}_cpu`];
+      const b = lib.breakdown[shape];
+      lines.push(
+        `| flagship ${shape} | ${fmt(f / 1e9, 3)} | ${fmt(ms, 2)} | ${fmt(f / ms / 1e6)} | ${fmt((100 * f) / ms / 1e6 / peak, 0)} % | ${fmt(b?.data, 2)} | ${fmt(b?.augment, 2)} | ${fmt(b?.loss, 2)} | ${fmt(b?.rest, 2)} | ${fmt(t[`${key}_1thread_cpu`] ? (f * t[`${key}_1thread_cpu`]) / 1e9 : undefined)} |`,
+      );
+    }
+    for (const c of SUPCON.filter((s) => s.variant === 'out' && !s.labels)) {
+      const f = supConFlops(c);
+      const ms = 1000 / lib[`${c.key}_cpu`];
+      lines.push(
+        `| SupCon ${c.batch}×2×128 | ${fmt(f / 1e9, 3)} | ${fmt(ms, 2)} | ${fmt(f / ms / 1e6)} | ${fmt((100 * f) / ms / 1e6 / peak, 0)} % | – | – | ${fmt(ms, 2)} | – | ${fmt(t[`${c.key}_1thread_cpu`] ? (f * t[`${c.key}_1thread_cpu`] * 1.5) / 1e9 : undefined)} (3 GEMMs) |`,
+      );
+    }
+    console.log(lines.join('\n'));
+  }
+  const growth = backends.map((b) => `${b} ${results.ours[b]?.tensorGrowth}`).join(', ');
+  console.log(`\ntensor growth over the timed loops: ${growth}; bench process peak RSS ${fmt(peakRssMB(), 0)} MB`);
+}
+
+await main();

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """PyTorch reference for `pnpm bench`: the same computations as the TypeScript bench, timed the same way.
 
-Prints one JSON object on stdout. Usage: torch_ref.py [--quick] [--flagship] [--single-core]
+Prints one JSON object on stdout. Usage: torch_ref.py [--quick] [--flagship [--flagship-serial]] [--single-core]
   train_small / train_large: steps/s of the feature-decoupling training step (sample x = zMᵀ + ξ,
       complementary masks, symmetric-ReLU forward with threshold b, one-directional InfoNCE on raw
       inner products (τ = 0.1), backward, SGD, unit-norm projection of the rows)
-  supcon: steps/s of SupCon (L_out, SimCLR mask) forward + backward, batch 1024, 2 views, dim 128
-  flagship: wall time of the flagship experiment (5 arms × 3 seeds × 3000 steps, evaluation every
+  supcon_<B>_<out|in>[_labels]: steps/s of SupCon forward + backward, batch B ∈ {1024, 4096}, 2 views,
+      dim 128, L_out or L_in, SimCLR mask or 10 classes
+  gemm_gflops: best GFLOP/s of torch.mm on square products (256³…1024³)
+  --point JSON: one point of the scaling sweep (ms per step, peak RSS of this process), one core
+  flagship (with --flagship-serial): wall time of the flagship experiment (5 arms × 3 seeds × 3000 steps, evaluation every
       100 steps), run serially with torch's default thread count
-  flagship_seconds_parallel: the same 15 runs spread over one single-threaded process per core
+  flagship_seconds_parallel (--single-core): the same 15 runs spread over one single-threaded process per core
+      (and flagship_cpu_seconds_parallel, their CPU time)
       (as `contrastive run` spreads them over one worker thread per core)
   --single-core: the same on one core (needs OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 set before
       start: Debian's pthread OpenBLAS ignores torch.set_num_threads and uses every core), plus the
@@ -98,14 +102,22 @@ def bench_train(d, d1, m, B, seconds):
     b = 1.34 * sigma
     for _ in range(20):
         train_step(g, M, H, W, B, p, sigma, b, 0.05)
-    n, t0 = 0, time.perf_counter()
+    n, t0, c0 = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - t0 < seconds:
         train_step(g, M, H, W, B, p, sigma, b, 0.05)
         n += 1
+    LAST_CPU[0] = (time.process_time() - c0) / n
     return n / (time.perf_counter() - t0)
 
 
-def supcon(features, tau=0.1):
+# CPU seconds per step of the last timed loop (all threads of this process): under load from
+# other processes, CPU time measures the work where wall time also measures the waiting.
+LAST_CPU = [float('nan')]
+
+
+def supcon(features, tau=0.1, labels=None, variant='out'):
+    """HobbitLong/SupContrast losses.py SupConLoss (contrast_mode 'all', base_temperature = τ),
+    with Eq. 3 (L_in) of Khosla et al. for variant 'in'."""
     B, V, D = features.shape
     f = torch.nn.functional.normalize(features, dim=2)
     c = torch.cat(torch.unbind(f, dim=1), dim=0)
@@ -113,25 +125,75 @@ def supcon(features, tau=0.1):
     logits = logits - logits.max(dim=1, keepdim=True).values.detach()
     n = B * V
     self_mask = torch.eye(n, dtype=torch.bool)
-    mask = torch.eye(B).repeat(V, V).masked_fill(self_mask, 0)
+    base = torch.eye(B) if labels is None else (labels[:, None] == labels[None, :]).float()
+    mask = base.repeat(V, V).masked_fill(self_mask, 0)
     exp = torch.exp(logits).masked_fill(self_mask, 0)
     log_prob = logits - torch.log(exp.sum(1, keepdim=True))
-    mean_log_prob_pos = (mask * log_prob).sum(1) / mask.sum(1).clamp(min=1)
+    pos = mask.sum(1).clamp(min=1)
+    if variant == 'in':
+        mean_log_prob_pos = torch.log((mask * torch.exp(log_prob)).sum(1) / pos)
+    else:
+        mean_log_prob_pos = (mask * log_prob).sum(1) / pos
     return -mean_log_prob_pos.mean()
 
 
-def bench_supcon(seconds):
+def supcon_seconds(batch, seconds, dim=128, variant='out', with_labels=False):
+    """Seconds per SupCon forward + backward on [batch, 2, dim] features (10 classes with labels)."""
     g = torch.Generator().manual_seed(0)
-    x = torch.randn(1024, 2, 128, generator=g, requires_grad=True)
-    for _ in range(3):
+    x = torch.randn(batch, 2, dim, generator=g, requires_grad=True)
+    labels = torch.arange(batch) % 10 if with_labels else None
+    x.grad = None
+    supcon(x, labels=labels, variant=variant).backward()
+    n, t0, c0 = 0, time.perf_counter(), time.process_time()
+    while n < 2 or time.perf_counter() - t0 < seconds:
         x.grad = None
-        supcon(x).backward()
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        x.grad = None
-        supcon(x).backward()
+        supcon(x, labels=labels, variant=variant).backward()
         n += 1
-    return n / (time.perf_counter() - t0)
+    LAST_CPU[0] = (time.process_time() - c0) / n
+    return (time.perf_counter() - t0) / n
+
+
+SUPCON = [(b, v, lab) for b in (1024, 4096) for v in ('out', 'in') for lab in (False, True)]
+
+
+def supcon_key(b, v, lab):
+    return f'supcon_{b}_{v}' + ('_labels' if lab else '')
+
+
+def gemm_gflops(seconds):
+    """Best GFLOP/s of torch.mm on square float32 products (the core's peak as OpenBLAS reaches it)."""
+    best = 0.0
+    for n in (256, 512, 1024):
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        a @ b
+        t0, fastest, reps = time.perf_counter(), float('inf'), 0
+        while reps < 3 or time.perf_counter() - t0 < seconds / 3:
+            t = time.perf_counter()
+            a @ b
+            fastest = min(fastest, time.perf_counter() - t)
+            reps += 1
+        best = max(best, 2 * n ** 3 / fastest / 1e9)
+    return best
+
+
+def rss_mb():
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2 ** 20
+
+
+def measure_point(point, seconds):
+    """One scaling point (bench/run.mjs --scaling): ms per step and peak RSS of this fresh process."""
+    import resource
+    base = rss_mb()
+    if point['workload'] == 'infonce':
+        B, m = point['batchSize'], point['width']
+        ms = 1000 / bench_train(64, 512, m, B, seconds)
+    elif point['workload'] == 'supcon':
+        ms = 1000 * supcon_seconds(point['batch'], seconds, dim=point['dim'])
+    else:
+        raise ValueError(point['workload'])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {'ms': ms, 'cpuMs': 1000 * LAST_CPU[0], 'peakRssMB': peak, 'baseRssMB': base}
 
 
 FLAGSHIP_ARMS = [('no augmentation', 'none', 0), ('gaussian noise', 'noise', 0), ('complementary masking', 'mask', 0),
@@ -158,15 +220,25 @@ def _init_worker():
 def flagship(steps=3000, eval_every=100, seeds=(0, 1, 2), dense_scale=0.5, processes=1):
     """Wall time of the 15 runs: serially (processes = 1), or spread over `processes` worker
     processes of one thread each (the analogue of our worker threads, one per core)."""
+    import resource
     jobs = [(arm, seed, steps, eval_every, dense_scale) for arm in FLAGSHIP_ARMS for seed in seeds]
     t0 = time.perf_counter()
+    c0 = time.process_time()
+    k0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if processes == 1:
         out = dict(map(flagship_run, jobs))
     else:
         import multiprocessing as mp
-        with mp.get_context('fork').Pool(processes, initializer=_init_worker) as pool:
-            out = dict(pool.map(flagship_run, jobs, chunksize=1))
+        pool = mp.get_context('fork').Pool(processes, initializer=_init_worker)
+        out = dict(pool.map(flagship_run, jobs, chunksize=1))
+        pool.close()
+        pool.join()  # reaped, so their CPU time is in RUSAGE_CHILDREN
+    k1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    FLAGSHIP_CPU[0] = time.process_time() - c0 + (k1.ru_utime + k1.ru_stime) - (k0.ru_utime + k0.ru_stime)
     return time.perf_counter() - t0, out
+
+
+FLAGSHIP_CPU = [float('nan')]
 
 
 def main():
@@ -176,26 +248,46 @@ def main():
     flagship spread over one single-core process per core."""
     quick = '--quick' in sys.argv
     single = '--single-core' in sys.argv
+    if '--point' in sys.argv:
+        torch.set_num_threads(1)
+        seconds = float(sys.argv[sys.argv.index('--seconds') + 1]) if '--seconds' in sys.argv else 2.0
+        print(json.dumps(measure_point(json.loads(sys.argv[sys.argv.index('--point') + 1]), seconds)))
+        return
     if single:
         torch.set_num_threads(1)
-    seconds = 1.0 if quick else 3.0
+    seconds = float(sys.argv[sys.argv.index('--seconds') + 1]) if '--seconds' in sys.argv else (1.0 if quick else 3.0)
     res = {
         'torch': torch.__version__,
         'threads': torch.get_num_threads(),
-        'train_small': bench_train(32, 256, 64, 256, seconds),
-        'train_large': bench_train(64, 512, 256, 512, seconds),
-        'supcon': bench_supcon(seconds),
     }
+    if '--no-engines' in sys.argv:
+        return flagship_part(res, quick, single)
+    # <key>: steps per wall second; <key>_cpu: steps per CPU second
+    res['train_small'] = bench_train(32, 256, 64, 256, seconds)
+    res['train_small_cpu'] = 1 / LAST_CPU[0]
+    res['train_large'] = bench_train(64, 512, 256, 512, seconds)
+    res['train_large_cpu'] = 1 / LAST_CPU[0]
+    for b, v, lab in SUPCON:
+        res[supcon_key(b, v, lab)] = 1 / supcon_seconds(b, seconds if b <= 1024 else 2 * seconds, variant=v, with_labels=lab)
+        res[supcon_key(b, v, lab) + '_cpu'] = 1 / LAST_CPU[0]
+    res['gemm_gflops'] = gemm_gflops(seconds)
     t0, c0 = time.perf_counter(), time.process_time()
     bench_train(64, 512, 256, 512, 1.0)
     res['cores_used'] = (time.process_time() - c0) / (time.perf_counter() - t0)
+    flagship_part(res, quick, single)
+
+
+def flagship_part(res, quick, single):
     if '--flagship' in sys.argv:
         steps = 300 if quick else 3000
-        res['flagship_seconds'], res['flagship_recovery'] = flagship(steps)
+        if '--flagship-serial' in sys.argv:
+            res['flagship_seconds'], res['flagship_recovery'] = flagship(steps)
+            res['flagship_cpu_seconds'] = FLAGSHIP_CPU[0]
         if single:
             procs = os.cpu_count() or 1
             res['flagship_processes'] = procs
             res['flagship_seconds_parallel'], _ = flagship(steps, processes=procs)
+            res['flagship_cpu_seconds_parallel'] = FLAGSHIP_CPU[0]
     print(json.dumps(res))
 
 

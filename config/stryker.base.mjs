@@ -11,7 +11,14 @@ export function strykerConfig(options = {}) {
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner'],
     vitest: { configFile: 'vitest.config.ts' },
-    mutate: options.mutate ?? ['src/**/*.ts', '!src/**/*.test.ts', '!src/**/test-fixtures.ts', '!src/testing/**', '!src/index.ts'],
+    mutate: options.mutate ?? [
+      'src/**/*.ts',
+      '!src/**/*.test.ts',
+      '!src/**/test-fixtures.ts',
+      '!src/test-fixtures/**',
+      '!src/testing/**',
+      '!src/index.ts',
+    ],
     // Types are checked by tsc; mutants that only break types are not interesting.
     ignoreStatic: true,
     coverageAnalysis: 'perTest',

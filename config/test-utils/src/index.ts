@@ -2,3 +2,4 @@ export { describeBackends, testBackends, useBackend, type TestBackend } from './
 export { expectNoLeak } from './leaks';
 export { expectClose, expectGradMatchesFiniteDiff, numericGrad } from './numeric';
 export { nonStrictObjects, nonStrictSchemas } from './strict';
+export { supConReference, type SupConRefOptions } from './sup-con-reference';

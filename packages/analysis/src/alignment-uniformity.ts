@@ -2,20 +2,24 @@ import { InvalidArgumentError, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, readMatrices, readMatricesSync } from './matrix';
 
+/** The options of `alignment(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const alignmentOptionsSchema = z.strictObject({
   /** Exponent α of the distance (Wang & Isola default 2). */
   alpha: z._default(z.number().check(z.positive()), 2),
-  /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). */
+  /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). Default false. */
   normalize: z._default(z.boolean(), false),
 });
+/** Options of `alignment` (the input of its schema: a field with a default may be omitted). */
 export type AlignmentOptions = z.input<typeof alignmentOptionsSchema>;
 
+/** The options of `uniformity(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const uniformityOptionsSchema = z.strictObject({
   /** Temperature t of the Gaussian potential (Wang & Isola default 2). */
   t: z._default(z.number().check(z.positive()), 2),
-  /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). */
+  /** L2-normalise the rows first (the paper evaluates on the unit hypersphere). Default false. */
   normalize: z._default(z.boolean(), false),
 });
+/** Options of `uniformity` (the input of its schema: a field with a default may be omitted). */
 export type UniformityOptions = z.input<typeof uniformityOptionsSchema>;
 
 const ALIGN = 'alignment';

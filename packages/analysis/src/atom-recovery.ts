@@ -3,22 +3,29 @@ import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, readMatrices, readMatricesSync, transpose } from './matrix';
 import { mean, median, min } from './stats';
 
+/** The options of `atomRecovery(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const atomRecoveryOptionsSchema = z.strictObject({
-  /** An atom counts as recovered when some neuron has |cos| above this (docs/science/feature-decoupling.md §1.6 uses 0.8). */
+  /** An atom counts as recovered when some neuron has |cos| above this (docs/science/feature-decoupling.md §1.6 uses 0.8). Default 0.8. */
   threshold: z._default(z.number().check(z.gte(0), z.lte(1)), 0.8),
 });
+/** Options of `atomRecovery` (the input of its schema: a field with a default may be omitted). */
 export type AtomRecoveryOptions = z.input<typeof atomRecoveryOptionsSchema>;
 
+/** What `atomRecovery` measures: how well the neurons match the dictionary atoms. */
 export interface AtomRecoveryResult {
   /** a_j = max_i |cos(w_i, M_j)| for every atom j (length d). */
   perAtom: number[];
   /** argmax_i of the above: the neuron that best matches each atom (lowest index on ties). */
   bestNeuron: number[];
+  /** Median of `perAtom`. */
   median: number;
+  /** Smallest `perAtom` (the worst-recovered atom). */
   min: number;
+  /** Mean of `perAtom`. */
   mean: number;
   /** Share of atoms with a_j > threshold. */
   fraction: number;
+  /** The threshold `fraction` was counted at (the option, default 0.8). */
   threshold: number;
 }
 

@@ -2,10 +2,12 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, multiply, readMatrices, readMatricesSync } from './matrix';
 
+/** The options of `commutatorNorm(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const commutatorNormOptionsSchema = z.strictObject({
-  /** Divide by ‖A‖_F‖B‖_F (scale-free, as in docs/science/non-contrastive.md §3.4's alignment check); 0 if either is zero. */
+  /** Divide by ‖A‖_F‖B‖_F (scale-free, as in docs/science/non-contrastive.md §3.4's alignment check); 0 if either is zero. Default false. */
   normalize: z._default(z.boolean(), false),
 });
+/** Options of `commutatorNorm` (the input of its schema: a field with a default may be omitted). */
 export type CommutatorNormOptions = z.input<typeof commutatorNormOptionsSchema>;
 
 const frobenius = (m: Matrix) => Math.sqrt(m.data.reduce((s, v) => s + v * v, 0));

@@ -2,13 +2,17 @@ import { InvalidArgumentError } from '@contrastive/core';
 import { type Matrix, type MatrixInput, multiply, readMatrices, readMatricesSync } from './matrix';
 import { correlationOf, standardizeColumns, summarize } from './stats';
 
+/** Pearson correlations between the two views, per item (feature or direction), with summaries. */
 export interface CorrelationResult {
   /** Pearson correlation per item; null where one view has zero variance (undefined correlation). */
   perItem: Array<number | null>;
   /** Mean over the items with a defined correlation. */
   mean: number;
+  /** Median over the items with a defined correlation. */
   median: number;
+  /** Smallest defined correlation. */
   min: number;
+  /** Largest defined correlation. */
   max: number;
   /** Items skipped because a view was constant. */
   skipped: number;

@@ -2,10 +2,13 @@ import { type Matrix, type MatrixInput, type MatrixSpec, readMatrices, readMatri
 import { mean, median } from './stats';
 import { orthonormalBasis, shareInSpan } from './subspace';
 
+/** Per-neuron share of the squared weight norm inside a subspace, with summaries. */
 export interface MassResult {
   /** Per neuron share of ‖w_i‖² (in [0, 1]). */
   perNeuron: number[];
+  /** Mean of `perNeuron`. */
   mean: number;
+  /** Median of `perNeuron`. */
   median: number;
 }
 

@@ -2,10 +2,12 @@ import { InvalidArgumentError, parseOptions, symmetricEigen } from '@contrastive
 import * as z from 'zod/mini';
 import { gram, type Matrix, type MatrixInput, readMatrices, readMatricesSync, transpose } from './matrix';
 
+/** The options of `effectiveRank(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const effectiveRankOptionsSchema = z.strictObject({
-  /** Subtract the batch mean before taking singular values (Roy & Vetterli use the matrix as is). */
+  /** Subtract the batch mean before taking singular values (Roy & Vetterli use the matrix as is). Default false. */
   center: z._default(z.boolean(), false),
 });
+/** Options of `effectiveRank` (the input of its schema: a field with a default may be omitted). */
 export type EffectiveRankOptions = z.input<typeof effectiveRankOptionsSchema>;
 
 /**

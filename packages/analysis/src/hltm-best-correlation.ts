@@ -3,20 +3,24 @@ import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readMatrices, readMatricesSync } from './matrix';
 import { correlationOf, standardizeColumns } from './stats';
 
+/** The options of `hltmBestCorrelation(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const hltmBestCorrelationOptionsSchema = z.strictObject({
   /**
    * Units per latent node when the network mirrors the tree (luckmatters: `hid`): node μ is
    * compared only with its own units, columns μ·unitsPerNode … (μ+1)·unitsPerNode − 1 of `hidden`.
    * Omitted: every node is compared with every unit.
+   * Default: none.
    */
   unitsPerNode: z.optional(z.int().check(z.gte(1))),
-  /** Level (e.g. distance from the root) of every latent node, to report the mean per level. */
+  /** Level (e.g. distance from the root) of every latent node, to report the mean per level. Default: none. */
   levels: z.optional(
     z.union([z.array(z.int()), z.custom<Int32Array>((v) => v instanceof Int32Array, { message: 'expected an array of integers' })]),
   ),
 });
+/** Options of `hltmBestCorrelation` (the input of its schema: a field with a default may be omitted). */
 export type HltmBestCorrelationOptions = z.input<typeof hltmBestCorrelationOptionsSchema>;
 
+/** How well hidden units mirror the latent nodes of a hierarchical latent tree (Tian et al. 2020). */
 export interface HltmBestCorrelationResult {
   /** Per latent node: max over its units of |Pearson corr(s_μ, unit)|; null if the latent is constant in the batch. */
   perNode: Array<number | null>;
@@ -25,7 +29,14 @@ export interface HltmBestCorrelationResult {
   /** Mean over the nodes with a defined value. */
   mean: number;
   /** Mean best-|corr| per level (ascending level), when `levels` is given. */
-  perLevel: Array<{ level: number; mean: number; count: number }> | null;
+  perLevel: Array<{
+    /** Depth of the nodes (0 = root). */
+    level: number;
+    /** Mean best |corr| over the level's nodes with a defined value. */
+    mean: number;
+    /** Nodes of the level with a defined value. */
+    count: number;
+  }> | null;
 }
 
 const OP = 'hltmBestCorrelation';

@@ -2,12 +2,15 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readMatricesSync } from './matrix';
 
+/** The options of `hungarian(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const hungarianOptionsSchema = z.strictObject({
-  /** Maximise the total instead of minimising it (e.g. total |correlation| for MCC). */
+  /** Maximise the total instead of minimising it (e.g. total |correlation| for MCC). Default false. */
   maximize: z._default(z.boolean(), false),
 });
+/** Options of `hungarian` (the input of its schema: a field with a default may be omitted). */
 export type HungarianOptions = z.input<typeof hungarianOptionsSchema>;
 
+/** An optimal assignment of rows to columns (`hungarian`). */
 export interface Assignment {
   /** Column assigned to each row, or −1 when there are more rows than columns and the row is left out. */
   rowToCol: number[];

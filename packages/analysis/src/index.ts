@@ -1,3 +1,9 @@
+/**
+ * Metrics of what a network learned: atom recovery, decoupling, linear probes, kNN, spectra, R²/MCC, the metric catalogue and Embedding Projector export.
+ *
+ * @packageDocumentation
+ * @module @contrastive/analysis
+ */
 export { type Matrix, type MatrixInput, type MatrixLike, type VectorInput } from './matrix';
 export { type Summary } from './stats';
 export {

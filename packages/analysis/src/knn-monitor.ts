@@ -3,6 +3,7 @@ import { createRng, type Dataset, InvalidArgumentError, parseOptions, seedSchema
 import * as z from 'zod/mini';
 import { weightedKnnSync } from './knn-weighted';
 
+/** The options of `knnMonitor(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const knnMonitorOptionsSchema = z.strictObject({
   /** Training items embedded as the kNN memory bank (a fixed seeded subset; capped at the dataset). Default 1000. */
   trainSize: z._default(z.int().check(z.positive()), 1000),
@@ -17,6 +18,7 @@ export const knnMonitorOptionsSchema = z.strictObject({
   /** Seed of the two subsets (its own stream: the monitor draws nothing from the training run's). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `knnMonitor` (the input of its schema: a field with a default may be omitted). */
 export type KnnMonitorOptions = z.input<typeof knnMonitorOptionsSchema> & {
   /** Where the memory bank comes from (usually the training split). */
   train: Dataset;
@@ -26,6 +28,7 @@ export type KnnMonitorOptions = z.input<typeof knnMonitorOptionsSchema> & {
 
 /** What the monitor needs of a training run's evaluation context: `train()`'s `EvalContext` fits. */
 export interface KnnMonitorContext {
+  /** The model under evaluation: its `embed` and, optionally, its networks. */
   method: {
     /** Representation of a batch x ([batch, ...shape]) → [batch, dim]. */
     embed(x: tf.Tensor2D): tf.Tensor2D;

@@ -2,14 +2,17 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, type VectorInput, readLabelledSplit, readLabelledSplitSync } from './matrix';
 
+/** The options of `weightedKnn(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const weightedKnnOptionsSchema = z.strictObject({
   /** Neighbours voting, capped at the training size. Default 200 (InstDisc, Wu et al. 2018; lightly's `knn_k`); 20 is DINO's. */
   k: z._default(z.int().check(z.positive()), 200),
   /** τ in the vote weight exp(s/τ) of a neighbour at cosine similarity s. Default 0.07 (InstDisc, DINO). */
   temperature: z._default(z.number().check(z.positive()), 0.07),
 });
+/** Options of `weightedKnn` (the input of its schema: a field with a default may be omitted). */
 export type WeightedKnnOptions = z.input<typeof weightedKnnOptionsSchema>;
 
+/** Accuracy of the weighted kNN classifier on the test rows. */
 export interface WeightedKnnResult {
   /** Share of test rows whose highest-scoring class is their label. */
   top1: number;

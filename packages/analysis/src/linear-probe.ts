@@ -2,30 +2,36 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, type VectorInput, readLabelledSplit, readLabelledSplitSync } from './matrix';
 
+/** The options of `linearProbe(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const linearProbeOptionsSchema = z.strictObject({
-  /** Full-batch iterations (each sees the whole training set once). */
+  /** Full-batch iterations (each sees the whole training set once). Default 100. */
   epochs: z._default(z.int().check(z.gte(1)), 100),
-  /** 'lbfgs' (L-BFGS with Armijo backtracking, no step size to tune) or plain gradient descent. */
+  /** 'lbfgs' (L-BFGS with Armijo backtracking, no step size to tune) or plain gradient descent. Default 'lbfgs'. */
   solver: z._default(z.enum(['lbfgs', 'gd']), 'lbfgs'),
-  /** Step size of the 'gd' solver (on standardised features); unused by 'lbfgs'. */
+  /** Step size of the 'gd' solver (on standardised features); unused by 'lbfgs'. Default 0.5. */
   lr: z._default(z.number().check(z.positive()), 0.5),
-  /** L2 penalty (λ/2)‖W‖² on the weights (not the biases), added to the mean cross-entropy. */
+  /** L2 penalty (λ/2)‖W‖² on the weights (not the biases), added to the mean cross-entropy. Default 1e-4. */
   l2: z._default(z.number().check(z.gte(0)), 1e-4),
-  /** Standardise each feature with the training mean and std (test uses the same statistics). */
+  /** Standardise each feature with the training mean and std (test uses the same statistics). Default true. */
   standardize: z._default(z.boolean(), true),
-  /** Stop when the largest gradient entry falls below this. */
+  /** Stop when the largest gradient entry falls below this. Default 1e-6. */
   tolerance: z._default(z.number().check(z.positive()), 1e-6),
 });
+/** Options of `linearProbe` (the input of its schema: a field with a default may be omitted). */
 export type LinearProbeOptions = z.input<typeof linearProbeOptionsSchema>;
 type Resolved = z.output<typeof linearProbeOptionsSchema>;
 
+/** A linear classifier trained on frozen features: its accuracies, loss and predictions. */
 export interface LinearProbeResult {
+  /** Accuracy on the training rows. */
   trainAccuracy: number;
+  /** Accuracy on the test rows (the number to report). */
   testAccuracy: number;
   /** Final training objective: mean cross-entropy + L2 term. */
   trainLoss: number;
   /** Number of classes C = 1 + the largest label seen (train or test). */
   classes: number;
+  /** Optimizer iterations run (L-BFGS or gradient descent). */
   iterations: number;
   /** Predicted class of every test row. */
   testPredictions: number[];

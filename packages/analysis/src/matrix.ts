@@ -11,15 +11,21 @@ import {
 
 /** A dense row-major float64 matrix held in JS: entry (i, j) is `data[i * cols + j]`. */
 export interface Matrix {
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
+  /** Entries in row-major order (length rows · cols). */
   readonly data: Float64Array;
 }
 
 /** A plain row-major matrix given by the caller (e.g. `{ rows: d1, cols: d, data: model.dictionaryValues() }`). */
 export interface MatrixLike {
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
+  /** Entries in row-major order (length rows · cols). */
   readonly data: ArrayLike<number>;
 }
 

@@ -2,6 +2,7 @@ import { type Matrix, type MatrixInput, readMatrices, readMatricesSync } from '.
 import { hungarian } from './hungarian';
 import { correlationMatrix, standardizeColumns } from './stats';
 
+/** Mean correlation coefficient between two sets of variables after the best one-to-one matching. */
 export interface MccResult {
   /** Mean |Pearson correlation| over the matched pairs. */
   mcc: number;

@@ -17,12 +17,19 @@ export interface MetricInfo<K extends string = string> {
   readonly key: K;
   /** Short label for tables. */
   readonly label: string;
+  /** Whether higher or lower is better (arrows in tables, direction of checks). */
   readonly direction: MetricDirection;
+  /** The metric suite that produces it. */
   readonly suite: MetricSuite;
   /** One sentence: what the number is and when it is produced. */
   readonly description: string;
   /** Format hint: decimals to print, and the metric's natural range when it has one (plot axes). */
-  readonly format: { readonly digits: number; readonly range?: readonly [number, number] };
+  readonly format: {
+    /** Decimals to print. */
+    readonly digits: number;
+    /** The natural range [low, high], when the metric has one. */
+    readonly range?: readonly [number, number];
+  };
   /** Shown in the final results table (false: a diagnostic kept in results.json and the curves only). */
   readonly table: boolean;
   /** What the setup must have for the metric to be produced (all of them); [] for every setup. */

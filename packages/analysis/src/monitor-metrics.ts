@@ -28,6 +28,7 @@ export interface MonitorMetricsInput {
   networks: Readonly<Record<string, Network>>;
   /** The learned representation of a batch [n, inputDim] → [n, dim] (caller-owned result), e.g. `method.embed`. */
   embed: (x: tf.Tensor2D) => tf.Tensor2D;
+  /** The data model (its capabilities decide which metrics are produced). */
   data: DataModel;
   /** A fixed evaluation batch (the same at every evaluation, so curves compare like with like). */
   batch: Sample;

@@ -13,12 +13,15 @@ const matrixInput = z.custom<MatrixInput>(
   },
 );
 
+/** The options of `neuronPurity(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const neuronPurityOptionsSchema = z.strictObject({
-  /** Dense basis H [d1, k] of the data model (if any): also report each neuron's share in span(H). */
+  /** Dense basis H [d1, k] of the data model (if any): also report each neuron's share in span(H). Default: none. */
   denseBasis: z.optional(z.nullable(matrixInput)),
 });
+/** Options of `neuronPurity` (the input of its schema: a field with a default may be omitted). */
 export type NeuronPurityOptions = z.input<typeof neuronPurityOptionsSchema>;
 
+/** How pure each neuron is: its share in span(M), along its best atom, and in span(H). */
 export interface NeuronPurityResult {
   /** Per neuron: ‖P_M w_i‖² / ‖w_i‖², the share of its squared norm inside span(M). */
   spanShare: number[];
@@ -30,7 +33,17 @@ export interface NeuronPurityResult {
   purity: number[];
   /** Per neuron share in span(H), or null without a dense basis. */
   denseShare: number[] | null;
-  summary: { spanShare: Summary; topAtomShare: Summary; purity: Summary; denseShare: Summary | null };
+  /** Mean, median, min and max of each per-neuron array. */
+  summary: {
+    /** Summary of `spanShare`. */
+    spanShare: Summary;
+    /** Summary of `topAtomShare`. */
+    topAtomShare: Summary;
+    /** Summary of `purity`. */
+    purity: Summary;
+    /** Summary of `denseShare`, or null without a dense basis. */
+    denseShare: Summary | null;
+  };
 }
 
 const OP = 'neuronPurity';

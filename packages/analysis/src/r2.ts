@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readMatrices, readMatricesSync } from './matrix';
 import { splitTrainTest, takeRows } from './split-train-test';
 
+/** Coefficients of determination of a regression, per target dimension and averaged. */
 export interface R2Result {
   /** Coefficient of determination 1 − SSE_k/SST_k of every target dimension k. */
   perDim: number[];
@@ -55,18 +56,23 @@ export function r2Sync(predicted: MatrixInput, target: MatrixInput): R2Result {
   return r2Of(p, t);
 }
 
+/** The options of `regressionR2(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const regressionR2OptionsSchema = z.strictObject({
-  /** Ridge penalty α (sklearn `Ridge(alpha)`: adds α·I to XᵀX, intercept not penalised). 0 = ordinary least squares (LinearRegression). */
+  /** Ridge penalty α (sklearn `Ridge(alpha)`: adds α·I to XᵀX, intercept not penalised). 0 = ordinary least squares (LinearRegression). Default 0. */
   ridge: z._default(z.number().check(z.gte(0)), 0),
   /** Share of rows held out for evaluation. 0 = fit and evaluate on the same rows, the default of disentanglement_utils (docs/science/latent-recovery.md §5.3). */
   testFraction: z._default(z.number().check(z.gte(0), z.lt(1)), 0),
-  /** Seed of the train/test split (used only when testFraction > 0). */
+  /** Seed of the train/test split (used only when testFraction > 0). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `regressionR2` (the input of its schema: a field with a default may be omitted). */
 export type RegressionR2Options = z.input<typeof regressionR2OptionsSchema>;
 
+/** R² of a linear regression from features to targets, fitted on a training split and measured on the rest. */
 export interface RegressionR2Result extends R2Result {
+  /** Rows the regression was fitted on. */
   trainSize: number;
+  /** Held-out rows R² was measured on. */
   testSize: number;
 }
 

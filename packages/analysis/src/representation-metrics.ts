@@ -12,6 +12,7 @@ import { stdOfNormalizedSync } from './std-of-normalized';
 
 /** Inputs of `representationMetrics`. */
 export interface RepresentationMetricsInput {
+  /** The data model (its capabilities decide which metrics are produced). */
   data: DataModel;
   /**
    * How positive pairs are made: the augmentation, or undefined when the data model draws its own

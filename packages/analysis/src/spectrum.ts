@@ -2,14 +2,17 @@ import { parseOptions, symmetricEigen } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, readMatrices, readMatricesSync } from './matrix';
 
+/** The options of `spectrum(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const spectrumOptionsSchema = z.strictObject({
-  /** Subtract the batch mean first (covariance); false gives the uncentred second moment E[z zᵀ]. */
+  /** Subtract the batch mean first (covariance); false gives the uncentred second moment E[z zᵀ]. Default true. */
   center: z._default(z.boolean(), true),
-  /** Divide by n − 1 instead of n. */
+  /** Divide by n − 1 instead of n. Default true. */
   unbiased: z._default(z.boolean(), true),
 });
+/** Options of `spectrum` (the input of its schema: a field with a default may be omitted). */
 export type SpectrumOptions = z.input<typeof spectrumOptionsSchema>;
 
+/** The eigenvalue spectrum of the representation's covariance (collapse shows as a cliff). */
 export interface SpectrumResult {
   /** Eigenvalues of the covariance [dim], descending, rounding negatives clipped to 0. */
   eigenvalues: number[];

@@ -1,6 +1,7 @@
 import { assertNumber, createRng, InvalidArgumentError, type RngState } from '@contrastive/core';
 import { type Matrix, type MatrixInput, readMatricesSync } from './matrix';
 
+/** A seeded split of row indices into a training and a test set. */
 export interface TrainTestSplit {
   /** Row indices of the training set, ascending. */
   train: number[];

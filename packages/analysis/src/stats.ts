@@ -34,9 +34,13 @@ export function max(values: ArrayLike<number>): number {
 
 /** Summary of a list of scores, as reported by every per-item metric. */
 export interface Summary {
+  /** Arithmetic mean. */
   mean: number;
+  /** Median (mean of the two middle values for an even count). */
   median: number;
+  /** Smallest value. */
   min: number;
+  /** Largest value. */
   max: number;
 }
 

@@ -2,10 +2,12 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, readMatrices, readMatricesSync } from './matrix';
 
+/** The options of `stdOfNormalized(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const stdOfNormalizedOptionsSchema = z.strictObject({
   /** Divide by n − 1 (torch `std` default, as in SimSiam's plot) instead of n. */
   unbiased: z._default(z.boolean(), true),
 });
+/** Options of `stdOfNormalized` (the input of its schema: a field with a default may be omitted). */
 export type StdOfNormalizedOptions = z.input<typeof stdOfNormalizedOptionsSchema>;
 
 const OP = 'stdOfNormalized';

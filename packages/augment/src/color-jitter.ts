@@ -11,6 +11,7 @@ const factorSchema = z.union([
     .check(z.refine((r) => r[0] <= r[1], { message: 'expected [min, max] with min ≤ max' })),
 ]);
 
+/** The options of `colorJitter(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const colorJitterOptionsSchema = z.strictObject({
   /** Brightness strength (torchvision's `brightness`): factor b ~ U[max(0, 1 − s), 1 + s], or [min, max]. Default 0 (off). */
   brightness: z._default(factorSchema, 0),
@@ -39,8 +40,11 @@ export const colorJitterOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `colorJitter` (the input of its schema: a field with a default may be omitted). */
 export type ColorJitterOptions = z.input<typeof colorJitterOptionsSchema>;
+/** The options of `colorJitter` with every default filled in (the augmentation's or model's `options`). */
 export type ColorJitterResolvedOptions = z.output<typeof colorJitterOptionsSchema>;
+/** The augmentation `colorJitter(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type ColorJitter = ImageAugmentation<'colorJitter', ColorJitterResolvedOptions>;
 
 const [BRIGHTNESS, CONTRAST, SATURATION, HUE] = [0, 1, 2, 3] as const;

@@ -3,6 +3,7 @@ import { InvalidArgumentError, parseOptions, type Rng, seedSchema } from '@contr
 import * as z from 'zod/mini';
 import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
+/** The options of `complementaryMask(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const complementaryMaskOptionsSchema = z.strictObject({
   /**
    * q = P(D_i = 1), the share of coordinates view 1 keeps; view 2 keeps the rest. In (0, 1).
@@ -20,11 +21,14 @@ export const complementaryMaskOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `complementaryMask` (the input of its schema: a field with a default may be omitted). */
 export type ComplementaryMaskOptions = z.input<typeof complementaryMaskOptionsSchema>;
+/** The options of `complementaryMask` with every default filled in (the augmentation's or model's `options`). */
 export type ComplementaryMaskResolvedOptions = Omit<z.output<typeof complementaryMaskOptionsSchema>, 'keepProb'> & {
   /** q (1/views when views > 2). */
   keepProb: number;
 };
+/** The augmentation `complementaryMask(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type ComplementaryMask = ConfiguredAugmentation<'complementaryMask', ComplementaryMaskResolvedOptions>;
 
 /**

@@ -6,6 +6,7 @@ import type { ViewAugmentation } from './view-utils';
 export interface ComposedAugmentation extends ViewAugmentation {
   /** The steps' names joined by '+', e.g. `complementaryMask+denseJitter`. */
   readonly name: string;
+  /** The augmentations applied in order. */
   readonly steps: readonly Augmentation[];
 }
 

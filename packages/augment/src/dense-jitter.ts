@@ -3,6 +3,7 @@ import { assertShape, assertShapes, InvalidArgumentError, matMul, parseOptions, 
 import * as z from 'zod/mini';
 import { checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
+/** The options of `denseJitter(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const denseJitterOptionsSchema = z.strictObject({
   /**
    * H [d1, k]: orthonormal columns spanning the structured dense part, e.g.
@@ -30,8 +31,11 @@ export const denseJitterOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `denseJitter` (the input of its schema: a field with a default may be omitted). */
 export type DenseJitterOptions = z.input<typeof denseJitterOptionsSchema>;
+/** The options of `denseJitter` with every default filled in (the augmentation's or model's `options`). */
 export type DenseJitterResolvedOptions = z.output<typeof denseJitterOptionsSchema>;
+/** The augmentation `denseJitter(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type DenseJitter = ConfiguredAugmentation<'denseJitter', DenseJitterResolvedOptions>;
 
 /**

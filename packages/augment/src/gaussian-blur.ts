@@ -3,6 +3,7 @@ import { InvalidArgumentError, parseOptions, seedSchema } from '@contrastive/cor
 import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, rangeSchema, viewsSchema } from './image-utils';
 
+/** The options of `gaussianBlur(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const gaussianBlurOptionsSchema = z.strictObject({
   /**
    * Side of the square kernel, an odd integer; it must be smaller than twice the image side (reflect
@@ -22,8 +23,11 @@ export const gaussianBlurOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `gaussianBlur` (the input of its schema: a field with a default may be omitted). */
 export type GaussianBlurOptions = z.input<typeof gaussianBlurOptionsSchema>;
+/** The options of `gaussianBlur` with every default filled in (the augmentation's or model's `options`). */
 export type GaussianBlurResolvedOptions = z.output<typeof gaussianBlurOptionsSchema>;
+/** The augmentation `gaussianBlur(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type GaussianBlur = ImageAugmentation<'gaussianBlur', GaussianBlurResolvedOptions>;
 
 /**

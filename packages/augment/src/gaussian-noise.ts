@@ -3,6 +3,7 @@ import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkApply, perView, type ConfiguredAugmentation, ownStream } from './view-utils';
 
+/** The options of `gaussianNoise(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const gaussianNoiseOptionsSchema = z.strictObject({
   /**
    * Standard deviation τ of the added noise, in the units of x (absolute; to add noise in units
@@ -14,8 +15,11 @@ export const gaussianNoiseOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `gaussianNoise` (the input of its schema: a field with a default may be omitted). */
 export type GaussianNoiseOptions = z.input<typeof gaussianNoiseOptionsSchema>;
+/** The options of `gaussianNoise` with every default filled in (the augmentation's or model's `options`). */
 export type GaussianNoiseResolvedOptions = z.output<typeof gaussianNoiseOptionsSchema>;
+/** The augmentation `gaussianNoise(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type GaussianNoise = ConfiguredAugmentation<'gaussianNoise', GaussianNoiseResolvedOptions>;
 
 /**

@@ -3,6 +3,7 @@ import { parseOptions, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, viewsSchema } from './image-utils';
 
+/** The options of `horizontalFlip(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const horizontalFlipOptionsSchema = z.strictObject({
   /** Probability that an image is mirrored left–right. Default 0.5 (torchvision's RandomHorizontalFlip). */
   p: z._default(z.number().check(z.gte(0), z.lte(1)), 0.5),
@@ -11,8 +12,11 @@ export const horizontalFlipOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `horizontalFlip` (the input of its schema: a field with a default may be omitted). */
 export type HorizontalFlipOptions = z.input<typeof horizontalFlipOptionsSchema>;
+/** The options of `horizontalFlip` with every default filled in (the augmentation's or model's `options`). */
 export type HorizontalFlipResolvedOptions = z.output<typeof horizontalFlipOptionsSchema>;
+/** The augmentation `horizontalFlip(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type HorizontalFlip = ImageAugmentation<'horizontalFlip', HorizontalFlipResolvedOptions>;
 
 /**

@@ -3,14 +3,18 @@ import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
+/** The options of `identity(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const identityOptionsSchema = z.strictObject({
   /** Number of views (≥ 1). Default 2. */
   views: z._default(z.int().check(z.gte(1)), 2),
   /** Accepted (and ignored, identity draws nothing) so every factory takes the same `{ views, seed }`. */
   seed: z.optional(seedSchema),
 });
+/** Options of `identity` (the input of its schema: a field with a default may be omitted). */
 export type IdentityOptions = z.input<typeof identityOptionsSchema>;
+/** The options of `identity` with every default filled in (the augmentation's or model's `options`). */
 export type IdentityResolvedOptions = z.output<typeof identityOptionsSchema>;
+/** The augmentation `identity(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type IdentityAugmentation = ConfiguredAugmentation<'identity', IdentityResolvedOptions>;
 
 /**

@@ -63,7 +63,9 @@ export function checkImages(op: string, x: unknown, rng: unknown, own: Rng): Ima
  * x is an image batch (rank 4, 1 or 3 channels).
  */
 export interface ImageAugmentation<N extends string = string, O = unknown> {
+  /** The augmentation's name (its type in configs). */
   readonly name: N;
+  /** Views produced per call. */
   readonly views: number;
   /** Resolved options (defaults applied). */
   readonly options: O;

@@ -3,6 +3,7 @@ import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
+/** The options of `independentMask(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const independentMaskOptionsSchema = z.strictObject({
   /** q = P(D_i = 1), the same for every view, in (0, 1]. Default ½. */
   keepProb: z._default(z.number().check(z.gt(0), z.lte(1)), 0.5),
@@ -13,8 +14,11 @@ export const independentMaskOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `independentMask` (the input of its schema: a field with a default may be omitted). */
 export type IndependentMaskOptions = z.input<typeof independentMaskOptionsSchema>;
+/** The options of `independentMask` with every default filled in (the augmentation's or model's `options`). */
 export type IndependentMaskResolvedOptions = z.output<typeof independentMaskOptionsSchema>;
+/** The augmentation `independentMask(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type IndependentMask = ConfiguredAugmentation<'independentMask', IndependentMaskResolvedOptions>;
 
 /**

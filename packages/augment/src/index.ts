@@ -1,3 +1,9 @@
+/**
+ * Augmentations that make the views: complementary masking, noise, dense jitter, and image augmentations (crops, flips, colour jitter, blur).
+ *
+ * @packageDocumentation
+ * @module @contrastive/augment
+ */
 export {
   complementaryMask,
   complementaryMaskOptionsSchema,

@@ -4,15 +4,25 @@ import * as z from 'zod/mini';
 import { type ImageAugmentation, selectPerSample, viewsSchema } from './image-utils';
 import { ownStream } from './view-utils';
 
+/** The options of `randomApply(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const randomApplyOptionsSchema = z.strictObject({
   /** Number of views (≥ 1) when used as the first step of `compose`. Default 2. */
   views: viewsSchema,
   /** Seed of the own stream of the per-sample coin flips (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `randomApply` (the input of its schema: a field with a default may be omitted). */
 export type RandomApplyOptions = z.input<typeof randomApplyOptionsSchema>;
-export type RandomApplyResolvedOptions = z.output<typeof randomApplyOptionsSchema> & { p: number };
-export type RandomApply = ImageAugmentation<string, RandomApplyResolvedOptions> & { readonly inner: Augmentation<tf.Tensor> };
+/** The options of `randomApply` with every default filled in (the augmentation's or model's `options`). */
+export type RandomApplyResolvedOptions = z.output<typeof randomApplyOptionsSchema> & {
+  /** Probability that `inner` is applied to a view. */
+  p: number;
+};
+/** The augmentation `randomApply(inner, options)` returns: applies `inner` to each view with probability `p`. */
+export type RandomApply = ImageAugmentation<string, RandomApplyResolvedOptions> & {
+  /** The augmentation applied with probability `p`. */
+  readonly inner: Augmentation<tf.Tensor>;
+};
 
 type OneView = { transform?: (x: tf.Tensor, rng?: Rng) => tf.Tensor } & Augmentation<tf.Tensor>;
 

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, rangeSchema, viewsSchema } from './image-utils';
 import { type CropBox, roundHalfEven } from './random-resized-crop';
 
+/** The options of `randomErasing(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const randomErasingOptionsSchema = z.strictObject({
   /** Probability that an image gets an erased rectangle. Default 0.5 (torchvision's RandomErasing). */
   p: z._default(z.number().check(z.gte(0), z.lte(1)), 0.5),
@@ -18,8 +19,11 @@ export const randomErasingOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `randomErasing` (the input of its schema: a field with a default may be omitted). */
 export type RandomErasingOptions = z.input<typeof randomErasingOptionsSchema>;
+/** The options of `randomErasing` with every default filled in (the augmentation's or model's `options`). */
 export type RandomErasingResolvedOptions = z.output<typeof randomErasingOptionsSchema>;
+/** The augmentation `randomErasing(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type RandomErasing = ImageAugmentation<'randomErasing', RandomErasingResolvedOptions>;
 
 /**

@@ -3,6 +3,7 @@ import { parseOptions, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, luma3, selectPerSample, viewsSchema } from './image-utils';
 
+/** The options of `randomGrayscale(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const randomGrayscaleOptionsSchema = z.strictObject({
   /** Probability that an image is turned grey. Default 0.1 (torchvision's RandomGrayscale; SimCLR uses 0.2). */
   p: z._default(z.number().check(z.gte(0), z.lte(1)), 0.1),
@@ -11,8 +12,11 @@ export const randomGrayscaleOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `randomGrayscale` (the input of its schema: a field with a default may be omitted). */
 export type RandomGrayscaleOptions = z.input<typeof randomGrayscaleOptionsSchema>;
+/** The options of `randomGrayscale` with every default filled in (the augmentation's or model's `options`). */
 export type RandomGrayscaleResolvedOptions = z.output<typeof randomGrayscaleOptionsSchema>;
+/** The augmentation `randomGrayscale(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type RandomGrayscale = ImageAugmentation<'randomGrayscale', RandomGrayscaleResolvedOptions>;
 
 /**

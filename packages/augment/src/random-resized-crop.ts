@@ -3,6 +3,7 @@ import { parseOptions, type Rng, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type ImageAugmentation, imageAugmentation, rangeSchema, viewsSchema } from './image-utils';
 
+/** The options of `randomResizedCrop(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const randomResizedCropOptionsSchema = z.strictObject({
   /**
    * Output size: `[height, width]` or one number for a square. Default: the input's size (a crop
@@ -18,8 +19,11 @@ export const randomResizedCropOptionsSchema = z.strictObject({
   /** Seed of the augmentation's own stream (used when `apply` gets no `rng`). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `randomResizedCrop` (the input of its schema: a field with a default may be omitted). */
 export type RandomResizedCropOptions = z.input<typeof randomResizedCropOptionsSchema>;
+/** The options of `randomResizedCrop` with every default filled in (the augmentation's or model's `options`). */
 export type RandomResizedCropResolvedOptions = z.output<typeof randomResizedCropOptionsSchema>;
+/** The augmentation `randomResizedCrop(options)` returns: `apply` makes its views; `options` holds the resolved options. */
 export type RandomResizedCrop = ImageAugmentation<'randomResizedCrop', RandomResizedCropResolvedOptions>;
 
 /** Python 3's `round`: halves go to the even neighbour (torchvision's crop sizes use it). */
@@ -33,9 +37,13 @@ export function roundHalfEven(v: number): number {
 
 /** A crop in pixels: top row i, left column j, height h, width w. */
 export interface CropBox {
+  /** Top row of the crop. */
   i: number;
+  /** Left column of the crop. */
   j: number;
+  /** Height of the crop in pixels. */
   h: number;
+  /** Width of the crop in pixels. */
   w: number;
 }
 

@@ -12,6 +12,7 @@ export interface ViewAugmentation extends Augmentation {
 
 /** An augmentation of this package: a `ViewAugmentation` that exposes its resolved options. */
 export interface ConfiguredAugmentation<N extends string, O> extends ViewAugmentation {
+  /** The augmentation's name (its type in configs). */
   readonly name: N;
   readonly views: number;
   /** Resolved options (defaults applied). */

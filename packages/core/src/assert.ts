@@ -28,7 +28,15 @@ export function assertTensor(op: string, argument: string, x: unknown): asserts 
 }
 
 /** Resolved named dimensions: the size and the argument that fixed it. */
-export type DimNames = Map<string, { size: number; argument: string }>;
+export type DimNames = Map<
+  string,
+  {
+    /** The size the name stands for. */
+    size: number;
+    /** The argument whose shape fixed it. */
+    argument: string;
+  }
+>;
 
 /**
  * Asserts the shape of `x` against `dims` (see `Dim`). Returns the resolved named sizes.

@@ -94,7 +94,12 @@ export function drawViews(
   batchSize: number,
   rng: Rng,
   augmentRng: Rng = rng,
-): { batch: Sample; views: tf.Tensor2D[] } {
+): {
+  /** The drawn batch (and its ground truth). */
+  batch: Sample;
+  /** Its views (2 for a positive pair). */
+  views: tf.Tensor2D[];
+} {
   if (augment) {
     const batch = data.sample(batchSize, rng);
     return { batch, views: augment.apply(batch.x, augmentRng) };

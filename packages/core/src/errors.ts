@@ -16,6 +16,7 @@ export class ContrastiveError extends Error {
     this.op = op;
   }
 
+  /** True for an error of this class, also one thrown by another bundled copy of the package (`instanceof` is not). */
   static isInstance(error: unknown): error is ContrastiveError {
     return hasMarker(error, symbol);
   }
@@ -29,8 +30,11 @@ const invalidSymbol = Symbol.for(`${marker}.invalid-argument`);
 /** An argument or option has a bad value: names the argument, the expectation and what came. */
 export class InvalidArgumentError extends ContrastiveError {
   private readonly [invalidSymbol] = true;
+  /** The argument (or option path) that was wrong, e.g. `temperature` or `threshold.final`. */
   readonly argument: string;
+  /** What was expected, in words. */
   readonly expected: string;
+  /** The value that was given. */
   readonly actual: unknown;
 
   constructor(options: { op?: string; argument: string; expected: string; actual: unknown; message?: string; cause?: unknown }) {
@@ -45,6 +49,7 @@ export class InvalidArgumentError extends ContrastiveError {
     this.actual = options.actual;
   }
 
+  /** True for an error of this class, also one thrown by another bundled copy of the package (`instanceof` is not). */
   static override isInstance(error: unknown): error is InvalidArgumentError {
     return hasMarker(error, invalidSymbol);
   }
@@ -54,8 +59,11 @@ const shapeSymbol = Symbol.for(`${marker}.shape-mismatch`);
 /** A tensor has the wrong rank or shape. */
 export class ShapeMismatchError extends ContrastiveError {
   private readonly [shapeSymbol] = true;
+  /** The tensor argument whose shape was wrong. */
   readonly argument: string;
+  /** The expected shape, in words (e.g. `[batch, 64]`). */
   readonly expected: string;
+  /** The shape that was given. */
   readonly actual: readonly number[];
 
   constructor(options: { op?: string; argument: string; expected: string; actual: readonly number[]; message?: string }) {
@@ -69,6 +77,7 @@ export class ShapeMismatchError extends ContrastiveError {
     this.actual = options.actual;
   }
 
+  /** True for an error of this class, also one thrown by another bundled copy of the package (`instanceof` is not). */
   static override isInstance(error: unknown): error is ShapeMismatchError {
     return hasMarker(error, shapeSymbol);
   }
@@ -78,6 +87,7 @@ const finiteSymbol = Symbol.for(`${marker}.non-finite`);
 /** A tensor or a computed value (e.g. a training loss) contains NaN or ±Infinity. */
 export class NonFiniteValueError extends ContrastiveError {
   private readonly [finiteSymbol] = true;
+  /** The tensor argument that held NaN or ±Infinity. */
   readonly argument: string;
   /** Flat index of the first non-finite entry, when known. */
   readonly index: number | undefined;
@@ -98,6 +108,7 @@ export class NonFiniteValueError extends ContrastiveError {
     this.step = options.step;
   }
 
+  /** True for an error of this class, also one thrown by another bundled copy of the package (`instanceof` is not). */
   static override isInstance(error: unknown): error is NonFiniteValueError {
     return hasMarker(error, finiteSymbol);
   }

@@ -1,3 +1,9 @@
+/**
+ * Shared contracts and utilities: the DataModel/Dataset/Augmentation/Network interfaces and capability guards, seeded RNG, errors, option parsing, backend selection, the kernel registry.
+ *
+ * @packageDocumentation
+ * @module @contrastive/core
+ */
 export { ContrastiveError, InvalidArgumentError, NonFiniteValueError, ShapeMismatchError, describe as describeValue } from './errors';
 export { describeIssue, type IssueDescription, type OptionIssue, parseOptions } from './options';
 export { seedSchema, type Seed } from './seed';
@@ -20,6 +26,8 @@ export {
   registeredKernels,
   registerKernel,
   type SgemmKernel,
+  type SupConKernel,
+  type SupConKernelOptions,
   type SymmetricReluInfoNCEKernel,
   unregisterKernel,
 } from './kernel-registry';

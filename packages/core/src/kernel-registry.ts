@@ -45,6 +45,36 @@ export type SymmetricReluInfoNCEKernel = (
   options: { threshold: number; temperature: number },
 ) => tf.Scalar;
 
+/**
+ * What `@contrastive/losses`' SupCon hands a `supCon` kernel: the objective on the view-major
+ * contrast matrix (row v·batch + i is view v of sample i), anchors = its first anchorCount·batch rows.
+ */
+export interface SupConKernelOptions {
+  batch: number;
+  views: number;
+  /** `views` (contrastMode 'all') or 1 ('one'). */
+  anchorCount: number;
+  /** Positive weights [batch·batch] row-major (`mask[i·batch + j]` weights j as a positive of i), or null. */
+  mask: Float32Array | null;
+  /** Labels [batch] (positives: equal labels), used when `mask` is null; with neither, SimCLR. */
+  labels: Float64Array | null;
+  temperature: number;
+  /** τ/τ_base. */
+  scale: number;
+  /** L_out (Eq. 2) or L_in (Eq. 3) of Khosla et al. 2020. */
+  variant: 'out' | 'in';
+}
+
+/**
+ * SupCon (Khosla et al. 2020, HobbitLong/SupContrast with PR #142) as a tfjs op on the contrast
+ * matrix, with its gradient w.r.t. `contrast`: the same function as `@contrastive/losses`'
+ * composed path, float32 rounding aside.
+ *
+ * @param contrast [views·batch, dim]
+ * @returns scalar loss
+ */
+export type SupConKernel = (contrast: tf.Tensor2D, options: SupConKernelOptions) => tf.Scalar;
+
 /** Every kernel slot of the registry and its signature. A kernel computes the same numbers as the code it replaces. */
 export interface KernelSignatures {
   /** `Rng.fillNormal` (≥ 64 values), bit-exact. */
@@ -55,11 +85,14 @@ export interface KernelSignatures {
   sgemm: SgemmKernel;
   /** The fused symmetric-ReLU + InfoNCE step `contrastiveMethod` uses in the Wen & Li setting. */
   symmetricReluInfoNCE: SymmetricReluInfoNCEKernel;
+  /** SupCon / NT-Xent forward and backward (`supConLoss`, `ntXentLoss` use it when registered). */
+  supCon: SupConKernel;
 }
 
+/** Name of a kernel slot of the registry (`registerKernel`, `getKernel`). */
 export type KernelName = keyof KernelSignatures;
 
-const KERNEL_NAMES: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE'];
+const KERNEL_NAMES: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon'];
 
 /** A registered kernel and who provided it (for messages, e.g. '@contrastive/native (avx512)'). */
 interface Entry {

@@ -3,8 +3,11 @@ import { type FillBernoulliKernel, type FillNormalKernel, getKernel, registerKer
 
 /** Serialisable generator state, for checkpoints: restoring it continues the exact stream. */
 export interface RngState {
+  /** The seed the stream was created with (forks derive from it). */
   seed: number;
+  /** The four 32-bit words of the xoshiro128** state. */
   s: [number, number, number, number];
+  /** The second normal of the last polar-method pair, or null. */
   spare: number | null;
 }
 
@@ -15,6 +18,7 @@ export interface RngState {
  * stream never shifts another.
  */
 export interface Rng {
+  /** The seed this stream was created with. */
   readonly seed: number;
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number;
@@ -30,7 +34,9 @@ export interface Rng {
   shuffle<T>(array: T[]): T[];
   /** A uniformly random permutation of 0..n-1. */
   permutation(n: number): Int32Array;
+  /** Fills `out` with uniform values in [low, high) (default [0, 1)) and returns it. */
   fillUniform<A extends Float32Array | Float64Array>(out: A, low?: number, high?: number): A;
+  /** Fills `out` with Gaussian values (default mean 0, std 1) and returns it; the same stream as repeated `normal()`. */
   fillNormal<A extends Float32Array | Float64Array>(out: A, mean?: number, std?: number): A;
   /** Fills with 1 (probability p) or 0. */
   fillBernoulli<A extends Float32Array | Float64Array>(out: A, p: number): A;

@@ -18,6 +18,7 @@ const PACKAGES: Record<BackendName, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
+/** Options of `selectBackend`. */
 export interface SelectBackendOptions {
   /**
    * Backends to try, in order; the first that initialises wins. Default: in Node
@@ -33,13 +34,19 @@ export interface SelectBackendOptions {
   warn?: boolean;
 }
 
+/** What `selectBackend` chose and why. */
 export interface SelectedBackend {
   /** The backend now active (`tf.getBackend()`). */
   backend: BackendName;
   /** Whether `@contrastive/native`'s kernels were registered. */
   nativeKernels: boolean;
   /** Each backend tried before the chosen one, and why it was passed over. */
-  skipped: Array<{ backend: BackendName; reason: string }>;
+  skipped: Array<{
+    /** The backend passed over. */
+    backend: BackendName;
+    /** Why (not registered, failed to initialise, …). */
+    reason: string;
+  }>;
 }
 
 let warnedCpu = false;

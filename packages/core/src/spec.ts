@@ -7,12 +7,14 @@ import type { Rng } from './rng';
  * The caller owns every tensor in it (dispose them, e.g. with `tf.dispose(sample)`).
  */
 export interface Sample {
+  /** The observations [batch, inputDim] (or [batch, h, w, c] images). */
   x: tf.Tensor2D;
   [groundTruth: string]: tf.Tensor;
 }
 
 /** A seeded generative model whose true features are known. */
 export interface DataModel<S extends Sample = Sample> {
+  /** The model's name (its type in configs). */
   readonly name: string;
   /** Dimension of one observation x. */
   readonly inputDim: number;
@@ -86,43 +88,60 @@ export interface HasLatentTree {
  * `rng` when given, else from the augmentation's own seeded stream.
  */
 export interface Augmentation<T extends tf.Tensor = tf.Tensor2D> {
+  /** The augmentation's name (its type in configs). */
   readonly name: string;
   /** Views produced per call (2 for a positive pair). */
   readonly views: number;
+  /** Makes `views` views of the batch `x` (each the shape of `x`; the caller owns them). */
   apply(x: T, rng?: Rng): T[];
 }
 
 /** Serialised network: enough to rebuild it exactly with the package's `fromJSON`. */
 export interface NetworkJSON {
+  /** Network type, the key of its reader (`registerNetworkType`). */
   type: string;
+  /** The options it was built with. */
   config: Record<string, unknown>;
   /** Weights by variable name; values are the exact float32 numbers. */
-  weights: Record<string, { shape: number[]; values: number[] }>;
+  weights: Record<
+    string,
+    {
+      /** The variable's shape. */
+      shape: number[];
+      /** Its values, row-major. */
+      values: number[];
+    }
+  >;
   /** Non-trainable state (schedules, running statistics), if any. */
   state?: Record<string, unknown>;
 }
 
 /** A trainable function of a batch. `apply` is differentiable w.r.t. `variables`. */
 export interface Network {
+  /** Name, also the prefix of its variables' names. */
   readonly name: string;
   /** Size of one flattened input (h·w·c for an image network). */
   readonly inputDim: number;
   /** Shape of one input when it is not a vector, e.g. [height, width, channels] for images. */
   readonly inputShape?: readonly number[];
+  /** Size of one output row. */
   readonly outputDim: number;
   /** x [batch, inputDim] (or [batch, ...inputShape]) → [batch, outputDim]. */
   apply(x: tf.Tensor): tf.Tensor2D;
+  /** Every variable the network owns (trainable ones and, e.g., none for running statistics). */
   readonly variables: tf.Variable[];
   /** Called by the training loop before step `step` (0-based) of `totalSteps`, e.g. to advance a threshold schedule. */
   onStep?(step: number, totalSteps: number): void;
   /** Called after each optimizer update, e.g. to project weight rows back to unit norm. */
   afterUpdate?(): void;
+  /** Serialises the network: config, exact weights and state. */
   toJSON(): NetworkJSON;
   /**
    * An independent copy (new variables, same values and state), renamed when `name` is given.
    * Optional: `cloneNetwork` uses it when present, else rebuilds the network from `toJSON()`.
    */
   clone?(name?: string): Network;
+  /** Frees its variables. */
   dispose(): void;
 }
 
@@ -151,7 +170,9 @@ export interface HasPredictorMatrix {
 
 /** A network with train/eval modes (batch norm): eval uses running statistics (PyTorch's `eval()`). */
 export interface HasTrainingMode {
+  /** True in train mode (batch statistics), false in eval mode (running statistics). */
   readonly training: boolean;
+  /** Sets the mode and returns the network. */
   setTraining(mode: boolean): this;
 }
 

@@ -18,12 +18,21 @@ export interface SymmetricEigen {
  *
  * @param a      symmetric matrix, row-major, length n*n
  * @param n      order of the matrix
- * @param options.tolerance stop when the off-diagonal Frobenius norm ≤ tolerance·‖A‖_F
+ * @param options tolerance: stop when the off-diagonal Frobenius norm ≤ tolerance·‖A‖_F (default
+ *   1e-14); maxSweeps: give up after this many sweeps (default 100)
  */
 export function symmetricEigen(
   a: ArrayLike<number>,
   n: number,
-  { tolerance = 1e-14, maxSweeps = 100 }: { tolerance?: number; maxSweeps?: number } = {},
+  {
+    tolerance = 1e-14,
+    maxSweeps = 100,
+  }: {
+    /** Stop when the off-diagonal Frobenius norm ≤ tolerance·‖A‖_F. Default 1e-14. */
+    tolerance?: number;
+    /** Give up after this many sweeps. Default 100. */
+    maxSweeps?: number;
+  } = {},
 ): SymmetricEigen {
   if (!(Number.isInteger(n) && n >= 1)) {
     throw new InvalidArgumentError({ op: 'symmetricEigen', argument: 'n', expected: 'a positive integer', actual: n });

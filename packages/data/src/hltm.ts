@@ -16,6 +16,7 @@ const TWO_POW_32 = 4294967296;
 /** Largest tree accepted (nodes), so a typo in `depth` gives an error, not an out-of-memory. */
 const MAX_NODES = 1 << 20;
 
+/** The options of `hltm(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const hltmOptionsSchema = z.strictObject({
   /** L: number of edges from the root to a leaf; there are children^L leaves. Default 5 (hltm.yaml). */
   depth: z._default(z.int().check(z.gte(1)), 5),
@@ -25,10 +26,12 @@ export const hltmOptionsSchema = z.strictObject({
   deltaLower: z._default(z.number().check(z.gte(0), z.lte(1)), 0.7),
   /** Upper bound δ_u of the polarity magnitude. Default 1. */
   deltaUpper: z._default(z.number().check(z.gte(0), z.lte(1)), 1),
-  /** Seed of the polarities and of the model's own sampling stream. */
+  /** Seed of the polarities and of the model's own sampling stream. Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `hltm` (the input of its schema: a field with a default may be omitted). */
 export type HltmOptions = z.input<typeof hltmOptionsSchema>;
+/** The options of `hltm` with every default filled in (the augmentation's or model's `options`). */
 export type HltmResolvedOptions = z.output<typeof hltmOptionsSchema>;
 
 export interface HltmSample extends Sample {
@@ -48,16 +51,21 @@ export interface HltmPair extends HltmSample {
 }
 
 export interface HltmModel extends PairedDataModel<HltmSample, HltmPair>, HasLatentTree, HasLabels {
+  /** Always `hltm`. */
   readonly name: 'hltm';
   /** 'root': the root value is the class a positive pair shares (for probes). */
   readonly labelKey: 'root';
+  /** Resolved options (defaults applied). */
   readonly options: HltmResolvedOptions;
   /** Number of leaves (= dimension of x). */
   readonly inputDim: number;
+  /** Levels of the tree below the root (L). */
   readonly depth: number;
+  /** Children per node (c). */
   readonly children: number;
   /** Total nodes, root and leaves included: (c^{L+1} − 1)/(c − 1). */
   readonly numNodes: number;
+  /** Number of leaves c^L. */
   readonly numLeaves: number;
   /** Index of the first leaf in breadth-first order (leaves are numNodes − numLeaves … numNodes − 1). */
   readonly leafOffset: number;

@@ -1,3 +1,9 @@
+/**
+ * Synthetic data with known ground truth: sparse coding (with dense directions and labels), latent mixing, the hierarchical latent tree model.
+ *
+ * @packageDocumentation
+ * @module @contrastive/data
+ */
 export {
   sparseCoding,
   sparseCodingOptionsSchema,

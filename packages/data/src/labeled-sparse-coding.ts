@@ -15,23 +15,26 @@ import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
 const TWO_POW_32 = 4294967296;
 
+/** The options of `labeledSparseCoding(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const labeledSparseCodingOptionsSchema = z.strictObject({
-  /** d1: dimension of an observation x. */
+  /** d1: dimension of an observation x. Default 256. */
   ambientDim: z._default(z.int().check(z.positive()), 256),
-  /** d: number of atoms; they are split into `numClasses` contiguous groups of ⌊d/C⌋ or ⌈d/C⌉. */
+  /** d: number of atoms; they are split into `numClasses` contiguous groups of ⌊d/C⌋ or ⌈d/C⌉. Default 32. */
   latentDim: z._default(z.int().check(z.positive()), 32),
-  /** C: number of classes (2 ≤ C ≤ d). */
+  /** C: number of classes (2 ≤ C ≤ d). Default 4. */
   numClasses: z._default(z.int().check(z.gte(2)), 4),
-  /** P(z_j ≠ 0) for the atoms of the sample's own class group (each nonzero is ±1, equally likely). */
+  /** P(z_j ≠ 0) for the atoms of the sample's own class group (each nonzero is ±1, equally likely). Default 0.3. */
   sparsity: z._default(z.number().check(z.gte(0), z.lte(1)), 0.3),
-  /** P(z_j ≠ 0) for atoms of the other groups (≤ sparsity): clutter shared by every class. */
+  /** P(z_j ≠ 0) for atoms of the other groups (≤ sparsity): clutter shared by every class. Default 0.02. */
   offClassSparsity: z._default(z.number().check(z.gte(0), z.lte(1)), 0.02),
-  /** r = E‖ξ‖² / E‖Mz‖² (expectation over the uniform class prior): σ² = r·E‖Mz‖²/d1. */
+  /** r = E‖ξ‖² / E‖Mz‖² (expectation over the uniform class prior): σ² = r·E‖Mz‖²/d1. Default 4. */
   noiseToSignal: z._default(z.number().check(z.gte(0)), 4),
-  /** Seed of the dictionary and of the model's own sampling stream. */
+  /** Seed of the dictionary and of the model's own sampling stream. Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `labeledSparseCoding` (the input of its schema: a field with a default may be omitted). */
 export type LabeledSparseCodingOptions = z.input<typeof labeledSparseCodingOptionsSchema>;
+/** The options of `labeledSparseCoding` with every default filled in (the augmentation's or model's `options`). */
 export type LabeledSparseCodingResolvedOptions = z.output<typeof labeledSparseCodingOptionsSchema>;
 
 export interface LabeledSparseCodingSample extends Sample {
@@ -46,11 +49,15 @@ export interface LabeledSparseCodingSample extends Sample {
 }
 
 export interface LabeledSparseCodingModel extends DataModel<LabeledSparseCodingSample>, HasDictionary, HasLabels {
+  /** Always `labeledSparseCoding`. */
   readonly name: 'labeledSparseCoding';
   readonly labelKey: 'labels';
+  /** Resolved options (defaults applied). */
   readonly options: LabeledSparseCodingResolvedOptions;
   readonly inputDim: number;
+  /** Number of atoms d. */
   readonly latentDim: number;
+  /** Number of classes. */
   readonly numClasses: number;
   /** σ, std of each noise coordinate. */
   readonly noiseStd: number;

@@ -15,6 +15,7 @@ import { keptTensor2d, transposeToFloat32 } from './dictionary';
 import { buildInvertibleMlp } from './invertible-mlp';
 import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
+/** The options of `latentMixing(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const latentMixingOptionsSchema = z.strictObject({
   /**
    * n: dimension of the latents z and of the observations x = g(z). Default 10 (main_mlp.py).
@@ -30,7 +31,7 @@ export const latentMixingOptionsSchema = z.strictObject({
    * box centre with std `marginalScale`, truncated to the box by rejection.
    */
   marginal: z._default(z.enum(['uniform', 'normal']), 'uniform'),
-  /** Std of the 'normal' marginal (ignored for 'uniform'). */
+  /** Std of the 'normal' marginal (ignored for 'uniform'). Default 1. */
   marginalScale: z._default(z.number().check(z.positive()), 1),
   /**
    * Positive-pair conditional p(z̃ | z): 'normal' N(z, s²I) (`--c-p 2`, default) or 'laplace'
@@ -46,17 +47,21 @@ export const latentMixingOptionsSchema = z.strictObject({
   /**
    * Random matrices in the pool that sets the condition-number threshold. cl-ica uses 25000; 1000
    * keeps construction fast in JS (each candidate costs one n×n Jacobi eigen-solve).
+   * Default 1000.
    */
   conditionPool: z._default(z.int().check(z.positive()), 1000),
   /**
    * Quantile of the pool's condition numbers used as the acceptance threshold. 0 = the pool
    * minimum (main_mlp.py: `cond_thresh_ratio=0.0`); each layer then takes ~pool draws.
+   * Default 0.
    */
   conditionQuantile: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
-  /** Seed of the mixing weights and of the model's own sampling stream. */
+  /** Seed of the mixing weights and of the model's own sampling stream. Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `latentMixing` (the input of its schema: a field with a default may be omitted). */
 export type LatentMixingOptions = z.input<typeof latentMixingOptionsSchema>;
+/** The options of `latentMixing` with every default filled in (the augmentation's or model's `options`). */
 export type LatentMixingResolvedOptions = z.output<typeof latentMixingOptionsSchema>;
 
 export interface LatentMixingSample extends Sample {
@@ -74,12 +79,15 @@ export interface LatentMixingPair extends LatentMixingSample {
 }
 
 export interface LatentMixingModel extends PairedDataModel<LatentMixingSample, LatentMixingPair>, HasRecoverableLatents {
+  /** Always `latentMixing`. */
   readonly name: 'latentMixing';
   /** 'z': the latents an ideal encoder recovers (scored by R² and MCC). */
   readonly latentKey: 'z';
+  /** Resolved options (defaults applied). */
   readonly options: LatentMixingResolvedOptions;
   /** n. */
   readonly inputDim: number;
+  /** Dimension of the latents z. */
   readonly latentDim: number;
   /** σ_max/σ_min of each mixing layer. */
   readonly conditionNumbers: readonly number[];

@@ -6,6 +6,7 @@ import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
 
 const TWO_POW_32 = 4294967296;
 
+/** The options of `sparseCoding(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const sparseCodingOptionsSchema = z.strictObject({
   /** d1: dimension of an observation x. Default 256 (docs/science/feature-decoupling.md §1.1 proposal). */
   ambientDim: z._default(z.int().check(z.positive()), 256),
@@ -21,17 +22,19 @@ export const sparseCodingOptionsSchema = z.strictObject({
    * Default 4 (the docs/science/feature-decoupling.md §1.7 regression row).
    */
   noiseToSignal: z._default(z.number().check(z.gte(0)), 4),
-  /** k: rank of the structured dense part Hζ (0 = none); H ⟂ span(M). */
+  /** k: rank of the structured dense part Hζ (0 = none); H ⟂ span(M). Default 0. */
   denseRank: z._default(z.int().check(z.gte(0)), 0),
   /**
    * Standard deviation of each coordinate of ζ ~ N(0, s²I_k), so E‖Hζ‖² = k·s² and a dense
    * direction H_i carries variance s² (an atom carries p). Default 1: dense features dominate.
    */
   denseScale: z._default(z.number().check(z.gte(0)), 1),
-  /** Seed of the ground truth (M, H) and of the model's own sampling stream. */
+  /** Seed of the ground truth (M, H) and of the model's own sampling stream. Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `sparseCoding` (the input of its schema: a field with a default may be omitted). */
 export type SparseCodingOptions = z.input<typeof sparseCodingOptionsSchema>;
+/** The options of `sparseCoding` with every default filled in (the augmentation's or model's `options`). */
 export type SparseCodingResolvedOptions = z.output<typeof sparseCodingOptionsSchema>;
 
 /** One batch of sparse-coding data with its ground truth; x = z Mᵀ + noise + dense. */
@@ -48,6 +51,7 @@ export interface SparseCodingSample extends Sample {
 
 /** The sparse-coding data model of Wen & Li 2021 (docs/science/feature-decoupling.md §1.1), with its ground truth. */
 export interface SparseCodingModel extends DataModel<SparseCodingSample>, HasDictionary {
+  /** Always `sparseCoding`. */
   readonly name: 'sparseCoding';
   /** Resolved options (defaults applied). */
   readonly options: SparseCodingResolvedOptions;

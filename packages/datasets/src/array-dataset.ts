@@ -11,6 +11,7 @@ import * as z from 'zod/mini';
 import { checkClassNames, checkLabels } from './labels';
 import { assertLive, checkIndices, type ItemStorage, storedDataset } from './stored-dataset';
 
+/** The options of `arrayDataset(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const arrayDatasetOptionsSchema = z.strictObject({
   /** Name shown in errors and reports. Default `'array'` (`'tensor'` for `tensorDataset`). */
   name: z.optional(z.string()),
@@ -29,8 +30,10 @@ export const arrayDatasetOptionsSchema = z.strictObject({
    */
   scale: z.optional(z.number().check(z.positive())),
 });
+/** Options of `arrayDataset` (the input of its schema: a field with a default may be omitted). */
 export type ArrayDatasetOptions = z.input<typeof arrayDatasetOptionsSchema>;
 
+/** The options of `tensorDataset(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const tensorDatasetOptionsSchema = z.strictObject({
   /** Name shown in errors and reports. Default `'tensor'`. */
   name: z.optional(z.string()),
@@ -41,6 +44,7 @@ export const tensorDatasetOptionsSchema = z.strictObject({
   /** Factor applied to every value when read (e.g. 1/255 for 0..255 pixels). Default 1. */
   scale: z._default(z.number().check(z.positive()), 1),
 });
+/** Options of `tensorDataset` (the input of its schema: a field with a default may be omitted). */
 export type TensorDatasetOptions = z.input<typeof tensorDatasetOptionsSchema>;
 
 /** Nested number arrays: [n, d] rows or [n, h, w, c] images. */

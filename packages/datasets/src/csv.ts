@@ -4,6 +4,7 @@ import { buildArrayDataset } from './array-dataset';
 import { formatError } from './errors';
 import { checkClassNames } from './labels';
 
+/** The options of `csv` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const csvOptionsSchema = z.strictObject({
   /**
    * The label column: its header name or its 0-based index (negative counts from the end).
@@ -24,14 +25,17 @@ export const csvOptionsSchema = z.strictObject({
   /** Name of the input in error messages, e.g. the file name. Default `'csv'`. */
   source: z._default(z.string(), 'csv'),
 });
+/** Options of `csv` (the input of its schema: a field with a default may be omitted). */
 export type CsvOptions = z.input<typeof csvOptionsSchema>;
 
+/** The options of `csvDataset(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const csvDatasetOptionsSchema = z.extend(csvOptionsSchema, {
   /** Shape of one item when a row is an image, e.g. [28, 28, 1]. Default [number of feature columns]. */
   shape: z.optional(z.array(z.int().check(z.positive()))),
   /** Factor applied to every feature (e.g. 1/255 for 0..255 pixels). Default 1. */
   scale: z._default(z.number().check(z.positive()), 1),
 });
+/** Options of `csvDataset` (the input of its schema: a field with a default may be omitted). */
 export type CsvDatasetOptions = z.input<typeof csvDatasetOptionsSchema>;
 
 /** A parsed numeric CSV. */
@@ -40,7 +44,9 @@ export interface ParsedCsv {
   x: Float32Array;
   /** Label of every row [rows]. */
   labels: Int32Array;
+  /** Number of data rows. */
   rows: number;
+  /** Number of feature columns. */
   features: number;
   /** Header names of the feature columns, when there is a header. */
   featureNames?: string[];

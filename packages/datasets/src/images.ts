@@ -9,10 +9,13 @@ import { type ItemStorage, storedDataset } from './stored-dataset';
  * 8-bit (Uint8Array, 0..255) or 16-bit (Uint16Array, 0..65535).
  */
 export interface DecodedImage {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. */
   channels: 1 | 2 | 3 | 4;
+  /** Pixels row-major, channels interleaved (16-bit PNGs give a Uint16Array). */
   data: Uint8Array | Uint16Array;
   /** Where it came from, for error messages (e.g. the file path). */
   source?: string;
@@ -23,6 +26,7 @@ export type ImageChannels = 1 | 3 | 4 | 'auto';
 
 const channelsSchema = z.union([z.literal(1), z.literal(3), z.literal(4), z.literal('auto')]);
 
+/** The options of `imageDataset(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const imageDatasetOptionsSchema = z.strictObject({
   /** Name shown in errors and reports. Default `'images'`. */
   name: z.optional(z.string()),
@@ -33,6 +37,7 @@ export const imageDatasetOptionsSchema = z.strictObject({
   /** Name of each class [C]. Default: none. */
   classNames: z.optional(z.array(z.string())),
 });
+/** Options of `imageDataset` (the input of its schema: a field with a default may be omitted). */
 export type ImageDatasetOptions = z.input<typeof imageDatasetOptionsSchema>;
 
 /**

@@ -1,3 +1,9 @@
+/**
+ * Finite datasets: arrays and tensors, CSV, NPY, PNG parsers; Node file loaders and Fashion-MNIST/MNIST live in `@contrastive/datasets/node`.
+ *
+ * @packageDocumentation
+ * @module @contrastive/datasets
+ */
 export type { Dataset, DatasetBatch } from '@contrastive/core';
 export {
   arrayDataset,

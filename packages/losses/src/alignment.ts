@@ -3,10 +3,12 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkEmbeddings, checkScale } from './checks';
 
+/** The options of `alignmentLoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const alignmentLossOptionsSchema = z.strictObject({
   /** α > 0, the power of the distance. Default 2 (SsnL/align_uniform `align_loss`). */
   alpha: z._default(z.number().check(z.positive()), 2),
 });
+/** Options of `alignmentLoss` (the input of its schema: a field with a default may be omitted). */
 export type AlignmentLossOptions = z.input<typeof alignmentLossOptionsSchema>;
 
 /**

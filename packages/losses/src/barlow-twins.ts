@@ -3,10 +3,12 @@ import { matMul, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkEmbeddings, checkScale } from './checks';
 
+/** The options of `barlowTwinsLoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const barlowTwinsLossOptionsSchema = z.strictObject({
   /** λ, the weight of the off-diagonal (redundancy-reduction) term. Default 0.0051 (facebookresearch/barlowtwins `--lambd`). */
   lambda: z._default(z.number().check(z.gte(0)), 0.0051),
 });
+/** Options of `barlowTwinsLoss` (the input of its schema: a field with a default may be omitted). */
 export type BarlowTwinsLossOptions = z.input<typeof barlowTwinsLossOptionsSchema>;
 
 /** PyTorch BatchNorm1d default eps. */

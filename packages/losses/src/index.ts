@@ -1,3 +1,9 @@
+/**
+ * Contrastive and non-contrastive losses: InfoNCE, NT-Xent, SupCon, alignment/uniformity, BYOL/SimSiam regression, Barlow Twins, VICReg.
+ *
+ * @packageDocumentation
+ * @module @contrastive/losses
+ */
 export { supConLoss, supConLossOptionsSchema, type SupConLossOptions } from './sup-con';
 export { infoNCELoss, infoNCELossOptionsSchema, type InfoNCELossOptions } from './info-nce';
 export { ntXentLoss, ntXentLossOptionsSchema, type NtXentLossOptions } from './nt-xent';

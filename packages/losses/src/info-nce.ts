@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { checkEmbeddings, checkLogitScale } from './checks';
 import { l2Normalize } from './l2-normalize';
 
+/** The options of `infoNCELoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const infoNCELossOptionsSchema = z.strictObject({
   /** Softmax temperature τ: logits are similarities / τ. Default 0.1. */
   temperature: z._default(z.number().check(z.positive()), 0.1),
@@ -17,6 +18,7 @@ export const infoNCELossOptionsSchema = z.strictObject({
   /** 'cosine' (normalised) or 'dot' (raw inner products). Default: 'cosine' unless normalize is false. */
   similarity: z.optional(z.enum(['cosine', 'dot'])),
 });
+/** Options of `infoNCELoss` (the input of its schema: a field with a default may be omitted). */
 export type InfoNCELossOptions = z.input<typeof infoNCELossOptionsSchema>;
 
 /**

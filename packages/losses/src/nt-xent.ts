@@ -5,12 +5,14 @@ import { checkEmbeddings, checkLogitScale } from './checks';
 import { l2Normalize } from './l2-normalize';
 import { supConFromContrast } from './sup-con';
 
+/** The options of `ntXentLoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const ntXentLossOptionsSchema = z.strictObject({
   /** Softmax temperature τ. Default 0.1 (google-research/simclr `--temperature` default; SupContrast's SimCLR recipe uses 0.5). */
   temperature: z._default(z.number().check(z.positive()), 0.1),
   /** L2-normalise the embeddings first (cosine similarity, F.normalize eps 1e-12). Default true. */
   normalize: z._default(z.boolean(), true),
 });
+/** Options of `ntXentLoss` (the input of its schema: a field with a default may be omitted). */
 export type NtXentLossOptions = z.input<typeof ntXentLossOptionsSchema>;
 
 /**

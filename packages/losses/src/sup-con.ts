@@ -4,6 +4,7 @@ import {
   assertNonEmpty,
   assertShape,
   checkFinite,
+  getKernel,
   InvalidArgumentError,
   parseOptions,
   ShapeMismatchError,
@@ -14,16 +15,19 @@ import { l2Normalize } from './l2-normalize';
 
 const isLabels = (v: unknown): boolean => v instanceof tf.Tensor || Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 
+/** The options of `supConLoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const supConLossOptionsSchema = z.strictObject({
   /**
    * Class label of each sample, [batch] (a tensor or an array of numbers). Samples with equal labels
    * are positives of each other: mask = eq(labels, labelsᵀ). Cannot be combined with `mask`.
+   * Default: none.
    */
   labels: z.optional(z.custom<tf.Tensor1D | ArrayLike<number>>(isLabels, { message: 'expected a tf.Tensor or an array of numbers' })),
   /**
    * Explicit positive mask [batch, batch]: `mask[i][j]` weights sample j as a positive of anchor i.
    * It may be asymmetric and is used as given (the self entry is always dropped). Cannot be
    * combined with `labels`. With neither, mask = I: the SimCLR / NT-Xent loss.
+   * Default: none.
    */
   mask: z.optional(z.custom<tf.Tensor2D>((v) => v instanceof tf.Tensor, { message: 'expected a tf.Tensor [batch, batch]' })),
   /** Softmax temperature τ. Default 0.07 (HobbitLong/SupContrast; the paper uses 0.1). */
@@ -37,6 +41,7 @@ export const supConLossOptionsSchema = z.strictObject({
   /** L2-normalise each feature vector first (F.normalize, eps 1e-12). Default true; false uses the features as given, like the reference code. */
   normalize: z._default(z.boolean(), true),
 });
+/** Options of `supConLoss` (the input of its schema: a field with a default may be omitted). */
 export type SupConLossOptions = z.input<typeof supConLossOptionsSchema>;
 
 /** Internal: the SupCon objective on the contrast matrix (see `supConFromContrast`). */
@@ -45,8 +50,10 @@ export interface SupConCoreOptions {
   views: number;
   /** `views` for contrastMode 'all', 1 for 'one'. */
   anchorCount: number;
-  /** Positive mask [batch·batch] row-major, or null for the identity (SimCLR). */
+  /** Positive mask [batch·batch] row-major, or null: then `labels`, or the identity (SimCLR). */
   mask: Float32Array | null;
+  /** Labels [batch] (positives: equal labels), used when `mask` is null. */
+  labels?: Float64Array | null;
   temperature: number;
   /** τ/τ_base. */
   scale: number;
@@ -64,9 +71,15 @@ export interface SupConCoreOptions {
  *   out: ℓ_r = −(τ/τ_b)·Σ_c M_rc log P_rc / |P(r)|,     ∂ℓ_r/∂L_rk = (τ/τ_b)(|P(r)|·P_rk − M_rk)/|P(r)|
  *   in:  ℓ_r = −(τ/τ_b)·log(Σ_c M_rc P_rc / |P(r)|),    ∂ℓ_r/∂L_rk = (τ/τ_b)(P_rk − Q_rk), Q = M·e^L normalised
  * where |P(r)| is replaced by 1 when it is < 1e-6 (no positive: ℓ_r = 0, still counted in the mean).
+ *
+ * With a `supCon` kernel in core's registry (`useNativeKernels()` of `@contrastive/native`) the
+ * whole forward and backward is that one fused call; otherwise the composed tfjs ops below.
  */
 export function supConFromContrast(contrast: tf.Tensor2D, o: SupConCoreOptions): tf.Scalar {
+  const kernel = getKernel('supCon');
+  if (kernel) return kernel(contrast, { ...o, labels: o.mask ? null : (o.labels ?? null) });
   const { batch: B, views: V, anchorCount, temperature: tau, scale, variant } = o;
+  const mask = o.mask ?? (o.labels ? labelMask(o.labels) : null);
   const K = V * B;
   const nA = anchorCount * B;
   // The masks are built in JS: tf.tile is ~300 ms at [2048, 2048] on wasm, these copies ~10 ms.
@@ -80,7 +93,7 @@ export function supConFromContrast(contrast: tf.Tensor2D, o: SupConCoreOptions):
   const rowB = new Float32Array(B);
   for (let r = 0; r < nA; r++) {
     const i = r % B;
-    if (o.mask) rowB.set(o.mask.subarray(i * B, (i + 1) * B));
+    if (mask) rowB.set(mask.subarray(i * B, (i + 1) * B));
     else rowB.fill(0)[i] = 1;
     let s = 0;
     for (let j = 0; j < B; j++) s += rowB[j]!;
@@ -171,8 +184,18 @@ export function supConFromContrast(contrast: tf.Tensor2D, o: SupConCoreOptions):
   return f(contrast) as tf.Scalar;
 }
 
-/** Labels [batch] (a rank-1 tensor or an array of numbers) → mask [B·B]. */
-function maskFromLabels(op: string, labels: tf.Tensor | ArrayLike<number>, batch: number): Float32Array {
+/** mask[i·B + j] = 1 where labels i and j are equal. */
+function labelMask(labels: ArrayLike<number>): Float32Array {
+  const B = labels.length;
+  const mask = new Float32Array(B * B);
+  for (let i = 0; i < B; i++) {
+    for (let j = 0; j < B; j++) mask[i * B + j] = labels[i] === labels[j] ? 1 : 0;
+  }
+  return mask;
+}
+
+/** Labels [batch] (a rank-1 tensor or an array of numbers), checked, as float64. */
+function checkLabels(op: string, labels: tf.Tensor | ArrayLike<number>, batch: number): Float64Array {
   // A [batch, 1] or [batch, k] tensor is refused rather than flattened: one label per sample.
   if (labels instanceof tf.Tensor && labels.rank !== 1) {
     throw new ShapeMismatchError({
@@ -204,11 +227,7 @@ function maskFromLabels(op: string, labels: tf.Tensor | ArrayLike<number>, batch
     });
   }
   assertFinite(op, 'options.labels', values);
-  const mask = new Float32Array(batch * batch);
-  for (let i = 0; i < batch; i++) {
-    for (let j = 0; j < batch; j++) mask[i * batch + j] = values[i] === values[j] ? 1 : 0;
-  }
-  return mask;
+  return Float64Array.from(values);
 }
 
 /**
@@ -253,7 +272,7 @@ export function supConLoss(features: tf.Tensor3D, options?: SupConLossOptions): 
     });
   }
   let mask: Float32Array | null = null;
-  if (o.labels !== undefined) mask = maskFromLabels(op, o.labels, batch);
+  const labels = o.labels !== undefined ? checkLabels(op, o.labels, batch) : null;
   if (o.mask !== undefined) {
     assertShape(op, 'options.mask', o.mask, [batch, batch]);
     assertFinite(op, 'options.mask', o.mask);
@@ -283,6 +302,7 @@ export function supConLoss(features: tf.Tensor3D, options?: SupConLossOptions): 
       views,
       anchorCount: o.contrastMode === 'all' ? views : 1,
       mask,
+      labels,
       temperature,
       scale,
       variant: o.variant,

@@ -3,10 +3,12 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkEmbeddings, checkScale } from './checks';
 
+/** The options of `uniformityLoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const uniformityLossOptionsSchema = z.strictObject({
   /** t > 0, the scale of the Gaussian potential. Default 2 (SsnL/align_uniform `uniform_loss`). */
   t: z._default(z.number().check(z.positive()), 2),
 });
+/** Options of `uniformityLoss` (the input of its schema: a field with a default may be omitted). */
 export type UniformityLossOptions = z.input<typeof uniformityLossOptionsSchema>;
 
 /**

@@ -3,6 +3,7 @@ import { matMul, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { checkEmbeddings, checkScale } from './checks';
 
+/** The options of `vicRegLoss(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const vicRegLossOptionsSchema = z.strictObject({
   /** λ, weight of the invariance term (MSE between the views). Default 25 (facebookresearch/vicreg `--sim-coeff`). */
   invariance: z._default(z.number().check(z.gte(0)), 25),
@@ -11,6 +12,7 @@ export const vicRegLossOptionsSchema = z.strictObject({
   /** ν, weight of the covariance term. Default 1 (`--cov-coeff`). */
   covariance: z._default(z.number().check(z.gte(0)), 1),
 });
+/** Options of `vicRegLoss` (the input of its schema: a field with a default may be omitted). */
 export type VicRegLossOptions = z.input<typeof vicRegLossOptionsSchema>;
 
 /** eps inside the std's square root in the reference. */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include "kernels.h"
 
+void cn_register_conv(napi_env env, napi_value exports); /* conv-addon.c */
+
 #define CALL(env, x)                                       \
   do {                                                     \
     if ((x) != napi_ok) {                                  \
@@ -80,6 +82,44 @@ static napi_value js_sr_infonce(napi_env env, napi_callback_info info) {
     return NULL;
   }
   const double loss = cn_symmetric_relu_infonce(x1, x2, w, B, d1, m, (float)get_num(env, a[6]), (float)get_num(env, a[7]), dW);
+  napi_value out;
+  CALL(env, napi_create_double(env, loss, &out));
+  return out;
+}
+
+/* supCon(C, K, D, nA, B, mask | null, labels | null, tau, scale, variantIn, dC) → loss */
+static napi_value js_supcon(napi_env env, napi_callback_info info) {
+  napi_value a[11];
+  if (!get_args(env, info, 11, a, "supCon")) return NULL;
+  float *C, *dC, *mask = NULL;
+  double *labels = NULL;
+  size_t lc, ld, lm = 0, ll = 0;
+  if (!get_f32(env, a[0], &C, &lc, "C") || !get_f32(env, a[10], &dC, &ld, "dC")) return NULL;
+  napi_valuetype t;
+  CALL(env, napi_typeof(env, a[5], &t));
+  if (t != napi_null && t != napi_undefined && !get_f32(env, a[5], &mask, &lm, "mask")) return NULL;
+  CALL(env, napi_typeof(env, a[6], &t));
+  if (t != napi_null && t != napi_undefined) {
+    bool is;
+    napi_typedarray_type tt;
+    napi_value ab;
+    size_t off;
+    void *p;
+    if (napi_is_typedarray(env, a[6], &is) != napi_ok || !is || napi_get_typedarray_info(env, a[6], &tt, &ll, &p, &ab, &off) != napi_ok ||
+        tt != napi_float64_array) {
+      napi_throw_type_error(env, NULL, "contrastive-native: labels must be a Float64Array");
+      return NULL;
+    }
+    labels = p;
+  }
+  const int K = (int)get_num(env, a[1]), D = (int)get_num(env, a[2]), nA = (int)get_num(env, a[3]), B = (int)get_num(env, a[4]);
+  if (B < 1 || D < 1 || K < 2 || K % B != 0 || nA < 1 || nA > K || nA % B != 0 || lc != (size_t)K * D || ld != lc ||
+      (mask && lm != (size_t)B * B) || (labels && ll != (size_t)B)) {
+    napi_throw_range_error(env, NULL, "contrastive-native: supCon array lengths do not match K, D, nA, B");
+    return NULL;
+  }
+  const double loss = cn_supcon(C, K, D, nA, B, mask, labels, (float)get_num(env, a[7]), (float)get_num(env, a[8]),
+                                get_num(env, a[9]) != 0, dC);
   napi_value out;
   CALL(env, napi_create_double(env, loss, &out));
   return out;
@@ -187,6 +227,7 @@ static napi_value js_log(napi_env env, napi_callback_info info) {
 static void free_scratch(void *unused) {
   (void)unused;
   cn_free_scratch();
+  cn_supcon_free_scratch();
 }
 
 /* Which of the ISA variants scripts/build-addon.mjs compiles this CPU can run: the exact feature
@@ -219,6 +260,7 @@ NAPI_MODULE_INIT() {
       {"fillBernoulli", NULL, js_fill_bernoulli, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exp", NULL, js_exp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"transpose", NULL, js_transpose, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"supCon", NULL, js_supcon, NULL, NULL, NULL, napi_enumerable, NULL},
       {"log", NULL, js_log, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_value simd;
@@ -226,5 +268,6 @@ NAPI_MODULE_INIT() {
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   napi_set_named_property(env, exports, "simd", simd);
   set_cpu(env, exports);
+  cn_register_conv(env, exports);
   return exports;
 }

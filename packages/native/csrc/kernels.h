@@ -28,8 +28,36 @@ void cn_exp_f32(const float *x, float *y, size_t n);
 /* y[b] = x[b]ᵀ for batch row-major [rows × cols] matrices. */
 void cn_transpose_f32(const float *x, float *y, int batch, int rows, int cols);
 
+/* The SupCon loss (L_out, or L_in when variant_in) and dL/dC on the view-major contrast matrix C
+   [K×D] (K = views·B), anchors = its first nA rows. Positives: mask [B×B] weights, else labels [B]
+   (equal labels), else the other views of the same sample (SimCLR). scale = τ/τ_base. Writes dC
+   [K×D] and returns the loss (see csrc/supcon.c). */
+double cn_supcon(const float *C, int K, int D, int nA, int B, const float *mask, const double *labels, float tau,
+                 float scale, int variant_in, float *dC);
+void cn_supcon_free_scratch(void);
+
 /* Frees the calling thread's scratch buffers. */
 void cn_free_scratch(void);
 
 /* Which SIMD width the kernels were compiled for. */
 const char *cn_simd(void);
+
+/* Shape of a 2-D convolution, NHWC input [batch, inH, inW, inC], filter [kH, kW, inC, outC],
+   output [batch, outH, outW, outC], dilation 1, zero padding padTop/padLeft (the rest implied). */
+typedef struct {
+  int batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padTop, padLeft;
+} cn_conv_shape;
+
+/* y = conv2d(x, w); dx = its input gradient given dy; dw = its filter gradient. Return 0, or −1 when
+   the scratch cannot be allocated. See conv.c. */
+int cn_conv2d(const cn_conv_shape *s, const float *x, const float *w, float *y);
+int cn_conv2d_backprop_input(const cn_conv_shape *s, const float *dy, const float *w, float *dx);
+int cn_conv2d_backprop_filter(const cn_conv_shape *s, const float *x, const float *dy, float *dw);
+
+/* Batch norm in training mode over rows x [n, C]: y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε), μ and the
+   biased σ² per channel; also writes x̂, μ, σ², 1/√(σ² + ε). The gradient from dy, x̂, γ, 1/√(σ² + ε):
+   dx, dγ = Σ dy·x̂, dβ = Σ dy. Return 0, or −1 when scratch cannot be allocated. See batch-norm.c. */
+int cn_batch_norm_train(const float *x, const float *gamma, const float *beta, int n, int C, float eps, float *y, float *xhat,
+                        float *mean, float *var, float *invstd);
+int cn_batch_norm_train_grad(const float *dy, const float *xhat, const float *gamma, const float *invstd, int n, int C, float *dx,
+                             float *dgamma, float *dbeta);

@@ -76,6 +76,10 @@ for (const [variant, isa] of variants) {
   for (const [file, extra] of [
     ['rng.c', ['-ffp-contract=off', '-fno-math-errno']],
     ['kernels.c', ['-ffp-contract=fast']],
+    ['supcon.c', ['-ffp-contract=fast']],
+    ['conv.c', ['-ffp-contract=fast']],
+    ['batch-norm.c', ['-ffp-contract=fast']],
+    ['conv-addon.c', []],
     ['addon.c', []],
   ]) {
     const obj = join(buildDir, `${variant}-${file.replace(/\.c$/, '.o')}`);

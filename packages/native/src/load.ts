@@ -8,7 +8,13 @@ export interface NativeAddon {
   /** SIMD width the addon was compiled for: 'avx512' or 'sse2' (the x86-64 baseline; also the name non-x86 builds report). */
   readonly simd: string;
   /** What this CPU runs (cpuid), read from the baseline build to pick a variant. */
-  readonly cpu: { avx2: boolean; avx512: boolean };
+  readonly cpu: {
+    /** The CPU has AVX2. */
+    avx2: boolean;
+    /** The CPU has AVX-512F. */
+    avx512: boolean;
+  };
+  /** C = alpha · op(A) · op(B) + beta · C, row-major float32 (BLAS sgemm conventions). */
   sgemm(
     transA: number,
     transB: number,
@@ -21,6 +27,7 @@ export interface NativeAddon {
     beta: number,
     C: Float32Array,
   ): void;
+  /** The fused symmetric-ReLU + InfoNCE forward and backward pass: returns the loss, writes dW. */
   symmetricReluInfoNCE(
     x1: Float32Array,
     x2: Float32Array,
@@ -32,13 +39,58 @@ export interface NativeAddon {
     tau: number,
     dW: Float32Array,
   ): number;
+  /** Normal samples from the xoshiro128** `state` (advanced in place), bit-identical to core's JavaScript stream. */
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
+  /** 0/1 samples with P(1) = p from `state` (advanced in place), bit-identical to core's stream. */
   fillBernoulli(state: Uint32Array, out: Float32Array | Float64Array, p: number): void;
+  /** Fused SupCon loss over features C [K·nA? rows, D]; writes dL/dC into dC and returns the loss. */
+  supCon(
+    C: Float32Array,
+    K: number,
+    D: number,
+    nA: number,
+    B: number,
+    mask: Float32Array | null,
+    labels: Float64Array | null,
+    tau: number,
+    scale: number,
+    variantIn: number,
+    dC: Float32Array,
+  ): number;
+  /** fdlibm's natural log (the same bits as V8's `Math.log`). */
   log(x: number): number;
+  /** y = exp(x) elementwise. */
   exp(x: Float32Array, y: Float32Array): void;
+  /** Transposes `batch` row-major [rows, cols] matrices of x into y. */
   transpose(x: Float32Array, y: Float32Array, batch: number, rows: number, cols: number): void;
+  /** NHWC convolution and its gradients (csrc/conv.c); shape: the 13 fields of `cn_conv_shape`. */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, shape: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
+  /** Training-mode batch norm over rows [n, C] and its gradient (csrc/batch-norm.c). */
+  batchNormTrain(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    eps: number,
+    y: Float32Array,
+    xhat: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    invStd: Float32Array,
+  ): void;
+  batchNormTrainGrad(
+    dy: Float32Array,
+    xhat: Float32Array,
+    gamma: Float32Array,
+    invStd: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+  ): void;
 }
 
+/** Whether the compiled kernels are available, and why not. */
 export interface NativeInfo {
   /** Whether the compiled kernels loaded. */
   available: boolean;

@@ -1,6 +1,7 @@
 import { assertNumber } from '@contrastive/core';
 import { checkArray, checkDim, requireNative } from './errors';
 
+/** Options of `sgemm`. */
 export interface SgemmOptions {
   /** op(A) = Aᵀ: A is stored [K, M]. Default false. */
   transposeA?: boolean;

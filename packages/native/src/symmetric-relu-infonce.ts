@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNumber, assertShapes, InvalidArgumentError } from '@contrastive/core';
 import { checkArray, checkDim, requireNative } from './errors';
+import { tensorValues } from './tensor-values';
 
+/** Options of `symmetricReluInfoNCE`. */
 export interface SymmetricReluInfoNCEOptions {
   /** Threshold b ≥ 0 of h = u − clip(u, −b, b). */
   threshold: number;
@@ -35,7 +37,12 @@ export function symmetricReluInfoNCE(
   dims: { batch: number; inputDim: number; width: number },
   options: SymmetricReluInfoNCEOptions,
   out?: Float32Array,
-): { loss: number; gradient: Float32Array } {
+): {
+  /** The InfoNCE loss of the batch. */
+  loss: number;
+  /** dLoss/dW [width, inputDim] (written into `out` when given). */
+  gradient: Float32Array;
+} {
   const op = 'symmetricReluInfoNCE';
   const { batch: B, inputDim: d1, width: m } = dims ?? ({} as never);
   checkDim(op, 'dims.batch', B);
@@ -49,14 +56,6 @@ export function symmetricReluInfoNCE(
   checkArray(op, 'out', gradient, m * d1, `[width=${m}, inputDim=${d1}]`);
   const loss = requireNative(op).symmetricReluInfoNCE(x1, x2, weight, B, d1, m, options.threshold, options.temperature, gradient);
   return { loss, gradient };
-}
-
-/** float32 values of `t`: on wasm a view into the wasm heap (no copy), elsewhere `dataSync()`. */
-function values(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
-  if (t.dtype === 'float32' && tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function')
-    return backend.typedArrayFromHeap(t);
-  return (t.dtype === 'float32' ? t.dataSync() : Float32Array.from(t.dataSync())) as Float32Array;
 }
 
 /**
@@ -88,7 +87,7 @@ export function symmetricReluInfoNCELoss(
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     // Views of the inputs, valid for the native call (which allocates nothing in JS or tfjs).
-    const [a, b, wv] = [x1, x2, w].map(values);
+    const [a, b, wv] = [x1, x2, w].map(tensorValues);
     const { loss, gradient } = symmetricReluInfoNCE(a!, b!, wv!, { batch: B, inputDim: d1, width: m }, options);
     const dW = tf.tensor2d(gradient, [m, d1]);
     save([dW]);

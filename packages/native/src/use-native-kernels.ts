@@ -1,11 +1,12 @@
 import { type KernelName, registeredKernels, registerKernel, unregisterKernel } from '@contrastive/core';
 import { loadNative, nativeInfo } from './load';
 import { nativeFillBernoulliKernel, nativeFillNormalKernel } from './rng-kernels';
+import { supConNativeLoss } from './sup-con';
 import { symmetricReluInfoNCELoss } from './symmetric-relu-infonce';
 import { restoreWasmKernels, useNativeWasmKernels } from './wasm-kernels';
 
 /** The registry slots `useNativeKernels` fills. */
-const SLOTS: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE'];
+const SLOTS: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon'];
 const PROVIDER = '@contrastive/native';
 
 /** What `useNativeKernels` did. */
@@ -22,6 +23,7 @@ export type NativeKernelsInfo = ReturnType<typeof nativeInfo> & {
  * Turns on every native kernel for this thread. It registers, in `@contrastive/core`'s kernel
  * registry, the bit-exact `Rng.fillNormal`/`fillBernoulli`, the GEMM (`sgemm`) and the fused
  * symmetric-ReLU + InfoNCE step that `contrastiveMethod` picks up (`kernels: 'auto' | 'native'`),
+ * the fused SupCon forward + backward that `supConLoss` and `ntXentLoss` pick up (slot `supCon`),
  * and replaces the wasm backend's `tf.matMul`, `tf.exp` and `tf.transpose` with native ones when
  * `@tensorflow/tfjs-backend-wasm` is imported (call it again after importing it, it is idempotent).
  * Without the addon (not built, `CONTRASTIVE_NATIVE=0`, or a browser) it registers nothing and
@@ -30,7 +32,7 @@ export type NativeKernelsInfo = ReturnType<typeof nativeInfo> & {
  * @example
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
- * useNativeKernels(); // { available: true, simd: 'avx512', rng: true, kernels: [...], wasmKernels: ['BatchMatMul', 'Exp', 'Transpose'] }
+ * useNativeKernels(); // { available: true, simd: 'avx512', rng: true, kernels: [...], wasmKernels: ['BatchMatMul', 'Exp', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'ContrastiveBatchNormTrain', 'ContrastiveBatchNormTrainGrad'] }
  */
 export function useNativeKernels(): NativeKernelsInfo {
   const info = nativeInfo();
@@ -45,6 +47,7 @@ export function useNativeKernels(): NativeKernelsInfo {
     provider,
   });
   registerKernel('symmetricReluInfoNCE', symmetricReluInfoNCELoss, { provider });
+  registerKernel('supCon', supConNativeLoss, { provider });
   return { ...info, rng: fillNormal !== undefined, kernels: nativeSlots(), wasmKernels: useNativeWasmKernels() };
 }
 

@@ -17,7 +17,16 @@ afterAll(() => restoreWasmKernels());
 function both(f: () => tf.Tensor): [Float32Array, Float32Array] {
   restoreWasmKernels();
   const ref = tf.tidy(f);
-  expect(useNativeWasmKernels()).toEqual(['BatchMatMul', 'Exp', 'Transpose']);
+  expect(useNativeWasmKernels()).toEqual([
+    'BatchMatMul',
+    'Exp',
+    'Transpose',
+    'Conv2D',
+    'Conv2DBackpropInput',
+    'Conv2DBackpropFilter',
+    'ContrastiveBatchNormTrain',
+    'ContrastiveBatchNormTrainGrad',
+  ]);
   const got = tf.tidy(f);
   const out: [Float32Array, Float32Array] = [got.dataSync() as Float32Array, ref.dataSync() as Float32Array];
   tf.dispose([ref, got]);

@@ -1,4 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_TRAIN_GRAD,
+  batchNormTrain,
+  batchNormTrainGrad,
+  conv2d,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+} from './conv-kernels';
 import { loadNative, type NativeAddon } from './load';
 
 /** What the wasm backend exposes to kernels (tfjs-backend-wasm's BackendWasm, the parts used here). */
@@ -95,7 +104,17 @@ const KERNELS: Array<[string, (addon: NativeAddon, args: KernelArgs) => tf.Tenso
   [tf.BatchMatMul, batchMatMul],
   [tf.Exp, exp],
   [tf.Transpose, transpose],
+  [tf.Conv2D, (addon, args) => conv2d(addon, args, (a) => fallback(tf.Conv2D, a))],
+  [tf.Conv2DBackpropInput, (addon, args) => conv2dBackpropInput(addon, args, (a) => fallback(tf.Conv2DBackpropInput, a))],
 ];
+
+/** Kernels the wasm backend lacks (tfjs-backend-wasm 4.22), added beside its own; `restoreWasmKernels` removes them. */
+const ADDED: Array<[string, (addon: NativeAddon, args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]]> = [
+  [tf.Conv2DBackpropFilter, (addon, args) => conv2dBackpropFilter(addon, args, undefined)],
+  [BATCH_NORM_TRAIN, batchNormTrain],
+  [BATCH_NORM_TRAIN_GRAD, batchNormTrainGrad],
+];
+const added = new Set<string>();
 
 /**
  * Replaces three of the wasm backend's kernels with native ones that read and write the tensors in
@@ -103,7 +122,12 @@ const KERNELS: Array<[string, (addon: NativeAddon, args: KernelArgs) => tf.Tenso
  * GEMM, ~40–50), `Exp` (scalar → vectorised, ~7×) and matrix `Transpose`. Every `tf.matMul`,
  * `tf.exp`, `tf.transpose` and their gradients on wasm get faster; results equal tfjs's up to
  * float32 rounding (exp within 2 ulp). What they do not handle (other dtypes, general
- * broadcasting or permutations) goes to tfjs's own kernel. Returns the kernels installed (none
+ * broadcasting or permutations) goes to tfjs's own kernel. The 2-D convolution too: `Conv2D` and
+ * `Conv2DBackpropInput` are replaced and `Conv2DBackpropFilter`, which the wasm backend lacks, is
+ * added (NHWC, dilation 1: im2col/col2im + the native GEMM, csrc/conv.c), so `tf.conv2d` and its
+ * gradient run natively, and a fused training-mode batch norm and its gradient are added
+ * (`ContrastiveBatchNormTrain`, `ContrastiveBatchNormTrainGrad`, which `@contrastive/nets` uses
+ * when present). Returns the kernels installed (none
  * without the addon or the wasm backend). Idempotent; `restoreWasmKernels()` undoes it.
  */
 export function useNativeWasmKernels(): string[] {
@@ -127,6 +151,15 @@ export function useNativeWasmKernels(): string[] {
     });
     installed.push(name);
   }
+  if (!tf.getKernel(tf.Conv2D, 'wasm')) return installed; // the wasm backend is not imported
+  for (const [name, impl] of ADDED) {
+    if (!added.has(name)) {
+      if (tf.getKernel(name, 'wasm')) continue; // a later tfjs-backend-wasm has its own
+      tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: (args) => impl(addon, args as never) });
+      added.add(name);
+    }
+    installed.push(name);
+  }
   return installed;
 }
 
@@ -137,4 +170,6 @@ export function restoreWasmKernels(): void {
     tf.registerKernel(config);
   }
   originals.clear();
+  for (const name of added) tf.unregisterKernel(name, 'wasm');
+  added.clear();
 }

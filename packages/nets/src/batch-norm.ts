@@ -3,6 +3,15 @@ import { InvalidArgumentError, ShapeMismatchError } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { makeVariable, uniqueVariableName } from './serialization';
 
+/**
+ * A backend may provide a fused training-mode batch norm under these kernel names (e.g.
+ * `@contrastive/native` on wasm): inputs `{ x [..., C], gamma, beta }`, attr `{ eps }` →
+ * `[y, xhat, mean, biased variance, invStd]`, and its gradient `{ dy, xhat, gamma, invStd }` →
+ * `[dx, dgamma, dbeta]`. Used when both are registered for the active backend.
+ */
+export const FUSED_BATCH_NORM = 'ContrastiveBatchNormTrain';
+export const FUSED_BATCH_NORM_GRAD = 'ContrastiveBatchNormTrainGrad';
+
 /** PyTorch's BatchNorm momentum: running ← (1 − m)·running + m·batch statistic. */
 export const BATCH_NORM_MOMENTUM = 0.1;
 
@@ -15,6 +24,7 @@ export const batchNormStateSchema = z.strictObject({
   /** Number of training-mode batches seen (PyTorch's `num_batches_tracked`). */
   numBatchesTracked: z.int().check(z.gte(0)),
 });
+/** Running statistics of a batch-norm layer, as checkpointed. */
 export type BatchNormState = z.output<typeof batchNormStateSchema>;
 
 /**
@@ -27,6 +37,7 @@ export type BatchNormState = z.output<typeof batchNormStateSchema>;
  * - eval: y = γ·(x − mean)/√(var + ε) + β with the running statistics.
  */
 export interface BatchNorm {
+  /** Channels normalised (the last axis). */
   readonly numFeatures: number;
   /** Scale γ [numFeatures] (trainable). */
   readonly gamma: tf.Variable<tf.Rank.R1>;
@@ -36,14 +47,19 @@ export interface BatchNorm {
   readonly runningMean: tf.Variable<tf.Rank.R1>;
   /** Running unbiased variance [numFeatures] (not trainable). */
   readonly runningVar: tf.Variable<tf.Rank.R1>;
+  /** Training batches seen (PyTorch's `num_batches_tracked`). */
   readonly numBatchesTracked: number;
   /** x [..., numFeatures] → same shape; updates the running statistics when `training`. */
   apply(x: tf.Tensor, training: boolean): tf.Tensor;
+  /** The running statistics, for checkpoints. */
   getState(): BatchNormState;
+  /** Restores running statistics (checked against `numFeatures`; errors name `op` and `argument`). */
   setState(state: BatchNormState, op?: string, argument?: string): void;
+  /** Frees the layer's variables. */
   dispose(): void;
 }
 
+/** How to build a batch-norm layer (`createBatchNorm`). */
 export interface BatchNormConfig {
   /** Channels (last axis). */
   numFeatures: number;
@@ -55,6 +71,7 @@ export interface BatchNormConfig {
   eps?: number;
   /** Initial γ, β (default 1, 0). */
   gamma?: Float32Array;
+  /** Initial shift β (default zeros). */
   beta?: Float32Array;
   /** Label used in errors, e.g. `convNet('encoder')`. */
   label?: string;
@@ -73,6 +90,36 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
   const runningMean = stat('runningMean', 0);
   const runningVar = stat('runningVar', 1);
   let tracked = 0;
+
+  /** Running statistics ← (1 − m)·running + m·batch (variance made unbiased with n/(n − 1)). */
+  const updateRunning = (mean: tf.Tensor, variance: tf.Tensor, n: number) => {
+    tf.tidy(() => {
+      runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum)) as tf.Tensor1D);
+      runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(variance, (momentum * n) / (n - 1))) as tf.Tensor1D);
+    });
+    tracked++;
+  };
+
+  /** Training mode through the backend's fused kernel (same function as the composed ops below, float32 rounding aside). */
+  const fusedTrain = (x: tf.Tensor, n: number): tf.Tensor => {
+    const normalise = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [xi, g, bt, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      const [y, xhat, mean, variance, invStd] = tf
+        .engine()
+        .runKernel(FUSED_BATCH_NORM, { x: xi, gamma: g, beta: bt }, { eps }) as tf.Tensor[];
+      updateRunning(mean!, variance!, n);
+      tf.dispose([mean!, variance!]);
+      save([xhat!, invStd!, g]);
+      return {
+        value: y!,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xh, is, gs] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+          return tf.engine().runKernel(FUSED_BATCH_NORM_GRAD, { dy, xhat: xh, gamma: gs, invStd: is }) as tf.Tensor[];
+        },
+      };
+    });
+    return normalise(x, gamma, beta);
+  };
 
   const bn: BatchNorm = {
     numFeatures: c,
@@ -101,13 +148,16 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
           actual: `shape [${x.shape.join(', ')}]`,
         });
       }
+      if (
+        tf.getKernel(FUSED_BATCH_NORM, tf.getBackend()) &&
+        tf.getKernel(FUSED_BATCH_NORM_GRAD, tf.getBackend()) &&
+        x.dtype === 'float32'
+      ) {
+        return fusedTrain(x, n);
+      }
       return tf.tidy(() => {
         const { mean, variance } = tf.moments(x, axes);
-        const nextMean = tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum));
-        const nextVar = tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(variance, (momentum * n) / (n - 1)));
-        runningMean.assign(nextMean as tf.Tensor1D);
-        runningVar.assign(nextVar as tf.Tensor1D);
-        tracked++;
+        updateRunning(mean, variance, n);
         // The closed-form batch-norm gradient (Ioffe & Szegedy 2015, §3) in ~7 passes over x, where
         // autodiff through moments takes ~3× more (the dominant cost of a conv step on wasm):
         // dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy (sums over all but channels).

@@ -160,6 +160,7 @@ export const convStateSchema = z.strictObject({
   /** Running statistics per batch-norm unit key. */
   batchNorm: z.record(z.string(), batchNormStateSchema),
 });
+/** The non-trainable state of a conv network: its batch-norm running statistics. */
 export type ConvState = z.output<typeof convStateSchema>;
 
 /** A network with batch norm: `setTraining(false)` switches to the running statistics (PyTorch's `eval()`). */

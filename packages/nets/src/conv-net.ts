@@ -13,6 +13,7 @@ import {
 
 const TYPE = 'convNet';
 
+/** The options of `convNet(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const convNetOptionsSchema = z.strictObject({
   /** One input image [height, width, channels], e.g. [28, 28, 1]. */
   inputShape: inputShapeSchema,
@@ -41,6 +42,7 @@ export const convNetOptionsSchema = z.strictObject({
   /** Name (errors, variable names, init stream). Default 'convNet'. */
   name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
+/** Options of `convNet` (the input of its schema: a field with a default may be omitted). */
 export type ConvNetOptions = z.input<typeof convNetOptionsSchema>;
 type Resolved = z.output<typeof convNetOptionsSchema>;
 

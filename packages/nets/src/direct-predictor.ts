@@ -15,6 +15,7 @@ import { checkAlive, checkInput, checkType, netLabel } from './serialization';
 
 const TYPE = 'directPredictor';
 
+/** The options of `directPredictor(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const directPredictorOptionsSchema = z.strictObject({
   /** d: dimension of the online projections f. */
   dim: z.int().check(z.positive()),
@@ -24,13 +25,14 @@ export const directPredictorOptionsSchema = z.strictObject({
   eps: z._default(z.number().check(z.gte(0)), 0.01),
   /** Recompute W_p on every `freq`-th `update` call (the first one included). Default 1. */
   freq: z._default(z.int().check(z.positive()), 1),
-  /** Lower clamp of p_j (luckmatters: 1e-4). */
+  /** Lower clamp of p_j (luckmatters: 1e-4). Default 1e-4. */
   minEigenvalue: z._default(z.number().check(z.gte(0)), 1e-4),
-  /** How W_p is set from F̂: 'eigen' = U diag(p) Uᵀ (docs/science/non-contrastive.md §3.3; the only mode). */
+  /** How W_p is set from F̂: 'eigen' = U diag(p) Uᵀ (docs/science/non-contrastive.md §3.3; the only mode). Default 'eigen'. */
   mode: z._default(z.enum(['eigen']), 'eigen'),
   /** Network name. Default 'predictor'. */
   name: z._default(z.string().check(z.minLength(1)), 'predictor'),
 });
+/** Options of `directPredictor` (the input of its schema: a field with a default may be omitted). */
 export type DirectPredictorOptions = z.input<typeof directPredictorOptionsSchema>;
 type Resolved = z.output<typeof directPredictorOptionsSchema>;
 
@@ -42,10 +44,12 @@ export const directPredictorStateSchema = z.strictObject({
   predictor: z.array(z.number()),
   /** Eigenvalues s_j of F̂ (descending) and the p_j set from them at the last recomputation. */
   eigenvalues: z.nullable(z.array(z.number())),
+  /** The predictor's eigenvalues p_j set from s_j, or null before the first recomputation. */
   p: z.nullable(z.array(z.number())),
   /** Number of `update` calls so far. */
   updates: z.int().check(z.gte(0)),
 });
+/** The state of a DirectPred predictor: the running correlation and the update count. */
 export type DirectPredictorState = z.output<typeof directPredictorStateSchema>;
 
 /** The DirectPred predictor (see `directPredictor`). */
@@ -63,7 +67,12 @@ export interface DirectPredictor extends Network, HasPredictorMatrix {
   /** Copy of W_p (row-major [dim·dim]); the identity before the first update. */
   predictorMatrix(): Float64Array;
   /** Eigenvalues s_j of F̂ (descending) and the matching p_j of the last recomputation, or null. */
-  spectrum(): { s: Float64Array; p: Float64Array } | null;
+  spectrum(): {
+    /** Eigenvalues s_j of the running correlation F̂, descending. */
+    s: Float64Array;
+    /** The predictor's eigenvalues p_j set from them. */
+    p: Float64Array;
+  } | null;
   /** Restores the state from `toJSON().state` (e.g. a checkpoint). */
   setState(state: unknown): void;
 }

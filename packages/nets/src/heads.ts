@@ -2,6 +2,7 @@ import { parseOptions, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { mlp, type MlpNetwork } from './mlp';
 
+/** The options of `projectionHead(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const projectionHeadOptionsSchema = z.strictObject({
   /** Input dimension (the encoder's output). */
   inputDim: z.int().check(z.positive()),
@@ -13,11 +14,12 @@ export const projectionHeadOptionsSchema = z.strictObject({
   layers: z._default(z.int().check(z.gte(1)), 2),
   /** Linear-BN-ReLU hidden layers and a non-affine BN on the output, as SimSiam (docs/science/non-contrastive.md §3.1). Default true. */
   batchNorm: z._default(z.boolean(), true),
-  /** Seed of the initial weights. */
+  /** Seed of the initial weights. Default 0. */
   seed: z._default(seedSchema, 0),
   /** Network name. Default 'projector'. */
   name: z._default(z.string().check(z.minLength(1)), 'projector'),
 });
+/** Options of `projectionHead` (the input of its schema: a field with a default may be omitted). */
 export type ProjectionHeadOptions = z.input<typeof projectionHeadOptionsSchema>;
 
 /**
@@ -39,6 +41,7 @@ export function projectionHead(options: ProjectionHeadOptions): MlpNetwork {
   });
 }
 
+/** The options of `predictionHead(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const predictionHeadOptionsSchema = z.strictObject({
   /** Input and output dimension (the projector's output). */
   dim: z.int().check(z.positive()),
@@ -46,11 +49,12 @@ export const predictionHeadOptionsSchema = z.strictObject({
   hiddenDim: z.optional(z.int().check(z.positive())),
   /** Linear(no bias)-BN-ReLU hidden layer, no BN on the output (docs/science/non-contrastive.md §3.1). Default true. */
   batchNorm: z._default(z.boolean(), true),
-  /** Seed of the initial weights. */
+  /** Seed of the initial weights. Default 0. */
   seed: z._default(seedSchema, 0),
   /** Network name. Default 'predictor'. */
   name: z._default(z.string().check(z.minLength(1)), 'predictor'),
 });
+/** Options of `predictionHead` (the input of its schema: a field with a default may be omitted). */
 export type PredictionHeadOptions = z.input<typeof predictionHeadOptionsSchema>;
 
 /**

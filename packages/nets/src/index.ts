@@ -1,3 +1,9 @@
+/**
+ * Networks: the symmetric-ReLU layer, MLPs, predictors (linear, DirectPred), conv nets and ResNets for images.
+ *
+ * @packageDocumentation
+ * @module @contrastive/nets
+ */
 export {
   isSymmetricReluNetwork,
   symmetricRelu,
@@ -48,6 +54,8 @@ export {
   BATCH_NORM_MOMENTUM,
   batchNormStateSchema,
   createBatchNorm,
+  FUSED_BATCH_NORM,
+  FUSED_BATCH_NORM_GRAD,
   type BatchNorm,
   type BatchNormConfig,
   type BatchNormState,

@@ -5,6 +5,7 @@ import { checkAlive, checkInput, checkType, makeVariable, netLabel, readWeight, 
 
 const TYPE = 'linearPredictor';
 
+/** The options of `linearPredictor(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const linearPredictorOptionsSchema = z.strictObject({
   /** d: dimension of the projections it maps (input = output). */
   dim: z.int().check(z.positive()),
@@ -12,11 +13,12 @@ export const linearPredictorOptionsSchema = z.strictObject({
   init: z._default(z.enum(['identity', 'normal']), 'identity'),
   /** Add a bias (DirectPred's setting has none, docs/science/non-contrastive.md §3.3). Default false. */
   bias: z._default(z.boolean(), false),
-  /** Seed of the initial weights ('normal' init). */
+  /** Seed of the initial weights ('normal' init). Default 0. */
   seed: z._default(seedSchema, 0),
   /** Network name. Default 'predictor'. */
   name: z._default(z.string().check(z.minLength(1)), 'predictor'),
 });
+/** Options of `linearPredictor` (the input of its schema: a field with a default may be omitted). */
 export type LinearPredictorOptions = z.input<typeof linearPredictorOptionsSchema>;
 type Resolved = z.output<typeof linearPredictorOptionsSchema>;
 
@@ -24,6 +26,7 @@ type Resolved = z.output<typeof linearPredictorOptionsSchema>;
 export interface LinearPredictorNetwork extends Network, HasPredictorMatrix {
   /** W_p [dim, dim]: p = W_p f, i.e. apply(x) = x W_pᵀ. */
   readonly weight: tf.Variable<tf.Rank.R2>;
+  /** Bias [dim], or undefined when built without one. */
   readonly bias: tf.Variable<tf.Rank.R1> | undefined;
 }
 

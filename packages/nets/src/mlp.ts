@@ -16,10 +16,11 @@ const TYPE = 'mlp';
 /** Batch-norm variance epsilon (PyTorch's BatchNorm1d default). */
 export const BATCH_NORM_EPS = 1e-5;
 
+/** The options of `mlp(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const mlpOptionsSchema = z.strictObject({
   /** Input dimension. */
   inputDim: z.int().check(z.positive()),
-  /** Widths of the hidden layers, input side first; [] is a single linear layer. */
+  /** Widths of the hidden layers, input side first; [] is a single linear layer. Default []. */
   hidden: z._default(z.array(z.int().check(z.positive())), []),
   /** Output dimension. */
   outputDim: z.int().check(z.positive()),
@@ -40,13 +41,15 @@ export const mlpOptionsSchema = z.strictObject({
   /**
    * Initial weights: 'he' N(0, 2/fan_in) for layers followed by relu/leakyRelu and N(0, 1/fan_in)
    * otherwise (LeCun); 'lecun' N(0, 1/fan_in) everywhere. Biases start at 0, γ at 1, β at 0.
+   * Default 'he'.
    */
   init: z._default(z.enum(['he', 'lecun']), 'he'),
-  /** Seed of the initial weights (with `name`: nets of different names draw different weights). */
+  /** Seed of the initial weights (with `name`: nets of different names draw different weights). Default 0. */
   seed: z._default(seedSchema, 0),
-  /** Name of the network (used in errors, variable names and the init stream). */
+  /** Name of the network (used in errors, variable names and the init stream). Default 'mlp'. */
   name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
+/** Options of `mlp` (the input of its schema: a field with a default may be omitted). */
 export type MlpOptions = z.input<typeof mlpOptionsSchema>;
 type Resolved = z.output<typeof mlpOptionsSchema>;
 

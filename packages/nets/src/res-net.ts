@@ -13,6 +13,7 @@ import {
 
 const TYPE = 'resNet';
 
+/** The options of `resNet(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const resNetOptionsSchema = z.strictObject({
   /** One input image [height, width, channels], e.g. [32, 32, 3]. */
   inputShape: inputShapeSchema,
@@ -33,11 +34,15 @@ export const resNetOptionsSchema = z.strictObject({
   /** Name (errors, variable names, init stream). Default 'resNet'. */
   name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
+/** Options of `resNet` (the input of its schema: a field with a default may be omitted). */
 export type ResNetOptions = z.input<typeof resNetOptionsSchema>;
 type Resolved = z.output<typeof resNetOptionsSchema>;
 
 /** A ResNet for small images: a `Network` on images with train/eval mode (`setTraining`). */
-export type ResNet = TrainableModeNetwork & { readonly inputShape: readonly [number, number, number] };
+export type ResNet = TrainableModeNetwork & {
+  /** [height, width, channels] of one input image. */
+  readonly inputShape: readonly [number, number, number];
+};
 
 interface Block {
   conv1: string;

@@ -15,6 +15,7 @@ import { evaluate, initialThreshold, thresholdSchema } from './threshold-schedul
 
 const TYPE = 'symmetricRelu';
 
+/** The options of `symmetricRelu(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const symmetricReluOptionsSchema = z.strictObject({
   /** d1: dimension of an observation x. */
   inputDim: z.int().check(z.positive()),
@@ -32,11 +33,12 @@ export const symmetricReluOptionsSchema = z.strictObject({
    * (in blocks of d1 rows when width > d1). Default 'normal'.
    */
   init: z._default(z.enum(['normal', 'orthogonal']), 'normal'),
-  /** Seed of the initial weights (with `name`: nets of different names draw different weights). */
+  /** Seed of the initial weights (with `name`: nets of different names draw different weights). Default 0. */
   seed: z._default(seedSchema, 0),
-  /** Name of the network (used in errors, variable names and the init stream). */
+  /** Name of the network (used in errors, variable names and the init stream). Default 'symmetricRelu'. */
   name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
+/** Options of `symmetricRelu` (the input of its schema: a field with a default may be omitted). */
 export type SymmetricReluOptions = z.input<typeof symmetricReluOptionsSchema>;
 type Resolved = z.output<typeof symmetricReluOptionsSchema>;
 

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 
 /** b(t) = initial + (final − initial)·min(1, t / (warmupFraction·T)) (docs/science/feature-decoupling.md §1.3, our choice: from 0 over T/2). */
 export const linearWarmupScheduleSchema = z.strictObject({
+  /** Rises linearly from `initial` to `final` over the first `warmupFraction` of training. */
   type: z.literal('linear-warmup'),
   /** Threshold reached at the end of the warm-up and kept afterwards (absolute units of ⟨w, x⟩). */
   final: z.number().check(z.gte(0)),
@@ -14,6 +15,7 @@ export const linearWarmupScheduleSchema = z.strictObject({
 
 /** b(t) = value at every step. */
 export const constantScheduleSchema = z.strictObject({
+  /** The same threshold at every step. */
   type: z.literal('constant'),
   /** The threshold (absolute units of ⟨w, x⟩). */
   value: z.number().check(z.gte(0)),
@@ -27,6 +29,7 @@ export const thresholdSchema = z.union([
   z.number().check(z.gte(0)),
   z.discriminatedUnion('type', [linearWarmupScheduleSchema, constantScheduleSchema]),
 ]);
+/** The symmetric-ReLU threshold b over training: a linear warm-up or a constant (`unit` scales it). */
 export type ThresholdSchedule = z.input<typeof thresholdSchema>;
 type ResolvedThreshold = z.output<typeof thresholdSchema>;
 

@@ -16,6 +16,7 @@ const TYPE = 'treeNetwork';
 /** Largest tree accepted (internal nodes), so a typo in `depth` gives an error, not an out-of-memory. */
 const MAX_INTERNAL_NODES = 1 << 16;
 
+/** The options of `treeNetwork(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const treeNetworkOptionsSchema = z.strictObject({
   /** L: edges from the root to a leaf, as the HLTM data model (children^L leaves = inputDim). Default 5. */
   depth: z._default(z.int().check(z.gte(1)), 5),
@@ -32,13 +33,17 @@ export const treeNetworkOptionsSchema = z.strictObject({
   /** Network name. Default 'treeNetwork'. */
   name: z._default(z.string().check(z.minLength(1)), TYPE),
 });
+/** Options of `treeNetwork` (the input of its schema: a field with a default may be omitted). */
 export type TreeNetworkOptions = z.input<typeof treeNetworkOptionsSchema>;
 type Resolved = z.output<typeof treeNetworkOptionsSchema>;
 
 /** The HLTM network that mirrors the latent tree (see `treeNetwork`). */
 export interface TreeNetwork extends Network, HasHiddenUnits {
+  /** Levels of the mirrored latent tree. */
   readonly depth: number;
+  /** Children per node. */
   readonly children: number;
+  /** Hidden units per latent node. */
   readonly hid: number;
   /** Internal (latent) nodes: (c^L − 1)/(c − 1), breadth-first, root first (as the HLTM data model). */
   readonly numInternalNodes: number;

@@ -13,34 +13,42 @@ import * as z from 'zod/mini';
 export const samplerOptionsSchema = z._default(
   z.discriminatedUnion('type', [
     z.strictObject({
+      /** A seeded permutation of the dataset every epoch (the default). */
       type: z.literal('shuffle'),
       /** Drop the last incomplete batch of each epoch (SimCLR practice: every batch full). Default true. */
       dropLast: z._default(z.boolean(), true),
     }),
     z.strictObject({
+      /** Every batch holds `perClass` items of every class (SupCon). */
       type: z.literal('classBalanced'),
-      /** m, items of each class per batch. */
+      /** m, items of each class per batch (batch size = m · classes). Required. */
       perClass: z.int().check(z.positive()),
     }),
   ]),
   { type: 'shuffle', dropLast: true },
 );
+/** Options of `sampler` (the input of its schema: a field with a default may be omitted). */
 export type SamplerOptions = z.input<typeof samplerOptionsSchema>;
 
 /** Where a sampler is: the next batch is batch `position` of epoch `epoch`; `seed` fixes every epoch's permutation. */
 export interface SamplerState {
+  /** Current epoch (0-based). */
   epoch: number;
+  /** Next batch within the epoch (0-based). */
   position: number;
+  /** Seed of every epoch's permutation. */
   seed: number;
 }
 
 /** A seeded, resumable batch sampler over the indices 0..length − 1 of a dataset. */
 export interface BatchSampler {
+  /** The sampler kind. */
   readonly type: 'shuffle' | 'classBalanced';
   /** Batches per epoch. */
   readonly stepsPerEpoch: number;
   /** The indices of the next batch (advances the state). */
   next(): Int32Array;
+  /** Where the sampler is (checkpointed). */
   getState(): SamplerState;
   /** Jumps to `state` (the permutation of its epoch is recomputed from the seed). */
   setState(state: SamplerState): void;

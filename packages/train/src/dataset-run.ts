@@ -22,6 +22,7 @@ export function isDataset(data: unknown): data is Dataset {
  */
 export const epochScheduleSchema = z.discriminatedUnion('type', [
   z.strictObject({
+    /** Cosine decay over the run, after an optional warm-up in epochs. */
     type: z.literal('cosine'),
     /** Linear warm-up in epochs (may be fractional; rounded to whole steps). Default 0. */
     warmupEpochs: z._default(z.number().check(z.gte(0)), 0),
@@ -29,6 +30,7 @@ export const epochScheduleSchema = z.discriminatedUnion('type', [
     minFactor: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
   }),
   z.strictObject({
+    /** Multiply the rate by `gamma` at each milestone epoch. */
     type: z.literal('step'),
     /** Epochs at whose start the rate is multiplied by `gamma`. */
     milestoneEpochs: z.array(z.int().check(z.positive())),
@@ -36,6 +38,7 @@ export const epochScheduleSchema = z.discriminatedUnion('type', [
     gamma: z._default(z.number().check(z.positive()), 0.1),
   }),
 ]);
+/** A learning-rate schedule stated in epochs (input of `epochScheduleSchema`). */
 export type EpochLrSchedule = z.input<typeof epochScheduleSchema>;
 
 const isEpochSchedule = (s: unknown): boolean => typeof s === 'object' && s !== null && ('warmupEpochs' in s || 'milestoneEpochs' in s);

@@ -1,3 +1,9 @@
+/**
+ * The training loop: methods (contrastive, SimSiam, BYOL, DirectPred, Barlow Twins, VICReg, supervised), optimizers, schedules, checkpoints and exact resume, loggers.
+ *
+ * @packageDocumentation
+ * @module @contrastive/train
+ */
 // Gradients: in Node, `@tensorflow/tfjs-core` alone registers none; the app imports
 // `@tensorflow/tfjs` (or tfjs-node), which registers them for every package.
 export {
@@ -46,3 +52,32 @@ export { setTrainingMode } from './network-modes';
 export { createOptimizer, optimizerOptionsSchema, type Optimizer, type OptimizerOptions, type OptimizerState } from './optimizer';
 export { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 export { train, trainOptionsSchema, type EvalContext, type TrainEvent, type TrainOptions } from './train';
+export {
+  consoleLogger,
+  consoleLoggerOptionsSchema,
+  csvHeader,
+  csvLogger,
+  csvRows,
+  formatTrainEvent,
+  jsonLinesLogger,
+  metricsLogOptionsSchema,
+  metricsRow,
+  withLoggers,
+  type ConsoleLoggerOptions,
+  type FieldValue,
+  type MetricsLogOptions,
+  type MetricsRow,
+  type TextSink,
+  type TrainLogger,
+} from './train-log';
+export {
+  crc32c,
+  fileVersionEvent,
+  maskedCrc32c,
+  scalarEvent,
+  tensorBoardLogger,
+  tensorBoardLoggerOptionsSchema,
+  tfRecord,
+  type ScalarPoint,
+  type TensorBoardLoggerOptions,
+} from './tfevents';

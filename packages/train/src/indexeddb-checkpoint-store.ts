@@ -33,9 +33,11 @@ interface IdbTransaction {
 }
 /** An IndexedDB implementation: `globalThis.indexedDB`, or e.g. `fake-indexeddb`'s in Node. */
 export interface IdbFactoryLike {
+  /** Opens (or creates) a database: returns an `IDBOpenDBRequest`. */
   open(name: string, version?: number): unknown;
 }
 
+/** Options of `indexedDbCheckpointStore`. */
 export interface IndexedDbCheckpointStoreOptions {
   /** Key of the checkpoint inside the database, so one database can hold several runs. Default 'latest'. */
   key?: string;

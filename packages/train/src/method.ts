@@ -10,6 +10,7 @@ import type { Network, NetworkJSON, Sample } from '@contrastive/core';
  * `tf.variableGrads` over `trainableVariables()`), the optimizer, then `afterUpdate`.
  */
 export interface Method {
+  /** The method's name (e.g. `contrastive`, `byol`). */
   readonly name: string;
   /** Which kernels compute the loss and gradients: 'tfjs' (composed ops) or 'native' (a fused step). */
   readonly engine?: 'tfjs' | 'native';
@@ -27,7 +28,9 @@ export interface Method {
   embed(x: tf.Tensor2D): tf.Tensor2D;
   /** Extra non-variable state to checkpoint (e.g. DirectPred's running correlation). */
   getState?(): unknown;
+  /** Restores what `getState` returned (from a checkpoint). */
   setState?(state: unknown): void;
+  /** Frees every network and state the method owns. */
   dispose(): void;
 }
 

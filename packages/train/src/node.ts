@@ -1,8 +1,15 @@
+/**
+ * Node-only: the file checkpoint store, atomic writes, and the log files (metrics.jsonl, CSV, TensorBoard).
+ *
+ * @packageDocumentation
+ * @module @contrastive/train/node
+ */
 // Node-only entry (`@contrastive/train/node`): everything that touches the file system.
 // Kept out of the default entry so browser bundles of `@contrastive/train` never reach a Node built-in.
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, parse } from 'node:path';
 import { type Checkpoint, CheckpointError, type CheckpointStore } from './checkpoint';
+import { fsError } from './fs-error';
 
 /**
  * A JSON file store for Node. Writes to a temp file beside `path`, fsyncs, then renames over `path`
@@ -89,11 +96,4 @@ const exists = (p: string) =>
     () => false,
   );
 
-/** An Error naming the operation, the path and the real errno (e.g. `EROFS`), with the cause kept. */
-function fsError(op: string, path: string, cause: unknown): Error {
-  const code = (cause as NodeJS.ErrnoException)?.code;
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  const err = new Error(`cannot ${op} ${path}${code ? ` (${code})` : ''}: ${detail}`, { cause }) as NodeJS.ErrnoException;
-  if (code) err.code = code;
-  return err;
-}
+export { csvFile, jsonLinesFile, readJsonLines, tensorBoardFile } from './log-files';

@@ -2,35 +2,51 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 
+/** The options of `createOptimizer` (and `train`'s `optimizer`) as a strict zod schema: SGD (momentum, Nesterov, weight decay) or Adam/AdamW. A misspelt key is an error naming it. */
 export const optimizerOptionsSchema = z.discriminatedUnion('type', [
   z.strictObject({
+    /** Stochastic gradient descent. */
     type: z.literal('sgd'),
-    /** Base learning rate (the schedule multiplies it). */
+    /** Base learning rate (the schedule multiplies it). Required. */
     lr: z.number().check(z.positive()),
-    /** Heavy-ball momentum μ (PyTorch convention: v ← μv + g, θ ← θ − lr·v). 0 = plain SGD. */
+    /** Heavy-ball momentum μ (PyTorch convention: v ← μv + g, θ ← θ − lr·v). 0 = plain SGD. Default 0. */
     momentum: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
-    /** Nesterov momentum (θ ← θ − lr·(g + μv)). */
+    /** Nesterov momentum (θ ← θ − lr·(g + μv)). Default false. */
     nesterov: z._default(z.boolean(), false),
-    /** L2 weight decay λ added to the gradient (g ← g + λθ), as PyTorch SGD. */
+    /** L2 weight decay λ added to the gradient (g ← g + λθ), as PyTorch SGD. Default 0. */
     weightDecay: z._default(z.number().check(z.gte(0)), 0),
   }),
   z.strictObject({
+    /** Adam (Kingma & Ba 2015); with `weightDecay` AdamW. */
     type: z.literal('adam'),
+    /** Base learning rate (the schedule multiplies it). Required. */
     lr: z.number().check(z.positive()),
+    /** Decay of the first-moment (mean) estimate. Default 0.9. */
     beta1: z._default(z.number().check(z.gte(0), z.lte(1)), 0.9),
+    /** Decay of the second-moment estimate. Default 0.999. */
     beta2: z._default(z.number().check(z.gte(0), z.lte(1)), 0.999),
+    /** Added to √v̂ in the denominator. Default 1e-8. */
     epsilon: z._default(z.number().check(z.positive()), 1e-8),
-    /** Decoupled weight decay (AdamW, Loshchilov & Hutter): θ ← θ − lr·λ·θ. 0 = plain Adam. */
+    /** Decoupled weight decay (AdamW, Loshchilov & Hutter): θ ← θ − lr·λ·θ. 0 = plain Adam. Default 0. */
     weightDecay: z._default(z.number().check(z.gte(0)), 0),
   }),
 ]);
+/** Options of `createOptimizer` and `train`'s `optimizer` (fields with a default may be omitted). */
 export type OptimizerOptions = z.input<typeof optimizerOptionsSchema>;
 
 /** Serialisable optimizer state: the step count and every slot, in variable order. */
 export interface OptimizerState {
+  /** The optimizer type (`sgd` or `adam`); a state of another type is refused. */
   type: string;
+  /** Updates applied so far (Adam's bias correction uses it). */
   iterations: number;
-  slots: Array<{ shape: number[]; values: number[] }>;
+  /** Every slot tensor (momentum buffer, Adam moments), in variable order. */
+  slots: Array<{
+    /** The slot's shape (its variable's). */
+    shape: number[];
+    /** Its values, row-major. */
+    values: number[];
+  }>;
 }
 
 /**
@@ -38,14 +54,19 @@ export interface OptimizerState {
  * checkpoint exactly, unlike tfjs's optimizers whose slots are keyed by variable name.
  */
 export interface Optimizer {
+  /** The options with defaults applied. */
   readonly options: z.output<typeof optimizerOptionsSchema>;
   /** Applies one update to `variables` from `grads` (same order) at learning rate `lr`. */
   apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], lr: number): void;
+  /** The state to checkpoint. */
   getState(): OptimizerState;
+  /** Restores a state for `variables` (same order and shapes as when it was taken). */
   setState(state: OptimizerState, variables: readonly tf.Variable[]): void;
+  /** Frees the slot tensors. */
   dispose(): void;
 }
 
+/** An optimizer (SGD with momentum/Nesterov/weight decay, or Adam/AdamW) whose state is exactly checkpointable. */
 export function createOptimizer(options: OptimizerOptions): Optimizer {
   const opts = parseOptions('createOptimizer', optimizerOptionsSchema, options);
   let slots: tf.Variable[] = [];

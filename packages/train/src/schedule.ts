@@ -2,10 +2,15 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 
 /** The learning-rate schedule, by `type`. Default `{ type: 'constant' }`. */
+/** A learning-rate schedule: constant (default), cosine with warm-up, or step decay; each multiplies `optimizer.lr`. */
 export const lrScheduleSchema = z._default(
   z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('constant') }),
     z.strictObject({
+      /** The base rate throughout (the default schedule). */
+      type: z.literal('constant'),
+    }),
+    z.strictObject({
+      /** Cosine decay from the base rate to `minFactor` × it (Loshchilov & Hutter 2017), after an optional warm-up. */
       type: z.literal('cosine'),
       /** Linear warm-up steps from 0 to the base rate. Default 0. */
       warmupSteps: z._default(z.int().check(z.gte(0)), 0),
@@ -13,6 +18,7 @@ export const lrScheduleSchema = z._default(
       minFactor: z._default(z.number().check(z.gte(0), z.lte(1)), 0),
     }),
     z.strictObject({
+      /** Multiply the rate by `gamma` at each milestone. */
       type: z.literal('step'),
       /** Steps at which the rate is multiplied by `gamma`. */
       milestones: z.array(z.int().check(z.positive())),
@@ -22,6 +28,7 @@ export const lrScheduleSchema = z._default(
   ]),
   { type: 'constant' },
 );
+/** A learning-rate schedule (input of `lrScheduleSchema`): constant, cosine with warm-up, or step. */
 export type LrSchedule = z.input<typeof lrScheduleSchema>;
 
 /** Returns the learning-rate factor f(step) ∈ [0, 1] (multiplies the base rate). */

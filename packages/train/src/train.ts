@@ -37,6 +37,7 @@ import { setTrainingMode } from './network-modes';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
 import { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
 
+/** The options of `train` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const trainOptionsSchema = z.strictObject({
   /** Optimizer and its hyper-parameters. */
   optimizer: optimizerOptionsSchema,
@@ -46,18 +47,19 @@ export const trainOptionsSchema = z.strictObject({
   steps: z.int().check(z.positive()),
   /** Samples per step (fresh samples every step: online training). */
   batchSize: z.int().check(z.gte(2)),
-  /** Seed of the data and augmentation streams. */
+  /** Seed of the data and augmentation streams. Default 0. */
   seed: z._default(seedSchema, 0),
-  /** Run `evaluate` every this many steps (and after the last step). 0 = only at the end. */
+  /** Run `evaluate` every this many steps (and after the last step). 0 = only at the end. Default 0. */
   evalEvery: z._default(z.int().check(z.gte(0)), 0),
-  /** Evaluate before the first step too (the untrained baseline). */
+  /** Evaluate before the first step too (the untrained baseline). Default true. */
   evalAtStart: z._default(z.boolean(), true),
-  /** Save a checkpoint every this many steps (and at the end). 0 = only at the end. */
+  /** Save a checkpoint every this many steps (and at the end). 0 = only at the end. Default 0. */
   checkpointEvery: z._default(z.int().check(z.gte(0)), 0),
-  /** Emit a `step` event every this many steps. */
+  /** Emit a `step` event every this many steps. Default 1. */
   logEvery: z._default(z.int().check(z.positive()), 1),
 });
 
+/** Options of `train`: what to train, on what, and how long; see `trainOptionsSchema` for the numeric ones. */
 export type TrainOptions = Omit<z.input<typeof trainOptionsSchema>, 'steps'> &
   DatasetRunOptions & {
     /** Total optimisation steps (required for a `DataModel`; for a `Dataset`, `epochs` or `steps`). */
@@ -74,7 +76,9 @@ export type TrainOptions = Omit<z.input<typeof trainOptionsSchema>, 'steps'> &
      * mixing do), or, for a `Dataset`, the one view `[x]` (the supervised baseline).
      */
     augment?: Augmentation | Augmentation<tf.Tensor4D> | Augmentation<tf.Tensor> | undefined;
+    /** What is trained: a method (`contrastiveMethod`, `byolMethod`, …) owning its networks. Required. */
     method: Method;
+    /** The optimizer and its hyper-parameters (`optimizerOptionsSchema`). Required. */
     optimizer: OptimizerOptions;
     /** Learning-rate schedule; for a `Dataset` it may be stated in epochs (`warmupEpochs`, `milestoneEpochs`). */
     schedule?: LrSchedule | EpochLrSchedule;
@@ -92,18 +96,64 @@ export type TrainOptions = Omit<z.input<typeof trainOptionsSchema>, 'steps'> &
     meta?: Record<string, unknown>;
   };
 
+/** What `evaluate` receives at an evaluation step. */
 export interface EvalContext {
+  /** Steps done so far (0 before the first step). */
   step: number;
+  /** The method being trained (in eval mode during the call). */
   method: Method;
+  /** The training data. */
   data: DataModel | Dataset;
 }
 
+/** What `train()` yields: `start`, then `step` (every `logEvery` steps), `eval`, `checkpoint`, and `end`. */
 export type TrainEvent =
-  | { type: 'start'; step: number; steps: number; resumed: boolean }
-  | { type: 'step'; step: number; steps: number; loss: number; lr: number }
-  | { type: 'eval'; step: number; metrics: Record<string, number> }
-  | { type: 'checkpoint'; step: number }
-  | { type: 'end'; step: number; history: TrainHistory; aborted: boolean };
+  | {
+      /** The run begins (or resumes). */
+      type: 'start';
+      /** Steps already done (0, or the checkpoint's step when resumed). */
+      step: number;
+      /** Total steps of the run. */
+      steps: number;
+      /** Whether the run resumed from a checkpoint. */
+      resumed: boolean;
+    }
+  | {
+      /** A step was taken. */
+      type: 'step';
+      /** Steps done, this one included (1-based). */
+      step: number;
+      /** Total steps of the run. */
+      steps: number;
+      /** The step's loss. */
+      loss: number;
+      /** The learning rate the step used. */
+      lr: number;
+    }
+  | {
+      /** `evaluate` ran. */
+      type: 'eval';
+      /** Steps done when it ran (0 = before training). */
+      step: number;
+      /** What `evaluate` returned. */
+      metrics: Record<string, number>;
+    }
+  | {
+      /** A checkpoint was saved. */
+      type: 'checkpoint';
+      /** Steps done at the checkpoint. */
+      step: number;
+    }
+  | {
+      /** The run ended. */
+      type: 'end';
+      /** Steps done. */
+      step: number;
+      /** Loss of every step and every evaluation. */
+      history: TrainHistory;
+      /** True when `signal` stopped the run early (a checkpoint was saved first). */
+      aborted: boolean;
+    };
 
 /** Every variable the method owns (trainable first, then the rest), deduplicated, in a stable order. */
 function allVariables(method: Method): tf.Variable[] {

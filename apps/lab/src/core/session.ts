@@ -12,6 +12,7 @@ import { createRng, type DataModel, type Network, type Sample } from '@contrasti
 import { type Method, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
 import type { JobResult, JobSpec } from './cli';
 import { buildData, buildMethod, buildViews } from './cli-registry';
+import type { Embedding } from './image-session';
 
 /** Neuron × atom |cos(w_i, M_j)|, rows sorted so that a recovered dictionary reads as a diagonal. */
 export interface Heatmap {
@@ -27,10 +28,13 @@ export interface Evaluation {
   step: number;
   metrics: Record<string, number>;
   heatmap?: Heatmap;
+  /** Image runs: the 2-D embedding scatter of test images. */
+  embedding?: Embedding;
 }
 
-export interface Session {
-  readonly spec: JobSpec;
+/** A training job the worker drives step by step: a CLI job (decoupling, compare) or an image job. */
+export interface Session<S = JobSpec> {
+  readonly spec: S;
   /** Steps done so far. */
   readonly step: number;
   readonly done: boolean;

@@ -1,5 +1,6 @@
-import { type Experiment, type JobResult, type JobSpec, type RunResults, summarize } from './cli';
-import type { BackendInfo, WorkerToMain } from './protocol';
+import { type Experiment, type JobResult, type RunResults, summarize } from './cli';
+import type { Embedding } from './image-session';
+import type { BackendInfo, LabJob, WorkerToMain } from './protocol';
 import type { Heatmap } from './session';
 
 export type RunStatus = 'running' | 'paused' | 'done' | 'stopped' | 'error';
@@ -14,6 +15,8 @@ export interface JobState {
   loss: number[];
   evals: Array<{ step: number; metrics: Record<string, number> }>;
   heatmap?: Heatmap;
+  /** Image runs: the latest 2-D embedding scatter of test images. */
+  embedding?: Embedding;
   /** Steps/s of the last training slice. */
   stepsPerSecond: number;
   result?: JobResult;
@@ -21,7 +24,7 @@ export interface JobState {
 
 export interface RunState {
   id: string;
-  kind: 'decoupling' | 'compare';
+  kind: 'decoupling' | 'compare' | 'images';
   /** Short description (settings), shown above the run's plots. */
   label: string;
   /** The settings the run was started with (the UI's own record). */
@@ -67,7 +70,7 @@ export function createRunStore(now: () => number = () => performance.now()) {
       kind: RunState['kind'];
       label: string;
       settings: Record<string, unknown>;
-      jobs: JobSpec[];
+      jobs: LabJob[];
       experiment?: Experiment;
     }): RunState {
       for (const r of state.runs) if (r.status === 'running' || r.status === 'paused') r.status = 'stopped';
@@ -116,6 +119,7 @@ export function createRunStore(now: () => number = () => performance.now()) {
             if (!job) return;
             job.evals.push({ step: m.step, metrics: m.metrics });
             if (m.heatmap) job.heatmap = m.heatmap;
+            if (m.embedding) job.embedding = m.embedding;
             break;
           case 'job-done':
             if (job) job.result = m.result;

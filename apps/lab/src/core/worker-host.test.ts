@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticImageBytes } from '../../test/fixtures/synthetic-images';
+import { imageJobs } from './image-settings';
 import type { WorkerToMain } from './protocol';
 import { decouplingJob } from './settings';
 import { createRunStore, latest, runResults } from './store';
@@ -124,5 +126,75 @@ describe('worker host', () => {
     expect(results.arms[1]!.mean['loss']).toBeCloseTo(run.jobs[1]!.loss.reduce((a, b) => a + b, 0) / 3, 6);
     expect(results.arms[0]!.curves.steps).toEqual([0, 3]);
     expect(results.checks).toEqual([]);
+  });
+});
+
+describe('worker host: image jobs', () => {
+  const imageHost = (bytes: Uint8Array) => {
+    const messages: WorkerToMain[] = [];
+    const store = createRunStore();
+    const loads: string[] = [];
+    const h = createWorkerHost({
+      post: (m) => {
+        messages.push(m);
+        store.apply(m);
+      },
+      initBackend: async () => ({ name: tf.getBackend(), threads: 1, crossOriginIsolated: false, available: [tf.getBackend()] }),
+      sliceMs: 1,
+      loadImages: async (url) => {
+        loads.push(url);
+        return bytes;
+      },
+    });
+    return { h, messages, store, loads };
+  };
+  const url = 'http://lab.test/data/synthetic.bin';
+  const jobs = imageJobs({
+    methods: ['simclr', 'simsiam'],
+    steps: 4,
+    evalEvery: 2,
+    batchSize: 8,
+    width: 0.125,
+    knnTrain: 32,
+    knnTest: 16,
+    k: 5,
+    scatter: 12,
+    dataUrl: url,
+  });
+
+  it('trains image jobs on the file read once, posting evals with the embedding scatter; answers a preview', async () => {
+    const { h, messages, store, loads } = imageHost(syntheticImageBytes());
+    await h.handle({ type: 'init', backend: 'cpu' });
+    await h.handle({ type: 'preview', id: 7, dataUrl: url, count: 3, seed: 5 });
+    const preview = messages.find((m) => m.type === 'preview');
+    expect(preview).toMatchObject({ type: 'preview', id: 7, preview: { labels: [0, 1, 2], shape: [12, 12, 1] } });
+    const run = store.add({ id: 'i1', kind: 'images', label: 'test', settings: {}, jobs });
+    await h.handle({ type: 'run', runId: 'i1', jobs });
+    await h.idle();
+    expect(run.status).toBe('done');
+    expect(loads).toEqual([url]);
+    expect(run.jobs.map((j) => [j.arm, j.step, j.evals.map((e) => e.step)])).toEqual([
+      ['simclr', 4, [0, 2, 4]],
+      ['simsiam', 4, [0, 2, 4]],
+    ]);
+    for (const j of run.jobs) {
+      expect(j.embedding!.x).toHaveLength(12);
+      expect(j.result!.history.loss).toEqual(j.loss);
+    }
+    expect(messages.filter((m) => m.type === 'eval' && m.embedding).length).toBe(6);
+  });
+
+  it('a corrupt file fails the run with an error naming the file and the checksum', async () => {
+    const bytes = syntheticImageBytes();
+    bytes[bytes.length - 3]! ^= 1;
+    const { h, messages, store } = imageHost(bytes);
+    await h.handle({ type: 'init', backend: 'cpu' });
+    const run = store.add({ id: 'i2', kind: 'images', label: 'test', settings: {}, jobs: jobs.slice(0, 1) });
+    await h.handle({ type: 'run', runId: 'i2', jobs: jobs.slice(0, 1) });
+    await h.idle();
+    expect(run.status).toBe('error');
+    expect(run.error).toMatch(/synthetic\.bin: checksum.*corrupt/);
+    await h.handle({ type: 'preview', id: 1, dataUrl: url, count: 2, seed: 0 });
+    expect(messages.at(-1)).toMatchObject({ type: 'preview-error', id: 1, message: expect.stringMatching(/checksum/) });
   });
 });

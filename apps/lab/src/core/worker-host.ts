@@ -1,5 +1,7 @@
-import type { JobSpec } from './cli';
-import type { BackendInfo, MainToWorker, WorkerToMain } from './protocol';
+import { decodeImageFile, type ImageFile } from './image-file';
+import { createImageSession, previewViews } from './image-session';
+import { isImageJob } from './image-settings';
+import type { BackendInfo, LabJob, MainToWorker, WorkerToMain } from './protocol';
 import { createSession, type Session } from './session';
 
 export interface WorkerHostOptions {
@@ -11,6 +13,14 @@ export interface WorkerHostOptions {
   sliceMs?: number;
   /** Lets queued messages (pause, stop, ping) in; default a macrotask through a MessageChannel. */
   yieldToEvents?: () => Promise<void>;
+  /** Reads an image file (src/core/image-file.ts) by URL; default `fetch`. Each URL is read once. */
+  loadImages?: (url: string) => Promise<Uint8Array>;
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`lab worker: could not load the image file ${url}: HTTP ${res.status} ${res.statusText}`);
+  return new Uint8Array(await res.arrayBuffer());
 }
 
 /** A macrotask without setTimeout's 4 ms clamping of nested timers. */
@@ -35,9 +45,25 @@ export function createWorkerHost(options: WorkerHostOptions) {
   const { post, initBackend } = options;
   const sliceMs = options.sliceMs ?? 50;
   const yieldToEvents = options.yieldToEvents ?? macrotask;
+  const loadImages = options.loadImages ?? fetchBytes;
+  const imageFiles = new Map<string, Promise<ImageFile>>();
+  /** The decoded image file at `url` (fetched and checked once per worker). */
+  const images = (url: string): Promise<ImageFile> => {
+    let file = imageFiles.get(url);
+    if (!file) {
+      file = loadImages(url).then((bytes) => decodeImageFile(bytes, url.split('/').pop() || url));
+      imageFiles.set(url, file);
+      // A failed load is retried next time.
+      file.catch(() => imageFiles.delete(url));
+    }
+    return file;
+  };
+  const open = async (spec: LabJob): Promise<Session<LabJob>> =>
+    isImageJob(spec) ? createImageSession(spec, await images(spec.dataUrl)) : createSession(spec);
   let backend: BackendInfo | undefined;
+  let backendReady: Promise<BackendInfo> | undefined;
   let current:
-    | { runId: string; jobs: JobSpec[]; job: number; session?: Session; paused: boolean; pauseAnnounced: boolean; stopped: boolean }
+    | { runId: string; jobs: LabJob[]; job: number; session?: Session<LabJob>; paused: boolean; pauseAnnounced: boolean; stopped: boolean }
     | undefined;
   let loop: Promise<void> | undefined;
 
@@ -45,8 +71,12 @@ export function createWorkerHost(options: WorkerHostOptions) {
     try {
       for (; run.job < run.jobs.length; run.job++) {
         const spec = run.jobs[run.job]!;
-        const session = createSession(spec);
+        const session = await open(spec);
         run.session = session;
+        if (run.stopped) {
+          session.dispose();
+          return;
+        }
         post({ type: 'job-start', runId: run.runId, job: run.job, arm: spec.arm, steps: spec.steps });
         try {
           while (!session.done) {
@@ -84,6 +114,7 @@ export function createWorkerHost(options: WorkerHostOptions) {
                     step: e.step,
                     metrics: e.metrics,
                     ...(ev.heatmap && ev.step === e.step ? { heatmap: ev.heatmap } : {}),
+                    ...(ev.embedding && ev.step === e.step ? { embedding: ev.embedding } : {}),
                   });
                 }
               }
@@ -131,7 +162,8 @@ export function createWorkerHost(options: WorkerHostOptions) {
       try {
         switch (message.type) {
           case 'init':
-            backend = await initBackend(message);
+            backendReady = initBackend(message);
+            backend = await backendReady;
             post({ type: 'ready', backend });
             return;
           case 'run': {
@@ -163,6 +195,16 @@ export function createWorkerHost(options: WorkerHostOptions) {
             return;
           case 'ping':
             post({ type: 'pong', id: message.id });
+            return;
+          case 'preview':
+            try {
+              if (!backendReady) throw new Error("lab worker: 'preview' before 'init'");
+              await backendReady;
+              const preview = previewViews(await images(message.dataUrl), { count: message.count, seed: message.seed });
+              post({ type: 'preview', id: message.id, preview });
+            } catch (e) {
+              post({ type: 'preview-error', id: message.id, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+            }
             return;
         }
       } catch (e) {

@@ -1,5 +1,6 @@
 // Charts with Observable Plot (SVG, scales, legends): the lab draws no SVG by hand.
 import * as Plot from '@observablehq/plot';
+import type { Embedding } from '../core/image-session';
 import type { Heatmap } from '../core/session';
 
 export interface Point {
@@ -58,5 +59,21 @@ export function heatmapChart(h: Heatmap, options: { title: string; width?: numbe
     y: { label: `neuron i (${h.neurons}, sorted)`, ticks: [], type: 'band' },
     color: { scheme: 'blues', domain: [0, 1], legend: true, label: '|cos(w_i, M_j)|' },
     marks: [Plot.cell(cells, { x: 'atom', y: 'row', fill: 'v', inset: 0 })],
+  });
+}
+
+/** The 2-D embedding (PCA of the representation) of test images, one dot per image coloured by class. */
+export function scatterChart(e: Embedding, options: { title: string; width?: number; height?: number; legend?: boolean }): Element {
+  const points = e.x.map((x, i) => ({ x, y: e.y[i]!, label: e.classNames[e.labels[i]!] ?? String(e.labels[i]) }));
+  const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
+  return Plot.plot({
+    title: options.title,
+    width: options.width ?? 360,
+    height: options.height ?? 300,
+    marginLeft: 40,
+    x: { label: `PC 1 (${pct(e.explained[0])})`, ticks: 4 },
+    y: { label: `PC 2 (${pct(e.explained[1])})`, ticks: 4 },
+    color: { type: 'categorical', domain: e.classNames, scheme: 'tableau10', legend: options.legend ?? true },
+    marks: [Plot.dot(points, { x: 'x', y: 'y', fill: 'label', r: 2, fillOpacity: 0.75 }), Plot.frame({ stroke: '#e1e5ec' })],
   });
 }

@@ -5,20 +5,21 @@ import { isSymmetricReluNetwork } from '@contrastive/nets';
 import * as z from 'zod/mini';
 import type { Method } from '../method';
 
+/** The options of `contrastiveMethod(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const contrastiveMethodSchema = z.strictObject({
-  /** Which contrastive objective. `supcon` uses `batch.labels` (Khosla et al.); without labels it is SimCLR. */
+  /** Which contrastive objective. `supcon` uses `batch.labels` (Khosla et al.); without labels it is SimCLR. Default 'infonce'. */
   loss: z._default(z.enum(['infonce', 'ntxent', 'supcon']), 'infonce'),
-  /** Softmax temperature τ. */
+  /** Softmax temperature τ. Default 0.1. */
   temperature: z._default(z.number().check(z.positive()), 0.1),
   /** SupCon's base temperature (loss × τ/τ_base); defaults to τ. */
   baseTemperature: z.optional(z.number().check(z.positive())),
-  /** L2-normalise embeddings before the similarity (cosine). The flagship uses raw inner products. */
+  /** L2-normalise embeddings before the similarity (cosine). The flagship uses raw inner products. Default true. */
   normalize: z._default(z.boolean(), true),
-  /** InfoNCE only: average the a→b and b→a directions. */
+  /** InfoNCE only: average the a→b and b→a directions. Default false. */
   symmetric: z._default(z.boolean(), false),
   /** SupCon only: L_out (Eq. 2, default) or L_in (Eq. 3). */
   variant: z._default(z.enum(['out', 'in']), 'out'),
-  /** SupCon only: use the batch labels (true) or none, i.e. SimCLR (false). */
+  /** SupCon only: use the batch labels (true) or none, i.e. SimCLR (false). Default true. */
   supervised: z._default(z.boolean(), true),
   /**
    * How the loss and its gradient are computed. 'auto' (default): with a symmetric-ReLU encoder,
@@ -30,6 +31,7 @@ export const contrastiveMethodSchema = z.strictObject({
    */
   kernels: z._default(z.enum(['auto', 'native', 'tfjs']), 'auto'),
 });
+/** Options of `contrastiveMethod` (the input of its schema: a field with a default may be omitted). */
 export type ContrastiveMethodOptions = z.input<typeof contrastiveMethodSchema> & {
   /** The encoder whose output is the learned representation. */
   encoder: Network;

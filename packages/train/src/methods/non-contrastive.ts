@@ -34,12 +34,16 @@ function checkTwoViews(op: string, views: tf.Tensor2D[]): void {
   }
 }
 
+/** The options of `simSiamMethod(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const simSiamMethodSchema = z.strictObject({
-  /** Stop the gradient through the target branch (SimSiam). `false` is the collapse ablation. */
+  /** Stop the gradient through the target branch (SimSiam). `false` is the collapse ablation. Default true. */
   stopGradient: z._default(z.boolean(), true),
 });
+/** Options of `simSiamMethod` (the input of its schema: a field with a default may be omitted). */
 export type SimSiamMethodOptions = z.input<typeof simSiamMethodSchema> & {
+  /** The encoder f whose output is the learned representation. Required. */
   encoder: Network;
+  /** The projector g after the encoder (the loss sees g(f(x))). Default none. */
   projector?: Network;
   /** The prediction head h; omit it for the "no predictor" ablation (p = z). */
   predictor?: Network;
@@ -79,14 +83,18 @@ export function simSiamMethod(options: SimSiamMethodOptions): Method {
   };
 }
 
+/** The options of `byolMethod(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const byolMethodSchema = z.strictObject({
-  /** EMA momentum m of the target: ξ ← m·ξ + (1−m)·θ. luckmatters uses a constant 0.996 (docs/science/non-contrastive.md §3.2). */
+  /** EMA momentum m of the target: ξ ← m·ξ + (1−m)·θ. luckmatters uses a constant 0.996 (docs/science/non-contrastive.md §3.2). Default 0.996. */
   momentum: z._default(z.number().check(z.gte(0), z.lte(1)), 0.996),
-  /** Raise m to 1 on BYOL's cosine schedule m_k = 1 − (1 − m)(cos(πk/K) + 1)/2. */
+  /** Raise m to 1 on BYOL's cosine schedule m_k = 1 − (1 − m)(cos(πk/K) + 1)/2. Default false. */
   cosineMomentum: z._default(z.boolean(), false),
 });
+/** Options of `byolMethod` (the input of its schema: a field with a default may be omitted). */
 export type ByolMethodOptions = z.input<typeof byolMethodSchema> & {
+  /** The encoder f whose output is the learned representation. Required. */
   encoder: Network;
+  /** The projector g after the encoder (the loss sees g(f(x))). Default none. */
   projector?: Network;
   /** The online predictor q (trained by gradients). */
   predictor: Network;
@@ -172,16 +180,20 @@ function emaTargetMethod(
   };
 }
 
+/** The options of `directPredMethod(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const directPredMethodSchema = z.extend(byolMethodSchema, {
-  /** ρ: EMA rate of the correlation estimate F̂ ← ρF̂ + (1 − ρ)F_batch (docs/science/non-contrastive.md §3.3). */
+  /** ρ: EMA rate of the correlation estimate F̂ ← ρF̂ + (1 − ρ)F_batch (docs/science/non-contrastive.md §3.3). Default 0.3. */
   rho: z._default(z.number().check(z.gte(0), z.lte(1)), 0.3),
-  /** ε added to the normalised eigenvalues p_j = sqrt(s_j / max s) + ε. */
+  /** ε added to the normalised eigenvalues p_j = sqrt(s_j / max s) + ε. Default 0.01. */
   eps: z._default(z.number().check(z.gte(0)), 0.01),
-  /** Recompute W_p every `freq` steps. */
+  /** Recompute W_p every `freq` steps. Default 1. */
   freq: z._default(z.int().check(z.positive()), 1),
 });
+/** Options of `directPredMethod` (the input of its schema: a field with a default may be omitted). */
 export type DirectPredMethodOptions = z.input<typeof directPredMethodSchema> & {
+  /** The encoder f whose output is the learned representation. Required. */
   encoder: Network;
+  /** The projector g after the encoder (the loss sees g(f(x))). Default none. */
   projector?: Network;
 };
 
@@ -191,7 +203,10 @@ export type DirectPredMethodOptions = z.input<typeof directPredMethodSchema> & {
  * outputs, W_p = U diag(p) Uᵀ. The correlation uses this step's online outputs of both views
  * (constants, computed in `prepare`), before the loss, as in luckmatters' byol_trainer.py.
  */
-export function directPredMethod(options: DirectPredMethodOptions): Method & { predictor: DirectPredictor } {
+export function directPredMethod(options: DirectPredMethodOptions): Method & {
+  /** The predictor DirectPred sets from the running correlation's eigen-decomposition. */
+  predictor: DirectPredictor;
+} {
   const op = 'directPredMethod';
   const { encoder, projector, ...rest } = options;
   requireNetwork(op, 'encoder', encoder);

@@ -9,6 +9,7 @@ import type { Method } from '../method';
  * `--lambd`, Zbontar et al. 2021).
  */
 export const barlowTwinsMethodSchema = barlowTwinsLossOptionsSchema;
+/** Options of `barlowTwinsMethod` (the input of its schema: a field with a default may be omitted). */
 export type BarlowTwinsMethodOptions = z.input<typeof barlowTwinsMethodSchema> & {
   /** The encoder whose output is the learned representation. */
   encoder: Network;
@@ -21,8 +22,11 @@ export type BarlowTwinsMethodOptions = z.input<typeof barlowTwinsMethodSchema> &
  * `covariance` ν = 1 (facebookresearch/vicreg `--sim-coeff`, `--std-coeff`, `--cov-coeff`; Bardes et al. 2022).
  */
 export const vicRegMethodSchema = vicRegLossOptionsSchema;
+/** Options of `vicRegMethod` (the input of its schema: a field with a default may be omitted). */
 export type VicRegMethodOptions = z.input<typeof vicRegMethodSchema> & {
+  /** The encoder f whose output is the learned representation. Required. */
   encoder: Network;
+  /** The projector g after the encoder (the loss sees g(f(x))). Default none. */
   projector?: Network;
 };
 

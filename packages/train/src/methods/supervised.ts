@@ -4,12 +4,14 @@ import { mlp } from '@contrastive/nets';
 import * as z from 'zod/mini';
 import type { Method } from '../method';
 
+/** The options of `supervisedMethod(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const supervisedMethodSchema = z.strictObject({
-  /** Number of classes C: the linear head maps the encoder's output to C logits. Required unless a `head` is given. */
+  /** Number of classes C: the linear head maps the encoder's output to C logits. Required unless a `head` is given. Default: none. */
   numClasses: z.optional(z.int().check(z.gte(2))),
   /** Seed of the linear head's initial weights (LeCun normal, zero bias). Default 0. */
   seed: z._default(seedSchema, 0),
 });
+/** Options of `supervisedMethod` (the input of its schema: a field with a default may be omitted). */
 export type SupervisedMethodOptions = z.input<typeof supervisedMethodSchema> & {
   /** The encoder whose output is the learned representation. */
   encoder: Network;

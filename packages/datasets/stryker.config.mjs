@@ -1,0 +1,3 @@
+import { strykerConfig } from '../../config/stryker.base.mjs';
+
+export default strykerConfig();
