@@ -246,7 +246,18 @@ export async function validateRun(exp: Experiment, backend?: string): Promise<st
       const data = buildData(job);
       try {
         buildViews(job.augment, data, job.seed);
-        buildMethod(job, data).dispose();
+        const method = buildMethod(job, data);
+        const networks = Object.keys(method.networks);
+        method.dispose();
+        // Per-network learning rates must name networks this method has (train checks it too, but only once the run has started).
+        for (const name of Object.keys(job.optimizer.lrMultipliers ?? {}))
+          if (!networks.includes(name))
+            throw new ConfigError(
+              `optimizer.lrMultipliers.${escapeText(name, 60)}: this method has no such network (its networks: ${networks.join(', ')})`,
+              {
+                path: `optimizer.lrMultipliers.${name}`,
+              },
+            );
       } finally {
         data.dispose();
       }
