@@ -266,5 +266,7 @@ describe('real-data configs', () => {
       /--size: preset 'fmnist-ssl' has sizes 'small', 'full'; got 'large'/,
     );
     expect(messageOf(() => loadExperiment('hltm', { size: 'full' }))).toMatch(/--size: expected 'small' or 'large', got 'full'/);
+    // --steps replaces the preset's epochs.
+    expect(loadExperiment('fmnist-ssl', { steps: 7 })).toMatchObject({ steps: 7, epochs: undefined });
   });
 });

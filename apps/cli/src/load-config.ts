@@ -116,7 +116,8 @@ export function loadExperiment(target: string, overrides: Overrides = {}): Exper
   const merged = {
     ...raw,
     ...(overrides.seeds ? { seeds: overrides.seeds } : {}),
-    ...(overrides.steps ? { steps: overrides.steps } : {}),
+    // --steps replaces a dataset config's epochs (the verdict notes the change).
+    ...(overrides.steps ? { steps: overrides.steps, epochs: undefined } : {}),
   };
   try {
     return parseExperiment(merged, source, { baseDir });
