@@ -11,6 +11,7 @@ import { makeVariable, uniqueVariableName } from './serialization';
  * `[dx, dgamma, dbeta]`. Used when both are registered for the active backend.
  */
 export const FUSED_BATCH_NORM = 'ContrastiveBatchNormTrain';
+/** Kernel name of the fused training-mode batch-norm gradient (registered with `FUSED_BATCH_NORM`). */
 export const FUSED_BATCH_NORM_GRAD = 'ContrastiveBatchNormTrainGrad';
 
 /** PyTorch's BatchNorm momentum: running ← (1 − m)·running + m·batch statistic. */
