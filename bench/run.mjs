@@ -8,7 +8,9 @@
 // --scaling (also the long scaling sweep: batch 64…4096 and width, each point in a fresh process
 // for its peak memory; writes bench/results/scaling.json, then `pnpm --filter @contrastive/bench
 // plot` draws bench/scaling-*.svg), --scaling-only (only the sweep), --parts=engines,flagship,scaling
-// (what to run), --seconds=N (timing budget per measurement, default 4; 1.5 with --quick).
+// (what to run), --seconds=N (timing budget per measurement, default 4; 1.5 with --quick),
+// --real-data (also issue 12's small-size real-data runs, ours vs PyTorch: ~10 min; part 'real-data').
+// Part 'cnn' (default): the issue-12 CNN training step and augmentation, ours vs PyTorch (target 3).
 // Internal: --point=<json> measures one scaling point and prints JSON (run in a child process).
 //
 // Engines: 'library' = what a library user gets with `await selectBackend()` from
@@ -29,6 +31,7 @@ import { supConLoss } from '@contrastive/losses';
 import { disableNativeKernels, loadNative, nativeInfo } from '@contrastive/native';
 import { symmetricRelu } from '@contrastive/nets';
 import { contrastiveMethod, train } from '@contrastive/train';
+import { benchCnn, benchRealData, printCnn, printRealData } from './real-data/bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -430,6 +433,8 @@ async function main() {
         Object.keys(r.ours).filter((k) => k !== 'flagship'),
       );
     if (r.scaling ?? r.rows) printScaling(r.scaling ?? r);
+    if (r.cnn) printCnn(r.cnn);
+    if (r.realData) printRealData(r.realData);
     return;
   }
   const point = flag('point');
@@ -442,7 +447,8 @@ async function main() {
     (
       flag('parts') ??
       [
-        ...(args.includes('--scaling-only') ? [] : ['engines', ...(args.includes('--no-flagship') ? [] : ['flagship'])]),
+        ...(args.includes('--scaling-only') ? [] : ['engines', ...(args.includes('--no-flagship') ? [] : ['flagship']), 'cnn']),
+        ...(args.includes('--real-data') ? ['real-data'] : []),
         ...(args.includes('--scaling') || args.includes('--scaling-only') ? ['scaling'] : []),
       ].join(',')
     ).split(','),
@@ -530,6 +536,14 @@ async function main() {
     writeFileSync(join(here, 'results', `${parts.has('engines') ? 'latest' : 'flagship'}.json`), JSON.stringify(results, null, 2));
     report(results, backends);
   }
+  if (parts.has('cnn')) {
+    results.cnn = benchCnn(py, { quick });
+    printCnn(results.cnn);
+  }
+  if (parts.has('real-data')) {
+    results.realData = benchRealData(py);
+    printRealData(results.realData);
+  }
   if (parts.has('scaling')) {
     results.scaling = scalingSweep(py);
     results.loadavg.afterScaling = loadavg();
@@ -543,8 +557,10 @@ async function main() {
   results.benchPeakRssMB = peakRssMB();
   mkdirSync(join(here, 'results'), { recursive: true });
   if (parts.has('engines')) writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
+  else if (parts.has('cnn') || parts.has('real-data'))
+    writeFileSync(join(here, 'results', 'real-data.json'), JSON.stringify(results, null, 2));
   console.log(
-    `\nload average (1 min) at start ${fmt(results.loadavg.start[0], 2)}, end ${fmt(loadavg()[0], 2)}; raw numbers: bench/results/latest.json`,
+    `\nload average (1 min) at start ${fmt(results.loadavg.start[0], 2)}, end ${fmt(loadavg()[0], 2)}; raw numbers: bench/results/${parts.has('engines') || !(parts.has('cnn') || parts.has('real-data')) ? 'latest' : 'real-data'}.json`,
   );
 }
 

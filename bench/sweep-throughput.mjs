@@ -62,35 +62,79 @@ const run = (args) =>
     c.stdout.on('data', (d) => (out += d));
     c.stderr.on('data', (d) => (err += d));
     c.on('close', (code) =>
-      code === 0 ? resolve({ seconds: (performance.now() - t0) / 1000, result: JSON.parse(out) }) : reject(new Error(`${args.join(' ')}: ${err}`)),
+      code === 0
+        ? resolve({ seconds: (performance.now() - t0) / 1000, result: JSON.parse(out) })
+        : reject(new Error(`${args.join(' ')}: ${err}`)),
     );
   });
 const redisCli = (port, ...a) => spawnSync('redis-cli', ['-p', String(port), ...a], { encoding: 'utf8' }).stdout;
 /** Calls per command since the last CONFIG RESETSTAT. */
 const commandStats = (port) =>
   Object.fromEntries(
-    [...redisCli(port, 'INFO', 'commandstats').matchAll(/cmdstat_(\S+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]).filter(([k]) => k !== 'info' && k !== 'config'),
+    [...redisCli(port, 'INFO', 'commandstats').matchAll(/cmdstat_(\S+):calls=(\d+)/g)]
+      .map((m) => [m[1], Number(m[2])])
+      .filter(([k]) => k !== 'info' && k !== 'config'),
   );
 
+/**
+ * The time a sweep spends outside training: its wall time minus the jobs' own training seconds
+ * spread over the workers (start-up, scheduling, results, the queue's round trips). On a loaded
+ * machine the training seconds vary too; this difference is the fairer comparison.
+ */
+const overhead = (result, seconds, workers) => {
+  const train = result.jobs.reduce((a, j) => a + j.seconds, 0);
+  return { trainSeconds: Number(train.toFixed(1)), overheadSeconds: Number((seconds - train / workers).toFixed(1)) };
+};
 const rows = [];
 for (let r = 0; r < repeat; r++) {
   for (const workers of [1, 2]) {
-    const { seconds, result } = await run(['sweep', sweepFile, '--out', join(dir, `local-${workers}-${r}`), '--workers', String(workers), ...common]);
-    rows.push({ engine: 'local', workers, seconds, jobsPerMinute: (60 * jobs) / seconds, trained: result.trained });
+    const { seconds, result } = await run([
+      'sweep',
+      sweepFile,
+      '--out',
+      join(dir, `local-${workers}-${r}`),
+      '--workers',
+      String(workers),
+      ...common,
+    ]);
+    rows.push({
+      engine: 'local',
+      workers,
+      seconds,
+      jobsPerMinute: (60 * jobs) / seconds,
+      trained: result.trained,
+      ...overhead(result, seconds, workers),
+    });
   }
   for (const workers of [1, 2]) {
     const port = await freePort();
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    const server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      { stdio: 'ignore' },
+    );
     while (redisCli(port, 'PING').trim() !== 'PONG') await new Promise((res) => setTimeout(res, 50));
     const url = `redis://127.0.0.1:${port}`;
     // Long-running workers, as deployed: started (and warm) before the sweep is timed.
-    const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker', '--queue', url], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
+    const procs = Array.from({ length: workers }, () =>
+      spawn(process.execPath, [bin, 'worker', '--queue', url], { env, stdio: ['ignore', 'ignore', 'pipe'] }),
+    );
     await Promise.all(procs.map((p) => new Promise((res) => p.stderr.on('data', (d) => /waiting for jobs/.test(String(d)) && res()))));
     redisCli(port, 'CONFIG', 'RESETSTAT');
     const { seconds, result } = await run(['sweep', sweepFile, '--out', join(dir, `queue-${workers}-${r}`), '--queue', url, ...common]);
     const stats = commandStats(port);
     const calls = Object.values(stats).reduce((a, b) => a + b, 0);
-    rows.push({ engine: 'queue', workers, seconds, jobsPerMinute: (60 * jobs) / seconds, trained: result.trained, redisCallsPerJob: calls / jobs, stats });
+    rows.push({
+      engine: 'queue',
+      workers,
+      seconds,
+      jobsPerMinute: (60 * jobs) / seconds,
+      trained: result.trained,
+      ...overhead(result, seconds, workers),
+      redisCommandsPerJob: calls / jobs,
+      scriptCallsPerJob: ((stats.evalsha ?? 0) + (stats.eval ?? 0)) / jobs,
+      stats,
+    });
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => new Promise((res) => p.on('close', res))));
     server.kill('SIGTERM');
@@ -102,11 +146,21 @@ const sizes = (sub) => {
   return s.reduce((a, b) => a + b, 0) / s.length;
 };
 const summary = {
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map((x) => x.toFixed(1)).join(' ') },
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    loadavg: loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' '),
+  },
   sweep: { jobs, steps, checkpointEvery: 100 },
   bytesPerResult: Math.round(sizes('jobs')),
   bytesPerCheckpoint: Math.round(sizes('checkpoints')),
-  rows: rows.map(({ stats: _s, ...r }) => ({ ...r, seconds: Number(r.seconds.toFixed(1)), jobsPerMinute: Number(r.jobsPerMinute.toFixed(1)) })),
+  rows: rows.map(({ stats: _s, ...r }) => ({
+    ...r,
+    seconds: Number(r.seconds.toFixed(1)),
+    jobsPerMinute: Number(r.jobsPerMinute.toFixed(1)),
+  })),
   redisCommands: rows.filter((r) => r.stats).map((r) => ({ workers: r.workers, ...r.stats })),
 };
 console.log(JSON.stringify(summary, null, 2));

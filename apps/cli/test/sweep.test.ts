@@ -159,6 +159,15 @@ describe('sweep expansion', () => {
     const s = expand({ axes: { 'encoder.width': [4, 8] } });
     await expect(validateSweep(s, 'cpu')).resolves.toBe('cpu');
   });
+
+  it('validateSweep: per-network learning rates must name a network of the method, before anything runs', async () => {
+    const optimizer = (lrMultipliers: Record<string, number>) => ({ optimizer: { type: 'sgd', lr: 0.05, lrMultipliers } });
+    await expect(validateSweep(expand({ set: optimizer({ encoder: 2 }) }), 'cpu')).resolves.toBe('cpu');
+    const bad = expand({ set: optimizer({ predictor: 2 }) });
+    await expect(validateSweep(bad, 'cpu')).rejects.toThrow(
+      /point \(the base\): optimizer\.lrMultipliers\.predictor: this method has no such network \(its networks: encoder\)/,
+    );
+  });
 });
 
 describe('sweep run (local engine, inline)', () => {

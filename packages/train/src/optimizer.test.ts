@@ -30,6 +30,34 @@ describeBackends('createOptimizer', () => {
     nes.dispose();
   });
 
+  it('one learning rate per variable (parameter groups): SGD with momentum and weight decay, AdamW', () => {
+    // torch.optim.SGD with two param groups: buf ← μ·buf + (g + λθ), θ ← θ − lr_group·buf.
+    const a = tf.variable(tf.tensor1d([1]));
+    const b = tf.variable(tf.tensor1d([1]));
+    const sgd = createOptimizer({ type: 'sgd', lr: 0.1, momentum: 0.5, weightDecay: 0.2 });
+    sgd.apply([a, b], [tf.tensor1d([1]), tf.tensor1d([1])], [0.1, 1]);
+    // buf = 1 + 0.2 = 1.2 for both; a = 1 − 0.1·1.2 = 0.88, b = 1 − 1.2 = −0.2.
+    expectClose(a, [0.88]);
+    expectClose(b, [-0.2]);
+    sgd.apply([a, b], [tf.tensor1d([0]), tf.tensor1d([0])], [0.1, 1]);
+    // buf_a = 0.5·1.2 + 0.2·0.88 = 0.776, buf_b = 0.5·1.2 + 0.2·(−0.2) = 0.56.
+    expectClose(a, [0.88 - 0.1 * 0.776]);
+    expectClose(b, [-0.2 - 0.56]);
+    // AdamW: θ ← θ − lr_group·(m̂/(√ŝ + ε) + λθ); first step m̂/√ŝ = sign(g).
+    const c = tf.variable(tf.tensor1d([2]));
+    const d = tf.variable(tf.tensor1d([2]));
+    const adam = createOptimizer({ type: 'adam', lr: 0.01, weightDecay: 0.1, epsilon: 1e-12 });
+    adam.apply([c, d], [tf.tensor1d([3]), tf.tensor1d([-3])], [0.01, 0.1]);
+    expectClose(c, [2 - 0.01 * (1 + 0.2)], { atol: 1e-6 });
+    expectClose(d, [2 - 0.1 * (-1 + 0.2)], { atol: 1e-6 });
+    expect(() => sgd.apply([a, b], [tf.tensor1d([0]), tf.tensor1d([0])], [0.1])).toThrow(
+      /lr.*one learning rate or 2 \(one per variable\).*1 learning rates/,
+    );
+    tf.dispose([a, b, c, d]);
+    sgd.dispose();
+    adam.dispose();
+  });
+
   it('Adam: first step moves every coordinate by lr·sign(g) (bias-corrected)', () => {
     const v = tf.variable(tf.tensor1d([1, 1, 1]));
     const opt = createOptimizer({ type: 'adam', lr: 0.01 });

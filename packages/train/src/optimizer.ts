@@ -15,6 +15,12 @@ export const optimizerOptionsSchema = z.discriminatedUnion('type', [
     nesterov: z._default(z.boolean(), false),
     /** L2 weight decay λ added to the gradient (g ← g + λθ), as PyTorch SGD. Default 0. */
     weightDecay: z._default(z.number().check(z.gte(0)), 0),
+    /**
+     * Learning-rate multipliers by network name (a key of the method's `networks`): `{ predictor: 10 }`
+     * trains the predictor at 10 × lr, like a PyTorch parameter group (its weight decay scales with its
+     * lr too). Networks not named train at lr. Default: none (one lr for every network).
+     */
+    lrMultipliers: z.optional(z.record(z.string(), z.number().check(z.positive()))),
   }),
   z.strictObject({
     /** Adam (Kingma & Ba 2015); with `weightDecay` AdamW. */
@@ -29,6 +35,12 @@ export const optimizerOptionsSchema = z.discriminatedUnion('type', [
     epsilon: z._default(z.number().check(z.positive()), 1e-8),
     /** Decoupled weight decay (AdamW, Loshchilov & Hutter): θ ← θ − lr·λ·θ. 0 = plain Adam. Default 0. */
     weightDecay: z._default(z.number().check(z.gte(0)), 0),
+    /**
+     * Learning-rate multipliers by network name (a key of the method's `networks`): `{ predictor: 10 }`
+     * trains the predictor at 10 × lr, like a PyTorch parameter group (its weight decay scales with its
+     * lr too). Networks not named train at lr. Default: none (one lr for every network).
+     */
+    lrMultipliers: z.optional(z.record(z.string(), z.number().check(z.positive()))),
   }),
 ]);
 /** Options of `createOptimizer` and `train`'s `optimizer` (fields with a default may be omitted). */
@@ -56,8 +68,11 @@ export interface OptimizerState {
 export interface Optimizer {
   /** The options with defaults applied. */
   readonly options: z.output<typeof optimizerOptionsSchema>;
-  /** Applies one update to `variables` from `grads` (same order) at learning rate `lr`. */
-  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], lr: number): void;
+  /**
+   * Applies one update to `variables` from `grads` (same order) at learning rate `lr`: one number,
+   * or one per variable (parameter groups; `train` builds it from `lrMultipliers`).
+   */
+  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], lr: number | readonly number[]): void;
   /** The state to checkpoint. */
   getState(): OptimizerState;
   /** Restores a state for `variables` (same order and shapes as when it was taken). */
@@ -90,22 +105,31 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
           actual: grads.length,
         });
       }
+      if (typeof lr !== 'number' && lr.length !== variables.length) {
+        throw new InvalidArgumentError({
+          op: 'Optimizer.apply',
+          argument: 'lr',
+          expected: `one learning rate or ${variables.length} (one per variable)`,
+          actual: `${lr.length} learning rates`,
+        });
+      }
       ensureSlots(variables);
       iterations++;
       tf.tidy(() => {
         variables.forEach((v, i) => {
+          const rate = typeof lr === 'number' ? lr : lr[i]!;
           let g = grads[i]!;
           if (opts.type === 'sgd') {
             if (opts.weightDecay > 0) g = tf.add(g, tf.mul(v, opts.weightDecay));
             if (perVar === 0) {
-              v.assign(tf.sub(v, tf.mul(g, lr)));
+              v.assign(tf.sub(v, tf.mul(g, rate)));
               return;
             }
             const buf = slots[i]!;
             const next = iterations === 1 ? g : tf.add(tf.mul(buf, opts.momentum), g);
             buf.assign(next);
             const step = opts.nesterov ? tf.add(g, tf.mul(next, opts.momentum)) : next;
-            v.assign(tf.sub(v, tf.mul(step, lr)));
+            v.assign(tf.sub(v, tf.mul(step, rate)));
           } else {
             const m = slots[2 * i]!;
             const s = slots[2 * i + 1]!;
@@ -115,7 +139,7 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
             const sHat = tf.div(s, 1 - opts.beta2 ** iterations);
             let update = tf.div(mHat, tf.add(tf.sqrt(sHat), opts.epsilon));
             if (opts.weightDecay > 0) update = tf.add(update, tf.mul(v, opts.weightDecay));
-            v.assign(tf.sub(v, tf.mul(update, lr)));
+            v.assign(tf.sub(v, tf.mul(update, rate)));
           }
         });
       });

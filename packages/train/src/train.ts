@@ -37,7 +37,7 @@ import { setTrainingMode } from './network-modes';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
 import { lrScheduleSchema, type LrSchedule, parseSchedule, scheduleFactor } from './schedule';
 
-/** The options of `train` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The numeric options of `train` as a strict zod schema (the objects, `data`, `method`, … are checked separately): a misspelt key is an error naming it. */
 export const trainOptionsSchema = z.strictObject({
   /** Optimizer and its hyper-parameters. */
   optimizer: optimizerOptionsSchema,
@@ -155,6 +155,35 @@ export type TrainEvent =
       aborted: boolean;
     };
 
+/**
+ * The learning-rate multiplier of every trainable variable: that of the first named network (in the
+ * method's order) that owns it, 1 when no named network does. Undefined without multipliers. A name that is
+ * not one of the method's networks is an error naming the networks it has.
+ */
+function lrMultipliersOf(
+  method: Method,
+  trainable: readonly tf.Variable[],
+  multipliers: Record<string, number> | undefined,
+): number[] | undefined {
+  if (!multipliers || Object.keys(multipliers).length === 0) return undefined;
+  const names = Object.keys(method.networks);
+  for (const name of Object.keys(multipliers)) {
+    if (!names.includes(name))
+      throw new InvalidArgumentError({
+        op: 'train',
+        argument: `optimizer.lrMultipliers.${name}`,
+        expected: `one of the method's networks (${names.join(', ')})`,
+        actual: name,
+      });
+  }
+  const owner = new Map<tf.Variable, number>();
+  for (const [name, net] of Object.entries(method.networks)) {
+    const m = multipliers[name];
+    if (m !== undefined) for (const v of net.variables) if (!owner.has(v)) owner.set(v, m);
+  }
+  return trainable.map((v) => owner.get(v) ?? 1);
+}
+
 /** Every variable the method owns (trainable first, then the rest), deduplicated, in a stable order. */
 function allVariables(method: Method): tf.Variable[] {
   const seen = new Set<tf.Variable>();
@@ -248,6 +277,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
   let augRng = rng.fork('augment');
   const optimizer = createOptimizer(opts.optimizer);
   const trainable = method.trainableVariables();
+  const lrScale = lrMultipliersOf(method, trainable, opts.optimizer.lrMultipliers);
   const variables = allVariables(method);
   const history: TrainHistory = { loss: [], evals: [] };
   let start = 0;
@@ -346,7 +376,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
         optimizer.apply(
           trainable,
           trainable.map((t) => grads[t.name]!),
-          lr,
+          lrScale ? lrScale.map((m) => m * lr) : lr,
         );
         for (const net of Object.values(method.networks)) net.afterUpdate?.();
         method.afterUpdate?.(step, opts.steps, views);

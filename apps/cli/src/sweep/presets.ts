@@ -130,36 +130,37 @@ export function supConBatch(): SweepInput {
 export function simSiamPhase(): SweepInput {
   return {
     name: 'simsiam-phase',
-    title: 'SimSiam phase diagram: collapse over weight decay × learning rate',
+    title: "SimSiam phase diagram: collapse over weight decay × the predictor's learning rate",
     description:
       'The SimSiam arm of simsiam-collapse (labeled sparse coding, MLP encoder, 2-layer projector, bottleneck predictor, ' +
-      'SGD with momentum 0.9, 800 steps) over weight decay × learning rate, both applied to every network (the optimizer ' +
-      "has no per-head learning rate, so the predictor shares the encoder's). Collapse diagnostic: std of the " +
-      'L2-normalised projection (1/√64 = 0.125 when spread isotropically, 0 when collapsed).',
+      "SGD with momentum 0.9 and lr 0.05, 800 steps) over weight decay (every network) × the predictor's learning rate " +
+      "(optimizer.lrMultipliers.predictor: 0.1×, 1×, 10× the encoder's 0.05, a parameter group as in PyTorch). " +
+      'Collapse diagnostic: std of the L2-normalised projection (1/√64 = 0.125 when spread isotropically, 0 when collapsed).',
     claim:
-      "SimSiam avoids collapse only when weight decay is small: at the paper's 1e-4 with lr 0.05 the outputs stay spread, and from weight decay 0.03 on they collapse at every learning rate.",
+      "SimSiam avoids collapse only when weight decay is small: at the paper's 1e-4 with the predictor at the encoder's lr the outputs stay spread, and from weight decay 0.03 on they collapse whatever the predictor's learning rate.",
     base: 'simsiam-collapse',
     arm: 'SimSiam',
-    axes: { 'optimizer.weightDecay': [0.0001, 0.003, 0.03, 0.3], 'optimizer.lr': [0.01, 0.05, 0.2] },
+    set: { optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 1e-4, lrMultipliers: { predictor: 1 } } },
+    axes: { 'optimizer.weightDecay': [0.0001, 0.003, 0.03, 0.3], 'optimizer.lrMultipliers.predictor': [0.1, 1, 10] },
     seeds: [0, 1],
     metric: 'stdOfNormalized.projection',
     checks: [
       {
-        description: "weight decay 1e-4, lr 0.05 (the paper's) does not collapse: std ≥ 0.5/√64",
+        description: "weight decay 1e-4 with the predictor at the encoder's lr (the paper's setting) does not collapse: std ≥ 0.5/√64",
         metric: 'stdOfNormalized.projection',
-        where: { 'optimizer.weightDecay': 0.0001, 'optimizer.lr': 0.05 },
+        where: { 'optimizer.weightDecay': 0.0001, 'optimizer.lrMultipliers.predictor': 1 },
         op: '>=',
         value: 0.0625,
       },
       {
-        description: 'weight decay 0.03 collapses at every lr: std ≤ 0.2/√64',
+        description: 'weight decay 0.03 collapses at every predictor lr: std ≤ 0.2/√64',
         metric: 'stdOfNormalized.projection',
         where: { 'optimizer.weightDecay': 0.03 },
         op: '<=',
         value: 0.025,
       },
       {
-        description: 'weight decay 0.3 collapses at every lr: std ≤ 0.2/√64',
+        description: 'weight decay 0.3 collapses at every predictor lr: std ≤ 0.2/√64',
         metric: 'stdOfNormalized.projection',
         where: { 'optimizer.weightDecay': 0.3 },
         op: '<=',
@@ -171,6 +172,6 @@ export function simSiamPhase(): SweepInput {
 
 export const SWEEP_PRESETS: Record<string, SweepPreset> = {
   'masking-phase': { summary: 'Wen & Li 2021: atoms recovered over masking keep probability × τ (phase diagram).', build: maskingPhase },
-  'simsiam-phase': { summary: 'Chen & He 2021: SimSiam collapse over weight decay × learning rate.', build: simSiamPhase },
+  'simsiam-phase': { summary: "Chen & He 2021: SimSiam collapse over weight decay × the predictor's learning rate.", build: simSiamPhase },
   'supcon-batch': { summary: 'Khosla et al. 2020: SupCon linear probe over batch size × τ.', build: supConBatch },
 };

@@ -156,7 +156,7 @@ export async function workerMain(argv: string[], err: NodeJS.WritableStream = pr
     current = controller;
     if (stopping) controller.abort();
     const key = checkpointKey(job.id!);
-    const every = Math.max(1, Math.floor(spec.steps / 50));
+    const every = Math.max(1, Math.floor(spec.steps / 20));
     let last = -every;
     let at = 0;
     const progress = (step: number) => {

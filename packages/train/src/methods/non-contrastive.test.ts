@@ -150,4 +150,57 @@ describeBackends('non-contrastive methods', () => {
     m.dispose();
     tf.dispose([a, b]);
   });
+
+  it('optimizer.lrMultipliers: { predictor: 3 } moves the predictor 3× as far at the first SGD step and the encoder as before (parameter groups)', async () => {
+    // One plain SGD step from the same weights on the same batch: the gradients are the same, so
+    // Δθ = −lr·m·g gives Δpredictor(m = 3) = 3·Δpredictor(m = 1) and the same Δencoder.
+    let init: number[][] | undefined;
+    const step = async (lrMultipliers?: Record<string, number>) => {
+      const encoder = net(6, 4, 'enc', 7);
+      const predictor = net(4, 4, 'pred', 8);
+      // The same starting weights in both runs.
+      const vars = [...encoder.variables, ...predictor.variables];
+      if (init) vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(init![i]!, v.shape))));
+      else init = vars.map((v) => Array.from(v.dataSync()));
+      const before = [...encoder.variables, ...predictor.variables].map((v) => Array.from(v.dataSync()));
+      await run({
+        data: toyData(6),
+        augment: toyNoise(0.1),
+        method: simSiamMethod({ encoder, predictor }),
+        optimizer: { type: 'sgd', lr: 0.05, ...(lrMultipliers ? { lrMultipliers } : {}) },
+        steps: 1,
+        batchSize: 16,
+        seed: 3,
+      });
+      const after = [...encoder.variables, ...predictor.variables].map((v) => Array.from(v.dataSync()));
+      const nEnc = encoder.variables.length;
+      encoder.dispose();
+      predictor.dispose();
+      const delta = after.map((a, i) => a.map((x, j) => x - before[i]![j]!));
+      return { encoder: delta.slice(0, nEnc).flat(), predictor: delta.slice(nEnc).flat() };
+    };
+    const base = await step();
+    const scaled = await step({ predictor: 3 });
+    expectClose(scaled.encoder, base.encoder, { atol: 1e-7 });
+    expectClose(
+      scaled.predictor,
+      base.predictor.map((d) => 3 * d),
+      { atol: 1e-6 },
+    );
+    expect(Math.max(...base.predictor.map(Math.abs))).toBeGreaterThan(1e-4);
+    const encoder = net(6, 4, 'enc');
+    const predictor = net(4, 4, 'pred');
+    await expect(
+      run({
+        data: toyData(6),
+        augment: toyNoise(0.1),
+        method: simSiamMethod({ encoder, predictor }),
+        optimizer: { type: 'sgd', lr: 0.05, lrMultipliers: { predictr: 3 } },
+        steps: 1,
+        batchSize: 16,
+      }),
+    ).rejects.toThrow(/optimizer\.lrMultipliers\.predictr.*one of the method's networks \(encoder, predictor\)/);
+    encoder.dispose();
+    predictor.dispose();
+  });
 });
