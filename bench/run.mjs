@@ -308,7 +308,7 @@ const WORKLOADS = {
     label: 'SupCon fwd + bwd (L_out, 2 views)',
     points: [
       ...BATCHES.map((batch) => ({ axis: 'batch', batch, dim: 128 })),
-      ...[32, 64, 256, 512].map((dim) => ({ axis: 'width', batch: 1024, dim })),
+      ...WIDTHS.supcon.map((dim) => ({ axis: 'width', batch: 1024, dim })),
     ],
     flops: (p) => supConFlops(p),
   },
