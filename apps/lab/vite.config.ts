@@ -91,6 +91,23 @@ function fashionMnistSubset(): Plugin {
 }
 
 /**
+ * The CLI's config parser checks file datasets against the disk through apps/cli/src/datasets.ts
+ * (node:fs, and the Node-only loaders of @contrastive/datasets/node); the lab composes the parser
+ * but has no file datasets, so it gets src/cli-datasets-browser.ts instead.
+ */
+function cliDatasetsStandIn(): Plugin {
+  const standIn = fileURLToPath(new URL('./src/cli-datasets-browser.ts', import.meta.url));
+  return {
+    name: 'contrastive-lab:cli-datasets',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      const from = (importer ?? '').replace(/\\/g, '/');
+      return source === './datasets' && from.includes('/apps/cli/src/') ? standIn : null;
+    },
+  };
+}
+
+/**
  * tfjs-backend-wasm starts its pthreads from a Blob of `wasmFactoryThreadedSimd.toString()`: once
  * bundled and minified, that function refers to renamed outer variables ("e is not defined" in the
  * pthread workers), so multi-threaded wasm never starts. Give the Blob the emscripten script's
@@ -119,10 +136,12 @@ export default defineConfig({
     // level for its readRunFile; without this stand-in the dev server's page fails at load
     // ("Cannot access node:fs.readFileSync in client code"; checked with vite 8.3). No library
     // needs an alias any more: none imports @contrastive/native, which has its own browser entry.
-    alias: { 'node:fs': fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)) },
+    // Exact match: other built-ins (node:path, node:fs/promises behind apps/cli/src/datasets.ts's
+    // file loaders, never called in the page) get Vite's own browser stand-in.
+    alias: [{ find: /^node:fs$/, replacement: fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)) }],
   },
-  plugins: [tfjsWasm(), tfjsWasmThreads(), fashionMnistSubset()],
-  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
+  plugins: [cliDatasetsStandIn(), tfjsWasm(), tfjsWasmThreads(), fashionMnistSubset()],
+  worker: { format: 'es', plugins: () => [cliDatasetsStandIn(), tfjsWasmThreads()] },
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

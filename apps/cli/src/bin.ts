@@ -138,16 +138,20 @@ function calibrationFor(
 ): Calibration | undefined {
   try {
     const { steps: _steps, seed: _seed, seeds: _seeds, out: _out, 'restart-job': _restart, workers: _workers, ...rest } = values;
-    return calibrationOf(parseRun(command, target, rest).experiment);
+    // A preset with sizes: its checks hold for its calibrated sizes only.
+    const sizes = target !== undefined && Object.hasOwn(PRESETS, target) ? PRESETS[target]!.sizes : undefined;
+    const size = rest.size ?? sizes?.names[0];
+    const calibrated = sizes && size !== undefined && !sizes.calibrated.includes(size) ? { ...rest, size: sizes.calibrated[0]! } : rest;
+    return calibrationOf(parseRun(command, target, calibrated).experiment);
   } catch {
     return undefined;
   }
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'embed') return embedMain(argv.slice(1), process.stdout);
   // The worker has its own options (queue, lock and stall timings).
   if (argv[0] === 'worker') return workerMain(argv.slice(1));
-  if (argv[0] === 'embed') return embedMain(argv.slice(1), process.stdout);
   const { values, positionals } = parseCommandLine(argv);
   // Before any worker starts: workers inherit the environment, and the addon is loaded lazily.
   if (values['no-native']) process.env.CONTRASTIVE_NATIVE = '0';

@@ -106,7 +106,7 @@ describe('experiment config', () => {
     );
     expect(bad({ name: 'Bad Name' })).toBe("config: name: expected lowercase letters, digits and dashes, got 'Bad Name'");
     expect(bad({ data: 5 })).toMatch(
-      /^config: data: expected a mapping with a 'type' \(one of sparseCoding, labeledSparseCoding, hltm, latentMixing\), got 5/,
+      /^config: data: expected a mapping with a 'type' \(one of sparseCoding, labeledSparseCoding, hltm, latentMixing, fashionMnist, mnist, csv, npy, imageFolder\), got 5/,
     );
     expect(bad({ description: 'x'.repeat(10_001) })).toBe('config: description: expected at most 10000 characters, got 10001 characters');
     // Raw control characters from the file are escaped, never echoed.

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { type Experiment, parseExperiment } from './config';
 import { closest, ConfigError, escapeText } from './errors';
@@ -71,13 +71,20 @@ const isFile = (p: string) => {
 export function loadExperiment(target: string, overrides: Overrides = {}): Experiment {
   let raw: unknown;
   let source: string;
-  if (overrides.size !== undefined && overrides.size !== 'small' && overrides.size !== 'large') {
+  let baseDir = process.cwd();
+  const sized = Object.hasOwn(PRESETS, target) ? PRESETS[target]!.sizes : undefined;
+  if (sized && overrides.size !== undefined && !sized.names.includes(overrides.size)) {
+    throw new ConfigError(`--size: preset '${target}' has sizes ${sized.names.map((n) => `'${n}'`).join(', ')}; got '${escapeText(overrides.size)}'`, {
+      path: '--size',
+    });
+  }
+  if (!sized && overrides.size !== undefined && overrides.size !== 'small' && overrides.size !== 'large') {
     throw new ConfigError(`--size: expected 'small' or 'large', got '${escapeText(overrides.size)}'`, { path: '--size' });
   }
-  const id = presetId(target, overrides.size);
+  const id = sized ? target : presetId(target, overrides.size);
   const preset = Object.hasOwn(PRESETS, id) ? PRESETS[id] : undefined;
   if (preset) {
-    raw = preset.build();
+    raw = preset.build(overrides.size);
     source = `preset '${id}'`;
   } else if (Object.hasOwn(PRESETS, target) && overrides.size === 'large') {
     throw new ConfigError(
@@ -91,6 +98,7 @@ export function loadExperiment(target: string, overrides: Overrides = {}): Exper
     if (overrides.size) throw new ConfigError('--size applies to presets only', { path: '--size' });
     source = escapeText(target);
     raw = readConfigFile(target);
+    baseDir = dirname(resolve(target));
   } else {
     const guess = closest(target, Object.keys(PRESETS));
     throw new ConfigError(
@@ -108,7 +116,7 @@ export function loadExperiment(target: string, overrides: Overrides = {}): Exper
     ...(overrides.steps ? { steps: overrides.steps } : {}),
   };
   try {
-    return parseExperiment(merged, source);
+    return parseExperiment(merged, source, { baseDir });
   } catch (e) {
     if (e instanceof RangeError) throw new ConfigError(`${source}: nested too deeply (${firstLine(e)})`);
     throw e;

@@ -4,7 +4,7 @@
 // orders of magnitude).
 import * as tf from '@tensorflow/tfjs';
 import { denseMassSync, hungarian, spectrumSync } from '@contrastive/analysis';
-import { type DataModel, hasDictionary, hasNeuronWeights, type Network } from '@contrastive/core';
+import { type DataModel, hasDictionary, hasNeuronWeights, type Network, symmetricEigen } from '@contrastive/core';
 import { z } from 'zod';
 
 export const picturesSchema = z.object({
@@ -18,6 +18,28 @@ export const picturesSchema = z.object({
   denseMass: z.array(z.number()).optional(),
   /** Eigenvalues of the representation's covariance on the held-out batch, descending. */
   spectrum: z.array(z.number()).optional(),
+  /**
+   * The first layer's filters of a convolutional encoder: each filter [size, size, channels]
+   * min–max scaled to bytes 0–255 (row-major, channels last), base64.
+   */
+  filters: z.object({ size: z.number().int().min(1), channels: z.number().int().min(1), images: z.array(z.string()) }).optional(),
+  /** A few training images and their two augmented views: bytes 0–255 [h, w, c] (values clipped to [0, 1]), base64. */
+  preview: z
+    .object({
+      shape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+      images: z.array(z.string()),
+      views: z.array(z.array(z.string())),
+    })
+    .optional(),
+  /** The test embeddings projected on their first two principal components, with their labels. */
+  scatter: z
+    .object({
+      x: z.array(z.number()),
+      y: z.array(z.number()),
+      labels: z.array(z.number().int()),
+      classNames: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 export type Pictures = z.output<typeof picturesSchema>;
 
@@ -81,4 +103,60 @@ export function diagonalOrder(absCos: number[][]): { rows: number[]; cols: numbe
     .filter((i) => !matched.includes(i))
     .sort((a, b) => best(b) - best(a) || a - b);
   return { rows: [...matched, ...rest], cols };
+}
+
+/** Bytes 0–255 of values in [0, 1] (clipped), base64. */
+export function imageBytes(values: ArrayLike<number>): string {
+  const bytes = Uint8Array.from(values, (v) => Math.round(255 * Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0))));
+  return Buffer.from(bytes).toString('base64');
+}
+
+/** The bytes of `imageBytes` back. */
+export const decodeBytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
+
+/** The first layer's filters of a convolutional encoder (its first rank-4 variable [k, k, in, out]), or undefined. */
+export function firstLayerFilters(encoder: Network | undefined): Pictures['filters'] {
+  const w = encoder?.variables.find((v) => v.rank === 4);
+  if (!w) return undefined;
+  const [k, , inC, outC] = w.shape as [number, number, number, number];
+  const values = w.dataSync();
+  const images: string[] = [];
+  for (let o = 0; o < outC; o++) {
+    const f: number[] = [];
+    for (let i = 0; i < k * k * inC; i++) f.push(values[i * outC + o]!);
+    const lo = Math.min(...f);
+    const hi = Math.max(...f);
+    images.push(imageBytes(f.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5))));
+  }
+  return { size: k, channels: inC, images };
+}
+
+/**
+ * Rows of `x` [n, d] projected on their first two principal components (centred; eigenvectors of
+ * the covariance by Jacobi, sign fixed so the largest |entry| is positive), 3 decimals.
+ */
+export function pca2(x: ArrayLike<number>, n: number, d: number): { x: number[]; y: number[] } {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += x[i * d + j]! / n;
+  const cov = new Float64Array(d * d);
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < d; a++) {
+      const va = x[i * d + a]! - mean[a]!;
+      if (va === 0) continue;
+      for (let b = a; b < d; b++) cov[a * d + b]! += (va * (x[i * d + b]! - mean[b]!)) / Math.max(1, n - 1);
+    }
+  const { vectors } = symmetricEigen(cov, d);
+  const component = (k: number) => {
+    const v = Array.from({ length: d }, (_, j) => (k < d ? vectors[j * d + k]! : 0));
+    const big = v.reduce((m, e) => (Math.abs(e) > Math.abs(m) ? e : m), 0);
+    return big < 0 ? v.map((e) => -e) : v;
+  };
+  const [p, q] = [component(0), component(1)];
+  const proj = (w: number[]) =>
+    Array.from({ length: n }, (_, i) => {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (x[i * d + j]! - mean[j]!) * w[j]!;
+      return r3(s);
+    });
+  return { x: proj(p), y: proj(q) };
 }

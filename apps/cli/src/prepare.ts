@@ -6,11 +6,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { comparison } from './compare';
-import { type Experiment, jobsOf } from './config';
+import { type Experiment, isDatasetConfig, jobsOf } from './config';
+import { loadSplits } from './datasets';
 import { closest, ConfigError, escapeText, formatPath } from './errors';
 import { loadExperiment, type Overrides } from './load-config';
 import { COMPARE_METHODS, PRESETS } from './presets';
-import { buildData, buildMethod, buildViews } from './registry';
+import { buildAugment, buildData, buildMethod, buildViews, datasetInput, modelInput } from './registry';
 import { jobId } from './runner';
 
 export const OPTIONS = {
@@ -243,24 +244,32 @@ export async function validateRun(exp: Experiment, backend?: string): Promise<st
     if (seen.has(job.arm)) continue;
     seen.add(job.arm);
     try {
-      const data = buildData(job);
-      try {
-        buildViews(job.augment, data, job.seed);
-        const method = buildMethod(job, data);
-        const networks = Object.keys(method.networks);
+      let networks: string[];
+      if (isDatasetConfig(job.data)) {
+        // Loads the data now (a missing optional package or a bad file is an error before the run starts).
+        const { train } = await loadSplits(job.data);
+        if (job.augment.type !== 'dataPairs') buildAugment(job.augment, undefined, job.seed);
+        const method = buildMethod(job, datasetInput(train));
+        networks = Object.keys(method.networks);
         method.dispose();
-        // Per-network learning rates must name networks this method has (train checks it too, but only once the run has started).
-        for (const name of Object.keys(job.optimizer.lrMultipliers ?? {}))
-          if (!networks.includes(name))
-            throw new ConfigError(
-              `optimizer.lrMultipliers.${escapeText(name, 60)}: this method has no such network (its networks: ${networks.join(', ')})`,
-              {
-                path: `optimizer.lrMultipliers.${name}`,
-              },
-            );
-      } finally {
-        data.dispose();
+      } else {
+        const data = buildData(job);
+        try {
+          buildViews(job.augment, data, job.seed);
+          const method = buildMethod(job, modelInput(data));
+          networks = Object.keys(method.networks);
+          method.dispose();
+        } finally {
+          data.dispose();
+        }
       }
+      // Per-network learning rates must name networks this method has (train checks it too, but only once the run has started).
+      for (const name of Object.keys(job.optimizer.lrMultipliers ?? {}))
+        if (!networks.includes(name))
+          throw new ConfigError(
+            `optimizer.lrMultipliers.${escapeText(name, 60)}: this method has no such network (its networks: ${networks.join(', ')})`,
+            { path: `optimizer.lrMultipliers.${name}` },
+          );
     } catch (e) {
       if (ConfigError.isInstance(e))
         throw new ConfigError(`arm '${job.arm}': ${e.message}`, { ...(e.path ? { path: e.path } : {}), cause: e });

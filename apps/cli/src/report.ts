@@ -1,6 +1,6 @@
 import { formatMetric, formatNumber, metricCatalogue, metricInfo } from '@contrastive/analysis';
 import type { Experiment } from './config';
-import { absCosRows, diagonalOrder } from './pictures';
+import { absCosRows, decodeBytes, diagonalOrder, type Pictures } from './pictures';
 import type { RunResults } from './results';
 import { type CalibrationNote, verdictOf } from './verdict';
 
@@ -224,6 +224,118 @@ export function diagonalContrast(absCos: number[][]): { diagonal: number; offDia
   return { diagonal: diag / cols.length, offDiagonal: off / Math.max(1, nOff) };
 }
 
+/**
+ * An uncompressed 24-bit BMP data URI of an image of bytes [h, w, c] (c = 1 grey or 3 RGB): every
+ * browser shows it, so the report stays one offline file with no image library.
+ */
+export function bmpDataUri(bytes: Uint8Array, h: number, w: number, c: number): string {
+  const stride = Math.ceil((w * 3) / 4) * 4;
+  const size = 54 + stride * h;
+  const buf = Buffer.alloc(size);
+  buf.write('BM', 0, 'latin1');
+  buf.writeUInt32LE(size, 2);
+  buf.writeUInt32LE(54, 10);
+  buf.writeUInt32LE(40, 14);
+  buf.writeInt32LE(w, 18);
+  buf.writeInt32LE(h, 22); // positive: rows stored bottom-up
+  buf.writeUInt16LE(1, 26);
+  buf.writeUInt16LE(24, 28);
+  buf.writeUInt32LE(stride * h, 34);
+  for (let y = 0; y < h; y++) {
+    const row = 54 + (h - 1 - y) * stride;
+    for (let x = 0; x < w; x++) {
+      const at = (y * w + x) * c;
+      const [r, g, b] = c >= 3 ? [bytes[at]!, bytes[at + 1]!, bytes[at + 2]!] : [bytes[at]!, bytes[at]!, bytes[at]!];
+      buf[row + x * 3] = b;
+      buf[row + x * 3 + 1] = g;
+      buf[row + x * 3 + 2] = r;
+    }
+  }
+  return `data:image/bmp;base64,${buf.toString('base64')}`;
+}
+
+/** An image of `imageBytes` as an <img>, scaled up with sharp pixels. */
+function pixelImage(b64: string, h: number, w: number, c: number, scale: number, title = ''): string {
+  return `<img src="${bmpDataUri(decodeBytes(b64), h, w, c)}" width="${w * scale}" height="${h * scale}" alt="${esc(title)}" title="${esc(title)}" style="image-rendering:pixelated;margin:1px">`;
+}
+
+/** The first-layer filters of an arm as a grid of small images. */
+export function filterGrid(title: string, filters: NonNullable<Pictures['filters']>): string {
+  const { size, channels, images } = filters;
+  const scale = Math.max(4, Math.floor(36 / size));
+  const cells = images.map((b, i) => pixelImage(b, size, size, channels >= 3 ? 3 : 1, scale, `filter ${i + 1}`)).join('');
+  return `<figure><figcaption>${esc(title)}</figcaption><div style="max-width:${8 * (size * scale + 2)}px;line-height:0">${cells}</div></figure>`;
+}
+
+/** Training images (top row) and their two views (rows below). */
+export function augmentationPreview(title: string, preview: NonNullable<Pictures['preview']>): string {
+  const [h, w, c] = preview.shape;
+  const row = (label: string, imgs: string[]) =>
+    imgs.length
+      ? `<tr><th style="text-align:right;font-weight:normal">${esc(label)}</th><td>${imgs.map((b) => pixelImage(b, h, w, c, 2)).join('')}</td></tr>`
+      : '';
+  return `<figure><figcaption>${esc(title)}</figcaption><table style="border:0">${row('image', preview.images)}${preview.views
+    .map((v, i) => row(`view ${i + 1}`, v))
+    .join('')}</table></figure>`;
+}
+
+/** A 2-D scatter (PCA of the test embeddings) coloured by label, with a legend. */
+export function labelScatter(title: string, scatter: NonNullable<Pictures['scatter']>): string {
+  const W = 420;
+  const H = 340;
+  const m = { l: 20, r: 120, t: 28, b: 20 };
+  const [xs, ys] = [scatter.x, scatter.y];
+  if (xs.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p>no data</p></figure>`;
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const sx = (v: number) => m.l + ((v - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
+  const sy = (v: number) => H - m.b - ((v - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
+  const classes = [...new Set(scatter.labels)].sort((a, b) => a - b);
+  const colour = (k: number) => (k < COLORS.length ? COLORS[k]! : viridis(k / Math.max(1, classes.length - 1)));
+  const name = (k: number) => scatter.classNames?.[k] ?? `class ${k}`;
+  const dots = xs
+    .map(
+      (x, i) =>
+        `<circle cx="${sx(x).toFixed(1)}" cy="${sy(ys[i]!).toFixed(1)}" r="2.2" fill="${colour(scatter.labels[i]!)}" fill-opacity="0.75"><title>${esc(name(scatter.labels[i]!))}</title></circle>`,
+    )
+    .join('');
+  const legend = classes
+    .map(
+      (k, i) =>
+        `<circle cx="${W - m.r + 14}" cy="${m.t + i * 16}" r="4" fill="${colour(k)}"/><text x="${W - m.r + 22}" y="${m.t + i * 16 + 4}">${esc(name(k))}</text>`,
+    )
+    .join('');
+  return `<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}">
+<text x="${m.l}" y="16" font-size="13" font-weight="bold">${esc(title)}</text><rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#ccc"/>${dots}${legend}
+<text x="${(m.l + W - m.r) / 2}" y="${H - 4}" text-anchor="middle">PC 1</text></svg></figure>`;
+}
+
+/** The image-model pictures of every arm that has them: filters, the augmentation preview, the embedding scatter. */
+function imageSection(r: RunResults): string {
+  const arms = r.arms.filter((a) => a.pictures?.filters || a.pictures?.preview || a.pictures?.scatter);
+  if (arms.length === 0) return '';
+  const filters = arms
+    .filter((a) => a.pictures!.filters)
+    .map((a) => filterGrid(`${a.name} (seed ${a.pictures!.seed})`, a.pictures!.filters!));
+  // One preview per distinct view distribution (arms sharing an augmentation show the same views).
+  const seen = new Set<string>();
+  const previews = arms
+    .filter((a) => a.pictures!.preview)
+    .filter((a) => {
+      const key = JSON.stringify(a.pictures!.preview!.views);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((a) => augmentationPreview(`${a.name}: the two views of six training images`, a.pictures!.preview!));
+  const scatters = arms
+    .filter((a) => a.pictures!.scatter)
+    .map((a) => labelScatter(`${a.name}: test embeddings, first two principal components`, a.pictures!.scatter!));
+  return `${filters.length ? `<h3>First-layer filters</h3><p>Each small image is one filter of the encoder's first convolution (min–max scaled per filter), at the first seed: edge and blob detectors show as oriented light/dark patterns, an untrained encoder's filters as noise.</p>\n${filters.join('\n')}` : ''}
+${previews.length ? `<h3>Augmentation preview</h3><p>What the encoder is asked to match: six training images (top) and their two augmented views.</p>\n${previews.join('\n')}` : ''}
+${scatters.length ? `<h3>Embeddings</h3><p>Test images embedded by the frozen encoder (eval mode), projected on the first two principal components and coloured by class: classes that separate here are easy for the probe.</p>\n${scatters.join('\n')}` : ''}`;
+}
+
 /** The "what was learned" section: per arm (first seed) the |cos| heatmap, then dense mass and spectra. */
 function learnedSection(r: RunResults): string {
   const arms = r.arms.filter((a) => a.pictures);
@@ -273,6 +385,7 @@ function learnedSection(r: RunResults): string {
       )
     : '';
   return `<h2>What was learned</h2>
+${imageSection(r)}
 ${maps ? `<p>|cos(w_i, M_j)| between each neuron and each dictionary atom, at the first seed. Atoms are matched one-to-one with neurons (Hungarian assignment, maximum total |cos|) and sorted by their match, so a recovered dictionary shows as a bright diagonal; unmatched neurons follow below.</p>\n${maps}` : ''}
 ${denseChart}${spectrumChart}`;
 }
@@ -324,6 +437,7 @@ ${r.arms.map((a) => `<tr><td>${esc(a.name)}</td>${present.map(([k]) => `<td>${pm
     curve('atomRecovery.median', 'Median atom recovery a_j = max_i |cos(w_i, M_j)|', 'median a_j'),
     curve('denseMass.mean', 'Dense mass: share of ‖w_i‖² in span(H)', 'mean dense mass'),
     curve('knn.accuracy', 'kNN accuracy on held-out samples', 'accuracy'),
+    curve('knn.top1', 'Online kNN monitor: weighted kNN top-1 (k = 200) on test images', 'accuracy'),
     curve('stdOfNormalized', 'Std of the L2-normalised output (collapse → 0)', 'std'),
     curve('stdOfNormalized.projection', 'Std of the L2-normalised projection (collapse → 0)', 'std'),
     curve('hltmBestCorrelation.mean', 'Best |corr| of hidden units with the latent nodes', 'mean over nodes'),

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { type Checkpoint, CheckpointError, lrFactor, parseCheckpoint } from '@contrastive/train';
 import { makeDirectory, writeFileAtomic } from '@contrastive/train/node';
 import { z } from 'zod';
-import { ConfigError, type Experiment, type JobSpec, jobsOf } from './config';
+import { ConfigError, type Experiment, type JobSpec, jobsOf, stepSchedule } from './config';
 import { faultPoint } from './fault';
 import type { JobEvent, JobResult } from './job';
 import { lockRunDir } from './lock';
@@ -351,7 +351,7 @@ function rowsFromCheckpoint(job: JobSpec, c: Checkpoint): string[] {
   for (let step = 1; step <= c.step; step++) {
     // The same lr the training step reported: optimizer.lr × lrFactor(schedule, step − 1, steps).
     if (step % logEvery(job) === 0)
-      rows.push(lossRow(job, step, c.history.loss[step - 1]!, job.optimizer.lr * lrFactor(job.schedule, step - 1, job.steps)));
+      rows.push(lossRow(job, step, c.history.loss[step - 1]!, job.optimizer.lr * lrFactor(stepSchedule(job), step - 1, job.steps)));
     if (evals.has(step)) rows.push(evalRow(job, step, evals.get(step)!));
   }
   return rows.map((r) => JSON.stringify(r));

@@ -24,6 +24,8 @@ export const calibrationSchema = z.object({
   batchSize: z.number().int().min(1),
   seeds: z.array(z.number().int()),
   evalSamples: z.number().int().min(1),
+  /** The preset size (`--size`) the checks were calibrated at, for presets with sizes. */
+  size: z.string().optional(),
 });
 export type Calibration = z.output<typeof calibrationSchema>;
 
@@ -33,6 +35,7 @@ export const calibrationOf = (exp: Calibration): Calibration => ({
   batchSize: exp.batchSize,
   seeds: [...exp.seeds],
   evalSamples: exp.evalSamples,
+  ...(exp.size !== undefined ? { size: exp.size } : {}),
 });
 
 /** A way the run's setting differs from the calibrated one. */
@@ -48,6 +51,15 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 export function calibrationNotes(run: Calibration, r: Pick<RunResults, 'checks'>, calibration?: Calibration): CalibrationNote[] {
   if (!calibration || r.checks.length === 0) return [];
   const notes: CalibrationNote[] = [];
+  if (run.size !== calibration.size && run.size !== undefined && calibration.size !== undefined) {
+    // Another size changes data, widths, epochs and seeds at once: one note says it all.
+    return [
+      {
+        text: `checks were calibrated at --size ${calibration.size}; this run used --size ${run.size} (not measured on this project's machines; see the preset's page)`,
+        blocking: true,
+      },
+    ];
+  }
   if (run.steps !== calibration.steps)
     notes.push({ text: `checks were calibrated for ${calibration.steps} steps; this run used ${run.steps}`, blocking: true });
   if (run.batchSize !== calibration.batchSize)

@@ -52,6 +52,7 @@ export { splitTrainTest, takeRows, type TrainTestSplit } from './split-train-tes
 export { knnAccuracy, knnAccuracySync, knnOptionsSchema, type KnnOptions, type KnnResult } from './knn';
 export { weightedKnn, weightedKnnOptionsSchema, weightedKnnSync, type WeightedKnnOptions, type WeightedKnnResult } from './knn-weighted';
 export { knnMonitor, knnMonitorOptionsSchema, type KnnMonitorContext, type KnnMonitorOptions } from './knn-monitor';
+export { datasetMetrics, datasetMetricsOptionsSchema, type DatasetMetricsOptions } from './dataset-metrics';
 export {
   embeddingProjectorFiles,
   embeddingsToTsv,

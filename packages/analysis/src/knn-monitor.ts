@@ -44,13 +44,13 @@ interface ModeNetwork {
 const hasMode = (n: unknown): n is ModeNetwork =>
   typeof n === 'object' && n !== null && typeof (n as ModeNetwork).setTraining === 'function';
 
-function subset(n: number, size: number, seed: number): Int32Array {
+export function subset(n: number, size: number, seed: number): Int32Array {
   const perm = createRng(seed).permutation(n);
   return perm.slice(0, Math.min(size, n)).sort();
 }
 
-/** Embeddings [indices.length, dim] of the dataset's `indices`, in chunks (float32 values). */
-function embedItems(
+/** (Internal, shared with datasetMetrics.) Embeddings [indices.length, dim] of the dataset's `indices`, in chunks (float32 values). */
+export function embedItems(
   dataset: Dataset,
   indices: Int32Array,
   batchSize: number,

@@ -8,7 +8,10 @@ export type MetricDirection = 'higher' | 'lower' | 'neutral';
  * `decoupling` (cross-view correlations, `decouplingMetrics`), `representation` (embeddings of
  * held-out samples, `representationMetrics`) or `training` (the training loop itself).
  */
-/** Which function produces a metric: the four suites, or the online kNN monitor (`knnMonitor`, a `train` eval hook on a `Dataset`). */
+/**
+ * Which function produces a metric: the four suites, or the evaluation on a finite `Dataset`
+ * (`knnMonitor`, a `train` eval hook, and `datasetMetrics` at the end).
+ */
 export type MetricSuite = 'sparseCoding' | 'decoupling' | 'representation' | 'training' | 'knnMonitor';
 
 /** One metric the suites produce: how to name, order, judge and print it. */
@@ -170,7 +173,8 @@ export const metricCatalogue = [
     direction: 'higher',
     suite: 'representation',
     requires: ['labels'],
-    description: 'Test accuracy of a logistic regression on frozen features of held-out samples (half train, half test). Needs labels.',
+    description:
+      'Test accuracy of a logistic regression on frozen, standardised features: of held-out samples (half train, half test) for a data model; trained on the training split and tested on the test split for a dataset (datasetMetrics). Needs labels.',
     format: unit,
     table: true,
   },
@@ -204,6 +208,17 @@ export const metricCatalogue = [
     description: 'The same weighted kNN: share of held-out items whose label is among the 5 highest-scoring classes.',
     format: unit,
     table: false,
+  },
+  {
+    key: 'knn20.top1',
+    requires: ['labels'],
+    label: 'weighted kNN top-1 (k = 20)',
+    direction: 'higher',
+    suite: 'knnMonitor',
+    description:
+      "The weighted kNN with k = 20 (DINO's; cosine, votes exp(s/0.07)) of the test split against the training split, embedded in eval mode at the end of training (datasetMetrics). Needs a dataset.",
+    format: unit,
+    table: true,
   },
   {
     key: 'stdOfNormalized',

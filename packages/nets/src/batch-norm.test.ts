@@ -101,4 +101,12 @@ describe('createBatchNorm errors', () => {
     tf.dispose([x, one]);
     bn.dispose();
   });
+
+  it('creating and disposing a layer leaves no tensor behind (its running statistics start from freed fills)', () => {
+    const before = tf.memory().numTensors;
+    const bn = createBatchNorm({ numFeatures: 5, name: 'leak' });
+    expect(tf.memory().numTensors).toBe(before + 4); // γ, β, running mean, running variance
+    bn.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -85,8 +85,9 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
   const label = config.label ?? 'batchNorm';
   const gamma = makeVariable<tf.Rank.R1>(name, 'gamma', config.gamma ?? new Float32Array(c).fill(1), [c]);
   const beta = makeVariable<tf.Rank.R1>(name, 'beta', config.beta ?? new Float32Array(c), [c]);
+  // tidy frees the filled initial value (the variable keeps its own copy).
   const stat = (key: string, fill: number) =>
-    tf.variable(tf.fill([c], fill), false, uniqueVariableName(`${name}/${key}`)) as tf.Variable<tf.Rank.R1>;
+    tf.tidy(() => tf.variable(tf.fill([c], fill), false, uniqueVariableName(`${name}/${key}`)) as tf.Variable<tf.Rank.R1>);
   const runningMean = stat('runningMean', 0);
   const runningVar = stat('runningVar', 1);
   let tracked = 0;

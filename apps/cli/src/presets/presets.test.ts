@@ -2,8 +2,9 @@
 // run on every change, so a preset broken by a package's option change fails here, not at run time.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { jobsOf, parseExperiment } from '../config';
-import { buildData, buildMethod, buildViews } from '../registry';
+import { isDatasetConfig, jobsOf, parseExperiment } from '../config';
+import { loadSplits } from '../datasets';
+import { buildAugment, buildData, buildMethod, buildViews, datasetInput, modelInput } from '../registry';
 import { COMPARE_METHODS, PRESETS } from './index';
 import { comparison } from '../compare';
 
@@ -11,10 +12,12 @@ describe('presets', () => {
   it('lists every preset file once, with a summary', () => {
     expect(Object.keys(PRESETS).sort()).toEqual(
       [
+        'augmentation-ablation',
         'compare',
         'directpred',
         'feature-decoupling',
         'feature-decoupling-large',
+        'fmnist-ssl',
         'hltm',
         'latent-recovery',
         'simsiam-collapse',
@@ -34,9 +37,18 @@ describe('presets', () => {
       for (const job of jobsOf(exp)) {
         if (arms.has(job.arm)) continue;
         arms.add(job.arm);
+        if (isDatasetConfig(job.data)) {
+          const { train } = await loadSplits(job.data);
+          const views = job.augment.type === 'dataPairs' ? undefined : buildAugment(job.augment, undefined, job.seed);
+          const method = buildMethod(job, datasetInput(train));
+          expect(method.networks['encoder']!.inputShape).toEqual([28, 28, 1]);
+          if (views) expect(views.views).toBeGreaterThanOrEqual(2);
+          method.dispose();
+          continue;
+        }
         const data = buildData(job);
         const views = buildViews(job.augment, data, job.seed);
-        const method = buildMethod(job, data);
+        const method = buildMethod(job, modelInput(data));
         expect(method.networks['encoder']!.inputDim).toBe(data.inputDim);
         if (views) expect(views.views).toBeGreaterThanOrEqual(2);
         method.dispose();
@@ -52,7 +64,7 @@ describe('presets', () => {
     expect(exp.arms.map((a) => a.name)).toEqual(Object.keys(COMPARE_METHODS));
     for (const job of jobsOf(exp)) {
       const data = buildData(job);
-      buildMethod(job, data).dispose();
+      buildMethod(job, modelInput(data)).dispose();
       data.dispose();
     }
   });
@@ -79,5 +91,39 @@ describe('presets', () => {
       expect.objectContaining({ loss: 'supcon', supervised: true, variant: 'in', temperature: 0.3 }),
     ]);
     expect(parseExperiment(PRESETS['directpred']!.build()).arms[1]!.method).toMatchObject({ type: 'byol', momentum: 0.99 });
+  });
+
+  it('the real-data presets: full is issue 12’s recipe, small what CI runs', () => {
+    const full = parseExperiment(PRESETS['fmnist-ssl']!.build('full'));
+    expect(full).toMatchObject({
+      size: 'full',
+      batchSize: 256,
+      data: { type: 'fashionMnist', trainPerClass: 6000, testPerClass: 1000 },
+      encoder: { type: 'convNet', channels: [32, 64, 128], strides: [1, 2, 2], widthMultiplier: 1, kernelSize: 3, batchNorm: true },
+      projector: { type: 'mlp', hidden: [128], outputDim: 64 },
+      optimizer: { type: 'adam', lr: 1e-3 },
+      augment: {
+        type: 'compose',
+        steps: [
+          { type: 'randomResizedCrop', scale: [0.3, 1], ratio: [0.75, 4 / 3] },
+          { type: 'horizontalFlip', p: 0.5 },
+          { type: 'randomApply', p: 0.8, steps: [{ type: 'colorJitter', brightness: 0.4, contrast: 0.4 }] },
+        ],
+      },
+    });
+    expect(full.steps).toBe(20 * Math.floor(60_000 / 256));
+    expect(full.arms.find((a) => a.name === 'SimCLR')!.method).toMatchObject({ loss: 'ntxent', temperature: 0.2 });
+    expect(full.arms.find((a) => a.name === 'SupCon')!.method).toMatchObject({ loss: 'supcon', supervised: true, temperature: 0.1 });
+    const small = parseExperiment(PRESETS['fmnist-ssl']!.build());
+    expect(small).toMatchObject({
+      size: 'small',
+      batchSize: 128,
+      data: { trainPerClass: 200, testPerClass: 100 },
+      encoder: { widthMultiplier: 0.25 },
+    });
+    expect(small.steps).toBe(3 * Math.floor(2000 / 128));
+    const ablation = parseExperiment(PRESETS['augmentation-ablation']!.build('full'));
+    expect(ablation.arms.map((a) => a.name)).toEqual(['none', 'crop', 'colour', 'crop + colour']);
+    expect(ablation.steps).toBe(full.steps);
   });
 });
