@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, defineConfig, defaultClientConditions, type Plugin } from 'vite';
 
@@ -91,18 +91,20 @@ function fashionMnistSubset(): Plugin {
 }
 
 /**
- * The CLI's config parser checks file datasets against the disk through apps/cli/src/datasets.ts
- * (node:fs, and the Node-only loaders of @contrastive/datasets/node); the lab composes the parser
- * but has no file datasets, so it gets src/cli-datasets-browser.ts instead.
+ * apps/cli/src/config.ts imports ./datasets (the CLI's dataset configs: node:fs, node:path and
+ * @contrastive/datasets/node) at module level; the lab parses no dataset config, so that one
+ * import resolves to src/cli-datasets-browser.ts. Without it the build fails and the dev server's
+ * page would not load.
  */
-function cliDatasetsStandIn(): Plugin {
+function cliBrowserStandIns(): Plugin {
+  const config = normalize(fileURLToPath(new URL('../cli/src/config.ts', import.meta.url)));
   const standIn = fileURLToPath(new URL('./src/cli-datasets-browser.ts', import.meta.url));
   return {
-    name: 'contrastive-lab:cli-datasets',
+    name: 'contrastive-lab:cli-browser-stand-ins',
     enforce: 'pre',
     resolveId(source, importer) {
-      const from = (importer ?? '').replace(/\\/g, '/');
-      return source === './datasets' && from.includes('/apps/cli/src/') ? standIn : null;
+      if (source === './datasets' && importer && normalize(importer.split('?')[0]!) === config) return standIn;
+      return null;
     },
   };
 }
@@ -136,12 +138,14 @@ export default defineConfig({
     // level for its readRunFile; without this stand-in the dev server's page fails at load
     // ("Cannot access node:fs.readFileSync in client code"; checked with vite 8.3). No library
     // needs an alias any more: none imports @contrastive/native, which has its own browser entry.
-    // Exact match: other built-ins (node:path, node:fs/promises behind apps/cli/src/datasets.ts's
-    // file loaders, never called in the page) get Vite's own browser stand-in.
     alias: [{ find: /^node:fs$/, replacement: fileURLToPath(new URL('./src/node-fs-browser.ts', import.meta.url)) }],
   },
-  plugins: [cliDatasetsStandIn(), tfjsWasm(), tfjsWasmThreads(), fashionMnistSubset()],
-  worker: { format: 'es', plugins: () => [cliDatasetsStandIn(), tfjsWasmThreads()] },
+  // apps/cli/src/config.ts's parseExperiment (also through compare's comparison()) resolves dataset
+  // paths against `options.baseDir ?? process.cwd()`: the page has no process and no files (the
+  // presets it parses have no paths), so the call is replaced by a constant there.
+  define: { 'process.cwd': '(() => "/")' },
+  plugins: [cliBrowserStandIns(), tfjsWasm(), tfjsWasmThreads(), fashionMnistSubset()],
+  worker: { format: 'es', plugins: () => [cliBrowserStandIns(), tfjsWasmThreads()] },
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -1,6 +1,6 @@
 // `contrastive embed` on a small real run: the files are the Embedding Projector's TSVs, the
 // trained weights (not a fresh initialisation) produced them, and the numbers are reproducible.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -8,7 +8,7 @@ import { createRng } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { jobsOf, parseExperiment } from './config';
 import { embedRun } from './embed';
-import { buildData, buildMethod } from './registry';
+import { buildData, buildMethod, modelInput } from './registry';
 import { runExperiment } from './runner';
 
 // The tiny decoupling setting of the report tests (d1 = 64, d = 8 atoms, 16 neurons), 400 steps.
@@ -90,7 +90,7 @@ describe('contrastive embed', () => {
     // Not the initial weights: a freshly built encoder embeds the same points differently.
     const [job] = jobsOf(exp).filter((j) => j.arm === 'masking');
     const data = buildData(job!);
-    const fresh = buildMethod(job!, data);
+    const fresh = buildMethod(job!, modelInput(data));
     const sample = data.sample(300, createRng(0).fork('embed'));
     const untrained = tf.tidy(() => fresh.embed(sample.x).arraySync());
     tf.dispose(Object.values(sample));
@@ -116,5 +116,47 @@ describe('contrastive embed', () => {
     console.log(
       `embed: nearest-neighbour dominant-atom agreement trained ${trainedAgreement.toFixed(3)}, untrained ${untrainedAgreement.toFixed(3)}`,
     );
+  });
+
+  it('a dataset run: the items of the test split with their labels and class names', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contrastive-embed-csv-'));
+    // 3 classes, each a direction in 12 features plus noise (seeded), named in the CSV.
+    const rng = createRng(7);
+    const centres = [0, 1, 2].map(() => Array.from({ length: 12 }, () => rng.normal()));
+    const names = ['ant', 'bee', 'cat'];
+    const rows = ['label,' + centres[0]!.map((_, j) => `f${j}`).join(',')];
+    for (let i = 0; i < 240; i++) rows.push([names[i % 3], ...centres[i % 3]!.map((c) => (c + 0.8 * rng.normal()).toFixed(4))].join(','));
+    writeFileSync(join(dir, 'data.csv'), rows.join('\n') + '\n');
+    const csvExp = parseExperiment({
+      name: 'tiny-csv',
+      epochs: 4,
+      batchSize: 32,
+      seeds: [0],
+      data: { type: 'csv', path: join(dir, 'data.csv'), testFraction: 0.25, classNames: names },
+      encoder: { type: 'mlp', hidden: [16], outputDim: 8 },
+      augment: { type: 'gaussianNoise', std: 0.3 },
+      method: { type: 'contrastive', loss: 'ntxent', temperature: 0.2 },
+      optimizer: { type: 'adam', lr: 0.003 },
+      arms: [{ name: 'ntxent' }],
+    });
+    const out = join(dir, 'run');
+    await runExperiment(csvExp, { outDir: out, workers: 0, backend: 'cpu' });
+    const before = tf.memory().numTensors;
+    const r = await embedRun(out, { backend: 'cpu' });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r).toMatchObject({ job: 'ntxent-seed0', samples: 60, dim: 8 });
+    const vectors = readTsv(r.vectors).map((row) => row.map(Number));
+    const [header, ...meta] = readTsv(r.metadata);
+    expect(header).toEqual(['index', 'label', 'class']);
+    expect(vectors).toHaveLength(60);
+    expect(meta.every(([, l, c]) => names[Number(l)] === c)).toBe(true);
+    expect(new Set(meta.map(([, , c]) => c))).toEqual(new Set(names));
+    // Well-separated classes: each point's nearest neighbour mostly shares its class.
+    const agreement = neighbourAgreement(
+      vectors,
+      meta.map(([, l]) => l!),
+    );
+    expect(agreement).toBeGreaterThan(0.7); // chance: 1/3
+    console.log(`embed (csv): nearest-neighbour class agreement ${agreement.toFixed(3)}`);
   });
 });

@@ -5,23 +5,25 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { embeddingsToTsv, metadataToTsv } from '@contrastive/analysis';
-import { createRng, hasDictionary, sampleLabels, sampleLatents } from '@contrastive/core';
-import { memoryCheckpointStore, parseCheckpoint, train } from '@contrastive/train';
+import { embeddingProjectorFiles, embeddingsToTsv, metadataToTsv } from '@contrastive/analysis';
+import { type Augmentation, createRng, hasDictionary, sampleLabels, sampleLatents } from '@contrastive/core';
+import { type Checkpoint, memoryCheckpointStore, parseCheckpoint, setTrainingMode, train, type TrainOptions } from '@contrastive/train';
 import { writeFileAtomic } from '@contrastive/train/node';
 import { selectBackend } from './backend';
-import { type Experiment, jobsOf } from './config';
+import { type DatasetConfig, type Experiment, isDatasetConfig, type JobSpec, jobsOf, stepSchedule } from './config';
+import { loadSplits } from './datasets';
 import { ConfigError } from './errors';
-import { buildData, buildMethod, buildViews } from './registry';
+import { buildAugment, buildData, buildMethod, buildViews, datasetInput, modelInput } from './registry';
 import { readRunJson } from './results';
 import { jobConfigHash, jobId } from './runner';
 
 export const EMBED_HELP = `contrastive embed <runDir> [--arm NAME] [--seed N] [--samples N] [--out DIR] [--backend B]
   Writes the representation of one job (default: the first arm, its first seed) on --samples
-  fresh samples of the run's data (default 1000, seeded) as <out>/<job>.vectors.tsv and
-  <out>/<job>.metadata.tsv (default out: <runDir>/embeddings) for the TensorFlow Embedding
-  Projector. Metadata: index, then the class label when the data has labels, else the dominant
-  atom of the sparse code (argmax |z|; 'none' when no atom is active) or the dominant latent.
+  fresh samples of the run's data model (default 1000, seeded), or on the first --samples items of
+  a dataset's test split, as <out>/<job>.vectors.tsv and <out>/<job>.metadata.tsv (default out:
+  <runDir>/embeddings) for the TensorFlow Embedding Projector. Metadata: index, then the class
+  label (and class name) when the data has labels, else the dominant atom of the sparse code
+  (argmax |z|; 'none' when no atom is active) or the dominant latent.
 `;
 
 /** Per row, the index of the largest |value| (`'none'` for an all-zero row, e.g. a sample with no active atom). */
@@ -71,28 +73,61 @@ export async function embedRun(
   if (checkpoint.step === 0) throw new ConfigError(`${checkpointPath}: job ${id} has not taken a step yet (checkpoint at step 0)`);
 
   await selectBackend(options.backend);
+  const meta = { arm: job.arm, seed: job.seed, experiment: job.experiment, config: jobConfigHash(job) };
+  const { vectors, columns, dim } = isDatasetConfig(job.data)
+    ? await embedDatasetJob(job, job.data, checkpoint, meta, samples)
+    : await embedModelJob(job, checkpoint, meta, samples);
+  const outDir = options.out ?? join(runDir, 'embeddings');
+  const result: EmbedResult = {
+    vectors: resolve(outDir, `${id}.vectors.tsv`),
+    metadata: resolve(outDir, `${id}.metadata.tsv`),
+    job: id,
+    step: checkpoint.step,
+    samples: columns['index']!.length,
+    dim,
+  };
+  await writeFileAtomic(result.vectors, vectors);
+  await writeFileAtomic(result.metadata, metadataToTsv(columns));
+  return result;
+}
+
+interface Embedded {
+  vectors: string;
+  columns: Record<string, Array<number | string>>;
+  dim: number;
+}
+
+/**
+ * Restores `method` from `checkpoint` through train(): the checkpoint is validated (variables,
+ * shapes, sampler, meta) and applied; with steps = the checkpoint's step no step is taken.
+ */
+async function restore(options: Omit<TrainOptions, 'steps' | 'checkpoint' | 'evalAtStart'>, checkpoint: Checkpoint): Promise<void> {
+  const store = memoryCheckpointStore();
+  await store.save(checkpoint);
+  for await (const _ of train({ ...options, steps: checkpoint.step, evalAtStart: false, checkpoint: store })) {
+    // no steps: the run resumes at its end
+  }
+}
+
+/** A data-model job: `samples` fresh samples (seeded), labelled by class, dominant atom or latent. */
+async function embedModelJob(job: JobSpec, checkpoint: Checkpoint, meta: Record<string, unknown>, samples: number): Promise<Embedded> {
   const data = buildData(job);
-  const method = buildMethod(job, data);
+  const method = buildMethod(job, modelInput(data));
   try {
-    // Restore through train(): the checkpoint is validated (variables, shapes, meta) and applied;
-    // with steps = the checkpoint's step no step is taken.
-    const store = memoryCheckpointStore();
-    await store.save(checkpoint);
-    for await (const _ of train({
-      data,
-      augment: buildViews(job.augment, data, job.seed),
-      method,
-      optimizer: job.optimizer,
-      schedule: job.schedule,
-      steps: checkpoint.step,
-      batchSize: job.batchSize,
-      seed: job.seed,
-      evalAtStart: false,
-      checkpoint: store,
-      meta: { arm: job.arm, seed: job.seed, experiment: job.experiment, config: jobConfigHash(job) },
-    })) {
-      // no steps: the run resumes at its end
-    }
+    const augment = buildViews(job.augment, data, job.seed);
+    await restore(
+      {
+        data,
+        ...(augment ? { augment } : {}),
+        method,
+        optimizer: job.optimizer,
+        schedule: job.schedule,
+        batchSize: job.batchSize,
+        seed: job.seed,
+        meta,
+      },
+      checkpoint,
+    );
     const sample = data.sample(samples, createRng(job.seed).fork('embed'));
     try {
       const embeddings = tf.tidy(() => method.embed(sample.x));
@@ -106,24 +141,66 @@ export async function embedRun(
       const dim = embeddings.shape[1];
       const vectors = embeddingsToTsv(embeddings);
       embeddings.dispose();
-      const outDir = options.out ?? join(runDir, 'embeddings');
-      const result: EmbedResult = {
-        vectors: resolve(outDir, `${id}.vectors.tsv`),
-        metadata: resolve(outDir, `${id}.metadata.tsv`),
-        job: id,
-        step: checkpoint.step,
-        samples,
-        dim,
-      };
-      await writeFileAtomic(result.vectors, vectors);
-      await writeFileAtomic(result.metadata, metadataToTsv(columns));
-      return result;
+      return { vectors, columns, dim };
     } finally {
       tf.dispose(Object.values(sample));
     }
   } finally {
     method.dispose();
     data.dispose();
+  }
+}
+
+/**
+ * A dataset job: the first `samples` items of the test split (all of them when fewer), embedded by
+ * the encoder in eval mode, with their label and class name.
+ */
+async function embedDatasetJob(
+  job: JobSpec,
+  config: DatasetConfig,
+  checkpoint: Checkpoint,
+  meta: Record<string, unknown>,
+  samples: number,
+): Promise<Embedded> {
+  if (job.method.type === 'none') throw new ConfigError(`embed: arm '${job.arm}' trains nothing (method: none); pick a trained arm`);
+  const { train: trainSet, test: testSet } = await loadSplits(config);
+  const method = buildMethod(job, datasetInput(trainSet));
+  try {
+    if (job.augment.type === 'dataPairs') throw new ConfigError("embed: 'dataPairs' needs a data model, not a dataset");
+    const augment = buildAugment(job.augment, undefined, job.seed) as Augmentation<tf.Tensor> | undefined;
+    await restore(
+      {
+        data: trainSet,
+        ...(augment ? { augment } : {}),
+        method,
+        optimizer: job.optimizer,
+        schedule: stepSchedule(job),
+        ...(job.sampler ? { sampler: job.sampler } : {}),
+        batchSize: job.batchSize,
+        seed: job.seed,
+        meta,
+      },
+      checkpoint,
+    );
+    const n = Math.min(samples, testSet.length);
+    const undo = setTrainingMode(method, false);
+    try {
+      const { z, y } = tf.tidy(() => {
+        const batch = testSet.get(Array.from({ length: n }, (_, i) => i));
+        return { z: method.embed(batch.x as tf.Tensor2D), y: batch.labels };
+      });
+      const labels = Array.from(y.dataSync());
+      const files = embeddingProjectorFiles(z, labels, testSet.classNames ? { classNames: testSet.classNames } : {});
+      const dim = z.shape[1];
+      tf.dispose([z, y]);
+      const columns: Record<string, Array<number | string>> = { index: labels.map((_, i) => i), label: labels };
+      if (testSet.classNames) columns['class'] = labels.map((l) => testSet.classNames![l]!);
+      return { vectors: files.vectors, columns, dim };
+    } finally {
+      undo();
+    }
+  } finally {
+    method.dispose();
   }
 }
 

@@ -9,14 +9,7 @@ import {
   trainingMetrics,
 } from '@contrastive/analysis';
 import { type Augmentation, createRng, type DataModel, type Dataset, type Sample } from '@contrastive/core';
-import {
-  type CheckpointStore,
-  type Method,
-  setTrainingMode,
-  train,
-  type TrainEvent,
-  type TrainHistory,
-} from '@contrastive/train';
+import { type CheckpointStore, type Method, setTrainingMode, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
 import { fileCheckpointStore } from '@contrastive/train/node';
 import { type DatasetConfig, isDatasetConfig, type JobSpec, stepSchedule } from './config';
 import { loadSplits } from './datasets';

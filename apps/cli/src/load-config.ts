@@ -74,9 +74,12 @@ export function loadExperiment(target: string, overrides: Overrides = {}): Exper
   let baseDir = process.cwd();
   const sized = Object.hasOwn(PRESETS, target) ? PRESETS[target]!.sizes : undefined;
   if (sized && overrides.size !== undefined && !sized.names.includes(overrides.size)) {
-    throw new ConfigError(`--size: preset '${target}' has sizes ${sized.names.map((n) => `'${n}'`).join(', ')}; got '${escapeText(overrides.size)}'`, {
-      path: '--size',
-    });
+    throw new ConfigError(
+      `--size: preset '${target}' has sizes ${sized.names.map((n) => `'${n}'`).join(', ')}; got '${escapeText(overrides.size)}'`,
+      {
+        path: '--size',
+      },
+    );
   }
   if (!sized && overrides.size !== undefined && overrides.size !== 'small' && overrides.size !== 'large') {
     throw new ConfigError(`--size: expected 'small' or 'large', got '${escapeText(overrides.size)}'`, { path: '--size' });

@@ -6,7 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { comparison } from './compare';
-import { type Experiment, isDatasetConfig, jobsOf } from './config';
+import type { Method } from '@contrastive/train';
+import { type Experiment, isDatasetConfig, type JobSpec, jobsOf } from './config';
 import { loadSplits } from './datasets';
 import { closest, ConfigError, escapeText, formatPath } from './errors';
 import { loadExperiment, type Overrides } from './load-config';
@@ -213,6 +214,18 @@ function checkResumable(outDir: string, experiment: Experiment): void {
   }
 }
 
+/** Disposes the built method; its per-network learning rates must name networks it has (train checks it too, but only once the run has started). */
+function checkLrMultipliers(job: JobSpec, method: Method): void {
+  const networks = Object.keys(method.networks);
+  method.dispose();
+  for (const name of Object.keys(job.optimizer.lrMultipliers ?? {}))
+    if (!networks.includes(name))
+      throw new ConfigError(
+        `optimizer.lrMultipliers.${escapeText(name, 60)}: this method has no such network (its networks: ${networks.join(', ')})`,
+        { path: `optimizer.lrMultipliers.${name}` },
+      );
+}
+
 /**
  * Builds every arm's components (data, views, networks, method) at its first seed on the chosen
  * backend and frees them, so option errors the packages find come now, not after the run
@@ -244,32 +257,20 @@ export async function validateRun(exp: Experiment, backend?: string): Promise<st
     if (seen.has(job.arm)) continue;
     seen.add(job.arm);
     try {
-      let networks: string[];
       if (isDatasetConfig(job.data)) {
         // Loads the data now (a missing optional package or a bad file is an error before the run starts).
         const { train } = await loadSplits(job.data);
         if (job.augment.type !== 'dataPairs') buildAugment(job.augment, undefined, job.seed);
-        const method = buildMethod(job, datasetInput(train));
-        networks = Object.keys(method.networks);
-        method.dispose();
+        checkLrMultipliers(job, buildMethod(job, datasetInput(train)));
       } else {
         const data = buildData(job);
         try {
           buildViews(job.augment, data, job.seed);
-          const method = buildMethod(job, modelInput(data));
-          networks = Object.keys(method.networks);
-          method.dispose();
+          checkLrMultipliers(job, buildMethod(job, modelInput(data)));
         } finally {
           data.dispose();
         }
       }
-      // Per-network learning rates must name networks this method has (train checks it too, but only once the run has started).
-      for (const name of Object.keys(job.optimizer.lrMultipliers ?? {}))
-        if (!networks.includes(name))
-          throw new ConfigError(
-            `optimizer.lrMultipliers.${escapeText(name, 60)}: this method has no such network (its networks: ${networks.join(', ')})`,
-            { path: `optimizer.lrMultipliers.${name}` },
-          );
     } catch (e) {
       if (ConfigError.isInstance(e))
         throw new ConfigError(`arm '${job.arm}': ${e.message}`, { ...(e.path ? { path: e.path } : {}), cause: e });

@@ -31,15 +31,7 @@ import {
   supervisedMethod,
   vicRegMethod,
 } from '@contrastive/train';
-import {
-  type AugmentConfig,
-  type AugmentStep,
-  type DataConfig,
-  type EncoderConfig,
-  type HeadConfig,
-  isDatasetConfig,
-  type JobSpec,
-} from './config';
+import { type AugmentConfig, type AugmentStep, type DataConfig, type EncoderConfig, type HeadConfig, type JobSpec } from './config';
 import { ConfigError } from './errors';
 
 /** Rethrows a package's validation error as a `ConfigError` with the config path in front (`data: …`). */

@@ -26,6 +26,23 @@ describe('honest verdicts', () => {
     expect(calibrationNotes({ ...calibrated, steps: 1 }, { checks: [] }, calibrated)).toEqual([]);
   });
 
+  it('a preset size other than the calibrated one is one blocking note naming both sizes', () => {
+    const small = { ...calibrated, size: 'small' };
+    const full = { ...calibrated, steps: 4680, size: 'full' };
+    const notes = calibrationNotes(full, { checks: [check(false)] }, small);
+    expect(notes).toEqual([
+      {
+        text: "checks were calibrated at --size small; this run used --size full (not measured on this project's machines; see the preset's page)",
+        blocking: true,
+      },
+    ]);
+    expect(verdictOf({ checks: [check(false)], passed: false }, notes).code).toBe(EXIT.notApplicable);
+    expect(verdictOf({ checks: [check(true)], passed: true }, notes).line).toMatch(
+      /in a setting other than the one its checks were calibrated for/,
+    );
+    expect(calibrationNotes(small, { checks: [check(false)] }, small)).toEqual([]);
+  });
+
   it('exit 2 when a check fails in the calibrated setting, 3 when an override makes the checks not applicable', () => {
     const failed = { checks: [check(false)], passed: false };
     expect(verdictOf(failed)).toMatchObject({ status: 'not-shown', code: 2, line: 'The run does NOT show the claim.' });

@@ -1,24 +1,21 @@
-// Browser stand-in for apps/cli/src/datasets.ts (swapped in by vite.config.ts). The CLI's config
-// parser, which the lab composes, checks file datasets (CSV, NPY, image folders, the npm data
-// packages) against the files on disk; the lab has no disk and offers no file datasets, so these
-// are never reached from its pages, and the Node-only loaders stay out of its bundle.
-import type { DatasetConfig } from '../../cli/src/config';
+// Browser stand-in for apps/cli/src/datasets.ts (resolved in its place for apps/cli/src/config.ts
+// by vite.config.ts). The CLI's dataset configs (`data: { type: fashionMnist | csv | … }`) read
+// files and npm data packages in Node (node:fs, node:path, @contrastive/datasets/node); the lab
+// parses only the feature-decoupling and compare presets, which have none, and ships its own
+// image subset (src/core/image-file.ts). A dataset config reaching the parser here is an error.
 import type { DatasetInfo } from '../../cli/src/datasets';
+import { ConfigError } from '../../cli/src/errors';
 
-const noFiles = (what: string): never => {
-  throw new Error(`${what}: file datasets need Node (use the contrastive CLI); the lab has no file system`);
-};
+export type { DatasetInfo };
 
-export const DEFAULT_TEST_FRACTION = 0.2;
-
+/** File paths stay as they are: there are no files to resolve in the browser. */
 export function resolveDataPaths<T extends { type: string }>(data: T): T {
   return data;
 }
 
-export function datasetInfo(d: DatasetConfig): DatasetInfo {
-  return noFiles(`data '${d.type}'`);
-}
-
-export function loadSplits(d: DatasetConfig): never {
-  return noFiles(`data '${d.type}'`);
+export function datasetInfo(d: { type: string }, at = 'data'): never {
+  throw new ConfigError(
+    `${at}: '${d.type}' datasets are read by the CLI in Node; in the lab, use the Real images view (its Fashion-MNIST subset ships with the page)`,
+    { path: at },
+  );
 }

@@ -176,7 +176,7 @@ describe('real images in chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('measures WebGL when this chromium has it (a software rasteriser may be too slow to finish 2 steps)', async () => {
+  it('measures WebGL when this chromium has it (a software rasteriser may not finish one step in a minute)', async () => {
     const { page } = await openPage(`${server.url}?backend=webgl`);
     const backend = await page.evaluate(() => window.__lab.state.backend);
     const key = 'chromium webgl SimCLR image steps/s';
@@ -185,15 +185,15 @@ describe('real images in chromium', () => {
       return;
     }
     await page.click('nav button[data-view="images"]');
-    await train(page, ['simclr'], 2);
-    const budget = 90_000;
+    await train(page, ['simclr'], 1);
+    const budget = 60_000;
     const finished = await waitDone(page, budget).then(
       () => true,
       () => false,
     );
     const run = await lastRun(page);
     numbers[key] =
-      finished && run.status === 'done' ? run.jobs[0]!.result!.stepsPerSecond : `fewer than 2 steps in ${budget / 1000} s (${run.status})`;
+      finished && run.status === 'done' ? run.jobs[0]!.result!.stepsPerSecond : `no step in ${budget / 1000} s (${run.status})`;
     await page.context().close();
-  }, 180_000);
+  }, 120_000);
 });

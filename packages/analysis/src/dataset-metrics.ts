@@ -6,6 +6,7 @@ import { weightedKnnSync } from './knn-weighted';
 import { linearProbeSync } from './linear-probe';
 import type { MetricRecord } from './metric-catalogue';
 
+/** The numeric options of `datasetMetrics` as a strict zod schema: a misspelt key is an error naming it. */
 export const datasetMetricsOptionsSchema = z.strictObject({
   /** Training items embedded for the probe and the kNN memory bank (a fixed seeded subset; capped at the split). Default 10 000. */
   trainSize: z._default(z.int().check(z.positive()), 10_000),
@@ -18,6 +19,7 @@ export const datasetMetricsOptionsSchema = z.strictObject({
   /** L-BFGS iterations of the linear probe. Default 100 (`linearProbe`'s). */
   probeEpochs: z._default(z.int().check(z.positive()), 100),
 });
+/** Options of `datasetMetrics`: the splits and the embedding, plus the numeric options of its schema. */
 export type DatasetMetricsOptions = z.input<typeof datasetMetricsOptionsSchema> & {
   /** The training split: the probe is fitted, and the kNN votes, on its embeddings. */
   train: Dataset;

@@ -2,12 +2,12 @@ import { InvalidArgumentError, parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type MatrixInput, readMatricesSync } from './matrix';
 
-/** The options of `embeddingTsv` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The options of `embeddingsToTsv` (and `embeddingProjectorFiles`) as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const embeddingTsvOptionsSchema = z.strictObject({
   /** Significant digits per value. Default 9 (every float32 value reads back exactly). */
   digits: z._default(z.int().check(z.gte(1), z.lte(17)), 9),
 });
-/** Options of `embeddingTsv` (the input of its schema: a field with a default may be omitted). */
+/** Options of `embeddingsToTsv` (the input of its schema: a field with a default may be omitted). */
 export type EmbeddingTsvOptions = z.input<typeof embeddingTsvOptionsSchema>;
 
 /**

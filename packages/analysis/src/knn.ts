@@ -2,14 +2,14 @@ import { parseOptions } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { type Matrix, type MatrixInput, normalizeRows, type VectorInput, readLabelledSplit, readLabelledSplitSync } from './matrix';
 
-/** The options of `knn` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The options of `knnAccuracy` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const knnOptionsSchema = z.strictObject({
   /** Number of neighbours voting (20 in InstDisc/DINO-style kNN monitors; capped at the training size). Default 20. */
   k: z._default(z.int().check(z.gte(1)), 20),
   /** 'cosine' (on L2-normalised rows, the usual choice for SSL embeddings) or 'euclidean'. Default 'cosine'. */
   metric: z._default(z.enum(['cosine', 'euclidean']), 'cosine'),
 });
-/** Options of `knn` (the input of its schema: a field with a default may be omitted). */
+/** Options of `knnAccuracy` (the input of its schema: a field with a default may be omitted). */
 export type KnnOptions = z.input<typeof knnOptionsSchema>;
 
 /** Accuracy of the kNN classifier on the test rows. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, parseOptions, type Rng, seedSchema } from '@contrastive/core';
+import { filledTensor, InvalidArgumentError, parseOptions, type Rng, seedSchema } from '@contrastive/core';
 import * as z from 'zod/mini';
 import { applyMasks, checkApply, type ConfiguredAugmentation, ownStream } from './view-utils';
 
@@ -80,10 +80,11 @@ export function complementaryMask(options: ComplementaryMaskOptions = {}): Compl
         // q = ½ (or no rescaling): view 1 = (s·x)·D and view 2 = s·x − view 1, exactly the
         // entries s·x·D_i and s·x·(1 − D_i) (a 0/1 mask; s a power of two or 1), from one
         // [batch, dim] 0/1 mask: no scaling loop, no second mask to upload and multiply.
-        const keep = r.fillBernoulli(new Float32Array(n), q);
         return tf.tidy(() => {
+          // drawn straight into the tensor (in place in the wasm heap: no array to collect)
+          const keep = filledTensor<tf.Rank.R2>([batch, dim], (out) => r.fillBernoulli(out, q));
           const sx: tf.Tensor2D = s1 === 1 ? x : tf.mul(x, s1);
-          const x1: tf.Tensor2D = tf.mul(sx, tf.tensor2d(keep, [batch, dim]));
+          const x1: tf.Tensor2D = tf.mul(sx, keep);
           return [x1, tf.sub(sx, x1)];
         });
       }

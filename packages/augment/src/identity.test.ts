@@ -38,5 +38,19 @@ describe('identity errors', () => {
     expect(() => identity({ std: 1 } as never)).toThrow("identity: invalid argument 'options.std': unknown key; known keys: views, seed");
     expect(identity({ seed: 1, views: 2 }).views).toBe(2); // seed accepted for uniform options
     expect(() => identity().apply(tf.ones([2]) as never)).toThrow(/'x' must be rank 2/);
+    // Images [batch, h, w, c] (an image ablation's "no augmentation" arm): copies, same values.
+    const images = tf.randomUniform([2, 3, 3, 1]);
+    const before = tf.memory().numTensors;
+    const views = identity({ views: 2 }).apply(images as never);
+    expect(views.map((v) => v.shape)).toEqual([
+      [2, 3, 3, 1],
+      [2, 3, 3, 1],
+    ]);
+    expect(Array.from(views[1]!.dataSync())).toEqual(Array.from(images.dataSync()));
+    expect(views[0]).not.toBe(images);
+    tf.dispose(views);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => identity().apply(tf.ones([1, 2, 2, 1], 'int32') as never)).toThrow(/float32/);
+    images.dispose();
   });
 });

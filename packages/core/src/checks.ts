@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { NonFiniteValueError } from './errors';
 import { parseOptions } from './options';
 
-/** The options of `checks` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The options of `setChecks` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const checksSchema = z.strictObject({
   /**
    * Scan the tensors given to losses for NaN/±Infinity on every call (a full read of each tensor,
@@ -12,7 +12,7 @@ export const checksSchema = z.strictObject({
    */
   finite: z.optional(z.boolean()),
 });
-/** Options of `checks` (the input of its schema: a field with a default may be omitted). */
+/** Options of `setChecks` (the input of its schema: a field with a default may be omitted). */
 export type ChecksOptions = z.input<typeof checksSchema>;
 /** The current runtime checks (see `setChecks`). */
 export interface Checks {

@@ -31,7 +31,7 @@ export {
   type SymmetricReluInfoNCEKernel,
   unregisterKernel,
 } from './kernel-registry';
-export { bernoulliTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
+export { bernoulliTensor, filledTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';
 export {
   assertDims,
   assertFinite,

@@ -50,7 +50,9 @@ export type SymmetricReluInfoNCEKernel = (
  * contrast matrix (row v·batch + i is view v of sample i), anchors = its first anchorCount·batch rows.
  */
 export interface SupConKernelOptions {
+  /** Samples per view N. */
   batch: number;
+  /** Views per sample V (the contrast matrix has V·N rows, view-major). */
   views: number;
   /** `views` (contrastMode 'all') or 1 ('one'). */
   anchorCount: number;
@@ -58,6 +60,7 @@ export interface SupConKernelOptions {
   mask: Float32Array | null;
   /** Labels [batch] (positives: equal labels), used when `mask` is null; with neither, SimCLR. */
   labels: Float64Array | null;
+  /** Softmax temperature τ. */
   temperature: number;
   /** τ/τ_base. */
   scale: number;

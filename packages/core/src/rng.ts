@@ -7,7 +7,7 @@ export interface RngState {
   seed: number;
   /** The four 32-bit words of the xoshiro128** state. */
   s: [number, number, number, number];
-  /** The second normal of the last polar-method pair, or null. */
+  /** A cached second normal deviate of the last pair drawn, or null. */
   spare: number | null;
 }
 
@@ -36,7 +36,7 @@ export interface Rng {
   permutation(n: number): Int32Array;
   /** Fills `out` with uniform values in [low, high) (default [0, 1)) and returns it. */
   fillUniform<A extends Float32Array | Float64Array>(out: A, low?: number, high?: number): A;
-  /** Fills `out` with Gaussian values (default mean 0, std 1) and returns it; the same stream as repeated `normal()`. */
+  /** Fills `out` with Gaussian values (default mean 0, std 1) and returns it. */
   fillNormal<A extends Float32Array | Float64Array>(out: A, mean?: number, std?: number): A;
   /** Fills with 1 (probability p) or 0. */
   fillBernoulli<A extends Float32Array | Float64Array>(out: A, p: number): A;

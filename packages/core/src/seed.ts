@@ -5,5 +5,5 @@ import * as z from 'zod/mini';
  * same backend. Every seeded factory of the libraries takes it as `seed` (default 0).
  */
 export const seedSchema = z.union([z.number(), z.string()]);
-/** A seed: an integer in [0, 2³²) (every random thing in contrastive takes one). */
+/** A seed: any finite number or a string (hashed by `createRng`); the output type of `seedSchema`. */
 export type Seed = z.output<typeof seedSchema>;

@@ -92,7 +92,7 @@ export interface Augmentation<T extends tf.Tensor = tf.Tensor2D> {
   readonly name: string;
   /** Views produced per call (2 for a positive pair). */
   readonly views: number;
-  /** Makes `views` views of the batch `x` (each the shape of `x`; the caller owns them). */
+  /** Makes `views` views of the batch `x` (the caller owns them). */
   apply(x: T, rng?: Rng): T[];
 }
 
@@ -128,7 +128,7 @@ export interface Network {
   readonly outputDim: number;
   /** x [batch, inputDim] (or [batch, ...inputShape]) → [batch, outputDim]. */
   apply(x: tf.Tensor): tf.Tensor2D;
-  /** Every variable the network owns (trainable ones and, e.g., none for running statistics). */
+  /** The network's trainable variables (non-trainable state such as batch-norm running statistics is not here). */
   readonly variables: tf.Variable[];
   /** Called by the training loop before step `step` (0-based) of `totalSteps`, e.g. to advance a threshold schedule. */
   onStep?(step: number, totalSteps: number): void;

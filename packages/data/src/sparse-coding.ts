@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type DataModel, type HasDictionary, parseOptions, type Rng, type Sample, seedSchema } from '@contrastive/core';
+import {
+  createRng,
+  type DataModel,
+  filledTensor,
+  type HasDictionary,
+  parseOptions,
+  type Rng,
+  type Sample,
+  seedSchema,
+} from '@contrastive/core';
 import * as z from 'zod/mini';
 import { buildDictionary, keptTensor2d, transposeToFloat32 } from './dictionary';
 import { checkAlive, checkBatchSize, invalidOption } from './model-utils';
@@ -130,19 +139,20 @@ export function sparseCoding(options: SparseCodingOptions = {}): SparseCodingMod
       checkAlive(`${op}.sample`, disposed);
       checkBatchSize(`${op}.sample`, batchSize);
       const r = rng ?? own;
-      const zv = new Float32Array(batchSize * d);
-      for (let i = 0; i < zv.length; i++) {
-        const u = r.nextUint32();
-        zv[i] = u < half ? -1 : u < full ? 1 : 0;
-      }
-      const noiseV = r.fillNormal(new Float32Array(batchSize * d1), 0, noiseStd);
-      const zetaV = k > 0 ? r.fillNormal(new Float32Array(batchSize * k), 0, denseStd) : null;
+      // Drawn in the order z, ξ, ζ, each straight into its tensor (filledTensor: in place in the
+      // wasm heap, no JavaScript array to collect); the same values as filling arrays first.
       return tf.tidy(() => {
-        const z = tf.tensor2d(zv, [batchSize, d]);
-        const noise = tf.tensor2d(noiseV, [batchSize, d1]);
-        const dense: tf.Tensor2D = zetaV && hT ? tf.matMul(tf.tensor2d(zetaV, [batchSize, k]), hT) : tf.zeros([batchSize, d1]);
+        const z = filledTensor<tf.Rank.R2>([batchSize, d], (zv) => {
+          for (let i = 0; i < zv.length; i++) {
+            const u = r.nextUint32();
+            zv[i] = u < half ? -1 : u < full ? 1 : 0;
+          }
+        });
+        const noise = filledTensor<tf.Rank.R2>([batchSize, d1], (out) => r.fillNormal(out, 0, noiseStd));
+        const zeta = k > 0 ? filledTensor<tf.Rank.R2>([batchSize, k], (out) => r.fillNormal(out, 0, denseStd)) : null;
+        const dense: tf.Tensor2D = zeta && hT ? tf.matMul(zeta, hT) : filledTensor<tf.Rank.R2>([batchSize, d1], (out) => out.fill(0));
         const signalPlusNoise: tf.Tensor2D = tf.add(tf.matMul(z, mT), noise);
-        const x: tf.Tensor2D = zetaV ? tf.add(signalPlusNoise, dense) : signalPlusNoise;
+        const x: tf.Tensor2D = zeta ? tf.add(signalPlusNoise, dense) : signalPlusNoise;
         return { x, z, noise, dense };
       });
     },

@@ -4,7 +4,7 @@ import { buildArrayDataset } from './array-dataset';
 import { formatError } from './errors';
 import { checkClassNames } from './labels';
 
-/** The options of `csv` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The options of `parseCsv` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const csvOptionsSchema = z.strictObject({
   /**
    * The label column: its header name or its 0-based index (negative counts from the end).
@@ -25,7 +25,7 @@ export const csvOptionsSchema = z.strictObject({
   /** Name of the input in error messages, e.g. the file name. Default `'csv'`. */
   source: z._default(z.string(), 'csv'),
 });
-/** Options of `csv` (the input of its schema: a field with a default may be omitted). */
+/** Options of `parseCsv` (the input of its schema: a field with a default may be omitted). */
 export type CsvOptions = z.input<typeof csvOptionsSchema>;
 
 /** The options of `csvDataset(options)` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */

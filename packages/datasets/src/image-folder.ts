@@ -8,14 +8,14 @@ import { type DecodedImage, stackImages } from './images';
 import { decodePng } from './png';
 import { storedDataset } from './stored-dataset';
 
-/** The options of `imageFolder` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The options of `imageFolderDataset` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const imageFolderOptionsSchema = z.strictObject({
   /** Output channels: 1, 3, 4, or `'auto'` (1 when every image is grey, else 3). Default `'auto'`. */
   channels: z._default(z.union([z.literal(1), z.literal(3), z.literal(4), z.literal('auto')]), 'auto'),
   /** Name shown in errors and reports. Default: the folder path. */
   name: z.optional(z.string()),
 });
-/** Options of `imageFolder` (the input of its schema: a field with a default may be omitted). */
+/** Options of `imageFolderDataset` (the input of its schema: a field with a default may be omitted). */
 export type ImageFolderOptions = z.input<typeof imageFolderOptionsSchema>;
 
 /** An image-folder dataset, plus where each item came from. */

@@ -9,7 +9,7 @@ import { readCache, writeCache } from './binary-cache';
 import { formatError } from './errors';
 import { storedDataset } from './stored-dataset';
 
-/** The options of `npmData` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The options of `loadFashionMnist` and `loadMnist` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const npmDataOptionsSchema = z.strictObject({
   /**
    * Folder of the decoded binary cache. Default `node_modules/.cache/contrastive` under the
@@ -24,7 +24,7 @@ export const npmDataOptionsSchema = z.strictObject({
    */
   resolveFrom: z.optional(z.string()),
 });
-/** Options of `npmData` (the input of its schema: a field with a default may be omitted). */
+/** Options of `loadFashionMnist` and `loadMnist` (the input of its schema: a field with a default may be omitted). */
 export type NpmDataOptions = z.input<typeof npmDataOptionsSchema>;
 
 /** A record the data package holds that is not an image (skipped and reported, never a label shift). */

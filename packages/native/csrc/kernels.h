@@ -54,10 +54,17 @@ int cn_conv2d(const cn_conv_shape *s, const float *x, const float *w, float *y);
 int cn_conv2d_backprop_input(const cn_conv_shape *s, const float *dy, const float *w, float *dx);
 int cn_conv2d_backprop_filter(const cn_conv_shape *s, const float *x, const float *dy, float *dw);
 
-/* Batch norm in training mode over rows x [n, C]: y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε), μ and the
-   biased σ² per channel; also writes x̂, μ, σ², 1/√(σ² + ε). The gradient from dy, x̂, γ, 1/√(σ² + ε):
-   dx, dγ = Σ dy·x̂, dβ = Σ dy. Return 0, or −1 when scratch cannot be allocated. See batch-norm.c. */
-int cn_batch_norm_train(const float *x, const float *gamma, const float *beta, int n, int C, float eps, float *y, float *xhat,
-                        float *mean, float *var, float *invstd);
-int cn_batch_norm_train_grad(const float *dy, const float *xhat, const float *gamma, const float *invstd, int n, int C, float *dx,
-                             float *dgamma, float *dbeta);
+/* Batch norm in training mode over rows x [n, C]: y = γ·x̂ + β (then max(0, ·) when relu) with
+   x̂ = (x − μ)/√(σ² + ε), μ and the biased σ² per channel; also writes x̂, μ, σ², 1/√(σ² + ε). The
+   gradient from dy, x̂, γ, 1/√(σ² + ε) and, after a ReLU, its output y (else NULL): with g = dy masked
+   by y > 0, dx = (g − mean(g) − x̂·mean(g·x̂))·γ/σ, dγ = Σ g·x̂, dβ = Σ g. Return 0, or −1 when scratch
+   cannot be allocated. See batch-norm.c. */
+int cn_batch_norm_train(const float *x, const float *gamma, const float *beta, int n, int C, float eps, int relu, float *y,
+                        float *xhat, float *mean, float *var, float *invstd);
+int cn_batch_norm_train_grad(const float *dy, const float *xhat, const float *gamma, const float *invstd, const float *y, int n,
+                             int C, float *dx, float *dgamma, float *dbeta);
+
+/* TensorFlow's CropAndResize, bilinear, NHWC float32: image [batch, H, W, C], boxes [numBoxes, 4] as
+   normalised (y1, x1, y2, x2), boxInd [numBoxes] → out [numBoxes, cropH, cropW, C]. */
+void cn_crop_and_resize(const float *image, const float *boxes, const int32_t *boxInd, int batch, int H, int W, int C, int numBoxes,
+                        int cropH, int cropW, float extrapolation, float *out);

@@ -79,6 +79,7 @@ for (const [variant, isa] of variants) {
     ['supcon.c', ['-ffp-contract=fast']],
     ['conv.c', ['-ffp-contract=fast']],
     ['batch-norm.c', ['-ffp-contract=fast']],
+    ['crop-and-resize.c', ['-ffp-contract=off']],
     ['conv-addon.c', []],
     ['addon.c', []],
   ]) {

@@ -188,6 +188,28 @@ describe.runIf(nativeInfo().available)('native fused batch norm (training mode) 
     tf.dispose([x, g, b, dy, y!, xhat!, mean!, variance!, invStd!, ref, m.mean, m.variance, dx!, dg!, db!, rx!, rg!, rb!]);
   });
 
+  it('fuses a ReLU: max(0, ·) forward and the mask y > 0 in the gradient, as tf.relu after the composed ops', () => {
+    useNativeWasmKernels();
+    const shape = [16, 5, 5, 6];
+    const x = tf.tensor(randn('rx', tf.util.sizeFromShape(shape)), shape);
+    const g = tf.tensor1d(randn('rg', 6));
+    const b = tf.tensor1d(randn('rb', 6));
+    const dy = tf.tensor(randn('rdy', tf.util.sizeFromShape(shape)), shape);
+    const outs = tf
+      .engine()
+      .runKernel('ContrastiveBatchNormTrain', { x, gamma: g, beta: b }, { eps: 1e-5, relu: true } as never) as tf.Tensor[];
+    const [y, xhat, , , invStd] = outs;
+    const ref = tf.relu(composed(x, g, b, 1e-5));
+    expectClose(y!.dataSync(), ref.dataSync(), { atol: 2e-5, rtol: 1e-5 });
+    expect(Math.min(...y!.dataSync())).toBe(0);
+    const grads = tf
+      .engine()
+      .runKernel('ContrastiveBatchNormTrainGrad', { dy, xhat: xhat!, gamma: g, invStd: invStd!, y: y! }) as tf.Tensor[];
+    const refs = tf.grads((a: tf.Tensor, p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.relu(composed(a, p, q, 1e-5)), dy)))([x, g, b]);
+    grads.forEach((t, i) => expectClose(t.dataSync(), refs[i]!.dataSync(), { atol: 1e-4, rtol: 1e-4 }));
+    tf.dispose([x, g, b, dy, ref, ...outs, ...grads, ...refs]);
+  });
+
   it('names bad inputs', () => {
     useNativeWasmKernels();
     tf.tidy(() => {

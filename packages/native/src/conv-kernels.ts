@@ -101,12 +101,12 @@ export function conv2dBackpropFilter(addon: NativeAddon, args: KernelArgs, fallb
 
 /**
  * Name of the fused training-mode batch-norm kernel this package adds to the wasm backend: inputs
- * `{ x [..., C], gamma [C], beta [C] }`, attr `{ eps }`, outputs `[y, xhat, mean, variance (biased),
- * invStd]`. `@contrastive/nets`' batch norm runs it when the active backend has it (the name is
- * the contract; nets does not depend on this package).
+ * `{ x [..., C], gamma [C], beta [C] }`, attrs `{ eps, relu? }` (relu: a ReLU after it), outputs
+ * `[y, xhat, mean, variance (biased), invStd]`. `@contrastive/nets`' batch norm runs it when the
+ * active backend has it (the name is the contract; nets does not depend on this package).
  */
 export const BATCH_NORM_TRAIN = 'ContrastiveBatchNormTrain';
-/** Its gradient: inputs `{ dy, xhat, gamma, invStd }` → `[dx, dgamma, dbeta]`. */
+/** Its gradient: inputs `{ dy, xhat, gamma, invStd }`, plus the output `y` after a ReLU (its mask), → `[dx, dgamma, dbeta]`. */
 export const BATCH_NORM_TRAIN_GRAD = 'ContrastiveBatchNormTrainGrad';
 
 function checkFloat32(name: string, inputs: Record<string, tf.TensorInfo>): void {
@@ -127,11 +127,13 @@ export function batchNormTrain(addon: NativeAddon, args: KernelArgs): tf.TensorI
   const backend = args.backend as WasmBackendLike;
   const outs = [x.shape, x.shape, [c], [c], [c]].map((s) => backend.makeOutput([...s], 'float32'));
   const v = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t);
+  const attrs = args.attrs as { eps: number; relu?: boolean };
   addon.batchNormTrain(
     v(x),
     v(gamma),
     v(beta),
-    (args.attrs as { eps: number }).eps,
+    attrs.eps,
+    attrs.relu === true,
     ...(outs.map(v) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array]),
   );
   return outs;
@@ -139,10 +141,15 @@ export function batchNormTrain(addon: NativeAddon, args: KernelArgs): tf.TensorI
 
 /** The gradient of `batchNormTrain`: dx = (dy − mean(dy) − x̂·mean(dy·x̂))·γ·invStd, dγ = Σ dy·x̂, dβ = Σ dy. */
 export function batchNormTrainGrad(addon: NativeAddon, args: KernelArgs): tf.TensorInfo[] {
-  const { dy, xhat, gamma, invStd } = args.inputs as Record<'dy' | 'xhat' | 'gamma' | 'invStd', tf.TensorInfo>;
-  checkFloat32(BATCH_NORM_TRAIN_GRAD, { dy, xhat, gamma, invStd });
+  const { dy, xhat, gamma, invStd, y } = args.inputs as Record<'dy' | 'xhat' | 'gamma' | 'invStd', tf.TensorInfo> & { y?: tf.TensorInfo };
+  checkFloat32(BATCH_NORM_TRAIN_GRAD, { dy, xhat, gamma, invStd, ...(y ? { y } : {}) });
   const c = gamma.shape[0]!;
-  if (dy.shape.join() !== xhat.shape.join() || dy.shape[dy.shape.length - 1] !== c || invStd.shape.join() !== `${c}`) {
+  if (
+    dy.shape.join() !== xhat.shape.join() ||
+    dy.shape[dy.shape.length - 1] !== c ||
+    invStd.shape.join() !== `${c}` ||
+    (y !== undefined && y.shape.join() !== dy.shape.join())
+  ) {
     throw new Error(
       `${BATCH_NORM_TRAIN_GRAD}: expected dy, xhat [..., C] and gamma, invStd [C]; got dy [${dy.shape}], xhat [${xhat.shape}], gamma [${gamma.shape}], invStd [${invStd.shape}]`,
     );
@@ -150,6 +157,34 @@ export function batchNormTrainGrad(addon: NativeAddon, args: KernelArgs): tf.Ten
   const backend = args.backend as WasmBackendLike;
   const outs = [dy.shape, [c], [c]].map((s) => backend.makeOutput([...s], 'float32'));
   const v = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t);
-  addon.batchNormTrainGrad(v(dy), v(xhat), v(gamma), v(invStd), ...(outs.map(v) as [Float32Array, Float32Array, Float32Array]));
+  addon.batchNormTrainGrad(
+    v(dy),
+    v(xhat),
+    v(gamma),
+    v(invStd),
+    y ? v(y) : null,
+    ...(outs.map(v) as [Float32Array, Float32Array, Float32Array]),
+  );
   return outs;
+}
+
+/** CropAndResize, bilinear, float32 (random resized crop, horizontal flip): one native loop; 'nearest' and other dtypes stay on tfjs. */
+export function cropAndResize(addon: NativeAddon, args: KernelArgs, fallback: Fallback): tf.TensorInfo {
+  const { image, boxes, boxInd } = args.inputs as Record<'image' | 'boxes' | 'boxInd', tf.TensorInfo>;
+  const { method, extrapolationValue, cropSize } = args.attrs as { method: string; extrapolationValue: number; cropSize: [number, number] };
+  if (method !== 'bilinear' || image.dtype !== 'float32' || boxes.dtype !== 'float32' || boxInd.dtype !== 'int32') return fallback(args);
+  const [batch, h, w, c] = image.shape as [number, number, number, number];
+  const n = boxes.shape[0]!;
+  const backend = args.backend as WasmBackendLike;
+  const out = backend.makeOutput([n, cropSize[0], cropSize[1], c], 'float32');
+  if (size(out.shape) === 0) return out;
+  addon.cropAndResize(
+    backend.typedArrayFromHeap(image),
+    backend.typedArrayFromHeap(boxes),
+    backend.typedArrayFromHeap(boxInd) as unknown as Int32Array, // the heap view of an int32 tensor
+    backend.typedArrayFromHeap(out),
+    Int32Array.from([batch, h, w, c, n, cropSize[0], cropSize[1]]),
+    extrapolationValue,
+  );
+  return out;
 }

@@ -64,7 +64,11 @@ describe.runIf(nativeInfo().available)('convNet on native conv + batch-norm kern
       const out: number[] = [];
       const tensors: number[] = [];
       for (let step = 0; step < 6; step++) {
-        const loss = optimizer.minimize(() => method.loss(views, { x: x as unknown as tf.Tensor2D }, []) as tf.Scalar, true, method.trainableVariables())!;
+        const loss = optimizer.minimize(
+          () => method.loss(views, { x: x as unknown as tf.Tensor2D }, []) as tf.Scalar,
+          true,
+          method.trainableVariables(),
+        )!;
         out.push(loss.dataSync()[0]!);
         loss.dispose();
         tensors.push(tf.memory().numTensors);

@@ -57,7 +57,7 @@ it('without the AVX-512 file (a tree from an older compiler) the baseline loads 
   const c = new Float32Array(4);
   addon!.sgemm(0, 0, 2, 2, 2, 1, Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), 0, c);
   expect(Array.from(c)).toEqual([19, 22, 43, 50]);
-});
+}, 300_000); // compiles both variants of the whole addon: minutes on a loaded machine
 
 it('a skipped build is recorded at install and reported once, with its reason, when the kernels are first loaded', () => {
   const dir = buildCopy('no-compiler', { CC: '/nonexistent/cc' });

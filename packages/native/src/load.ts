@@ -65,7 +65,9 @@ export interface NativeAddon {
   transpose(x: Float32Array, y: Float32Array, batch: number, rows: number, cols: number): void;
   /** NHWC convolution and its gradients (csrc/conv.c); shape: the 13 fields of `cn_conv_shape`. */
   conv2d(x: Float32Array, w: Float32Array, y: Float32Array, shape: Int32Array): void;
+  /** dL/dx of `conv2d` from dy (same `shape` fields). */
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, shape: Int32Array): void;
+  /** dL/dw of `conv2d` from x and dy (same `shape` fields). */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
   /** Training-mode batch norm over rows [n, C] and its gradient (csrc/batch-norm.c). */
   batchNormTrain(
@@ -73,17 +75,29 @@ export interface NativeAddon {
     gamma: Float32Array,
     beta: Float32Array,
     eps: number,
+    relu: boolean,
     y: Float32Array,
     xhat: Float32Array,
     mean: Float32Array,
     variance: Float32Array,
     invStd: Float32Array,
   ): void;
+  /** TensorFlow's bilinear CropAndResize, NHWC (csrc/crop-and-resize.c); dims [batch, H, W, C, boxes, cropH, cropW]. */
+  cropAndResize(
+    image: Float32Array,
+    boxes: Float32Array,
+    boxInd: Int32Array,
+    out: Float32Array,
+    dims: Int32Array,
+    extrapolation: number,
+  ): void;
+  /** The gradient of `batchNormTrain`: dx, dγ, dβ from dy and the saved normalised x and 1/σ. */
   batchNormTrainGrad(
     dy: Float32Array,
     xhat: Float32Array,
     gamma: Float32Array,
     invStd: Float32Array,
+    y: Float32Array | null,
     dx: Float32Array,
     dgamma: Float32Array,
     dbeta: Float32Array,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, type SupConKernelOptions } from '@contrastive/core';
+import { filledTensor, InvalidArgumentError, type SupConKernelOptions } from '@contrastive/core';
 import { checkArray, checkDim, requireNative } from './errors';
 import { tensorValues } from './tensor-values';
 
@@ -69,22 +69,24 @@ export function supConNativeLoss(contrast: tf.Tensor2D, options: SupConKernelOpt
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [C, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     const x = C.dtype === 'float32' ? C : tf.cast(C, 'float32');
-    const dC = new Float32Array(K * D);
-    const loss = addon.supCon(
-      tensorValues(x),
-      K,
-      D,
-      anchorCount * B,
-      B,
-      mask,
-      mask ? null : labels,
-      temperature,
-      scale,
-      variant === 'in' ? 1 : 0,
-      dC,
-    );
+    // ∂ℓ/∂C is written straight into its tensor; the view of C is taken after that allocation.
+    let loss = 0;
+    const grad = filledTensor<tf.Rank.R2>([K, D], (dC) => {
+      loss = addon.supCon(
+        tensorValues(x),
+        K,
+        D,
+        anchorCount * B,
+        B,
+        mask,
+        mask ? null : labels,
+        temperature,
+        scale,
+        variant === 'in' ? 1 : 0,
+        dC,
+      );
+    });
     if (x !== C) x.dispose();
-    const grad = tf.tensor2d(dC, [K, D]);
     save([grad]);
     return { value: tf.scalar(loss), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]!)] };
   });

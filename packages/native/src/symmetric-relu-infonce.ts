@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, assertShapes, InvalidArgumentError } from '@contrastive/core';
+import { assertNumber, assertShapes, filledTensor, InvalidArgumentError } from '@contrastive/core';
 import { checkArray, checkDim, requireNative } from './errors';
 import { tensorValues } from './tensor-values';
 
@@ -86,10 +86,14 @@ export function symmetricReluInfoNCELoss(
   const m = weight.shape[0];
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [w, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-    // Views of the inputs, valid for the native call (which allocates nothing in JS or tfjs).
-    const [a, b, wv] = [x1, x2, w].map(tensorValues);
-    const { loss, gradient } = symmetricReluInfoNCE(a!, b!, wv!, { batch: B, inputDim: d1, width: m }, options);
-    const dW = tf.tensor2d(gradient, [m, d1]);
+    // The gradient is written straight into its tensor (in place in the wasm heap); the views of
+    // the inputs are taken after that tensor is allocated (allocating may move the wasm heap) and
+    // are valid for the native call, which allocates nothing in JS or tfjs.
+    let loss = 0;
+    const dW = filledTensor<tf.Rank.R2>([m, d1], (out) => {
+      const [a, b, wv] = [x1, x2, w].map(tensorValues);
+      loss = symmetricReluInfoNCE(a!, b!, wv!, { batch: B, inputDim: d1, width: m }, options, out).loss;
+    });
     save([dW]);
     return { value: tf.scalar(loss), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]!)] };
   });

@@ -32,7 +32,7 @@ export type NativeKernelsInfo = ReturnType<typeof nativeInfo> & {
  * @example
  * import '@tensorflow/tfjs-backend-wasm';
  * await tf.setBackend('wasm');
- * useNativeKernels(); // { available: true, simd: 'avx512', rng: true, kernels: [...], wasmKernels: ['BatchMatMul', 'Exp', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'ContrastiveBatchNormTrain', 'ContrastiveBatchNormTrainGrad'] }
+ * useNativeKernels(); // { available: true, simd: 'avx512', rng: true, kernels: [...], wasmKernels: ['BatchMatMul', 'Exp', 'Transpose', 'Conv2D', 'Conv2DBackpropInput', 'Identity', 'CropAndResize', 'Conv2DBackpropFilter', 'ContrastiveBatchNormTrain', 'ContrastiveBatchNormTrainGrad'] }
  */
 export function useNativeKernels(): NativeKernelsInfo {
   const info = nativeInfo();

@@ -23,6 +23,8 @@ function both(f: () => tf.Tensor): [Float32Array, Float32Array] {
     'Transpose',
     'Conv2D',
     'Conv2DBackpropInput',
+    'Identity',
+    'CropAndResize',
     'Conv2DBackpropFilter',
     'ContrastiveBatchNormTrain',
     'ContrastiveBatchNormTrainGrad',
@@ -129,4 +131,46 @@ it('keeps the tensor count flat', async () => {
   await expectNoLeak(() => tf.matMul(a as tf.Tensor2D, a as tf.Tensor2D, false, true));
   await expectNoLeak(() => tf.tidy(() => tf.exp(tf.transpose(a))));
   a.dispose();
+});
+
+it('Identity (tf.clone, what gradients save) shares the buffer: same values, alive after the original is disposed', () => {
+  useNativeWasmKernels();
+  const buffers = () => tf.engine().backend.numDataIds();
+  const before = buffers();
+  const x = randn('id', [64, 32]);
+  const values = x.dataSync().slice();
+  const copy = tf.clone(x);
+  expect(buffers() - before).toBe(1); // one buffer for both
+  x.dispose();
+  expect(Array.from(copy.dataSync())).toEqual(Array.from(values));
+  const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(a, a)))(copy); // saved inputs are cloned
+  expectClose(
+    g.dataSync(),
+    values.map((v) => 2 * v),
+    { atol: 1e-6 },
+  );
+  tf.dispose([copy, g]);
+  expect(buffers()).toBe(before);
+});
+
+it("CropAndResize (bilinear) equals tfjs's wasm kernel: crops, flips (x1 > x2), boxes reaching outside, one-pixel crops; 'nearest' falls back", () => {
+  const image = randn('img', [3, 9, 7, 2]);
+  const boxes = tf.tensor2d([
+    [0, 0, 1, 1],
+    [0, 1, 1, 0],
+    [0.1, 0.2, 0.7, 0.9],
+    [-0.2, 0.3, 1.3, 0.5],
+    [0.4, 0.4, 0.4, 0.4],
+  ]);
+  const boxInd = tf.tensor1d([0, 1, 2, 0, 2], 'int32');
+  for (const [size, method] of [
+    [[9, 7], 'bilinear'],
+    [[5, 11], 'bilinear'],
+    [[1, 1], 'bilinear'],
+    [[4, 4], 'nearest'],
+  ] as Array<[[number, number], 'bilinear' | 'nearest']>) {
+    const [got, ref] = both(() => tf.image.cropAndResize(image as tf.Tensor4D, boxes, boxInd, size, method, 0.5));
+    expectClose(got, ref, { atol: 1e-6, rtol: 1e-6 });
+  }
+  tf.dispose([image, boxes, boxInd]);
 });

@@ -7,6 +7,7 @@ import {
   conv2d,
   conv2dBackpropFilter,
   conv2dBackpropInput,
+  cropAndResize,
 } from './conv-kernels';
 import { loadNative, type NativeAddon } from './load';
 
@@ -100,12 +101,26 @@ function transpose(addon: NativeAddon, args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
+/**
+ * Identity without a copy: the output shares the input's buffer (reference-counted, as the wasm
+ * Reshape kernel already does; tensors are immutable). tfjs clones every tensor a gradient saves
+ * through Identity, and the wasm one copies it (~10 % of the issue-12 CNN step).
+ */
+function identity(_addon: NativeAddon, args: KernelArgs): tf.TensorInfo {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype === 'string') return fallback(tf.Identity, args);
+  (args.backend as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+}
+
 const KERNELS: Array<[string, (addon: NativeAddon, args: KernelArgs) => tf.TensorInfo]> = [
   [tf.BatchMatMul, batchMatMul],
   [tf.Exp, exp],
   [tf.Transpose, transpose],
   [tf.Conv2D, (addon, args) => conv2d(addon, args, (a) => fallback(tf.Conv2D, a))],
   [tf.Conv2DBackpropInput, (addon, args) => conv2dBackpropInput(addon, args, (a) => fallback(tf.Conv2DBackpropInput, a))],
+  [tf.Identity, identity],
+  [tf.CropAndResize, (addon, args) => cropAndResize(addon, args, (a) => fallback(tf.CropAndResize, a))],
 ];
 
 /** Kernels the wasm backend lacks (tfjs-backend-wasm 4.22), added beside its own; `restoreWasmKernels` removes them. */
@@ -125,7 +140,7 @@ const added = new Set<string>();
  * broadcasting or permutations) goes to tfjs's own kernel. The 2-D convolution too: `Conv2D` and
  * `Conv2DBackpropInput` are replaced and `Conv2DBackpropFilter`, which the wasm backend lacks, is
  * added (NHWC, dilation 1: im2col/col2im + the native GEMM, csrc/conv.c), so `tf.conv2d` and its
- * gradient run natively, and a fused training-mode batch norm and its gradient are added
+ * gradient run natively; bilinear `CropAndResize` (the augmentations' crops and flips) too; `Identity` shares its input's buffer instead of copying it; and a fused training-mode batch norm and its gradient are added
  * (`ContrastiveBatchNormTrain`, `ContrastiveBatchNormTrainGrad`, which `@contrastive/nets` uses
  * when present). Returns the kernels installed (none
  * without the addon or the wasm backend). Idempotent; `restoreWasmKernels()` undoes it.

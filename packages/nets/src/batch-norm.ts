@@ -5,11 +5,13 @@ import { makeVariable, uniqueVariableName } from './serialization';
 
 /**
  * A backend may provide a fused training-mode batch norm under these kernel names (e.g.
- * `@contrastive/native` on wasm): inputs `{ x [..., C], gamma, beta }`, attr `{ eps }` →
- * `[y, xhat, mean, biased variance, invStd]`, and its gradient `{ dy, xhat, gamma, invStd }` →
+ * `@contrastive/native` on wasm): inputs `{ x [..., C], gamma, beta }`, attrs `{ eps, relu }` →
+ * `[y, xhat, mean, biased variance, invStd]` (y after the ReLU when `relu`), and its gradient
+ * `{ dy, xhat, gamma, invStd, y? }` (y: the output, whose mask y > 0 a ReLU applies) →
  * `[dx, dgamma, dbeta]`. Used when both are registered for the active backend.
  */
 export const FUSED_BATCH_NORM = 'ContrastiveBatchNormTrain';
+/** Kernel name of the fused training-mode batch-norm gradient (registered with `FUSED_BATCH_NORM`). */
 export const FUSED_BATCH_NORM_GRAD = 'ContrastiveBatchNormTrainGrad';
 
 /** PyTorch's BatchNorm momentum: running ← (1 − m)·running + m·batch statistic. */
@@ -49,8 +51,11 @@ export interface BatchNorm {
   readonly runningVar: tf.Variable<tf.Rank.R1>;
   /** Training batches seen (PyTorch's `num_batches_tracked`). */
   readonly numBatchesTracked: number;
-  /** x [..., numFeatures] → same shape; updates the running statistics when `training`. */
-  apply(x: tf.Tensor, training: boolean): tf.Tensor;
+  /**
+   * x [..., numFeatures] → same shape; updates the running statistics when `training`. `relu`
+   * (default false) applies a ReLU after it, fused into the backend's kernel when it has one.
+   */
+  apply(x: tf.Tensor, training: boolean, relu?: boolean): tf.Tensor;
   /** The running statistics, for checkpoints. */
   getState(): BatchNormState;
   /** Restores running statistics (checked against `numFeatures`; errors name `op` and `argument`). */
@@ -102,20 +107,20 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
   };
 
   /** Training mode through the backend's fused kernel (same function as the composed ops below, float32 rounding aside). */
-  const fusedTrain = (x: tf.Tensor, n: number): tf.Tensor => {
+  const fusedTrain = (x: tf.Tensor, n: number, relu: boolean): tf.Tensor => {
     const normalise = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const [xi, g, bt, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-      const [y, xhat, mean, variance, invStd] = tf
-        .engine()
-        .runKernel(FUSED_BATCH_NORM, { x: xi, gamma: g, beta: bt }, { eps }) as tf.Tensor[];
-      updateRunning(mean!, variance!, n);
-      tf.dispose([mean!, variance!]);
-      save([xhat!, invStd!, g]);
+      const outs = tf.engine().runKernel(FUSED_BATCH_NORM, { x: xi, gamma: g, beta: bt }, { eps, relu }) as tf.Tensor[];
+      const [y, xhat, mean, variance, invStd] = outs as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      updateRunning(mean, variance, n);
+      tf.dispose([mean, variance]);
+      save(relu ? [xhat, invStd, g, y] : [xhat, invStd, g]);
       return {
-        value: y!,
+        value: y,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [xh, is, gs] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
-          return tf.engine().runKernel(FUSED_BATCH_NORM_GRAD, { dy, xhat: xh, gamma: gs, invStd: is }) as tf.Tensor[];
+          const [xh, is, gs, out] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor | undefined];
+          const inputs = { dy, xhat: xh, gamma: gs, invStd: is, ...(out ? { y: out } : {}) };
+          return tf.engine().runKernel(FUSED_BATCH_NORM_GRAD, inputs) as tf.Tensor[];
         },
       };
     });
@@ -131,13 +136,16 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
     get numBatchesTracked() {
       return tracked;
     },
-    apply(x: tf.Tensor, training: boolean): tf.Tensor {
+    apply(x: tf.Tensor, training: boolean, relu = false): tf.Tensor {
       if (x.shape[x.rank - 1] !== c) {
         throw new ShapeMismatchError({ op: `${label}.apply`, argument: `${name} input`, expected: `[..., ${c}]`, actual: x.shape });
       }
       const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
       if (!training) {
-        return tf.tidy(() => tf.add(tf.mul(tf.div(tf.sub(x, runningMean), tf.sqrt(tf.add(runningVar, eps))), gamma), beta));
+        return tf.tidy(() => {
+          const y = tf.add(tf.mul(tf.div(tf.sub(x, runningMean), tf.sqrt(tf.add(runningVar, eps))), gamma), beta);
+          return relu ? tf.relu(y) : y;
+        });
       }
       const n = x.size / c;
       if (n < 2) {
@@ -154,7 +162,7 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
         tf.getKernel(FUSED_BATCH_NORM_GRAD, tf.getBackend()) &&
         x.dtype === 'float32'
       ) {
-        return fusedTrain(x, n);
+        return fusedTrain(x, n, relu);
       }
       return tf.tidy(() => {
         const { mean, variance } = tf.moments(x, axes);
@@ -178,7 +186,8 @@ export function createBatchNorm(config: BatchNormConfig): BatchNorm {
             },
           };
         });
-        return normalise(x, gamma, beta);
+        const y = normalise(x, gamma, beta);
+        return relu ? tf.relu(y) : y;
       });
     },
     getState(): BatchNormState {

@@ -249,7 +249,7 @@ export abstract class ConvNetworkBase<C extends BaseConfig> implements Trainable
     const u = this.units.get(key)!;
     let h: tf.Tensor4D = conv2dPadded(x, u.W, u.spec.stride, (u.spec.kernel - 1) / 2);
     if (u.b) h = tf.add(h, u.b);
-    if (u.bn) h = u.bn.apply(h, this.mode) as tf.Tensor4D;
+    if (u.bn) return u.bn.apply(h, this.mode, relu) as tf.Tensor4D; // the ReLU fused when the backend can
     return relu ? tf.relu(h) : h;
   }
 

@@ -49,7 +49,7 @@ export const directPredictorStateSchema = z.strictObject({
   /** Number of `update` calls so far. */
   updates: z.int().check(z.gte(0)),
 });
-/** The state of a DirectPred predictor: the running correlation and the update count. */
+/** The checkpointed state of a DirectPred predictor: the running correlation F̂, W_p, the eigenvalues s_j and p_j, the update count. */
 export type DirectPredictorState = z.output<typeof directPredictorStateSchema>;
 
 /** The DirectPred predictor (see `directPredictor`). */

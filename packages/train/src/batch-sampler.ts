@@ -27,7 +27,7 @@ export const samplerOptionsSchema = z._default(
   ]),
   { type: 'shuffle', dropLast: true },
 );
-/** Options of `sampler` (the input of its schema: a field with a default may be omitted). */
+/** Options of the batch sampler, `train`'s `sampler` and `createBatchSampler` (the input of its schema: a field with a default may be omitted). */
 export type SamplerOptions = z.input<typeof samplerOptionsSchema>;
 
 /** Where a sampler is: the next batch is batch `position` of epoch `epoch`; `seed` fixes every epoch's permutation. */

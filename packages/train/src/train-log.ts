@@ -29,7 +29,7 @@ export interface TrainLogger {
 
 const fieldsSchema = z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])));
 
-/** The options of `metricsLog` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The options of `metricsRow`, `jsonLinesLogger` and `csvLogger` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
 export const metricsLogOptionsSchema = z.strictObject({
   /**
    * Constant columns put first in every row, e.g. `{ arm: 'masking', seed: 0 }` (how the CLI tells

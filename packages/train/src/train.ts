@@ -35,9 +35,9 @@ import {
 import type { Method } from './method';
 import { setTrainingMode } from './network-modes';
 import { createOptimizer, optimizerOptionsSchema, type OptimizerOptions } from './optimizer';
-import { lrFactor, lrScheduleSchema, type LrSchedule } from './schedule';
+import { lrScheduleSchema, type LrSchedule, parseSchedule, scheduleFactor } from './schedule';
 
-/** The options of `train` as a strict zod schema: a misspelt or unknown key is an error naming it. Each field says what it does and its default. */
+/** The numeric options of `train` as a strict zod schema (the objects, `data`, `method`, … are checked separately): a misspelt key is an error naming it. */
 export const trainOptionsSchema = z.strictObject({
   /** Optimizer and its hyper-parameters. */
   optimizer: optimizerOptionsSchema,
@@ -347,6 +347,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
 
     setTrainingMode(method, true);
     let yielded = performance.now();
+    const schedule = parseSchedule(opts.schedule); // once, not every step
     for (let step = start; step < opts.steps; step++) {
       // The loop's awaits are microtasks: give the event loop a turn at least every 100 ms, so an
       // abort fired by another task (a worker message, a signal handler, a UI button) is seen
@@ -361,7 +362,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
         yield { type: 'end', step, history, aborted: true };
         return history;
       }
-      const lr = opts.optimizer.lr * lrFactor(opts.schedule, step, opts.steps);
+      const lr = opts.optimizer.lr * scheduleFactor(schedule, step, opts.steps);
       for (const net of Object.values(method.networks)) net.onStep?.(step, opts.steps);
 
       const lossValue = tf.tidy(() => {

@@ -1,2 +1,2 @@
 // The CLI's name → factory registry (data, views, method from a JobSpec): see ./cli.ts.
-export { buildData, buildMethod, buildViews } from '../../../cli/src/registry';
+export { buildData, buildMethod, buildViews, modelInput } from '../../../cli/src/registry';

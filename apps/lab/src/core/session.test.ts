@@ -3,7 +3,7 @@ import { atomRecoverySync, neuronPuritySync, stdOfNormalizedSync } from '@contra
 import { createRng } from '@contrastive/core';
 import { train } from '@contrastive/train';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildData, buildMethod, buildViews } from './cli-registry';
+import { buildData, buildMethod, buildViews, modelInput } from './cli-registry';
 import { createSession, type Session } from './session';
 import { compareExperiment, decouplingJob } from './settings';
 
@@ -41,12 +41,12 @@ describe('createSession', () => {
     // Same numbers as the library's train() driven by the CLI's registry in one go.
     const spec = small();
     const data = buildData(spec);
-    const method = buildMethod(spec, data);
+    const method = buildMethod(spec, modelInput(data));
     const losses: number[] = [];
     const views = buildViews(spec.augment, data, spec.seed);
     for await (const e of train({
       data,
-      augment: typeof views === 'string' ? undefined : views,
+      augment: views,
       method,
       optimizer: spec.optimizer,
       schedule: spec.schedule,
@@ -96,7 +96,7 @@ describe('createSession', () => {
     expect(argmax).toEqual([...argmax].sort((a, b) => a - b));
     expect([...h.order].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i));
     // stdOfNormalized on the CLI's held-out batch (fork 'eval-batch', min(evalSamples, 1024) rows).
-    const method = buildMethod(spec, data);
+    const method = buildMethod(spec, modelInput(data));
     const batch = data.sample(Math.min(spec.evalSamples, 1024), createRng(spec.seed).fork('eval-batch'));
     const untrained = method.embed(batch.x);
     const s0 = session(spec);

@@ -11,7 +11,7 @@ import {
 import { createRng, type DataModel, type Network, type Sample } from '@contrastive/core';
 import { type Method, train, type TrainEvent, type TrainHistory } from '@contrastive/train';
 import type { JobResult, JobSpec } from './cli';
-import { buildData, buildMethod, buildViews } from './cli-registry';
+import { buildData, buildMethod, buildViews, modelInput } from './cli-registry';
 import type { Embedding } from './image-session';
 
 /** Neuron × atom |cos(w_i, M_j)|, rows sorted so that a recovered dictionary reads as a diagonal. */
@@ -139,9 +139,8 @@ function evaluate(method: Method, data: DataModel, batch: Sample): Evaluation['m
 export function createSession(spec: JobSpec): Session {
   const data = buildData(spec);
   // 'data-pairs': the data model draws its own positive pairs and train() takes no augmentation (as job.ts).
-  const views = buildViews(spec.augment, data, spec.seed);
-  const augment = typeof views === 'string' ? undefined : views;
-  const method = buildMethod(spec, data);
+  const augment = buildViews(spec.augment, data, spec.seed);
+  const method = buildMethod(spec, modelInput(data));
   // The CLI's held-out batch (job.ts evalBatch): same rng fork and size, so stdOfNormalized matches.
   const heldOut = data.sample(Math.min(spec.evalSamples, 1024), createRng(spec.seed).fork('eval-batch'));
   let lastEval: Evaluation | undefined;
