@@ -42,37 +42,41 @@ interface Arm {
 
 describe('real-data presets at --size small', () => {
   for (const preset of Object.keys(DOCUMENTED)) {
-    it(preset, async () => {
-      const out = join(dir, preset);
-      const r = await runAsync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], {
-        ...process.env,
-        CI: '1',
-      });
-      expect(r.status, r.stderr).not.toBe(1);
-      const json = JSON.parse(r.stdout);
-      const failed = json.checks.filter((c: { pass: boolean }) => !c.pass).map((c: unknown) => JSON.stringify(c));
-      expect(failed, failed.join('\n')).toEqual([]);
-      expect(r.status).toBe(0);
-      for (const [name, doc] of Object.entries(DOCUMENTED[preset]!)) {
-        const arm = json.arms.find((a: Arm) => a.name === name) as Arm;
-        for (const [key, [mean, std]] of [
-          ['linearProbe.testAccuracy', doc.probe],
-          ['knn20.top1', doc.knn20],
-        ] as const) {
-          const tolerance = Math.max(0.03, 3 * std);
-          expect(
-            Math.abs(arm.mean[key]! - mean),
-            `${name} ${key}: ${arm.mean[key]} vs documented ${mean} ± ${tolerance}`,
-          ).toBeLessThanOrEqual(tolerance);
+    it(
+      preset,
+      async () => {
+        const out = join(dir, preset);
+        const r = await runAsync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], {
+          ...process.env,
+          CI: '1',
+        });
+        expect(r.status, r.stderr).not.toBe(1);
+        const json = JSON.parse(r.stdout);
+        const failed = json.checks.filter((c: { pass: boolean }) => !c.pass).map((c: unknown) => JSON.stringify(c));
+        expect(failed, failed.join('\n')).toEqual([]);
+        expect(r.status).toBe(0);
+        for (const [name, doc] of Object.entries(DOCUMENTED[preset]!)) {
+          const arm = json.arms.find((a: Arm) => a.name === name) as Arm;
+          for (const [key, [mean, std]] of [
+            ['linearProbe.testAccuracy', doc.probe],
+            ['knn20.top1', doc.knn20],
+          ] as const) {
+            const tolerance = Math.max(0.03, 3 * std);
+            expect(
+              Math.abs(arm.mean[key]! - mean),
+              `${name} ${key}: ${arm.mean[key]} vs documented ${mean} ± ${tolerance}`,
+            ).toBeLessThanOrEqual(tolerance);
+          }
         }
-      }
-      const html = readFileSync(join(out, 'report.html'), 'utf8');
-      expect(html).toContain('the run shows the claim');
-      expect(html).toContain('First-layer filters');
-      expect(html).toContain('first two principal components');
-      console.log(
-        `${preset}: ${json.arms.map((a: Arm) => `${a.name} probe ${a.mean['linearProbe.testAccuracy']?.toFixed(3)} kNN20 ${a.mean['knn20.top1']?.toFixed(3)}`).join('; ')}`,
-      );
-    });
+        const html = readFileSync(join(out, 'report.html'), 'utf8');
+        expect(html).toContain('the run shows the claim');
+        expect(html).toContain('First-layer filters');
+        expect(html).toContain('first two principal components');
+        console.log(
+          `${preset}: ${json.arms.map((a: Arm) => `${a.name} probe ${a.mean['linearProbe.testAccuracy']?.toFixed(3)} kNN20 ${a.mean['knn20.top1']?.toFixed(3)}`).join('; ')}`,
+        );
+      },
+      1_200_000,
+    ); // about 3 min each on 2 idle cores (docs/presets/fmnist-ssl.md: 333 and 118 CPU-seconds)
   }
 });
