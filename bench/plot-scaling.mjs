@@ -29,7 +29,7 @@ const data = rows.flatMap((r) =>
       width: r.width ?? r.dim,
       who,
       series: `${NAMES[r.workload] ?? r.workload}, ${who}`,
-      ms: m.ms,
+      ms: m.cpuMs ?? m.ms, // CPU time: under load, wall time also counts the waiting for a core
       memMB: Math.max(1, m.peakRssMB - m.baseRssMB),
     })),
 );
@@ -44,29 +44,31 @@ const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 function figure(plot, title, caption) {
   const w = Number(plot.getAttribute('width'));
   const h = Number(plot.getAttribute('height'));
-  plot.setAttribute('y', '52');
+  plot.setAttribute('y', '60');
   const legend = [];
-  let x = 10;
+  let row = 0;
   for (const [name, color] of Object.entries(COLORS)) {
+    let x = 10;
+    const y = 34 + 14 * row++;
     for (const [who, dash] of [
       ['ours', ''],
       ['PyTorch 1 core', '5,4'],
     ]) {
       const label = `${name}, ${who}`;
       legend.push(
-        `<line x1="${x}" y1="38" x2="${x + 24}" y2="38" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
-          `<text x="${x + 30}" y="42" font-size="11">${esc(label)}</text>`,
+        `<line x1="${x}" y1="${y - 4}" x2="${x + 24}" y2="${y - 4}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
+          `<text x="${x + 30}" y="${y}" font-size="11">${esc(label)}</text>`,
       );
-      x += 34 + label.length * 6;
+      x += 330;
     }
   }
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h + 80}" viewBox="0 0 ${w} ${h + 80}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h + 88}" viewBox="0 0 ${w} ${h + 88}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="18" font-size="14" font-weight="bold">${esc(title)}</text>`,
     ...legend,
     plot.outerHTML,
-    `<text x="10" y="${h + 72}" font-size="10" fill="#555">${esc(caption)}</text>`,
+    `<text x="10" y="${h + 80}" font-size="10" fill="#555">${esc(caption)}</text>`,
     '</svg>',
   ].join('\n');
 }
@@ -78,7 +80,14 @@ const exp = (w, who) => {
 const caption = `${date?.slice(0, 10) ?? ''}, load average ${loadavg?.start?.[0]?.toFixed(1) ?? '?'}; time exponents over the top three batches: InfoNCE ours ${exp('infonce', 'ours')}, PyTorch ${exp('infonce', 'torch')}; SupCon ours ${exp('supcon', 'ours')}, PyTorch ${exp('supcon', 'torch')}`;
 
 const lineMarks = (rowsOf, x, y) => [
-  Plot.line(rowsOf, { x, y, stroke: 'workload', strokeDasharray: (d) => (d.who === 'ours' ? null : '5,4'), z: 'series', strokeWidth: 2 }),
+  Plot.line(
+    rowsOf.filter((d) => d.who === 'ours'),
+    { x, y, stroke: 'workload', z: 'series', strokeWidth: 2 },
+  ),
+  Plot.line(
+    rowsOf.filter((d) => d.who !== 'ours'),
+    { x, y, stroke: 'workload', z: 'series', strokeWidth: 2, strokeDasharray: '5,4' },
+  ),
   Plot.dot(rowsOf, { x, y, stroke: 'workload', fill: (d) => (d.who === 'ours' ? COLORS[d.workload] : 'white'), r: 3 }),
 ];
 
@@ -96,13 +105,13 @@ const byWidth = data.filter((d) => d.axis === 'width');
 const time = Plot.plot({
   ...common,
   x: { type: 'log', label: 'batch size B', grid: true },
-  y: { type: 'log', label: 'ms per step', grid: true },
+  y: { type: 'log', label: 'CPU ms per step', grid: true },
   marks: lineMarks(byBatch, 'batch', 'ms'),
 });
 const width = Plot.plot({
   ...common,
   x: { type: 'log', label: 'width (flagship m / SupCon feature dim)', grid: true },
-  y: { type: 'log', label: 'ms per step', grid: true },
+  y: { type: 'log', label: 'CPU ms per step', grid: true },
   marks: lineMarks(byWidth, 'width', 'ms'),
 });
 const memory = Plot.plot({

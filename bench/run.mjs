@@ -251,28 +251,40 @@ function runTorch(py, extra, env) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+/**
+ * The whole flagship through the CLI (one worker thread per core): wall time, and CPU time of the
+ * child (bash's `times` after it exits: its user + system time, all threads).
+ */
 function flagshipWallTime() {
   const out = mkdtempSync(join(tmpdir(), 'bench-flagship-'));
   const t0 = performance.now();
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(here, '..', 'apps', 'cli', 'dist', 'bin.js'),
-      'run',
-      'feature-decoupling',
-      '--out',
-      out,
-      '--json',
-      '--quiet',
-      ...(quick ? ['--steps', '300'] : []),
-    ],
-    { encoding: 'utf8', maxBuffer: 1 << 28 },
-  );
+  const cli = [
+    join(here, '..', 'apps', 'cli', 'dist', 'bin.js'),
+    'run',
+    'feature-decoupling',
+    '--out',
+    join(out, 'run'),
+    '--json',
+    '--quiet',
+    ...(quick ? ['--steps', '300'] : []),
+  ];
+  const r = spawnSync('bash', ['-c', '"$0" "$@" > "$OUT_JSON"; s=$?; times >&2; exit $s', process.execPath, ...cli], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, OUT_JSON: join(out, 'stdout.json') },
+  });
   const wall = (performance.now() - t0) / 1000;
-  rmSync(out, { recursive: true, force: true });
   if (r.status !== 0 && r.status !== 2 && r.status !== 3) throw new Error(`flagship run failed: ${r.stderr}`);
-  const json = JSON.parse(r.stdout);
-  return { seconds: wall, maxRssMB: json.maxRssMB, passed: json.passed };
+  const json = JSON.parse(readFileSync(join(out, 'stdout.json'), 'utf8'));
+  rmSync(out, { recursive: true, force: true });
+  // `times` prints the shell's user and system time, then its children's: "XmY.YYYs XmY.YYYs"
+  const children = r.stderr
+    .trim()
+    .split('\n')
+    .at(-1)
+    ?.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+  const cpuSeconds = children ? 60 * Number(children[1]) + Number(children[2]) + 60 * Number(children[3]) + Number(children[4]) : undefined;
+  return { seconds: wall, cpuSeconds, maxRssMB: json.maxRssMB, passed: json.passed };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,7 +308,7 @@ const WORKLOADS = {
     label: 'SupCon fwd + bwd (L_out, 2 views)',
     points: [
       ...BATCHES.map((batch) => ({ axis: 'batch', batch, dim: 128 })),
-      ...[32, 64, 256, 512].map((dim) => ({ axis: 'width', batch: 1024, dim })),
+      ...WIDTHS.supcon.map((dim) => ({ axis: 'width', batch: 1024, dim })),
     ],
     flops: (p) => supConFlops(p),
   },
