@@ -129,19 +129,7 @@ async function runDatasetJob(spec: JobSpec, config: DatasetConfig, options: JobO
         ...(options.signal ? { signal: options.signal } : {}),
         meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment, ...options.meta },
       });
-      for await (const e of events) {
-        if (e.type === 'start') {
-          resumedFrom = e.step;
-          if (e.steps !== spec.steps) throw new Error(`${spec.arm}: the run has ${e.steps} steps, the config planned ${spec.steps}`);
-        }
-        if (e.type === 'end') history = e.history;
-        options.onEvent?.(e);
-        if (e.type === 'end' && e.aborted) {
-          const err = new Error(`${spec.arm} (seed ${spec.seed}) stopped at step ${e.step}; checkpoint saved`);
-          err.name = 'AbortError';
-          throw err;
-        }
-      }
+      ({ resumedFrom, history } = await drain(events, spec, options, true));
     }
     const seconds = (performance.now() - started) / 1000;
     const final: Record<string, number> = {
@@ -167,6 +155,36 @@ async function runDatasetJob(spec: JobSpec, config: DatasetConfig, options: JobO
   } finally {
     method.dispose();
   }
+}
+
+/**
+ * Runs `train()`'s events to the end, passing each to `onEvent`: the step it resumed from and the
+ * history. An aborted run (checkpoint saved) throws an AbortError; `checkSteps` also refuses a
+ * run whose step count is not the config's (epochs × batches per epoch of a dataset job).
+ */
+async function drain(
+  events: AsyncIterable<TrainEvent>,
+  spec: JobSpec,
+  options: JobOptions,
+  checkSteps: boolean,
+): Promise<{ resumedFrom: number; history: TrainHistory }> {
+  let resumedFrom = 0;
+  let history: TrainHistory = { loss: [], evals: [] };
+  for await (const e of events) {
+    if (e.type === 'start') {
+      resumedFrom = e.step;
+      if (checkSteps && e.steps !== spec.steps)
+        throw new Error(`${spec.arm}: the run has ${e.steps} steps, the config planned ${spec.steps}`);
+    }
+    if (e.type === 'end') history = e.history;
+    options.onEvent?.(e);
+    if (e.type === 'end' && e.aborted) {
+      const err = new Error(`${spec.arm} (seed ${spec.seed}) stopped at step ${e.step}; checkpoint saved`);
+      err.name = 'AbortError';
+      throw err;
+    }
+  }
+  return { resumedFrom, history };
 }
 
 /** Where a job's checkpoints go: the caller's store (the queue worker's Redis), else the file, else nowhere. */
@@ -224,16 +242,7 @@ export async function runJob(
       ...(options.signal ? { signal: options.signal } : {}),
       meta: { arm: spec.arm, seed: spec.seed, experiment: spec.experiment, ...options.meta },
     });
-    for await (const e of events) {
-      if (e.type === 'start') resumedFrom = e.step;
-      if (e.type === 'end') history = e.history;
-      options.onEvent?.(e);
-      if (e.type === 'end' && e.aborted) {
-        const err = new Error(`${spec.arm} (seed ${spec.seed}) stopped at step ${e.step}; checkpoint saved`);
-        err.name = 'AbortError';
-        throw err;
-      }
-    }
+    ({ resumedFrom, history } = await drain(events, spec, options, false));
     const seconds = (performance.now() - started) / 1000;
     // Final metrics: the last periodic evaluation, overridden by the held-out suites.
     const embed = (x: tf.Tensor2D) => method.embed(x);
