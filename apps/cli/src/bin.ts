@@ -222,16 +222,27 @@ async function main(argv: string[]): Promise<number> {
   throw new ConfigError(`unknown command '${command}' (commands: run, compare, sweep, worker, list, report, embed; see --help)`);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: Error) => {
-    if (e.name === 'AbortError') {
-      process.stderr.write(`\n${e.message}\n`);
-      process.exit(130);
-    }
-    const { code, line } = failure(e);
-    process.stderr.write(`${line}\n`);
-    if (!ConfigError.isInstance(e) && process.env.CONTRASTIVE_DEBUG) process.stderr.write(`${e.stack}\n`);
-    process.exit(code);
-  },
-);
+/**
+ * Exits once stdout and stderr have flushed: on a pipe, writes are asynchronous, and a bare
+ * `process.exit` cut a large `--json` document short (fmnist-ssl's, about 0.5 MB).
+ */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (e: Error) => {
+  if (e.name === 'AbortError') {
+    process.stderr.write(`\n${e.message}\n`);
+    return exitAfterFlush(130);
+  }
+  const { code, line } = failure(e);
+  process.stderr.write(`${line}\n`);
+  if (!ConfigError.isInstance(e) && process.env.CONTRASTIVE_DEBUG) process.stderr.write(`${e.stack}\n`);
+  exitAfterFlush(code);
+});
