@@ -263,8 +263,21 @@ describe('fault injection (built binary)', () => {
       expect(r.stderr).not.toContain('\u001b'); // no raw escape sequence reaches the terminal
       if (c.restart) expect(r.stderr).toContain(`--restart-job ${c.restart}`);
       tally.corruptNamed++;
-      // Nothing trusted, nothing pruned, the bad file left for inspection.
-      expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe(before);
+      // Nothing trusted, nothing pruned, the bad file left for inspection. A kill can leave the
+      // checkpoint ahead of metrics.jsonl (the worker checkpoints, then the parent appends the
+      // rows): a checkpoint that passes the runner's file checks (here: wrong shapes, caught only
+      // by the job) restores those rows from its own history (runner.ts cleanMetrics), so rows
+      // may be appended, all of the unfinished job and none past its checkpoint; never removed.
+      const after = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
+      expect(after.startsWith(before), 'metrics.jsonl lost or changed rows').toBe(true);
+      const added = after.slice(before.length).split('\n').filter(Boolean);
+      if (added.length > 0) {
+        const stepOfCheckpoint = (JSON.parse(readFileSync(cp(base), 'utf8')) as { step: number }).step;
+        for (const row of added.map((l) => JSON.parse(l) as { arm: string; step: number })) {
+          expect(row.arm).toBe('masking');
+          expect(row.step).toBeLessThanOrEqual(stepOfCheckpoint);
+        }
+      }
       expect(readFileSync(c.file(out))).toEqual(corrupted);
       if (c.restart && c.verify) {
         const again = await run(out, ['--restart-job', c.restart]);
