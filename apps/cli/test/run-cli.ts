@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -30,4 +30,42 @@ export function builtBin(): string {
   const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build the CLI first (pnpm build, or pnpm test, which builds)`);
   return bin;
+}
+
+/**
+ * Writes the tiny sweep both sweep e2e suites run (a one-arm masking base config in `dir/base.json`,
+ * keepProb × temperature, seed 0) and returns the sweep file's path.
+ */
+export function writeTinySweep(dir: string, options: { name: string; steps: number; evalEvery: number }): string {
+  writeFileSync(
+    join(dir, 'base.json'),
+    JSON.stringify({
+      name: 'tiny',
+      steps: options.steps,
+      batchSize: 32,
+      evalEvery: options.evalEvery,
+      checkpointEvery: 20,
+      evalSamples: 128,
+      data: { type: 'sparseCoding', ambientDim: 32, latentDim: 4, sparsity: 0.25, noiseToSignal: 1 },
+      encoder: { type: 'symmetricRelu', width: 8 },
+      method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
+      optimizer: { type: 'sgd', lr: 0.05 },
+      arms: [{ name: 'masking', augment: { type: 'complementaryMask', keepProb: 0.5 } }],
+    }),
+  );
+  const sweepFile = join(dir, 'sweep.yaml');
+  writeFileSync(
+    sweepFile,
+    [
+      `name: ${options.name}`,
+      'base: base.json',
+      'axes:',
+      '  augment.keepProb: [0.3, 0.5]',
+      '  method.temperature: [0.1, 0.2]',
+      'seeds: [0]',
+      'metric: atomRecovery.median',
+      '',
+    ].join('\n'),
+  );
+  return sweepFile;
 }

@@ -5,47 +5,18 @@
 // on the other worker); SIGTERM checkpoints and requeues; a killed coordinator started again
 // finishes the sweep; a rerun trains nothing; Redis failures are one line and exit 1.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtBin, runAsync } from './run-cli';
+import { builtBin, runAsync, writeTinySweep } from './run-cli';
 
 const bin = builtBin();
 const REDIS = '/usr/bin/redis-server';
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-queue-e2e-'));
-writeFileSync(
-  join(dir, 'base.json'),
-  JSON.stringify({
-    name: 'tiny',
-    steps: 600,
-    batchSize: 32,
-    evalEvery: 300,
-    checkpointEvery: 20,
-    evalSamples: 128,
-    data: { type: 'sparseCoding', ambientDim: 32, latentDim: 4, sparsity: 0.25, noiseToSignal: 1 },
-    encoder: { type: 'symmetricRelu', width: 8 },
-    method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
-    optimizer: { type: 'sgd', lr: 0.05 },
-    arms: [{ name: 'masking', augment: { type: 'complementaryMask', keepProb: 0.5 } }],
-  }),
-);
-const sweepFile = join(dir, 'sweep.yaml');
-writeFileSync(
-  sweepFile,
-  [
-    'name: queue-sweep',
-    'base: base.json',
-    'axes:',
-    '  augment.keepProb: [0.3, 0.5]',
-    '  method.temperature: [0.1, 0.2]',
-    'seeds: [0]',
-    'metric: atomRecovery.median',
-    '',
-  ].join('\n'),
-);
+const sweepFile = writeTinySweep(dir, { name: 'queue-sweep', steps: 600, evalEvery: 300 });
 const env = { ...process.env, CI: '1' };
 // Seconds, not BullMQ's 30 s default: a dead worker's job is back in the queue ~3-4 s after the kill.
 const FAST_STALL = ['--lock-duration', '3000', '--stalled-interval', '500'];

@@ -6,40 +6,11 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsync } from './run-cli';
+import { builtBin, runAsync, writeTinySweep } from './run-cli';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-sweep-e2e-'));
-writeFileSync(
-  join(dir, 'base.json'),
-  JSON.stringify({
-    name: 'tiny',
-    steps: 200,
-    batchSize: 32,
-    evalEvery: 100,
-    checkpointEvery: 20,
-    evalSamples: 128,
-    data: { type: 'sparseCoding', ambientDim: 32, latentDim: 4, sparsity: 0.25, noiseToSignal: 1 },
-    encoder: { type: 'symmetricRelu', width: 8 },
-    method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
-    optimizer: { type: 'sgd', lr: 0.05 },
-    arms: [{ name: 'masking', augment: { type: 'complementaryMask', keepProb: 0.5 } }],
-  }),
-);
-const sweepFile = join(dir, 'sweep.yaml');
-writeFileSync(
-  sweepFile,
-  [
-    'name: tiny-sweep',
-    'base: base.json',
-    'axes:',
-    '  augment.keepProb: [0.3, 0.5]',
-    '  method.temperature: [0.1, 0.2]',
-    'seeds: [0]',
-    'metric: atomRecovery.median',
-    '',
-  ].join('\n'),
-);
+const sweepFile = writeTinySweep(dir, { name: 'tiny-sweep', steps: 200, evalEvery: 100 });
 const env = { ...process.env, CI: '1' };
 const sweep = (out: string, ...extra: string[]) =>
   runAsync(process.execPath, [bin, 'sweep', sweepFile, '--out', out, '--workers', '2', '--backend', 'wasm', '--json', ...extra], env);
