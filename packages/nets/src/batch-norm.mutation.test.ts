@@ -4,7 +4,7 @@
 // fused-kernel slot (FUSED_BATCH_NORM) exercised with a float64 reference kernel registered on cpu;
 // and every error message written out by hand.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, InvalidArgumentError, ShapeMismatchError } from '@contrastive/core';
+import { InvalidArgumentError, ShapeMismatchError } from '@contrastive/core';
 import { describeBackends, expectClose, useBackend } from '@contrastive/test-utils';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchNorm, FUSED_BATCH_NORM, FUSED_BATCH_NORM_GRAD } from './batch-norm';
@@ -23,7 +23,16 @@ function moments(values: ArrayLike<number>, c: number) {
 }
 
 /** y = γ·(x − μ)/√(σ² + ε) + β per channel (optionally ReLU), in float64. */
-function normalise(values: ArrayLike<number>, c: number, mean: ArrayLike<number>, variance: ArrayLike<number>, eps: number, gamma: number[], beta: number[], relu = false) {
+function normalise(
+  values: ArrayLike<number>,
+  c: number,
+  mean: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  eps: number,
+  gamma: number[],
+  beta: number[],
+  relu = false,
+) {
   return Array.from(values, (v, i) => {
     const ch = i % c;
     const y = (gamma[ch]! * (v - mean[ch]!)) / Math.sqrt(variance[ch]! + eps) + beta[ch]!;
@@ -48,15 +57,30 @@ describeBackends('createBatchNorm against the formula (float64)', () => {
     const beta = [0.25, 1, -2];
     const eps = 0.3;
     const momentum = 0.25;
-    const bn = createBatchNorm({ numFeatures: 3, name: uid('bn'), momentum, eps, gamma: Float32Array.from(gamma), beta: Float32Array.from(beta) });
+    const bn = createBatchNorm({
+      numFeatures: 3,
+      name: uid('bn'),
+      momentum,
+      eps,
+      gamma: Float32Array.from(gamma),
+      beta: Float32Array.from(beta),
+    });
     const x = tf.tensor2d(X, [4, 3]);
     const s = moments(X, 3);
     const y = bn.apply(x, true);
     expectClose(y, normalise(X, 3, s.mean, s.variance, eps, gamma, beta), { atol: 1e-5, rtol: 1e-5 });
     // PyTorch: running_mean = (1 − m)·0 + m·μ, running_var = (1 − m)·1 + m·σ²·n/(n − 1).
     const st = bn.getState();
-    expectClose(st.runningMean, Array.from(s.mean, (m) => momentum * m), { atol: 1e-6, rtol: 1e-6 });
-    expectClose(st.runningVar, Array.from(s.variance, (v) => 1 - momentum + (momentum * v * 4) / 3), { atol: 1e-6, rtol: 1e-6 });
+    expectClose(
+      st.runningMean,
+      Array.from(s.mean, (m) => momentum * m),
+      { atol: 1e-6, rtol: 1e-6 },
+    );
+    expectClose(
+      st.runningVar,
+      Array.from(s.variance, (v) => 1 - momentum + (momentum * v * 4) / 3),
+      { atol: 1e-6, rtol: 1e-6 },
+    );
     expect(st.numBatchesTracked).toBe(1);
     // relu: the same numbers clipped at 0 (and a second batch counted).
     const yr = bn.apply(x, true, true);
@@ -153,14 +177,14 @@ describeBackends('createBatchNorm errors', () => {
     const bn = createBatchNorm({ numFeatures: 3, name: uid('st') });
     const good = [0, 0, 0];
     expect(messageOf(() => bn.setState({ runningMean: [0], runningVar: good, numBatchesTracked: 0 }))).toBe(
-      "batchNorm.setState: invalid argument 'state.runningMean': expected 3 finite numbers, got \"1 values\"",
+      'batchNorm.setState: invalid argument \'state.runningMean\': expected 3 finite numbers, got "1 values"',
     );
     expect(messageOf(() => bn.setState({ runningMean: good, runningVar: [1, 1, 1, 1], numBatchesTracked: 0 }))).toBe(
-      "batchNorm.setState: invalid argument 'state.runningVar': expected 3 finite numbers, got \"4 values\"",
+      'batchNorm.setState: invalid argument \'state.runningVar\': expected 3 finite numbers, got "4 values"',
     );
-    expect(messageOf(() => bn.setState({ runningMean: good, runningVar: [1, Number.NaN, 1], numBatchesTracked: 0 }, 'net.setState', 'state.bn'))).toBe(
-      "net.setState: invalid argument 'state.bn.runningVar': expected 3 finite numbers, got \"3 values\"",
-    );
+    expect(
+      messageOf(() => bn.setState({ runningMean: good, runningVar: [1, Number.NaN, 1], numBatchesTracked: 0 }, 'net.setState', 'state.bn')),
+    ).toBe('net.setState: invalid argument \'state.bn.runningVar\': expected 3 finite numbers, got "3 values"');
     expect(() => bn.setState({ runningMean: [0, Number.POSITIVE_INFINITY, 0], runningVar: [1, 1, 1], numBatchesTracked: 0 })).toThrow(
       /'state\.runningMean'/,
     );
@@ -245,7 +269,10 @@ describe('fused batch-norm kernel slot (FUSED_BATCH_NORM, e.g. @contrastive/nati
     const gamma = Float32Array.from([1.5, -0.5, 2]);
     const beta = Float32Array.from([0.5, 0.25, -1]);
     const bn = createBatchNorm({ numFeatures: 3, name: uid('fused'), momentum: 0.3, eps: 0.05, gamma, beta });
-    const w = tf.tensor(Array.from({ length: x.size }, (_, i) => Math.sin(i + 1)), x.shape);
+    const w = tf.tensor(
+      Array.from({ length: x.size }, (_, i) => Math.sin(i + 1)),
+      x.shape,
+    );
     const y = bn.apply(x, true, relu);
     const yv = Array.from(y.dataSync());
     const f = (xi: tf.Tensor) => tf.sum(tf.mul(bn.apply(xi, true, relu), w)) as tf.Scalar;
@@ -309,7 +336,11 @@ describe('fused batch-norm kernel slot (FUSED_BATCH_NORM, e.g. @contrastive/nati
     const xi = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
     const yi = bn.apply(xi, true);
     expect(calls.forward).toBe(0);
-    expectClose(yi, [-1, -1, 1, 1].map((v) => v / Math.sqrt(1 + 1e-5)), { atol: 1e-5, rtol: 1e-5 });
+    expectClose(
+      yi,
+      [-1, -1, 1, 1].map((v) => v / Math.sqrt(1 + 1e-5)),
+      { atol: 1e-5, rtol: 1e-5 },
+    );
     tf.dispose([bn.apply(x, false), bn.apply(x, false, true)]);
     expect(calls).toEqual({ forward: 0, grad: 0, gradWithY: 0 });
     tf.dispose(bn.apply(x, true));

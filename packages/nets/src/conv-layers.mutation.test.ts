@@ -157,7 +157,11 @@ describe('initial weights (He normal, fan_out; γ = 1, β = b = 0)', () => {
     );
     expect(a.variables[0]!.dataSync()).toEqual(ref.get('conv0/W'));
     const r = resNet({ inputShape: [4, 4, 1], blocks: [1], channels: [2], stemChannels: 2, seed: 4, name: uid('r') });
-    const refR = initialConvWeights([{ key: 'stem', kernel: 3, inChannels: 1, outChannels: 2, stride: 1, batchNorm: true }], 4, `resNet/${r.name}`);
+    const refR = initialConvWeights(
+      [{ key: 'stem', kernel: 3, inChannels: 1, outChannels: 2, stride: 1, batchNorm: true }],
+      4,
+      `resNet/${r.name}`,
+    );
     expect(r.variables[0]!.dataSync()).toEqual(refR.get('stem/W'));
     a.dispose();
     r.dispose();
@@ -236,16 +240,10 @@ describe('conv network errors and state', () => {
     const dead = tf.zeros([2, 6, 5, 2]);
     dead.dispose();
     expect(() => net.apply(dead)).toThrow(InvalidArgumentError);
-    expect(messageOf(() => net.apply(dead))).toMatch(/'x': expected a live tf\.Tensor \[batch, 6, 5, 2\], got float32 tensor of shape \[2, 6, 5, 2\]$/);
-    for (const shape of [
-      [2, 5, 5, 2],
-      [2, 6, 4, 2],
-      [2, 6, 5, 1],
-      [2, 6, 5],
-      [2, 6, 5, 2, 1],
-      [2, 61],
-      [60],
-    ]) {
+    expect(messageOf(() => net.apply(dead))).toMatch(
+      /'x': expected a live tf\.Tensor \[batch, 6, 5, 2\], got float32 tensor of shape \[2, 6, 5, 2\]$/,
+    );
+    for (const shape of [[2, 5, 5, 2], [2, 6, 4, 2], [2, 6, 5, 1], [2, 6, 5], [2, 6, 5, 2, 1], [2, 61], [60]]) {
       const x = tf.zeros(shape);
       expect(() => net.apply(x)).toThrow(ShapeMismatchError);
       expect(messageOf(() => net.apply(x))).toBe(
@@ -286,7 +284,11 @@ describe('conv network errors and state', () => {
     const name = uid('st');
     const net = convNet({ inputShape: [4, 4, 1], channels: [2, 3], strides: [1, 1], name }) as unknown as Stateful;
     const label = `convNet('${name}')`;
-    const stats = (c: number, v: number) => ({ runningMean: new Array(c).fill(v), runningVar: new Array(c).fill(v + 1), numBatchesTracked: 5 });
+    const stats = (c: number, v: number) => ({
+      runningMean: new Array(c).fill(v),
+      runningVar: new Array(c).fill(v + 1),
+      numBatchesTracked: 5,
+    });
     net.setState({ training: false, batchNorm: { conv0: stats(2, 0.5), conv1: stats(3, 0.25) } });
     expect(net.training).toBe(false);
     expect(net.getState()).toEqual({ training: false, batchNorm: { conv0: stats(2, 0.5), conv1: stats(3, 0.25) } });
@@ -301,7 +303,13 @@ describe('conv network errors and state', () => {
     expect(net.training).toBe(false);
     net.dispose();
     // Without batch norm there is nothing to restore but the mode.
-    const plain = convNet({ inputShape: [4, 4, 1], channels: [2], strides: [1], batchNorm: false, name: uid('plain') }) as unknown as Stateful;
+    const plain = convNet({
+      inputShape: [4, 4, 1],
+      channels: [2],
+      strides: [1],
+      batchNorm: false,
+      name: uid('plain'),
+    }) as unknown as Stateful;
     expect(plain.getState()).toEqual({ training: true, batchNorm: {} });
     plain.setState({ training: false, batchNorm: {} });
     expect(plain.training).toBe(false);
@@ -316,7 +324,7 @@ describe('conv network errors and state', () => {
     expect(() => convNetFromJSON({ ...json, state: { training: false, batchNorm: {} } })).toThrow(/state\.batchNorm\.conv0/);
     expect(tf.memory().numTensors).toBe(before);
     expect(messageOf(() => convNetFromJSON({ ...json, type: 'resNet' }))).toBe(
-      "fromJSON(convNet): invalid argument 'json.type': expected \"convNet\", got \"resNet\"",
+      'fromJSON(convNet): invalid argument \'json.type\': expected "convNet", got "resNet"',
     );
     expect(messageOf(() => convNetFromJSON({ ...json, config: { ...json.config, strides: [1, 2] } }))).toBe(
       "fromJSON(convNet): invalid argument 'json.config.strides': expected 1 strides (one per entry of channels), got [1,2]",
