@@ -85,7 +85,10 @@ describe('parseCheckpoint', () => {
     expect(messageOf({ ...good(), variables: [{ name: 'encoder/W', shape: [2, 3], values: [1, 2, 3, 4] }] }, 't')).toBe(
       "train: checkpoint t is invalid at 'variables.0 (encoder/W)': 4 values for shape [2,3] (6)",
     );
-    const slots = [{ shape: [4], values: [1, 2, 3, 4] }, { shape: [], values: [1, 2] }];
+    const slots = [
+      { shape: [4], values: [1, 2, 3, 4] },
+      { shape: [], values: [1, 2] },
+    ];
     expect(messageOf({ ...good(), optimizer: { ...good().optimizer, slots } }, 't')).toBe(
       "train: checkpoint t is invalid at 'optimizer.slots.1': 2 values for shape [] (1)",
     );

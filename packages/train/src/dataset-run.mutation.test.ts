@@ -69,7 +69,10 @@ describe('checkOnlineOptions', () => {
     expect(epochs.expected).toBe('no epochs or sampler with an online DataModel (they need a finite Dataset; give steps)');
     const sampler = errorOf(() => checkOnlineOptions({ sampler: { type: 'shuffle' } }));
     expect([sampler.argument, sampler.actual]).toEqual(['sampler', { type: 'shuffle' }]);
-    for (const schedule of [{ type: 'cosine', warmupEpochs: 1 }, { type: 'step', milestoneEpochs: [1] }]) {
+    for (const schedule of [
+      { type: 'cosine', warmupEpochs: 1 },
+      { type: 'step', milestoneEpochs: [1] },
+    ]) {
       const e = errorOf(() => checkOnlineOptions({ schedule }));
       expect([e.argument, e.actual]).toEqual(['schedule', schedule]);
       expect(e.expected).toBe('a schedule in steps (warmupSteps, milestones) with an online DataModel: epochs need a finite Dataset');
@@ -96,7 +99,9 @@ describe('planDatasetRun', () => {
     expect(planDatasetRun(ds, { epochs: 3, batchSize: 4, samplerSeed: 1 }).steps).toBe(6); // floor(10/4) = 2 per epoch
     expect(planDatasetRun(ds, { epochs: 1, batchSize: 4, samplerSeed: 1, sampler: { type: 'shuffle', dropLast: false } }).steps).toBe(3);
     expect(planDatasetRun(ds, { steps: 5, batchSize: 4, samplerSeed: 1 }).steps).toBe(5);
-    expect(planDatasetRun(ds, { epochs: 2, batchSize: 4, samplerSeed: 1, schedule: { type: 'step', milestoneEpochs: [1] } }).schedule).toEqual({
+    expect(
+      planDatasetRun(ds, { epochs: 2, batchSize: 4, samplerSeed: 1, schedule: { type: 'step', milestoneEpochs: [1] } }).schedule,
+    ).toEqual({
       type: 'step',
       milestones: [2],
       gamma: 0.1,
