@@ -80,7 +80,11 @@ export function loadSplitBatch(splitDir, batch) {
     labels[i] = all[row];
   }
   closeSync(x.fd);
-  return npyDataset({ dtype: '|u1', shape: [batch, 28, 28, 1], data: pixels }, { dtype: '|u1', shape: [batch], data: labels }, { numClasses: 10 });
+  return npyDataset(
+    { dtype: '|u1', shape: [batch, 28, 28, 1], data: pixels },
+    { dtype: '|u1', shape: [batch], data: labels },
+    { numClasses: 10 },
+  );
 }
 
 /** Eval-mode encoder features of every item of `ds`, and its labels. */
