@@ -91,6 +91,13 @@ describe('parseNpy: header forms', () => {
       [1, 2, 3, 4, 5, 6],
       'Uint8Array',
     ]);
+    expect(read(file(`{'descr':'<i2','fortran_order':False,'shape':(1,)}`, [1, 1]))).toEqual(['<i2', [1], [257], 'Int16Array']);
+    expect(read(file(`{'descr'  :  '<u2', 'fortran_order'  :  False, 'shape'  :  ( 1 , ) }`, [2, 0]))).toEqual([
+      '<u2',
+      [1],
+      [2],
+      'Uint16Array',
+    ]);
     expect(read(file(dict('|u1', '(0, 4)'), []))).toEqual(['|u1', [0, 4], [], 'Uint8Array']);
     expect(read(file(dict('|u1', '()'), [42]))).toEqual(['|u1', [], [42], 'Uint8Array']);
   });
