@@ -153,6 +153,20 @@ describeBackends('non-contrastive methods (mutation)', () => {
     twin.dispose();
   });
 
+  it('dispose() frees every network the method owns (targets and the DirectPred predictor included)', () => {
+    for (const make of [
+      () => simSiamMethod({ encoder: net(6, 4, 'd'), projector: net(4, 3, 'd'), predictor: net(3, 3, 'd') }),
+      () => byolMethod({ encoder: net(6, 4, 'd'), projector: net(4, 3, 'd'), predictor: net(3, 3, 'd') }),
+      () => directPredMethod({ encoder: net(6, 4, 'd'), projector: net(4, 3, 'd') }),
+    ]) {
+      const before = tf.memory().numTensors;
+      const m = make();
+      expect(tf.memory().numTensors).toBeGreaterThan(before);
+      m.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
   it('SimSiam without a predictor uses p = z; with a projector the loss sees g(f(x)); the no-stop-gradient arm differentiates −½(cos(p1, z2) + cos(p2, z1))', () => {
     const encoder = net(6, 4, 'enc');
     const projector = net(4, 3, 'proj');
