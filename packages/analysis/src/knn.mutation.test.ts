@@ -50,7 +50,15 @@ describe('weightedKnn: top-5 and the class count', () => {
     expect(weightedKnnSync(x, y, [[1, 0]], [1], { k: 2, temperature: 0.2 }).predictions).toEqual([0]);
     expect(weightedKnnSync(x, y, [[1, 0]], [1], { k: 1000, temperature: 0.2 }).k).toBe(3);
     // Cosine: the norms of the rows do not matter.
-    expect(weightedKnnSync(x.map((r) => r.map((v) => 50 * v)), y, [[0.01, 0]], [1], { k: 3, temperature: 0.2 }).predictions).toEqual([1]);
+    expect(
+      weightedKnnSync(
+        x.map((r) => r.map((v) => 50 * v)),
+        y,
+        [[0.01, 0]],
+        [1],
+        { k: 3, temperature: 0.2 },
+      ).predictions,
+    ).toEqual([1]);
   });
 });
 
