@@ -68,7 +68,21 @@ const cpuSince = (start) => {
   return (d.user + d.system) / 1000;
 };
 const rssMB = () => process.memoryUsage().rss / 2 ** 20;
-const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
+/**
+ * Peak RSS of this process in MB: VmHWM of /proc/self/status (the high-water mark of this
+ * process's own memory map) where there is one. getrusage's maxRSS is not used on Linux: it keeps
+ * the RSS of the process that forked this one across exec, so a scaling point spawned by a
+ * 500 MB bench process would report at least 500 MB.
+ */
+const peakRssMB = () => {
+  try {
+    const kB = /VmHWM:\s*(\d+)\s*kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kB) return Number(kB) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+};
 
 /** Engine setup: 'library' through selectBackend() (what a user gets), else plain tfjs. */
 async function useEngine(engine) {
