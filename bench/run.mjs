@@ -404,7 +404,8 @@ function slope(xs, ys) {
 /** Measures `points` ({ workload: [point] }, default every point of WORKLOADS), ours and PyTorch, each in a fresh process. */
 function scalingSweep(py, points = Object.fromEntries(Object.entries(WORKLOADS).map(([k, w]) => [k, w.points]))) {
   const rows = [];
-  if (py && points.cnn?.length && !ensureSplit()) delete points.cnn;
+  // both sides read the CNN's images from the exported .npy split
+  if (points.cnn?.length && !ensureSplit()) delete points.cnn;
   for (const [workload, list] of Object.entries(points)) {
     const w = WORKLOADS[workload];
     for (const p of list) {
@@ -495,8 +496,9 @@ async function main() {
         Object.keys(r.ours).filter((k) => k !== 'flagship'),
       );
     if (r.scaling ?? r.rows) printScaling(r.scaling ?? r);
-    if (r.cnn) printCnn(r.cnn);
+    if (r.cnn) printCnn(r.cnn, { peak: corePeak(r) });
     if (r.realData) printRealData(r.realData);
+    if (r.ours?.library) printSummary(r);
     return;
   }
   const point = flag('point');
@@ -525,6 +527,7 @@ async function main() {
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     date: new Date().toISOString(),
+    quick,
     loadavg: { start: loadavg() },
     ours: {},
     torch: undefined,
@@ -635,6 +638,7 @@ async function main() {
     results.loadavg.afterScaling = loadavg();
     printScaling(results.scaling);
   }
+  results.loadavg.end = loadavg();
   if (parts.has('engines')) printSummary(results);
   results.benchPeakRssMB = peakRssMB();
   mkdirSync(join(here, 'results'), { recursive: true });
@@ -670,7 +674,7 @@ function printSummary(results) {
     const c = results.flagshipCpuRatioParallel;
     row(
       '1 whole flagship ≤ 1.0×',
-      `${quick ? '300' : '3000'} steps × 15 runs; PyTorch as 2 single-core processes`,
+      `${results.quick ? '300' : '3000'} steps × 15 runs; PyTorch as 2 single-core processes`,
       `${fmt(fl.seconds)} s wall, ${fmt(fl.cpuSeconds)} s CPU`,
       `${fmt(t.flagship_seconds_parallel)} s wall, ${fmt(t.flagship_cpu_seconds_parallel)} s CPU`,
       `wall ${fmt(w, 2)}, CPU ${fmt(c, 2)}`,
@@ -762,7 +766,7 @@ function printSummary(results) {
   }
   console.log(
     [
-      `\nissue 16 targets (this run, load average ${results.loadavg.start.map((l) => fmt(l, 1)).join(' ')} at start, ${fmt(loadavg()[0], 1)} now; ratios ours / PyTorch, CPU time against PyTorch on one core; targets 5 and 6 are measurements: met when measured on both sides):`,
+      `\nissue 16 targets (${results.date}, load average ${results.loadavg.start.map((l) => fmt(l, 1)).join(' ')} at start, ${fmt((results.loadavg.end ?? loadavg())[0], 1)} at the end; ratios ours / PyTorch, CPU time against PyTorch on one core; targets 5 and 6 are measurements: met when measured on both sides):`,
       '| target | what | ours | PyTorch (same run) | ratio ours / PyTorch | met? |',
       '| --- | --- | --- | --- | --- | --- |',
       ...rows,
