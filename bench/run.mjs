@@ -3,7 +3,7 @@
 // measured in the same run. Ratios are time ratios (ours / PyTorch; < 1 means we are faster).
 // Absolute times on a shared machine are noisy: compare ratios measured in the same run.
 //
-// Flags: --quick (short timings, 300-step flagship), --no-flagship, --flagship-serial (also PyTorch's
+// Flags: --quick (short timings, 300-step flagship, no plain cpu engine), --no-flagship, --flagship-serial (also PyTorch's
 // flagship run serially, default threads and one core: +4 min), --backends=library,wasm,cpu,
 // --scaling (also the long scaling sweep: batch 64…4096 and width for the flagship step and SupCon,
 // batch 64…1024 and width ¼, ½, 1 for the CNN step, each point in a fresh process for its peak
@@ -68,7 +68,21 @@ const cpuSince = (start) => {
   return (d.user + d.system) / 1000;
 };
 const rssMB = () => process.memoryUsage().rss / 2 ** 20;
-const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
+/**
+ * Peak RSS of this process in MB: VmHWM of /proc/self/status (the high-water mark of this
+ * process's own memory map) where there is one. getrusage's maxRSS is not used on Linux: it keeps
+ * the RSS of the process that forked this one across exec, so a scaling point spawned by a
+ * 500 MB bench process would report at least 500 MB.
+ */
+const peakRssMB = () => {
+  try {
+    const kB = /VmHWM:\s*(\d+)\s*kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kB) return Number(kB) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+};
 
 /** Engine setup: 'library' through selectBackend() (what a user gets), else plain tfjs. */
 async function useEngine(engine) {
@@ -390,7 +404,8 @@ function slope(xs, ys) {
 /** Measures `points` ({ workload: [point] }, default every point of WORKLOADS), ours and PyTorch, each in a fresh process. */
 function scalingSweep(py, points = Object.fromEntries(Object.entries(WORKLOADS).map(([k, w]) => [k, w.points]))) {
   const rows = [];
-  if (py && points.cnn?.length && !ensureSplit()) delete points.cnn;
+  // both sides read the CNN's images from the exported .npy split
+  if (points.cnn?.length && !ensureSplit()) delete points.cnn;
   for (const [workload, list] of Object.entries(points)) {
     const w = WORKLOADS[workload];
     for (const p of list) {
@@ -481,8 +496,9 @@ async function main() {
         Object.keys(r.ours).filter((k) => k !== 'flagship'),
       );
     if (r.scaling ?? r.rows) printScaling(r.scaling ?? r);
-    if (r.cnn) printCnn(r.cnn);
+    if (r.cnn) printCnn(r.cnn, { peak: corePeak(r) });
     if (r.realData) printRealData(r.realData);
+    if (r.ours?.library) printSummary(r);
     return;
   }
   const point = flag('point');
@@ -505,10 +521,13 @@ async function main() {
       ].join(',')
     ).split(','),
   );
-  const backends = (flag('backends') ?? 'library,wasm,cpu').split(',');
+  // --quick leaves out the plain cpu engine: ~4 of its 20 minutes under load, for a 20-80× slower
+  // path nobody trains on (pass --backends=library,wasm,cpu to keep it)
+  const backends = (flag('backends') ?? (quick ? 'library,wasm' : 'library,wasm,cpu')).split(',');
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     date: new Date().toISOString(),
+    quick,
     loadavg: { start: loadavg() },
     ours: {},
     torch: undefined,
@@ -619,6 +638,7 @@ async function main() {
     results.loadavg.afterScaling = loadavg();
     printScaling(results.scaling);
   }
+  results.loadavg.end = loadavg();
   if (parts.has('engines')) printSummary(results);
   results.benchPeakRssMB = peakRssMB();
   mkdirSync(join(here, 'results'), { recursive: true });
@@ -654,7 +674,7 @@ function printSummary(results) {
     const c = results.flagshipCpuRatioParallel;
     row(
       '1 whole flagship ≤ 1.0×',
-      `${quick ? '300' : '3000'} steps × 15 runs; PyTorch as 2 single-core processes`,
+      `${results.quick ? '300' : '3000'} steps × 15 runs; PyTorch as 2 single-core processes`,
       `${fmt(fl.seconds)} s wall, ${fmt(fl.cpuSeconds)} s CPU`,
       `${fmt(t.flagship_seconds_parallel)} s wall, ${fmt(t.flagship_cpu_seconds_parallel)} s CPU`,
       `wall ${fmt(w, 2)}, CPU ${fmt(c, 2)}`,
@@ -746,7 +766,7 @@ function printSummary(results) {
   }
   console.log(
     [
-      `\nissue 16 targets (this run, load average ${results.loadavg.start.map((l) => fmt(l, 1)).join(' ')} at start, ${fmt(loadavg()[0], 1)} now; ratios ours / PyTorch, CPU time against PyTorch on one core; targets 5 and 6 are measurements: met when measured on both sides):`,
+      `\nissue 16 targets (${results.date}, load average ${results.loadavg.start.map((l) => fmt(l, 1)).join(' ')} at start, ${fmt((results.loadavg.end ?? loadavg())[0], 1)} at the end; ratios ours / PyTorch, CPU time against PyTorch on one core; targets 5 and 6 are measurements: met when measured on both sides):`,
       '| target | what | ours | PyTorch (same run) | ratio ours / PyTorch | met? |',
       '| --- | --- | --- | --- | --- | --- |',
       ...rows,

@@ -104,6 +104,20 @@ function features(encoder, ds, batch = 1000) {
   return { x: tf.tensor2d(out, [ds.length, encoder.outputDim]), y: labels };
 }
 
+/**
+ * Peak RSS in MB: VmHWM of /proc/self/status where there is one (getrusage's maxRSS keeps, across
+ * exec, the RSS of the process that spawned this one: the bench's).
+ */
+export function peakRssMB() {
+  try {
+    const kB = /VmHWM:\s*(\d+)\s*kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kB) return Number(kB) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -380,7 +394,7 @@ export async function main(argv) {
     method.dispose();
   }
   out.tensors_at_end = tf.memory().numTensors;
-  out.peak_rss_mb = process.resourceUsage().maxRSS / 1024;
+  out.peak_rss_mb = peakRssMB();
   return out;
 }
 

@@ -292,6 +292,15 @@ def linear_probe(xtr, ytr, xte, yte, l2=1e-4, iters=100):
 
 
 def peak_rss_mb():
+    """VmHWM of this process (getrusage's ru_maxrss keeps, across exec, the RSS of the process that
+    spawned this one: the bench's Node process)."""
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

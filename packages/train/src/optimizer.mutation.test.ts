@@ -113,6 +113,10 @@ describeBackends('createOptimizer state and errors (mutation)', () => {
     expect(errorOf(() => opt.setState({ ...good, slots: [...good.slots, ...good.slots] }, [v])).message).toBe(
       "Optimizer.setState: invalid argument 'state.slots': expected 1 slots, got 2",
     );
+    // Slots missing after a step is a mismatch, not a reset (only step 0 has no slots).
+    expect(errorOf(() => opt.setState({ ...good, slots: [] }, [v])).message).toBe(
+      "Optimizer.setState: invalid argument 'state.slots': expected 1 slots, got 0",
+    );
     expect(errorOf(() => opt.setState({ ...good, slots: [{ shape: [1, 3], values: [0, 0, 0] }] }, [v])).message).toBe(
       "Optimizer.setState: invalid argument 'state.slots[0].shape': expected [3], got [1,3]",
     );

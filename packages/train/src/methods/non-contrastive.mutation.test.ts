@@ -166,7 +166,8 @@ describeBackends('non-contrastive methods (mutation)', () => {
     const cosLoss = () => {
       const z1 = projector.apply(encoder.apply(a));
       const z2 = projector.apply(encoder.apply(b));
-      const cos = tf.div(tf.sum(tf.mul(z1, z2), 1), tf.mul(tf.norm(z1, 2, 1), tf.norm(z2, 2, 1)));
+      const norm = (t: tf.Tensor2D) => tf.sqrt(tf.sum(tf.square(t), 1));
+      const cos = tf.div(tf.sum(tf.mul(z1, z2), 1), tf.mul(norm(z1), norm(z2)));
       return tf.neg(tf.mean(cos)) as tf.Scalar;
     };
     const before = tf.memory().numTensors;
@@ -188,9 +189,31 @@ describeBackends('non-contrastive methods (mutation)', () => {
     expect(() => byolMethod({ encoder, projector: 3 as never, predictor: net(4, 4, 'p') })).toThrow(
       /byolMethod: invalid argument 'projector'/,
     );
-    expect(() => directPredMethod({ encoder, projector: null as never })).not.toThrow(); // null = none
+    expect(() => simSiamMethod({ encoder, predictor: { apply: 1 } as never })).toThrow(/simSiamMethod: invalid argument 'predictor'/);
+    expect(() => directPredMethod({ encoder, projector: {} as never })).toThrow(/directPredMethod: invalid argument 'projector'/);
+    expectClose(
+      tf.tidy(() => Array.from(m.embed(a).dataSync())),
+      tf.tidy(() => Array.from(encoder.apply(a).dataSync())),
+      { atol: 0 },
+    );
+    const dp = directPredMethod({ encoder: net(6, 4, 'dp'), projector: null as never }); // null = none
+    expect(Object.keys(dp.networks)).toEqual(['encoder', 'predictor', 'targetEncoder']);
+    dp.dispose();
     expect(() => directPredMethod({ encoder: {} as never })).toThrow(/directPredMethod: invalid argument 'encoder'/);
     tf.dispose([a, b]);
     m.dispose();
+  });
+  it('dispose() frees every network the method owns (targets and the DirectPred predictor included)', () => {
+    for (const make of [
+      () => simSiamMethod({ encoder: net(6, 4, 'd'), projector: net(4, 3, 'd'), predictor: net(3, 3, 'd') }),
+      () => byolMethod({ encoder: net(6, 4, 'd'), projector: net(4, 3, 'd'), predictor: net(3, 3, 'd') }),
+      () => directPredMethod({ encoder: net(6, 4, 'd'), projector: net(4, 3, 'd') }),
+    ]) {
+      const before = tf.memory().numTensors;
+      const m = make();
+      expect(tf.memory().numTensors).toBeGreaterThan(before);
+      m.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
   });
 });
