@@ -247,3 +247,45 @@ describeBackends('shape messages and option checks', () => {
     net.dispose();
   });
 });
+
+describe('exact first correlation and error fields', () => {
+  it('the first update sets F̂ = F_batch exactly (no ρ-blend with itself: 0.3·3 + 0.7·3 ≠ 3 in float64)', () => {
+    const net = directPredictor({ dim: 2, rho: 0.3 });
+    // z rows (3, 1), (0, 1), (0, 1): E[zzᵀ] = [[3, 1], [1, 1]], exact in float32.
+    const z = tf.tensor2d([3, 1, 0, 1, 0, 1], [3, 2]);
+    net.update(z);
+    expect(Array.from(net.correlation()!)).toEqual([3, 1, 1, 1]);
+    z.dispose();
+    net.dispose();
+  });
+
+  it('errors carry argument and expected fields, also where the message is custom', () => {
+    const catchError = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as { argument?: string; expected?: string; message: string };
+      }
+      throw new Error('no error');
+    };
+    // readWeight: a shorter shape whose dimensions agree as far as they go is still wrong.
+    const json = { type: 't', config: {}, weights: { W: { shape: [2], values: [1, 2, 3, 4, 5, 6] } } } as NetworkJSON;
+    expect(catchError(() => readWeight('op', json, 'W', [2, 3])).message).toBe("op: 'json.weights.W' must have shape [2, 3], got [2]");
+    const fake = (name: string, ...shapes: number[][]) =>
+      ({ name, variables: shapes.map((s) => tf.variable(tf.zeros(s), true, uid(name))) }) as unknown as Network;
+    const [t, o] = [fake('t', [2], [3]), fake('o', [2], [4])];
+    const e = catchError(() => ema(t, o, 0.5));
+    expect([e.argument, e.expected]).toEqual(['online.variables[1]', '[3]']);
+    const net = convNet({ inputShape: [4, 4, 1], channels: [2], strides: [1], batchNorm: false, name: uid('cf') });
+    const x = tf.zeros([2, 3]);
+    const ce = catchError(() => net.apply(x));
+    expect([ce.argument, ce.expected]).toEqual(['x', '[batch, 4, 4, 1]']);
+    expect(Object.keys(net.toJSON().weights)).toEqual(['conv0/W', 'conv0/b']);
+    const dp = directPredictor({ dim: 1 });
+    const nan = tf.tensor2d([[Number.NaN]]);
+    expect(catchError(() => dp.update(nan)).argument).toBe('z');
+    tf.dispose([x, nan, ...t.variables, ...o.variables]);
+    net.dispose();
+    dp.dispose();
+  });
+});
