@@ -29,6 +29,7 @@ export {
   type SupConKernel,
   type SupConKernelOptions,
   type SymmetricReluInfoNCEKernel,
+  type SymmetricReluInfoNCEStepKernel,
   unregisterKernel,
 } from './kernel-registry';
 export { bernoulliTensor, filledTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';

@@ -46,6 +46,32 @@ export type SymmetricReluInfoNCEKernel = (
 ) => tf.Scalar;
 
 /**
+ * One whole plain-SGD training step of that fused loss: the loss at W, then W ← W − lr·∂ℓ/∂W and,
+ * with `unitNormRows`, every row of W divided by max(‖w_i‖, 1e-12), rounded exactly as the ops of
+ * the tape path on the current backend (`symmetricReluInfoNCE` under `tf.variableGrads`, the plain
+ * SGD update `tf.sub(W, tf.mul(g, lr))`, then the network's row renormalisation), so a run gives the
+ * same numbers with or without it. The new W goes into a fresh tensor assigned to `weight` (a
+ * tensor still holding the old W keeps it). Returns the loss as the tape path's float32 scalar holds
+ * it; `weight` is left unchanged when that loss is not finite. Returns undefined, touching nothing,
+ * when it cannot reproduce the current backend's rounding (the caller then takes the tape path).
+ */
+export type SymmetricReluInfoNCEStepKernel = (
+  x1: tf.Tensor2D,
+  x2: tf.Tensor2D,
+  weight: tf.Variable<tf.Rank.R2>,
+  options: {
+    /** Threshold b ≥ 0 of the symmetric ReLU. */
+    threshold: number;
+    /** InfoNCE temperature τ > 0. */
+    temperature: number;
+    /** The SGD step size lr > 0 of this step. */
+    learningRate: number;
+    /** Rescale every row of W to unit norm after the update (the network's `afterUpdate`). */
+    unitNormRows: boolean;
+  },
+) => number | undefined;
+
+/**
  * What `@contrastive/losses`' SupCon hands a `supCon` kernel: the objective on the view-major
  * contrast matrix (row v·batch + i is view v of sample i), anchors = its first anchorCount·batch rows.
  */
@@ -88,6 +114,8 @@ export interface KernelSignatures {
   sgemm: SgemmKernel;
   /** The fused symmetric-ReLU + InfoNCE step `contrastiveMethod` uses in the Wen & Li setting. */
   symmetricReluInfoNCE: SymmetricReluInfoNCEKernel;
+  /** That step with its plain SGD update and row renormalisation, in one call (`contrastiveMethod`'s `fusedSgdStep`). */
+  symmetricReluInfoNCEStep: SymmetricReluInfoNCEStepKernel;
   /** SupCon / NT-Xent forward and backward (`supConLoss`, `ntXentLoss` use it when registered). */
   supCon: SupConKernel;
 }
@@ -95,7 +123,14 @@ export interface KernelSignatures {
 /** Name of a kernel slot of the registry (`registerKernel`, `getKernel`). */
 export type KernelName = keyof KernelSignatures;
 
-const KERNEL_NAMES: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon'];
+const KERNEL_NAMES: readonly KernelName[] = [
+  'fillNormal',
+  'fillBernoulli',
+  'sgemm',
+  'symmetricReluInfoNCE',
+  'symmetricReluInfoNCEStep',
+  'supCon',
+];
 
 /** A registered kernel and who provided it (for messages, e.g. '@contrastive/native (avx512)'). */
 interface Entry {
