@@ -30,6 +30,8 @@ export {
   type SupConKernelOptions,
   type SymmetricReluInfoNCEKernel,
   type SymmetricReluInfoNCEStepKernel,
+  type SparseCodingSampleKernel,
+  type SparseCodingSampleOptions,
   unregisterKernel,
 } from './kernel-registry';
 export { bernoulliTensor, filledTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';

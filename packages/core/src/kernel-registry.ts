@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from './errors';
+import type { Rng } from './rng';
 
 /**
  * A drop-in kernel for `Rng.fillNormal`: the same xoshiro128** words and the same polar method,
@@ -104,6 +105,42 @@ export interface SupConKernelOptions {
  */
 export type SupConKernel = (contrast: tf.Tensor2D, options: SupConKernelOptions) => tf.Scalar;
 
+/** What the `sparseCodingSample` kernel draws (`sparseCoding`'s `sample`, docs/science/feature-decoupling.md §1.1). */
+export interface SparseCodingSampleOptions {
+  /** B, samples to draw. */
+  batch: number;
+  /** d, atoms. */
+  latentDim: number;
+  /** d1, observation dimension. */
+  ambientDim: number;
+  /** k, dense directions (0 = none). */
+  denseRank: number;
+  /** z_j = −1 when the draw u < half (= p/2 · 2³²). */
+  half: number;
+  /** z_j = +1 when half ≤ u < full (= p · 2³²), else 0. */
+  full: number;
+  /** σ of the noise ξ. */
+  noiseStd: number;
+  /** s of ζ. */
+  denseStd: number;
+  /** Mᵀ [d, d1]. */
+  dictionaryT: tf.Tensor2D;
+  /** Hᵀ [k, d1], or null when k = 0. */
+  denseBasisT: tf.Tensor2D | null;
+}
+
+/**
+ * One batch of the sparse-coding model in one call, bit-identical to `sparseCoding`'s tfjs path on
+ * the current backend: z (one uint32 draw of `rng` per entry), ξ = fillNormal(B·d1, σ), ζ =
+ * fillNormal(B·k, s), dense = ζ Hᵀ (zeros when k = 0), x = (z Mᵀ + ξ) + dense. Returns the four
+ * tensors (the caller owns them), or undefined, without drawing, when it cannot reproduce this
+ * backend's `tf.matMul` (the caller then takes the tfjs path).
+ */
+export type SparseCodingSampleKernel = (
+  rng: Rng,
+  options: SparseCodingSampleOptions,
+) => { x: tf.Tensor2D; z: tf.Tensor2D; noise: tf.Tensor2D; dense: tf.Tensor2D } | undefined;
+
 /** Every kernel slot of the registry and its signature. A kernel computes the same numbers as the code it replaces. */
 export interface KernelSignatures {
   /** `Rng.fillNormal` (≥ 64 values), bit-exact. */
@@ -116,6 +153,8 @@ export interface KernelSignatures {
   symmetricReluInfoNCE: SymmetricReluInfoNCEKernel;
   /** That step with its plain SGD update and row renormalisation, in one call (`contrastiveMethod`'s `fusedSgdStep`). */
   symmetricReluInfoNCEStep: SymmetricReluInfoNCEStepKernel;
+  /** `sparseCoding`'s whole `sample` in one call (the data model uses it when registered). */
+  sparseCodingSample: SparseCodingSampleKernel;
   /** SupCon / NT-Xent forward and backward (`supConLoss`, `ntXentLoss` use it when registered). */
   supCon: SupConKernel;
 }
@@ -129,6 +168,7 @@ const KERNEL_NAMES: readonly KernelName[] = [
   'sgemm',
   'symmetricReluInfoNCE',
   'symmetricReluInfoNCEStep',
+  'sparseCodingSample',
   'supCon',
 ];
 

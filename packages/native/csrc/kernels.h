@@ -31,6 +31,17 @@ double cn_log(double x);
 void cn_fill_bernoulli_f32(uint32_t *state, float *out, size_t n, double p);
 void cn_fill_bernoulli_f64(uint32_t *state, double *out, size_t n, double p);
 
+/* sparseCoding's codes: per entry one draw u, −1 when u < half, +1 when u < full, else 0. */
+void cn_fill_sparse_signs_f32(uint32_t *state, float *out, size_t n, double half, double full);
+/* One sparseCoding batch: z [B×d], ξ [B×d1] = N(0, noise_std²), ζ [B×k] = N(0, dense_std²) (drawn
+   in that order from state), dense = ζ·hT (hT [k×d1]; zeros when k = 0), x = (z·mT + ξ) + dense
+   (mT [d×d1]). Returns 0, or −1 when scratch cannot be allocated. See sparse-coding.c. */
+int cn_sparse_coding_sample(uint32_t *state, int B, int d, int d1, int k, double half, double full, double noise_std,
+                            double dense_std, const float *mT, const float *hT, float *z, float *noise, float *dense,
+                            float *x);
+/* The calling thread's sampler scratch of at least n floats (NULL when it cannot be allocated). */
+float *cn_sample_scratch(size_t n);
+
 /* y = e^x elementwise (≤ 2 ulp; inf/0/NaN as expf). */
 void cn_exp_f32(const float *x, float *y, size_t n);
 

@@ -7,6 +7,7 @@
 export { installNativeRng, nativeFillBernoulliKernel, nativeFillNormalKernel } from './rng-kernels';
 export { loadNative, type NativeAddon, type NativeInfo, nativeInfo } from './load';
 export { sgemm, type SgemmOptions } from './sgemm';
+export { sparseCodingSample } from './sparse-coding-sample';
 export { supConNativeLoss, type SupConKernelOptions } from './sup-con';
 export {
   symmetricReluInfoNCE,

@@ -58,6 +58,24 @@ export interface NativeAddon {
     acc64: number,
     wOut: Float32Array,
   ): number;
+  /** One sparseCoding batch (z, ξ, ζ drawn from `state`, advanced in place; dense = ζ hT; x = z mT + ξ + dense). */
+  sparseCodingSample(
+    state: Uint32Array,
+    B: number,
+    d: number,
+    d1: number,
+    k: number,
+    half: number,
+    full: number,
+    noiseStd: number,
+    denseStd: number,
+    mT: Float32Array,
+    hT: Float32Array | null,
+    z: Float32Array,
+    noise: Float32Array,
+    dense: Float32Array,
+    x: Float32Array,
+  ): void;
   /** Normal samples from the xoshiro128** `state` (advanced in place), bit-identical to core's JavaScript stream. */
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
   /** 0/1 samples with P(1) = p from `state` (advanced in place), bit-identical to core's stream. */
