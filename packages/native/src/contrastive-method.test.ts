@@ -49,7 +49,15 @@ describeBackends('useNativeKernels + contrastiveMethod', () => {
     const before = tf.memory().numTensors;
     const info = useNativeKernels();
     expect(info.available, info.reason).toBe(true);
-    expect(info.kernels).toEqual(['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'symmetricReluInfoNCEStep', 'sparseCodingSample', 'supCon']);
+    expect(info.kernels).toEqual([
+      'fillNormal',
+      'fillBernoulli',
+      'sgemm',
+      'symmetricReluInfoNCE',
+      'symmetricReluInfoNCEStep',
+      'sparseCodingSample',
+      'supCon',
+    ]);
     expect(getKernel('symmetricReluInfoNCE')).toBeDefined();
     const native = await flagshipRun('native');
     const composed = await flagshipRun('tfjs');
