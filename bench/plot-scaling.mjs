@@ -2,7 +2,9 @@
 // Draws the scaling sweep of `node run.mjs --scaling` (bench/results/scaling.json, or the file
 // given as the first argument) as log-log SVGs with Observable Plot, rendered server-side in a
 // jsdom document: bench/scaling-time.svg (ms per step against batch size and against width) and
-// bench/scaling-memory.svg (peak RSS above the process's start against batch size).
+// bench/scaling-memory.svg (peak RSS above the process's start against batch size). Workloads:
+// the flagship step, SupCon and issue 12's CNN step (its width multiplier drawn as the channels of
+// its last convolution, 128 × multiplier).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +16,7 @@ const input = process.argv[2] ?? join(here, 'results', 'scaling.json');
 const { rows, exponents, date, loadavg } = JSON.parse(readFileSync(input, 'utf8'));
 const { document } = new JSDOM('').window;
 
-const NAMES = { infonce: 'flagship step (fused InfoNCE)', supcon: 'SupCon fwd + bwd' };
+const NAMES = { infonce: 'flagship step (fused InfoNCE)', supcon: 'SupCon fwd + bwd', cnn: 'CNN SimCLR step (28×28)' };
 /** One record per (point, implementation). */
 const data = rows.flatMap((r) =>
   [
@@ -26,7 +28,8 @@ const data = rows.flatMap((r) =>
       workload: NAMES[r.workload] ?? r.workload,
       axis: r.axis,
       batch: r.batchSize ?? r.batch,
-      width: r.width ?? r.dim,
+      // the CNN's width multiplier as the channels of its last convolution (128 × multiplier)
+      width: r.workload === 'cnn' ? 128 * r.width : (r.width ?? r.dim),
       who,
       series: `${NAMES[r.workload] ?? r.workload}, ${who}`,
       ms: m.cpuMs ?? m.ms, // CPU time: under load, wall time also counts the waiting for a core
@@ -34,7 +37,7 @@ const data = rows.flatMap((r) =>
     })),
 );
 
-const COLORS = { [NAMES.infonce]: '#1f77b4', [NAMES.supcon]: '#d62728' };
+const COLORS = { [NAMES.infonce]: '#1f77b4', [NAMES.supcon]: '#d62728', [NAMES.cnn]: '#2ca02c' };
 const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /**
@@ -44,7 +47,8 @@ const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 function figure(plot, title, caption) {
   const w = Number(plot.getAttribute('width'));
   const h = Number(plot.getAttribute('height'));
-  plot.setAttribute('y', '60');
+  const top = 34 + 14 * Object.keys(COLORS).length; // below the legend's rows
+  plot.setAttribute('y', String(top));
   const legend = [];
   let row = 0;
   for (const [name, color] of Object.entries(COLORS)) {
@@ -63,12 +67,12 @@ function figure(plot, title, caption) {
     }
   }
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h + 88}" viewBox="0 0 ${w} ${h + 88}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h + top + 28}" viewBox="0 0 ${w} ${h + top + 28}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="18" font-size="14" font-weight="bold">${esc(title)}</text>`,
     ...legend,
     plot.outerHTML,
-    `<text x="10" y="${h + 80}" font-size="10" fill="#555">${esc(caption)}</text>`,
+    `<text x="10" y="${h + top + 20}" font-size="10" fill="#555">${esc(caption)}</text>`,
     '</svg>',
   ].join('\n');
 }
@@ -77,7 +81,7 @@ const exp = (w, who) => {
   const e = exponents?.[w]?.time?.[who];
   return e ? `${e.top.toFixed(2)}` : '?';
 };
-const caption = `${date?.slice(0, 10) ?? ''}, load average ${loadavg?.start?.[0]?.toFixed(1) ?? '?'}; time exponents over the top three batches: InfoNCE ours ${exp('infonce', 'ours')}, PyTorch ${exp('infonce', 'torch')}; SupCon ours ${exp('supcon', 'ours')}, PyTorch ${exp('supcon', 'torch')}`;
+const caption = `${date?.slice(0, 10) ?? ''}, load average ${loadavg?.start?.[0]?.toFixed(1) ?? '?'}; time exponents over the top three batches: InfoNCE ours ${exp('infonce', 'ours')}, PyTorch ${exp('infonce', 'torch')}; SupCon ours ${exp('supcon', 'ours')}, PyTorch ${exp('supcon', 'torch')}; CNN ours ${exp('cnn', 'ours')}, PyTorch ${exp('cnn', 'torch')}`;
 
 const lineMarks = (rowsOf, x, y) => [
   Plot.line(
@@ -110,7 +114,7 @@ const time = Plot.plot({
 });
 const width = Plot.plot({
   ...common,
-  x: { type: 'log', label: 'width (flagship m / SupCon feature dim)', grid: true },
+  x: { type: 'log', label: 'width (flagship m / SupCon feature dim / CNN last-layer channels)', grid: true },
   y: { type: 'log', label: 'CPU ms per step', grid: true },
   marks: lineMarks(byWidth, 'width', 'ms'),
 });
@@ -126,7 +130,7 @@ for (const [file, plot, title, note] of [
   [
     'scaling-width.svg',
     width,
-    'Step time against width (log-log): flagship m at B = 512, SupCon feature dim at B = 1024',
+    'Step time against width (log-log): flagship m at B = 512, SupCon dim at B = 1024, CNN at B = 256',
     `${date?.slice(0, 10) ?? ''}`,
   ],
   [

@@ -3,14 +3,21 @@
 // measured in the same run. Ratios are time ratios (ours / PyTorch; < 1 means we are faster).
 // Absolute times on a shared machine are noisy: compare ratios measured in the same run.
 //
-// Flags: --quick (short timings, 300-step flagship), --no-flagship, --flagship-serial (also PyTorch's
+// Flags: --quick (short timings, 300-step flagship, no plain cpu engine), --no-flagship, --flagship-serial (also PyTorch's
 // flagship run serially, default threads and one core: +4 min), --backends=library,wasm,cpu,
-// --scaling (also the long scaling sweep: batch 64…4096 and width, each point in a fresh process
-// for its peak memory; writes bench/results/scaling.json, then `pnpm --filter @contrastive/bench
-// plot` draws bench/scaling-*.svg), --scaling-only (only the sweep), --parts=engines,flagship,scaling
-// (what to run), --seconds=N (timing budget per measurement, default 4; 1.5 with --quick),
-// --real-data (also issue 12's small-size real-data runs, ours vs PyTorch: ~10 min; part 'real-data').
-// Part 'cnn' (default): the issue-12 CNN training step and augmentation, ours vs PyTorch (target 3).
+// --scaling (also the long scaling sweep: batch 64…4096 and width for the flagship step and SupCon,
+// batch 64…1024 and width ¼, ½, 1 for the CNN step, each point in a fresh process for its peak
+// memory; writes bench/results/scaling.json, then `pnpm --filter @contrastive/bench plot` draws
+// bench/scaling-*.svg), --scaling-only (only the sweep), --workloads=infonce,supcon,cnn (which
+// workloads the sweep measures), --cnn-2048 (the CNN sweep also at batch 2048), --sparse-scaling,
+// --parts=engines,flagship,cnn,scaling-summary,scaling,real-data (what to run), --seconds=N (timing
+// budget per measurement, default 4; 1.5 with --quick), --real-data (also issue 12's small-size
+// real-data runs, ours vs PyTorch: ~10 min; part 'real-data'), --no-scaling-summary.
+// Part 'cnn' (default): the issue-12 CNN training step and augmentation, ours vs PyTorch (targets 3
+// and 6), with PyTorch recomputing our step 0 from our weights and views (same loss and gradients).
+// Part 'scaling-summary' (default, unless --scaling): three batch sizes per workload of the sweep
+// (two with --quick), for target 5's exponents in this run. The default run ends with the table
+// "issue 16 targets": every target, ours, PyTorch's from this run, the ratio, met or not.
 // Internal: --point=<json> measures one scaling point and prints JSON (run in a child process).
 //
 // Engines: 'library' = what a library user gets with `await selectBackend()` from
@@ -31,7 +38,7 @@ import { supConLoss } from '@contrastive/losses';
 import { disableNativeKernels, loadNative, nativeInfo } from '@contrastive/native';
 import { symmetricRelu } from '@contrastive/nets';
 import { contrastiveMethod, train } from '@contrastive/train';
-import { benchCnn, benchRealData, printCnn, printRealData } from './real-data/bench.mjs';
+import { benchCnn, benchRealData, cnnStepFlops, ensureSplit, printCnn, printRealData } from './real-data/bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -61,7 +68,21 @@ const cpuSince = (start) => {
   return (d.user + d.system) / 1000;
 };
 const rssMB = () => process.memoryUsage().rss / 2 ** 20;
-const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
+/**
+ * Peak RSS of this process in MB: VmHWM of /proc/self/status (the high-water mark of this
+ * process's own memory map) where there is one. getrusage's maxRSS is not used on Linux: it keeps
+ * the RSS of the process that forked this one across exec, so a scaling point spawned by a
+ * 500 MB bench process would report at least 500 MB.
+ */
+const peakRssMB = () => {
+  try {
+    const kB = /VmHWM:\s*(\d+)\s*kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kB) return Number(kB) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+};
 
 /** Engine setup: 'library' through selectBackend() (what a user gets), else plain tfjs. */
 async function useEngine(engine) {
@@ -292,9 +313,15 @@ function flagshipWallTime() {
 // PyTorch on one core, time and peak RSS. A workload is { key, label, points, flops(point) };
 // the CNN step of the real-data bench plugs in here as one more workload.
 // --sparse-scaling: a sparser grid (batch 64, 256, 1024, 4096; two widths) for a loaded machine.
+// The CNN step (issue 12's SimCLR step, the `cnn` part's code) goes to batch 1024 (2048 with
+// --cnn-2048): a step at 1024 takes ~1 CPU s on each side, and at 4096 the saved activations of the
+// two views (≈ 3 GB at width ½) would not fit the 32-bit wasm heap (4 GB, shared with tfjs's copies).
 const sparse = args.includes('--sparse-scaling');
 const BATCHES = sparse ? [64, 256, 1024, 4096] : [64, 128, 256, 512, 1024, 2048, 4096];
+const CNN_BATCHES = [...(sparse ? [64, 256, 1024] : [64, 128, 256, 512, 1024]), ...(args.includes('--cnn-2048') ? [2048] : [])];
 const WIDTHS = sparse ? { infonce: [64, 1024], supcon: [32, 512] } : { infonce: [64, 128, 512, 1024], supcon: [32, 64, 256, 512] };
+/** Timed steps per CNN point (after 2 warm-up steps): the step is long, so a fixed count. */
+const CNN_STEPS = quick ? 2 : 4;
 const WORKLOADS = {
   infonce: {
     label: 'flagship step (fused symmetric-ReLU + InfoNCE, d1 = 512)',
@@ -312,6 +339,23 @@ const WORKLOADS = {
     ],
     flops: (p) => supConFlops(p),
   },
+  cnn: {
+    label: "SimCLR step of issue 12's CNN (28×28, 2 views, Adam; batch axis at width ½, width axis at B 256)",
+    points: [
+      ...CNN_BATCHES.map((batchSize) => ({ axis: 'batch', batchSize, width: 0.5, steps: CNN_STEPS })),
+      ...[0.25, 0.5, 1].map((width) => ({ axis: 'width', batchSize: 256, width, steps: CNN_STEPS })),
+    ],
+    flops: (p) => cnnStepFlops({ batch: p.batchSize, width: p.width }),
+  },
+};
+/**
+ * The scaling points of the default run's summary (target 5): three batch sizes per workload where
+ * its largest term shows (two with --quick), each in a fresh process as in the full sweep.
+ */
+const SUMMARY_POINTS = {
+  infonce: (quick ? [256, 1024] : [256, 1024, 4096]).map((batchSize) => ({ axis: 'batch', batchSize, width: 256 })),
+  supcon: (quick ? [256, 1024] : [256, 1024, 4096]).map((batch) => ({ axis: 'batch', batch, dim: 128 })),
+  cnn: (quick ? [64, 256] : [64, 256, 1024]).map((batchSize) => ({ axis: 'batch', batchSize, width: 0.5, steps: CNN_STEPS })),
 };
 
 async function measurePoint(point) {
@@ -323,6 +367,21 @@ async function measurePoint(point) {
     r = await benchTrain({ latentDim: 64, ambientDim: 512, width: point.width, batchSize: point.batchSize }, budget);
   } else if (point.workload === 'supcon') {
     r = benchSupCon({ batch: point.batch, dim: point.dim }, budget);
+  } else if (point.workload === 'cnn') {
+    // ours.mjs's stepBench: train() on one batch of the exported split, median wall / mean CPU
+    const { loadSplitBatch, stepBench } = await import('./real-data/ours.mjs');
+    const data = loadSplitBatch(join(here, 'results', 'real-data', 'split'), point.batchSize);
+    const b = rssMB();
+    const s = await stepBench({ method: 'simclr', width: point.width, seed: 0, batch: point.batchSize }, data, point.steps ?? CNN_STEPS);
+    const breakdownCpuMs = Object.fromEntries(Object.entries(s.breakdown_cpu_seconds).map(([k, v]) => [k, 1000 * v]));
+    return {
+      ms: 1000 * s.step_seconds,
+      cpuMs: 1000 * s.step_cpu_seconds_mean,
+      peakRssMB: peakRssMB(),
+      baseRssMB: b,
+      breakdownCpuMs,
+      tensorGrowth: s.tensor_growth,
+    };
   } else throw new Error(`unknown workload ${point.workload}`);
   return { ms: r.ms, cpuMs: r.cpuMs, peakRssMB: peakRssMB(), baseRssMB: base };
 }
@@ -342,10 +401,14 @@ function slope(xs, ys) {
   return num / den;
 }
 
-function scalingSweep(py) {
+/** Measures `points` ({ workload: [point] }, default every point of WORKLOADS), ours and PyTorch, each in a fresh process. */
+function scalingSweep(py, points = Object.fromEntries(Object.entries(WORKLOADS).map(([k, w]) => [k, w.points]))) {
   const rows = [];
-  for (const [workload, w] of Object.entries(WORKLOADS)) {
-    for (const p of w.points) {
+  // both sides read the CNN's images from the exported .npy split
+  if (points.cnn?.length && !ensureSplit()) delete points.cnn;
+  for (const [workload, list] of Object.entries(points)) {
+    const w = WORKLOADS[workload];
+    for (const p of list) {
       const point = { workload, ...p };
       const r = spawnSync(
         process.execPath,
@@ -375,7 +438,7 @@ function scalingSweep(py) {
     const bx = pts.map((r) => r.batchSize ?? r.batch);
     const fit = (who, get) => {
       const ok = pts.map((r, i) => [bx[i], get(r[who])]).filter(([, y]) => y > 0 && Number.isFinite(y));
-      if (ok.length < 3) return undefined;
+      if (ok.length < 2) return undefined;
       const tail = ok.slice(-3);
       return {
         all: slope(
@@ -433,8 +496,9 @@ async function main() {
         Object.keys(r.ours).filter((k) => k !== 'flagship'),
       );
     if (r.scaling ?? r.rows) printScaling(r.scaling ?? r);
-    if (r.cnn) printCnn(r.cnn);
+    if (r.cnn) printCnn(r.cnn, { peak: corePeak(r) });
     if (r.realData) printRealData(r.realData);
+    if (r.ours?.library) printSummary(r);
     return;
   }
   const point = flag('point');
@@ -449,14 +513,21 @@ async function main() {
       [
         ...(args.includes('--scaling-only') ? [] : ['engines', ...(args.includes('--no-flagship') ? [] : ['flagship']), 'cnn']),
         ...(args.includes('--real-data') ? ['real-data'] : []),
-        ...(args.includes('--scaling') || args.includes('--scaling-only') ? ['scaling'] : []),
+        ...(args.includes('--scaling') || args.includes('--scaling-only')
+          ? ['scaling']
+          : args.includes('--no-scaling-summary')
+            ? []
+            : ['scaling-summary']),
       ].join(',')
     ).split(','),
   );
-  const backends = (flag('backends') ?? 'library,wasm,cpu').split(',');
+  // --quick leaves out the plain cpu engine: ~4 of its 20 minutes under load, for a 20-80× slower
+  // path nobody trains on (pass --backends=library,wasm,cpu to keep it)
+  const backends = (flag('backends') ?? (quick ? 'library,wasm' : 'library,wasm,cpu')).split(',');
   const results = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     date: new Date().toISOString(),
+    quick,
     loadavg: { start: loadavg() },
     ours: {},
     torch: undefined,
@@ -538,14 +609,23 @@ async function main() {
   }
   if (parts.has('cnn')) {
     results.cnn = benchCnn(py, { quick });
-    printCnn(results.cnn);
+    printCnn(results.cnn, { peak: corePeak(results) });
   }
   if (parts.has('real-data')) {
     results.realData = benchRealData(py);
     printRealData(results.realData);
   }
   if (parts.has('scaling')) {
-    results.scaling = scalingSweep(py);
+    // --workloads=cnn,... measures only those workloads of the sweep
+    const only = flag('workloads')?.split(',');
+    results.scaling = scalingSweep(
+      py,
+      Object.fromEntries(
+        Object.entries(WORKLOADS)
+          .filter(([k]) => !only || only.includes(k))
+          .map(([k, w]) => [k, w.points]),
+      ),
+    );
     results.loadavg.afterScaling = loadavg();
     printScaling(results.scaling);
     mkdirSync(join(here, 'results'), { recursive: true });
@@ -553,7 +633,13 @@ async function main() {
       join(here, 'results', 'scaling.json'),
       JSON.stringify({ date: results.date, loadavg: results.loadavg, ...results.scaling }, null, 2),
     );
+  } else if (parts.has('scaling-summary')) {
+    results.scaling = scalingSweep(py, structuredClone(SUMMARY_POINTS));
+    results.loadavg.afterScaling = loadavg();
+    printScaling(results.scaling);
   }
+  results.loadavg.end = loadavg();
+  if (parts.has('engines')) printSummary(results);
   results.benchPeakRssMB = peakRssMB();
   mkdirSync(join(here, 'results'), { recursive: true });
   if (parts.has('engines')) writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(results, null, 2));
@@ -561,6 +647,130 @@ async function main() {
     writeFileSync(join(here, 'results', 'real-data.json'), JSON.stringify(results, null, 2));
   console.log(
     `\nload average (1 min) at start ${fmt(results.loadavg.start[0], 2)}, end ${fmt(loadavg()[0], 2)}; raw numbers: bench/results/${parts.has('engines') || !(parts.has('cnn') || parts.has('real-data')) ? 'latest' : 'real-data'}.json`,
+  );
+}
+
+/** The core's peak GFLOP/s of this run: the faster of our native GEMM and OpenBLAS on one core. */
+function corePeak(results) {
+  const g = results.ours.library?.gemm?.gflops;
+  return g ? Math.max(g, results.torch?.gemm_gflops_1thread ?? 0) : undefined;
+}
+
+/**
+ * The last table of `pnpm bench`: each target of issue 16 with ours, PyTorch's from this run, the
+ * ratio and whether it is met. Ratios are CPU-time ratios against PyTorch on one core where the
+ * target is a step (under load from other processes wall time also counts the waiting), and wall
+ * and CPU time for the whole flagship.
+ */
+function printSummary(results) {
+  const t = results.torch ?? {};
+  const lib = results.ours.library;
+  const rows = [];
+  const met = (ok) => (ok === undefined ? '–' : ok ? 'met' : '**not met**');
+  const row = (target, what, ours, theirs, ratio, ok) => rows.push(`| ${target} | ${what} | ${ours} | ${theirs} | ${ratio} | ${met(ok)} |`);
+  const fl = results.ours.flagship;
+  if (fl) {
+    const w = results.flagshipRatioParallel;
+    const c = results.flagshipCpuRatioParallel;
+    row(
+      '1 whole flagship ≤ 1.0×',
+      `${results.quick ? '300' : '3000'} steps × 15 runs; PyTorch as 2 single-core processes`,
+      `${fmt(fl.seconds)} s wall, ${fmt(fl.cpuSeconds)} s CPU`,
+      `${fmt(t.flagship_seconds_parallel)} s wall, ${fmt(t.flagship_cpu_seconds_parallel)} s CPU`,
+      `wall ${fmt(w, 2)}, CPU ${fmt(c, 2)}`,
+      w === undefined || c === undefined ? undefined : w <= 1 && c <= 1,
+    );
+  }
+  if (lib) {
+    const cpu = (key) => [1000 / lib[`${key}_cpu`], t[`${key}_1thread_cpu`] ? 1000 / t[`${key}_1thread_cpu`] : undefined];
+    const sup = SUPCON.map((c) => [c, ...cpu(c.key)]).map(([c, o, p]) => ({ c, o, p, r: p ? o / p : undefined }));
+    const worst = sup.reduce((a, b) => ((b.r ?? 0) > (a.r ?? 0) ? b : a));
+    const all = sup.every((x) => x.r !== undefined);
+    row(
+      '2 supConLoss ≤ 1.0×',
+      `worst of 8 (1024 and 4096 × 2 × 128, L_out/L_in, ± labels): ${worst.c.batch}, L_${worst.c.variant}${worst.c.labels ? ', labels' : ''}`,
+      `${fmt(worst.o, 1)} CPU ms`,
+      `${fmt(worst.p, 1)} CPU ms`,
+      `CPU ${fmt(worst.r, 2)} (all 8: ${sup.map((x) => fmt(x.r, 2)).join(', ')})`,
+      all ? sup.every((x) => x.r <= 1) : undefined,
+    );
+  }
+  const cnn = results.cnn;
+  if (cnn?.ours) {
+    const o = cnn.ours;
+    const p = cnn.torch;
+    const r = p ? o.step_cpu_seconds / p.step_cpu_seconds : undefined;
+    const augShare = o.aug_images_per_cpu_second ? (100 * (2 * o.batch)) / o.aug_images_per_cpu_second / o.step_cpu_seconds : undefined;
+    row(
+      '3 CNN step ≤ 1.0×, augmentation ≤ 10 %',
+      `SimCLR, batch ${o.batch} × 2 views, width ${o.width}; augmentation's share of our step`,
+      `${fmt(1000 * o.step_cpu_seconds, 0)} CPU ms; augmentation ${fmt(augShare, 1)} %`,
+      `${fmt(p ? 1000 * p.step_cpu_seconds : undefined, 0)} CPU ms`,
+      `CPU ${fmt(r, 2)}`,
+      r === undefined ? undefined : r <= 1 && augShare <= 10,
+    );
+  }
+  if (lib) {
+    const r = (key) => (t[`${key}_1thread_cpu`] ? t[`${key}_1thread_cpu`] / lib[`${key}_cpu`] : undefined);
+    const fast = lib.setup.nativeKernels && lib.engine === 'native';
+    row(
+      '4 library path gets the fast path',
+      `selectBackend() → ${lib.setup.backend}${lib.setup.nativeKernels ? ` + native (${lib.setup.simd})` : ', no native kernels'}, contrastiveMethod engine '${lib.engine}'; flagship step small / large`,
+      `${fmt(1000 / lib.train_small_cpu, 2)} / ${fmt(1000 / lib.train_large_cpu, 2)} CPU ms`,
+      `${fmt(t.train_small_1thread_cpu ? 1000 / t.train_small_1thread_cpu : undefined, 2)} / ${fmt(t.train_large_1thread_cpu ? 1000 / t.train_large_1thread_cpu : undefined, 2)} CPU ms`,
+      `CPU ${fmt(r('train_small'), 2)} / ${fmt(r('train_large'), 2)}`,
+      fast,
+    );
+  }
+  if (results.scaling) {
+    for (const [w, e] of Object.entries(results.scaling.exponents)) {
+      const pts = results.scaling.rows.filter((r) => r.workload === w && r.axis === 'batch' && r.ours && r.torch);
+      if (!pts.length) continue;
+      const last = pts.at(-1);
+      const b = (r) => r.batchSize ?? r.batch;
+      row(
+        `5 scaling: ${w}`,
+        `CPU-time exponent in B over ${pts.map(b).join(', ')} (last pair); time ratio at B = ${b(last)}`,
+        `${fmt(e.time.ours?.all, 2)} (${fmt(slope([b(pts.at(-2)), b(last)], [pts.at(-2).ours.cpuMs, last.ours.cpuMs]), 2)})`,
+        `${fmt(e.time.torch?.all, 2)} (${fmt(slope([b(pts.at(-2)), b(last)], [pts.at(-2).torch.cpuMs, last.torch.cpuMs]), 2)})`,
+        `CPU ${fmt(last.ours.cpuMs / last.torch.cpuMs, 2)} at ${b(last)}`,
+        e.time.ours !== undefined && e.time.torch !== undefined ? true : undefined,
+      );
+    }
+  }
+  const peak = corePeak(results);
+  if (peak && lib) {
+    const f = trainStepFlops(SHAPES.large);
+    const o = (f * lib.train_large_cpu) / 1e9;
+    const p = t.train_large_1thread_cpu ? (f * t.train_large_1thread_cpu) / 1e9 : undefined;
+    row(
+      '6 % of peak: flagship step (large)',
+      `${fmt(f / 1e9, 3)} GFLOP per step; peak ${fmt(peak)} GFLOP/s (GEMM microbenchmark, one core)`,
+      `${fmt(o)} GFLOP/s = ${fmt((100 * o) / peak, 0)} %`,
+      `${fmt(p)} GFLOP/s = ${fmt(p ? (100 * p) / peak : undefined, 0)} %`,
+      `CPU ${fmt(p ? p / o : undefined, 2)}`,
+      true,
+    );
+    if (cnn?.ours?.step_cpu_seconds_mean) {
+      const go = cnn.flops / cnn.ours.step_cpu_seconds_mean / 1e9;
+      const gp = cnn.torch?.step_cpu_seconds_mean ? cnn.flops / cnn.torch.step_cpu_seconds_mean / 1e9 : undefined;
+      row(
+        '6 % of peak: CNN step',
+        `${fmt(cnn.flops / 1e9, 2)} GFLOP per step (breakdown in the CNN table above)`,
+        `${fmt(go)} GFLOP/s = ${fmt((100 * go) / peak, 0)} %`,
+        `${fmt(gp)} GFLOP/s = ${fmt(gp ? (100 * gp) / peak : undefined, 0)} %`,
+        `CPU ${fmt(gp ? gp / go : undefined, 2)}`,
+        true,
+      );
+    }
+  }
+  console.log(
+    [
+      `\nissue 16 targets (${results.date}, load average ${results.loadavg.start.map((l) => fmt(l, 1)).join(' ')} at start, ${fmt((results.loadavg.end ?? loadavg())[0], 1)} at the end; ratios ours / PyTorch, CPU time against PyTorch on one core; targets 5 and 6 are measurements: met when measured on both sides):`,
+      '| target | what | ours | PyTorch (same run) | ratio ours / PyTorch | met? |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows,
+    ].join('\n'),
   );
 }
 

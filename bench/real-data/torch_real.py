@@ -18,7 +18,12 @@ class for training, the rest for test) and prints one JSON object on stdout.
       (history 10, strong Wolfe, 100 iterations), float64, as @contrastive/analysis linearProbe.
   raw probe (--raw-probe): the same probe on the raw pixels.
   aug bench (--aug-bench): images/s of the two-view augmentation pipeline on batches of 256.
-  step bench (--step-bench N): seconds per SimCLR step (two views, batch 256), median of N steps.
+  step bench (--step-bench N): seconds per SimCLR step (two views, batch 256), median of N steps, and
+      the CPU seconds of augmentation, forward + loss, backward and Adam per step.
+  check step (--check-step FILE): our step 0 (ours.mjs --check-step) recomputed from the same views
+      and weights: loss and gradients.
+  Each view goes through the encoder in its own call (batch norm per view), as ours; --joint-bn
+      encodes both in one call (batch norm over 2B images), as this script did before 2026-11-30 16:00.
 
 Usage: torch_real.py --split DIR [--size small|full] [--method simclr|supcon] [--epochs E] [--seed S]
        [--train-images N] [--width W] [--raw-probe] [--aug-bench] [--step-bench N] [--threads T]
@@ -156,6 +161,102 @@ def sup_con(z1, z2, labels, tau):
     return -(log_prob.masked_fill(~pos, 0).sum(1) / pos.sum(1)).mean()
 
 
+def make_model(width):
+    """Encoder, projector and Adam (lr 1e-3) of the recipe."""
+    encoder = Encoder(width)
+    proj = projector(encoder.out_dim)
+    opt = torch.optim.Adam(list(encoder.parameters()) + list(proj.parameters()), lr=1e-3)
+    return encoder, proj, opt
+
+
+def make_step(g, encoder, proj, opt, method, tau, joint_bn=False, timings=None):
+    """One training step on a batch (x, y): two views, encoder + projector, loss, backward, Adam.
+    Each view goes through the encoder in its own call (batch norm over the B images of that view),
+    as @contrastive/train's contrastiveMethod does; joint_bn: both views in one call (2B images).
+    timings (a dict): adds the CPU seconds of augmentation, forward (+ loss), backward, optimizer."""
+
+    def step(x, y):
+        c0 = time.process_time()
+        v1, v2 = augment(g, x), augment(g, x)
+        c1 = time.process_time()
+        if joint_bn:
+            z = proj(encoder(torch.cat([v1, v2])))
+            z1, z2 = z[: len(x)], z[len(x) :]
+        else:
+            z1, z2 = proj(encoder(v1)), proj(encoder(v2))
+        loss = nt_xent(z1, z2, tau) if method == 'simclr' else sup_con(z1, z2, y, tau)
+        c2 = time.process_time()
+        opt.zero_grad()
+        loss.backward()
+        c3 = time.process_time()
+        opt.step()
+        c4 = time.process_time()
+        if timings is not None:
+            for k, v in (('augment', c1 - c0), ('forward', c2 - c1), ('backward', c3 - c2), ('optimizer', c4 - c3)):
+                timings[k] = timings.get(k, 0.0) + v
+        return loss.item()
+
+    return step
+
+
+def step_bench(g, width, method, x, y, n, joint_bn=False):
+    """Median wall and CPU seconds of `n` steps on one batch after 2 warm-up steps, and the mean
+    CPU seconds per step of each part (augment, forward + loss, backward, optimizer)."""
+    timings = {}
+    step = make_step(g, *make_model(width), method, 0.2 if method == 'simclr' else 0.1, joint_bn, timings)
+    times, cpu = [], []
+    for k in range(n + 2):
+        if k == 2:
+            timings.clear()
+        t, c = time.time(), time.process_time()
+        step(x, y)
+        times.append(time.time() - t)
+        cpu.append(time.process_time() - c)
+    return {'step_seconds': float(np.median(times[2:])), 'step_cpu_seconds': float(np.median(cpu[2:])),
+            'step_cpu_seconds_mean': float(np.mean(cpu[2:])),
+            'breakdown_cpu_seconds': {k: v / n for k, v in timings.items()}}
+
+
+def check_step(path):
+    """Recomputes our step 0 (bench/real-data/ours.mjs --check-step) in PyTorch: our views and
+    weights (NHWC / HWIO / [in, out] transposed to NCHW / OIHW / [out, in]), the NT-Xent loss
+    (tau 0.2) with each view encoded in its own call, training-mode batch norm, and the gradient of
+    every variable, in float64 (PyTorch's own float32 gradients differ from float64 by up to 0.6 %
+    of a variable's largest entry: the first layer's batch-norm shift sums 25 000 terms that cancel;
+    ours is within 1e-5 of float64). Returns both losses and the largest difference of a gradient
+    entry relative to its variable's largest entry."""
+    with open(path) as f:
+        ours = json.load(f)
+    encoder, proj, _ = make_model(ours['width'])
+    encoder, proj = encoder.double(), proj.double()
+    tensors = {v['name']: torch.tensor(v['values'], dtype=torch.float64).reshape(v['shape']) for v in ours['variables']}
+    convs = [m for m in encoder.body if isinstance(m, nn.Conv2d)]
+    bns = [m for m in encoder.body if isinstance(m, nn.BatchNorm2d)]
+    lins = [m for m in proj if isinstance(m, nn.Linear)]
+    pairs = []
+    with torch.no_grad():
+        for l, (conv, bn) in enumerate(zip(convs, bns)):
+            pairs += [(f'convNet/conv{l}/W', conv.weight, lambda t: t.permute(3, 2, 0, 1)),
+                      (f'convNet/conv{l}/bn/gamma', bn.weight, lambda t: t),
+                      (f'convNet/conv{l}/bn/beta', bn.bias, lambda t: t)]
+        for l, lin in enumerate(lins):
+            pairs += [(f'projector/layer{l}/W', lin.weight, lambda t: t.t()),
+                      (f'projector/layer{l}/b', lin.bias, lambda t: t)]
+        for name, p, to_torch in pairs:
+            p.copy_(to_torch(tensors[name]))
+    views = [torch.tensor(v['values'], dtype=torch.float64).reshape(v['shape']).permute(0, 3, 1, 2) for v in ours['views']]
+    loss = nt_xent(proj(encoder(views[0])), proj(encoder(views[1])), 0.2)
+    loss.backward()
+    names = [v['name'] for v in ours['variables']]
+    worst = 0.0
+    for name, p, to_torch in pairs:
+        g_ours = to_torch(torch.tensor(ours['grads'][names.index(name)], dtype=torch.float64).reshape(tensors[name].shape))
+        worst = max(worst, float((g_ours - p.grad).abs().max() / p.grad.abs().max().clamp(min=1e-30)))
+    return {'loss_ours': ours['loss'], 'loss_torch': loss.item(),
+            'loss_rel_diff': abs(ours['loss'] - loss.item()) / abs(loss.item()),
+            'grad_max_rel_diff': worst, 'variables': len(pairs)}
+
+
 def features(encoder, x, batch=1000):
     encoder.eval()
     with torch.no_grad():
@@ -191,6 +292,15 @@ def linear_probe(xtr, ytr, xte, yte, l2=1e-4, iters=100):
 
 
 def peak_rss_mb():
+    """VmHWM of this process (getrusage's ru_maxrss keeps, across exec, the RSS of the process that
+    spawned this one: the bench's Node process)."""
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -208,6 +318,9 @@ def main():
     ap.add_argument('--aug-bench', action='store_true')
     ap.add_argument('--step-bench', type=int, default=0)
     ap.add_argument('--threads', type=int)
+    ap.add_argument('--check-step', help='JSON of bench/real-data/ours.mjs --check-step: our step 0 to recompute')
+    ap.add_argument('--joint-bn', action='store_true',
+                    help='encode both views in one call (batch norm over 2B images), as this script did before 2026-11-30 16:00; default: one call per view, as ours')
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -238,51 +351,32 @@ def main():
         out['aug_images_per_second'] = 2 * a.batch * n / (time.time() - t)
         out['aug_images_per_cpu_second'] = 2 * a.batch * n / (time.process_time() - c)
 
-    if a.step_bench or a.epochs:
-        encoder = Encoder(size['width'])
-        proj = projector(encoder.out_dim)
-        params = list(encoder.parameters()) + list(proj.parameters())
-        opt = torch.optim.Adam(params, lr=1e-3)
-        tau = 0.2 if a.method == 'simclr' else 0.1
+    if a.check_step:
+        out['check_step'] = check_step(a.check_step)
 
-        def step(x, y):
-            v1, v2 = augment(g, x), augment(g, x)
-            z = proj(encoder(torch.cat([v1, v2])))
-            z1, z2 = z[: len(x)], z[len(x) :]
-            loss = nt_xent(z1, z2, tau) if a.method == 'simclr' else sup_con(z1, z2, y, tau)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss.item()
+    if a.step_bench:
+        out.update(step_bench(g, size['width'], a.method, xtr[: a.batch], ytr[: a.batch], a.step_bench, a.joint_bn))
 
-        if a.step_bench:
-            x, y = xtr[: a.batch], ytr[: a.batch]
-            times, cpu = [], []
-            for k in range(a.step_bench + 2):
-                t, c = time.time(), time.process_time()
-                step(x, y)
-                times.append(time.time() - t)
-                cpu.append(time.process_time() - c)
-            out['step_seconds'] = float(np.median(times[2:]))
-            out['step_cpu_seconds'] = float(np.median(cpu[2:]))
-        if a.epochs:
-            steps_per_epoch = len(xtr) // a.batch
-            epochs = []
-            for e in range(a.epochs):
-                perm = torch.randperm(len(xtr), generator=g)
-                t, cpu, losses = time.time(), time.process_time(), []
-                for s in range(steps_per_epoch):
-                    idx = perm[s * a.batch : (s + 1) * a.batch]
-                    losses.append(step(xtr[idx], ytr[idx]))
-                epochs.append({'seconds': time.time() - t, 'cpu_seconds': time.process_time() - cpu,
-                               'loss_first': losses[0], 'loss_last': float(np.mean(losses[-10:]))})
-                print(json.dumps({'epoch': e + 1, **epochs[-1]}), file=sys.stderr, flush=True)
-            out['epochs'] = epochs
-            out['steps_per_epoch'] = steps_per_epoch
-            t = time.time()
-            ftr, fte = features(encoder, xtr), features(encoder, xte)
-            out['probe'] = linear_probe(ftr, ytr, fte, yte)
-            out['probe']['seconds'] = time.time() - t
+    if a.epochs:
+        model = make_model(size['width'])
+        step = make_step(g, *model, a.method, 0.2 if a.method == 'simclr' else 0.1, joint_bn=a.joint_bn)
+        steps_per_epoch = len(xtr) // a.batch
+        epochs = []
+        for e in range(a.epochs):
+            perm = torch.randperm(len(xtr), generator=g)
+            t, cpu, losses = time.time(), time.process_time(), []
+            for s in range(steps_per_epoch):
+                idx = perm[s * a.batch : (s + 1) * a.batch]
+                losses.append(step(xtr[idx], ytr[idx]))
+            epochs.append({'seconds': time.time() - t, 'cpu_seconds': time.process_time() - cpu,
+                           'loss_first': losses[0], 'loss_last': float(np.mean(losses[-10:]))})
+            print(json.dumps({'epoch': e + 1, **epochs[-1]}), file=sys.stderr, flush=True)
+        out['epochs'] = epochs
+        out['steps_per_epoch'] = steps_per_epoch
+        t = time.time()
+        ftr, fte = features(model[0], xtr), features(model[0], xte)
+        out['probe'] = linear_probe(ftr, ytr, fte, yte)
+        out['probe']['seconds'] = time.time() - t
     out['peak_rss_mb'] = peak_rss_mb()
     print(json.dumps(out))
 

@@ -10,29 +10,10 @@ import { jobsOf, parseExperiment } from './config';
 import { embedRun } from './embed';
 import { buildData, buildMethod, modelInput } from './registry';
 import { runExperiment } from './runner';
+import { tinyDecoupling } from './test-fixtures/tiny-decoupling';
 
-// The tiny decoupling setting of the report tests (d1 = 64, d = 8 atoms, 16 neurons), 400 steps.
-const exp = parseExperiment({
-  name: 'tiny-embed',
-  steps: 400,
-  batchSize: 64,
-  evalEvery: 200,
-  evalSamples: 256,
-  seeds: [0],
-  data: { type: 'sparseCoding', ambientDim: 64, latentDim: 8, sparsity: 0.1, noiseToSignal: 4 },
-  encoder: {
-    type: 'symmetricRelu',
-    width: 16,
-    unitNormRows: true,
-    threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 },
-  },
-  method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
-  optimizer: { type: 'sgd', lr: 0.05 },
-  arms: [
-    { name: 'none', augment: { type: 'identity' } },
-    { name: 'masking', augment: { type: 'complementaryMask', keepProb: 0.5 } },
-  ],
-});
+// The tiny decoupling setting of the CLI's tests, one seed.
+const exp = parseExperiment(tinyDecoupling({ name: 'tiny-embed', seeds: [0] }));
 
 const readTsv = (path: string) =>
   readFileSync(path, 'utf8')

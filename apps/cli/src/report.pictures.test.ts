@@ -6,27 +6,16 @@ import { runJob } from './job';
 import { absCosMatrix, absCosRows, diagonalOrder } from './pictures';
 import { diagonalContrast, renderReport } from './report';
 import { summarize } from './results';
+import { tinyDecoupling } from './test-fixtures/tiny-decoupling';
 
-// The e2e test's tiny decoupling setting (d1 = 64, d = 8, 16 neurons), at 400 steps.
+// The tiny decoupling setting of the CLI's tests, one seed, plus an arm with dense features.
+const base = tinyDecoupling();
 const exp = parseExperiment({
+  ...base,
   name: 'tiny-pictures',
-  steps: 400,
-  batchSize: 64,
-  evalEvery: 200,
-  evalSamples: 256,
   seeds: [0],
-  data: { type: 'sparseCoding', ambientDim: 64, latentDim: 8, sparsity: 0.1, noiseToSignal: 4 },
-  encoder: {
-    type: 'symmetricRelu',
-    width: 16,
-    unitNormRows: true,
-    threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 },
-  },
-  method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
-  optimizer: { type: 'sgd', lr: 0.05 },
   arms: [
-    { name: 'none', augment: { type: 'identity' } },
-    { name: 'masking', augment: { type: 'complementaryMask', keepProb: 0.5 } },
+    ...(base['arms'] as object[]),
     { name: 'dense', augment: { type: 'complementaryMask', keepProb: 0.5 }, data: { type: 'sparseCoding', denseRank: 2 } },
   ],
 });

@@ -7,31 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtBin, runAsync } from './run-cli';
+import { tinyDecoupling } from '../src/test-fixtures/tiny-decoupling';
 
 const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-e2e-'));
-const config = {
-  name: 'tiny-decoupling',
-  steps: 400,
-  batchSize: 64,
+const config = tinyDecoupling({
   evalEvery: 50,
   checkpointEvery: 25,
   evalSamples: 512,
-  data: { type: 'sparseCoding', ambientDim: 64, latentDim: 8, sparsity: 0.1, noiseToSignal: 4 },
-  encoder: {
-    type: 'symmetricRelu',
-    width: 16,
-    unitNormRows: true,
-    threshold: { type: 'linear-warmup', final: 1.34, unit: 'noiseStd', warmupFraction: 0.5 },
-  },
-  method: { type: 'contrastive', loss: 'infonce', temperature: 0.1, normalize: false },
-  optimizer: { type: 'sgd', lr: 0.05 },
-  arms: [
-    { name: 'none', augment: { type: 'identity' } },
-    { name: 'masking', augment: { type: 'complementaryMask', keepProb: 0.5 } },
-  ],
   checks: [{ description: 'runs', arm: 'masking', metric: 'loss', op: '>', value: 0 }],
-};
+});
 const configPath = join(dir, 'tiny.json');
 writeFileSync(configPath, JSON.stringify(config));
 

@@ -215,9 +215,11 @@ function run(trainX: Matrix, trainY: Int32Array, testX: Matrix, testY: Int32Arra
       let ss = 0;
       for (let i = 0; i < n; i++) ss += (trainX.data[i * f + j]! - m) ** 2;
       mu[j] = m;
-      // A constant training feature carries no information: centre it, do not divide by 0.
+      // A constant training feature carries no information: its column is 0 for train and test
+      // (÷ ∞), not the rounding residue of its mean (≈ 1e-15·|mean|), which got a tiny weight that a
+      // test value far from the mean turned into a large logit.
       const s = Math.sqrt(ss / n);
-      sd[j] = s > 1e-12 * Math.max(1, Math.abs(m)) ? s : 1;
+      sd[j] = s > 1e-12 * Math.max(1, Math.abs(m)) ? s : Infinity;
     }
   }
   let classes = 1;

@@ -103,7 +103,7 @@ export function createBatchSampler(
         argument: 'batchSize',
         expected: `at most the dataset's ${n} items with dropLast (else no batch is ever full)`,
         actual: batchSize,
-        message: `${OP}: batch size ${batchSize} is larger than dataset '${dataset.name}' (${n} items) and sampler.dropLast is true: no full batch exists; lower batchSize or set dropLast: false`,
+        message: `batch size ${batchSize} is larger than dataset '${dataset.name}' (${n} items) and sampler.dropLast is true: no full batch exists; lower batchSize or set dropLast: false`,
       });
     }
     stepsPerEpoch = o.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
@@ -114,7 +114,7 @@ export function createBatchSampler(
         argument: 'sampler.dropLast',
         expected: 'true, or a batch size that does not leave a last batch of 1 item (batch statistics and contrastive losses need 2)',
         actual: false,
-        message: `${OP}: dataset '${dataset.name}' has ${n} items, so batches of ${batchSize} leave a last batch of 1 item; set dropLast: true or change batchSize`,
+        message: `dataset '${dataset.name}' has ${n} items, so batches of ${batchSize} leave a last batch of 1 item; set dropLast: true or change batchSize`,
       });
     }
     epochOrder = (epoch) => createRng(state.seed).fork(epoch).permutation(n);
@@ -148,7 +148,7 @@ export function createBatchSampler(
           argument: 'sampler.perClass',
           expected: `at most the size of the smallest class`,
           actual: m,
-          message: `${OP}: class ${k} of dataset '${dataset.name}' has ${items.length} items, fewer than perClass = ${m}`,
+          message: `class ${k} of dataset '${dataset.name}' has ${items.length} items, fewer than perClass = ${m}`,
         });
       }
     });

@@ -47,4 +47,20 @@ describe('lrFactor boundaries', () => {
     expect(lrFactor(undefined, 0, T)).toBe(1);
     expect(lrFactor(undefined, T, T)).toBe(1);
   });
+
+  it('a warm-up as long as the run (or longer) ends at the base rate, never 0/0', () => {
+    // T − W ≤ 0: the cosine has no steps left; its horizon is clamped to 1 step, so the step after
+    // the warm-up is cos(0) = 1 and later ones the floor.
+    expect(lrFactor({ type: 'cosine', warmupSteps: 10 }, 9, 10)).toBeCloseTo(1, 12);
+    expect(lrFactor({ type: 'cosine', warmupSteps: 10 }, 10, 10)).toBe(1);
+    expect(lrFactor({ type: 'cosine', warmupSteps: 10, minFactor: 0.2 }, 11, 10)).toBeCloseTo(0.2, 12);
+    expect(lrFactor({ type: 'cosine', warmupSteps: 10 }, 12, 8)).toBeCloseTo(0, 12);
+    expect(lrFactor({ type: 'cosine', warmupSteps: 10 }, 10, 8)).toBe(1);
+  });
+
+  it('bad schedules are errors naming the field', () => {
+    expect(() => lrFactor({ type: 'cosine', warmupSteps: -1 }, 0, T)).toThrow(/^lrFactor: invalid argument 'schedule\.warmupSteps'/);
+    expect(() => lrFactor({ type: 'step', milestones: [0] }, 0, T)).toThrow(/^lrFactor: invalid argument 'schedule\.milestones\.0'/);
+    expect(() => lrFactor({ type: 'linear' } as never, 0, T)).toThrow(/^lrFactor: invalid argument 'schedule\.type'/);
+  });
 });

@@ -6,10 +6,11 @@ import { knnMonitor, stdOfNormalizedSync } from '@contrastive/analysis';
 import { compose, colorJitter, horizontalFlip, randomApply, randomResizedCrop } from '@contrastive/augment';
 import { type Augmentation, createRng, type Dataset, symmetricEigen } from '@contrastive/core';
 import { convNet, predictionHead, projectionHead } from '@contrastive/nets';
-import { byolMethod, contrastiveMethod, type Method, simSiamMethod, train, type TrainHistory } from '@contrastive/train';
+import { byolMethod, contrastiveMethod, type Method, simSiamMethod, train } from '@contrastive/train';
 import { type ImageFile, imageDatasets } from './image-file';
 import type { ImageJob } from './image-settings';
-import type { Evaluation, Session } from './session';
+import type { Session } from './session';
+import { steppableSession } from './steppable';
 
 /** Test images embedded in 2-D (PCA of the representation), coloured by class in the page. */
 export interface Embedding {
@@ -116,13 +117,7 @@ export function createImageSession(job: ImageJob, file: ImageFile): Session<Imag
   const { train: trainSet, test: testSet } = imageDatasets(file);
   const method = buildImageMethod(job, file.meta.shape);
   const monitor = knnMonitor({ train: trainSet, test: testSet, trainSize: job.knnTrain, testSize: job.knnTest, k: job.k, seed: job.seed });
-  let lastEval: Evaluation | undefined;
   let pendingEmbedding: Embedding | undefined;
-  let step = 0;
-  let done = false;
-  let disposed = false;
-  let history: TrainHistory = { loss: [], evals: [] };
-  let seconds = 0;
   const events = train({
     data: trainSet,
     augment: imageViews(),
@@ -142,79 +137,24 @@ export function createImageSession(job: ImageJob, file: ImageFile): Session<Imag
     },
   });
 
-  return {
+  return steppableSession({
     spec: job,
-    get step() {
-      return step;
+    events,
+    steps: job.steps,
+    evaluatedAt: (step) => job.evalEvery > 0 && step % job.evalEvery === 0,
+    takeExtras: () => {
+      const embedding = pendingEmbedding;
+      pendingEmbedding = undefined;
+      return embedding ? { embedding } : {};
     },
-    get done() {
-      return done;
-    },
-    get history() {
-      return history;
-    },
-    get lastEval() {
-      return lastEval;
-    },
-    async advance(maxSteps) {
-      if (disposed) throw new Error('lab image session: advance() after dispose()');
-      const out: Awaited<ReturnType<Session['advance']>> = [];
-      const t0 = performance.now();
-      let taken = 0;
-      let awaitEval = false;
-      try {
-        while (!done) {
-          const r = await events.next();
-          if (r.done) {
-            done = true;
-            break;
-          }
-          const e = r.value;
-          out.push(e);
-          if (e.type === 'step') step = e.step;
-          if (e.type === 'eval') {
-            lastEval = { step: e.step, metrics: e.metrics, ...(pendingEmbedding ? { embedding: pendingEmbedding } : {}) };
-            pendingEmbedding = undefined;
-            if (awaitEval) break;
-          }
-          if (e.type === 'end') {
-            history = e.history;
-            done = true;
-            break;
-          }
-          if (e.type === 'step' && ++taken >= maxSteps) {
-            if (step % job.evalEvery === 0 || step === job.steps) awaitEval = true;
-            else break;
-          }
-        }
-      } finally {
-        seconds += (performance.now() - t0) / 1000;
-      }
-      return out;
-    },
-    result(backend) {
-      const tail = history.loss.slice(-20);
-      return {
-        arm: job.arm,
-        seed: job.seed,
-        backend,
-        engine: 'tfjs',
-        final: { ...(lastEval?.metrics ?? {}), loss: tail.reduce((s, v) => s + v, 0) / Math.max(1, tail.length) },
-        history,
-        seconds,
-        stepsPerSecond: step / Math.max(seconds, 1e-9),
-        resumedFrom: 0,
-      };
-    },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      void events.return(history);
+    lossTail: 20,
+    name: 'lab image session',
+    dispose: () => {
       method.dispose();
       trainSet.dispose();
       testSet.dispose();
     },
-  };
+  });
 }
 
 /** Images and their two views, as bytes for a canvas: the preview grid. */

@@ -13,6 +13,7 @@ import { type Method, train, type TrainEvent, type TrainHistory } from '@contras
 import type { JobResult, JobSpec } from './cli';
 import { buildData, buildMethod, buildViews, modelInput } from './cli-registry';
 import type { Embedding } from './image-session';
+import { steppableSession } from './steppable';
 
 /** Neuron × atom |cos(w_i, M_j)|, rows sorted so that a recovered dictionary reads as a diagonal. */
 export interface Heatmap {
@@ -143,13 +144,7 @@ export function createSession(spec: JobSpec): Session {
   const method = buildMethod(spec, modelInput(data));
   // The CLI's held-out batch (job.ts evalBatch): same rng fork and size, so stdOfNormalized matches.
   const heldOut = data.sample(Math.min(spec.evalSamples, 1024), createRng(spec.seed).fork('eval-batch'));
-  let lastEval: Evaluation | undefined;
   let pendingHeatmap: Heatmap | undefined;
-  let step = 0;
-  let done = false;
-  let disposed = false;
-  let history: TrainHistory = { loss: [], evals: [] };
-  let seconds = 0;
   const events = train({
     data,
     augment,
@@ -168,80 +163,22 @@ export function createSession(spec: JobSpec): Session {
     },
   });
 
-  return {
+  return steppableSession({
     spec,
-    get step() {
-      return step;
+    events,
+    steps: spec.steps,
+    evaluatedAt: (step) => spec.evalEvery > 0 && step % spec.evalEvery === 0,
+    takeExtras: () => {
+      const heatmap = pendingHeatmap;
+      pendingHeatmap = undefined;
+      return heatmap ? { heatmap } : {};
     },
-    get done() {
-      return done;
-    },
-    get history() {
-      return history;
-    },
-    get lastEval() {
-      return lastEval;
-    },
-    async advance(maxSteps) {
-      if (disposed) throw new Error('lab session: advance() after dispose()');
-      const out: TrainEvent[] = [];
-      const t0 = performance.now();
-      let taken = 0;
-      let awaitEval = false;
-      try {
-        while (!done) {
-          const r = await events.next();
-          if (r.done) {
-            done = true;
-            break;
-          }
-          const e = r.value;
-          out.push(e);
-          if (e.type === 'step') step = e.step;
-          if (e.type === 'eval') {
-            lastEval = { step: e.step, metrics: e.metrics, ...(pendingHeatmap ? { heatmap: pendingHeatmap } : {}) };
-            pendingHeatmap = undefined;
-            if (awaitEval) break;
-          }
-          if (e.type === 'end') {
-            history = e.history;
-            done = true;
-            break;
-          }
-          if (e.type === 'step' && ++taken >= maxSteps) {
-            // When this step is evaluated, its eval event comes next: take it too, so that a
-            // paused session shows the metrics of the step it stopped at.
-            if ((spec.evalEvery > 0 && step % spec.evalEvery === 0) || step === spec.steps) awaitEval = true;
-            else break;
-          }
-        }
-      } finally {
-        seconds += (performance.now() - t0) / 1000;
-      }
-      return out;
-    },
-    result(backend) {
-      const last = lastEval?.metrics ?? {};
-      const tail = history.loss.slice(-50);
-      return {
-        arm: spec.arm,
-        seed: spec.seed,
-        backend,
-        engine: 'tfjs',
-        final: { ...last, loss: tail.reduce((s, v) => s + v, 0) / Math.max(1, tail.length) },
-        history,
-        seconds,
-        stepsPerSecond: step / Math.max(seconds, 1e-9),
-        resumedFrom: 0,
-      };
-    },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      void events.return(history);
+    lossTail: 50,
+    name: 'lab session',
+    dispose: () => {
       tf.dispose(Object.values(heldOut));
       method.dispose();
       data.dispose();
     },
-  };
+  });
 }
