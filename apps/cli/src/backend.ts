@@ -1,7 +1,4 @@
-// tfjs-core (ops and gradients) and the two backends the CLI runs on, not the '@tensorflow/tfjs'
-// union, whose layers, converter, data and WebGL modules cost each worker thread ~0.3 s to load.
-import '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs';
 // The CLI depends on the wasm backend: imported here, it is registered whatever the install layout.
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend as pickBackend } from '@contrastive/core';

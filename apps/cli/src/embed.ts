@@ -4,7 +4,7 @@
 // its meta and config hash checked), with no step taken.
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { embeddingProjectorFiles, embeddingsToTsv, metadataToTsv } from '@contrastive/analysis';
 import { type Augmentation, createRng, hasDictionary, sampleLabels, sampleLatents } from '@contrastive/core';
 import { type Checkpoint, memoryCheckpointStore, parseCheckpoint, setTrainingMode, train, type TrainOptions } from '@contrastive/train';

@@ -2,7 +2,7 @@
 // neuron and the eigenvalue spectrum of the representation, computed once per job at the end of
 // training and kept small (3 decimals; the spectrum with 3 significant digits, as its tail spans
 // orders of magnitude).
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { denseMassSync, hungarian, spectrumSync } from '@contrastive/analysis';
 import { type DataModel, hasDictionary, hasNeuronWeights, type Network, symmetricEigen } from '@contrastive/core';
 import { z } from 'zod';

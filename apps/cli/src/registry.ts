@@ -1,7 +1,7 @@
 // Builds a job's components from its parsed, typed config sections with the packages' factories
 // (no global registries), applying the CLI's conventions: seeds from the job, input dimensions
 // from the network below, noise levels and thresholds in units of the data's σ.
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { type Augmentation, type DataModel, type Dataset, drawsPairs, type Network, ContrastiveError } from '@contrastive/core';
 import {
   colorJitter,
