@@ -3,12 +3,16 @@
 // whole message (op, argument, expected, actual) written out by hand, plus their edges: p = 0 and
 // p = 1 are probabilities, rank must be kept as well as every dimension, a failing view leaks nothing.
 import * as tf from '@tensorflow/tfjs-core';
-import { type Augmentation, ContrastiveError, createRng } from '@contrastive/core';
+import { type Augmentation, ContrastiveError, createRng, ShapeMismatchError } from '@contrastive/core';
+import { compose } from './compose';
 import { describe, expect, it } from 'vitest';
 import { complementaryMask } from './complementary-mask';
 import { imageAugmentation } from './image-utils';
 import { randomApply } from './random-apply';
 import { solarize } from './solarize';
+
+/** A function with a nextUint32 method: typeof 'function', not an Rng object. */
+const fnRng = Object.assign(() => 0, { nextUint32: () => 0 });
 
 /** [error class, message] of what `f` throws. */
 function thrown(f: () => unknown): [string, string] | 'no error' {
@@ -38,6 +42,8 @@ describe('checkApply (vector augmentations)', () => {
       [null, 'null'],
       [{}, '{}'],
       [{ nextUint32: 1 }, '{"nextUint32":1}'],
+      // A function carrying a nextUint32 method is still not an Rng object.
+      [fnRng, '() => 0'],
     ] as const) {
       expect(thrown(() => aug.apply(x, rng as never))).toEqual([
         'InvalidArgumentError',
@@ -84,13 +90,24 @@ describe('checkImages (image augmentations)', () => {
     for (const [rng, shown] of [
       [7, '7'],
       [null, 'null'],
+      [{}, '{}'],
       [{ nextUint32: 'x' }, '{"nextUint32":"x"}'],
+      [fnRng, '() => 0'],
     ] as const) {
       expect(thrown(() => aug.apply(x, rng as never))).toEqual([
         'InvalidArgumentError',
         `solarize.apply: invalid argument 'rng': expected an Rng from createRng(seed), or undefined, got ${shown}`,
       ]);
     }
+    // The shape error's fields, not only its message.
+    let error: unknown;
+    try {
+      aug.apply(two);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ShapeMismatchError);
+    expect(error).toMatchObject({ argument: 'x', expected: '[batch, height, width, 1 | 3]', actual: [1, 2, 2, 2] });
     // 1 and 3 channels are both accepted.
     const rgb = tf.zeros([1, 2, 2, 3]);
     tf.dispose([...aug.apply(x), ...aug.apply(rgb, createRng(0))]);
@@ -177,10 +194,17 @@ describe('randomApply checks', () => {
       'InvalidArgumentError',
       "randomApply.apply: invalid argument 'x': expected a live tensor with a batch dimension, got [1,2]",
     ]);
-    expect(thrown(() => ok.apply(img, 3 as never))).toEqual([
-      'InvalidArgumentError',
-      "randomApply.apply: invalid argument 'rng': expected an Rng from createRng(seed), or undefined, got 3",
-    ]);
+    for (const [rng, shown] of [
+      [3, '3'],
+      [null, 'null'],
+      [{}, '{}'],
+      [fnRng, '() => 0'],
+    ] as const) {
+      expect(thrown(() => ok.apply(img, rng as never))).toEqual([
+        'InvalidArgumentError',
+        `randomApply.apply: invalid argument 'rng': expected an Rng from createRng(seed), or undefined, got ${shown}`,
+      ]);
+    }
     // A one-view augmentation without transform that returns two views.
     const liar: Augmentation<tf.Tensor> = { name: 'liar', views: 1, apply: (t) => [tf.clone(t), tf.clone(t)] };
     expect(thrown(() => randomApply(1, liar).apply(img))).toEqual([
@@ -214,6 +238,49 @@ describe('randomApply checks', () => {
     const plusOne: Augmentation<tf.Tensor> = { name: 'plusOne', views: 1, apply: (t) => [tf.add(t, 1)] };
     const [v] = randomApply(1, plusOne, { views: 1 }).apply(img);
     expect(Array.from(v!.dataSync())).toEqual(new Array(18).fill(1));
-    tf.dispose([v!, img, scalar]);
+    // apply makes exactly `views` views.
+    const three = randomApply(0.5, plusOne, { views: 3 }).apply(img);
+    expect(three).toHaveLength(3);
+    three.forEach((t) => expect(t.shape).toEqual([2, 3, 3, 1]));
+    tf.dispose([v!, img, scalar, ...three]);
+  });
+});
+
+describe('compose edge cases', () => {
+  it('a function is not a step, even with views and an apply (every function has one)', () => {
+    const fn = Object.assign(() => 0, { views: 1 });
+    expect(() => compose(fn as never)).toThrow(
+      /^compose: invalid argument 'steps\[0\]': expected an Augmentation \{ name, views, apply\(x, rng\?\) \}/,
+    );
+  });
+
+  it('steps that hand back their input: the result is x itself, never disposed', () => {
+    const x = tf.ones([2, 3]) as tf.Tensor2D;
+    const pass: Augmentation = { name: 'pass', views: 1, apply: (v) => [v] };
+    const [y] = compose(pass, pass, pass).apply(x);
+    expect(y).toBe(x);
+    expect(x.isDisposed).toBe(false);
+    expect(compose(pass, pass).transform(x)).toBe(x);
+    expect(x.isDisposed).toBe(false);
+    x.dispose();
+  });
+
+  it('a later step failing on view 2 after handing back view 1 = x: x is not disposed', () => {
+    const x = tf.ones([2, 3]) as tf.Tensor2D;
+    const twoOfX: Augmentation = { name: 'twoOfX', views: 2, apply: (v) => [v, v] };
+    let calls = 0;
+    const passOnce: Augmentation = {
+      name: 'passOnce',
+      views: 1,
+      apply: (v) => {
+        if (calls++ === 1) throw new Error('second view failed');
+        return [v];
+      },
+    };
+    const before = tf.memory().numTensors;
+    expect(() => compose(twoOfX, passOnce).apply(x)).toThrow('second view failed');
+    expect(x.isDisposed).toBe(false);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
   });
 });

@@ -156,6 +156,7 @@ function print(title: string, rows: Record<string, { measured: Row; predicted: R
 }
 
 describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', (backend) => {
+  // Each takes 64–88 s on cpu at load ≈ 20 on 2 cores (measured), over the default 60 s: 5 minutes each.
   it('d1 = 256, d = 32, p = 0.1, r = 4, k = 8: masking decouples noise, dense jitter decouples H, no aug / noise do not', () => {
     // The §1.7 regression regime with a structured dense part (denseScale s = 1, σ² = 0.05).
     const data = sparseCoding({ ambientDim: 256, latentDim: 32, sparsity: 0.1, noiseToSignal: 4, denseRank: 8, seed: 0 });
@@ -208,7 +209,7 @@ describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', 
     expect(r('independent masks ½').noise).toBeGreaterThan(0.25);
     tf.dispose(sample);
     data.dispose();
-  });
+  }, 300_000);
 
   it('reproduces the two simulated rows of the §1.2 table (d = 64, d1 = 512, p = log log d / d, no dense part)', () => {
     // docs/science/feature-decoupling.md §1.2: ‖ξ‖²/‖Mz‖² = 1 → atom 0.64, dense(⟂M) −0.33; = 10 → 0.23, −0.06 (one atom M_0,
@@ -242,5 +243,5 @@ describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', 
       tf.dispose(sample);
       data.dispose();
     }
-  });
+  }, 300_000);
 });

@@ -56,6 +56,8 @@ describe('parseCsv: records', () => {
     // A last record without a line break, and one that ends in an empty cell.
     expect(labels('1,0\n2,3', { header: false })).toEqual([0, 3]);
     expect(() => parseCsv('1,0\n2,', { source: 'n.csv' })).toThrow(`n.csv line 2 column 2: label "" is not a non-negative integer`);
+    // A last line of one cell, without a line break, is a record too.
+    expect(() => parseCsv('1,0\n5', { source: 'n.csv' })).toThrow('n.csv line 2: has 1 cells, expected 2 like the first row');
     // An unclosed quote names the line its record starts on.
     expect(() => parseCsv('1,0\n2,0\n"3,0\n4,0\n', { source: 'n.csv' })).toThrow('parseCsv: n.csv line 3: a quoted cell is never closed');
   });
@@ -77,6 +79,8 @@ describe('parseCsv: header and label column', () => {
     expect(parseCsv('1,2,0\n3,4,1\n').featureNames).toBeUndefined();
     expect(parseCsv('1,b,0\n3,4,1\n')).toMatchObject({ rows: 1, featureNames: ['1', 'b'], labelColumn: '0' });
     expect(parseCsv('1,2,0\n3,4,1\n', { header: true })).toMatchObject({ rows: 1, featureNames: ['1', '2'], labelColumn: '0' });
+    // Cells are trimmed before the number test: ' 1 ' is a number, so no header.
+    expect(parseCsv(' 1 ,0\n2,1\n')).toMatchObject({ rows: 2, labelColumn: 1 });
     // Header names are trimmed.
     expect(parseCsv(' a , label \n1,0\n').featureNames).toEqual(['a']);
   });
@@ -112,6 +116,10 @@ describe('parseCsv: header and label column', () => {
         `parseCsv: y.csv line 2 column 2: label ${JSON.stringify(cell.trim())} is not a non-negative integer`,
       );
     }
+    // Without classNames no name is a label (not even a single letter).
+    expect(() => parseCsv('1,0\n1,S\n', { source: 'y.csv' })).toThrow(
+      'parseCsv: y.csv line 2 column 2: label "S" is not a non-negative integer',
+    );
     // A name in classNames wins over reading the cell as a number.
     expect(labels('x,y\n1,b\n1,0\n1,1\n', { classNames: ['1', 'b'] })).toEqual([1, 0, 0]);
     expect(() => parseCsv('x,y\n1,c\n', { classNames: ['a', 'b'], source: 'y.csv' })).toThrow(

