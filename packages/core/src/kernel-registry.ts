@@ -139,7 +139,18 @@ export interface SparseCodingSampleOptions {
 export type SparseCodingSampleKernel = (
   rng: Rng,
   options: SparseCodingSampleOptions,
-) => { x: tf.Tensor2D; z: tf.Tensor2D; noise: tf.Tensor2D; dense: tf.Tensor2D } | undefined;
+) =>
+  | {
+      /** Observations x [B, d1]. */
+      x: tf.Tensor2D;
+      /** Codes z [B, d]. */
+      z: tf.Tensor2D;
+      /** Noise ξ [B, d1]. */
+      noise: tf.Tensor2D;
+      /** Dense part Hζ [B, d1] (zeros when k = 0). */
+      dense: tf.Tensor2D;
+    }
+  | undefined;
 
 /** Every kernel slot of the registry and its signature. A kernel computes the same numbers as the code it replaces. */
 export interface KernelSignatures {
