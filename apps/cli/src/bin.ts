@@ -14,7 +14,6 @@ import { readRunFile, type RunResults, runResultsSchema } from './results';
 import { listRuns, runExperiment } from './runner';
 import { sweepMain } from './sweep/command';
 import { SWEEP_PRESETS } from './sweep/presets';
-import { workerMain } from './sweep/worker-command';
 import { formatTable, terminalColumns, wrap } from './table';
 import { type Calibration, calibrationNotes, calibrationOf, calibrationSchema, verdictOf } from './verdict';
 
@@ -151,7 +150,8 @@ function calibrationFor(
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'embed') return embedMain(argv.slice(1), process.stdout);
   // The worker has its own options (queue, lock and stall timings).
-  if (argv[0] === 'worker') return workerMain(argv.slice(1));
+  // Loaded on demand: BullMQ and ioredis cost every other command ~0.2 s of start-up.
+  if (argv[0] === 'worker') return (await import('./sweep/worker-command')).workerMain(argv.slice(1));
   const { values, positionals } = parseCommandLine(argv);
   // Before any worker starts: workers inherit the environment, and the addon is loaded lazily.
   if (values['no-native']) process.env.CONTRASTIVE_NATIVE = '0';

@@ -262,6 +262,11 @@ describe('compose edge cases', () => {
     expect(x.isDisposed).toBe(false);
     expect(compose(pass, pass).transform(x)).toBe(x);
     expect(x.isDisposed).toBe(false);
+    // A later step handing back an intermediate (not x): that tensor is the result, kept alive.
+    const double: Augmentation = { name: 'double', views: 1, apply: (v) => [tf.mul(v, 2)] };
+    const [z] = compose(double, pass).apply(x);
+    expect(Array.from(z!.dataSync())).toEqual([2, 2, 2, 2, 2, 2]);
+    z!.dispose();
     x.dispose();
   });
 

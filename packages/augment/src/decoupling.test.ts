@@ -155,9 +155,13 @@ function print(title: string, rows: Record<string, { measured: Row; predicted: R
   console.log(`${title}\n  measured (closed form)\n${lines.join('\n')}`);
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', (backend) => {
   // Each takes 64–88 s on cpu at load ≈ 20 on 2 cores (measured), over the default 60 s: 5 minutes each.
-  it('d1 = 256, d = 32, p = 0.1, r = 4, k = 8: masking decouples noise, dense jitter decouples H, no aug / noise do not', () => {
+  // They yield between arms: a worker busy for over a minute starves vitest's RPC ("Timeout calling
+  // onTaskUpdate"), which fails the run although every test passed.
+  it('d1 = 256, d = 32, p = 0.1, r = 4, k = 8: masking decouples noise, dense jitter decouples H, no aug / noise do not', async () => {
     // The §1.7 regression regime with a structured dense part (denseScale s = 1, σ² = 0.05).
     const data = sparseCoding({ ambientDim: 256, latentDim: 32, sparsity: 0.1, noiseToSignal: 4, denseRank: 8, seed: 0 });
     const n = 8000;
@@ -183,6 +187,7 @@ describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', 
     };
     const rows: Record<string, { measured: Row; predicted: Row }> = {};
     for (const [name, aug] of Object.entries(augs)) {
+      await yieldToEventLoop();
       const values = measure(aug, sample.x, dirs);
       const predicted = dirs.kinds.map((kind, i) => closed[name]!(mom[i]!, kind));
       rows[name] = { measured: summarise(values, dirs.kinds), predicted: summarise(predicted, dirs.kinds) };
@@ -211,7 +216,7 @@ describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', 
     data.dispose();
   }, 300_000);
 
-  it('reproduces the two simulated rows of the §1.2 table (d = 64, d1 = 512, p = log log d / d, no dense part)', () => {
+  it('reproduces the two simulated rows of the §1.2 table (d = 64, d1 = 512, p = log log d / d, no dense part)', async () => {
     // docs/science/feature-decoupling.md §1.2: ‖ξ‖²/‖Mz‖² = 1 → atom 0.64, dense(⟂M) −0.33; = 10 → 0.23, −0.06 (one atom M_0,
     // n = 20k in the memo; here the mean over all 64 atoms and 32 directions ⟂ M, n = 6000).
     const p = Math.log(Math.log(64)) / 64;
@@ -223,7 +228,9 @@ describeBackends('decoupling table (docs/science/feature-decoupling.md §1.2)', 
       const sample = data.sample(6000);
       const dirs = directions(data, 32);
       const mom = dirs.dirs.map(momentsOf(data));
+      await yieldToEventLoop();
       const none = summarise(measure(identity(), sample.x, dirs), dirs.kinds);
+      await yieldToEventLoop();
       const masked = summarise(measure(complementaryMask({ seed: 7 }), sample.x, dirs), dirs.kinds);
       const predicted = summarise(
         mom.map(({ a, b }) => (a - b) / (a + b)),

@@ -29,6 +29,9 @@ export {
   type SupConKernel,
   type SupConKernelOptions,
   type SymmetricReluInfoNCEKernel,
+  type SymmetricReluInfoNCEStepKernel,
+  type SparseCodingSampleKernel,
+  type SparseCodingSampleOptions,
   unregisterKernel,
 } from './kernel-registry';
 export { bernoulliTensor, filledTensor, randomNormalTensor, randomUniformTensor } from './random-tensors';

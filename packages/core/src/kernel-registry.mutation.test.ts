@@ -6,17 +6,25 @@ import { getKernel, registerKernel, registeredKernels, unregisterKernel } from '
 describe('kernel registry messages', () => {
   it('names the op, the argument and the known slots', () => {
     expect(() => registerKernel('nope' as never, (() => {}) as never)).toThrow(
-      'registerKernel: invalid argument \'name\': expected one of fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE, supCon, got "nope"',
+      'registerKernel: invalid argument \'name\': expected one of fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE, symmetricReluInfoNCEStep, sparseCodingSample, supCon, got "nope"',
     );
     expect(() => unregisterKernel('sgem' as never)).toThrow(
-      'unregisterKernel: invalid argument \'name\': expected one of fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE, supCon, got "sgem"',
+      'unregisterKernel: invalid argument \'name\': expected one of fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE, symmetricReluInfoNCEStep, sparseCodingSample, supCon, got "sgem"',
     );
     expect(() => registerKernel('sgemm', 1 as never)).toThrow("registerKernel: invalid argument 'kernel': expected a function, got 1");
   });
 
   it('every slot name is accepted and listed with its provider', () => {
     const before = registeredKernels();
-    const names = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon'] as const;
+    const names = [
+      'fillNormal',
+      'fillBernoulli',
+      'sgemm',
+      'symmetricReluInfoNCE',
+      'symmetricReluInfoNCEStep',
+      'sparseCodingSample',
+      'supCon',
+    ] as const;
     const previous = names.map((n) => getKernel(n));
     try {
       names.forEach((n) => registerKernel(n, (() => {}) as never, { provider: `p-${n}` }));

@@ -15,7 +15,16 @@ const referenceSgemm: SgemmKernel = (tA, tB, M, N, K, alpha, A, B, beta, C) => {
 };
 
 afterEach(() => {
-  for (const name of ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon'] as const) unregisterKernel(name);
+  for (const name of [
+    'fillNormal',
+    'fillBernoulli',
+    'sgemm',
+    'symmetricReluInfoNCE',
+    'symmetricReluInfoNCEStep',
+    'sparseCodingSample',
+    'supCon',
+  ] as const)
+    unregisterKernel(name);
 });
 
 describe('kernel registry', () => {
@@ -52,7 +61,7 @@ describe('kernel registry', () => {
   it('rejects unknown slots and non-functions with a clear error', () => {
     expect(() => registerKernel('gemm' as never, referenceSgemm as never)).toThrow(InvalidArgumentError);
     expect(() => registerKernel('gemm' as never, referenceSgemm as never)).toThrow(
-      /name.*fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE, supCon/s,
+      /name.*fillNormal, fillBernoulli, sgemm, symmetricReluInfoNCE, symmetricReluInfoNCEStep, sparseCodingSample, supCon/s,
     );
     expect(() => registerKernel('sgemm', 42 as never)).toThrow(/kernel.*a function/s);
     expect(() => unregisterKernel('nope' as never)).toThrow(InvalidArgumentError);

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from './errors';
+import type { Rng } from './rng';
 
 /**
  * A drop-in kernel for `Rng.fillNormal`: the same xoshiro128** words and the same polar method,
@@ -46,6 +47,32 @@ export type SymmetricReluInfoNCEKernel = (
 ) => tf.Scalar;
 
 /**
+ * One whole plain-SGD training step of that fused loss: the loss at W, then W ← W − lr·∂ℓ/∂W and,
+ * with `unitNormRows`, every row of W divided by max(‖w_i‖, 1e-12), rounded exactly as the ops of
+ * the tape path on the current backend (`symmetricReluInfoNCE` under `tf.variableGrads`, the plain
+ * SGD update `tf.sub(W, tf.mul(g, lr))`, then the network's row renormalisation), so a run gives the
+ * same numbers with or without it. The new W goes into a fresh tensor assigned to `weight` (a
+ * tensor still holding the old W keeps it). Returns the loss as the tape path's float32 scalar holds
+ * it; `weight` is left unchanged when that loss is not finite. Returns undefined, touching nothing,
+ * when it cannot reproduce the current backend's rounding (the caller then takes the tape path).
+ */
+export type SymmetricReluInfoNCEStepKernel = (
+  x1: tf.Tensor2D,
+  x2: tf.Tensor2D,
+  weight: tf.Variable<tf.Rank.R2>,
+  options: {
+    /** Threshold b ≥ 0 of the symmetric ReLU. */
+    threshold: number;
+    /** InfoNCE temperature τ > 0. */
+    temperature: number;
+    /** The SGD step size lr > 0 of this step. */
+    learningRate: number;
+    /** Rescale every row of W to unit norm after the update (the network's `afterUpdate`). */
+    unitNormRows: boolean;
+  },
+) => number | undefined;
+
+/**
  * What `@contrastive/losses`' SupCon hands a `supCon` kernel: the objective on the view-major
  * contrast matrix (row v·batch + i is view v of sample i), anchors = its first anchorCount·batch rows.
  */
@@ -78,6 +105,53 @@ export interface SupConKernelOptions {
  */
 export type SupConKernel = (contrast: tf.Tensor2D, options: SupConKernelOptions) => tf.Scalar;
 
+/** What the `sparseCodingSample` kernel draws (`sparseCoding`'s `sample`, docs/science/feature-decoupling.md §1.1). */
+export interface SparseCodingSampleOptions {
+  /** B, samples to draw. */
+  batch: number;
+  /** d, atoms. */
+  latentDim: number;
+  /** d1, observation dimension. */
+  ambientDim: number;
+  /** k, dense directions (0 = none). */
+  denseRank: number;
+  /** z_j = −1 when the draw u < half (= p/2 · 2³²). */
+  half: number;
+  /** z_j = +1 when half ≤ u < full (= p · 2³²), else 0. */
+  full: number;
+  /** σ of the noise ξ. */
+  noiseStd: number;
+  /** s of ζ. */
+  denseStd: number;
+  /** Mᵀ [d, d1]. */
+  dictionaryT: tf.Tensor2D;
+  /** Hᵀ [k, d1], or null when k = 0. */
+  denseBasisT: tf.Tensor2D | null;
+}
+
+/**
+ * One batch of the sparse-coding model in one call, bit-identical to `sparseCoding`'s tfjs path on
+ * the current backend: z (one uint32 draw of `rng` per entry), ξ = fillNormal(B·d1, σ), ζ =
+ * fillNormal(B·k, s), dense = ζ Hᵀ (zeros when k = 0), x = (z Mᵀ + ξ) + dense. Returns the four
+ * tensors (the caller owns them), or undefined, without drawing, when it cannot reproduce this
+ * backend's `tf.matMul` (the caller then takes the tfjs path).
+ */
+export type SparseCodingSampleKernel = (
+  rng: Rng,
+  options: SparseCodingSampleOptions,
+) =>
+  | {
+      /** Observations x [B, d1]. */
+      x: tf.Tensor2D;
+      /** Codes z [B, d]. */
+      z: tf.Tensor2D;
+      /** Noise ξ [B, d1]. */
+      noise: tf.Tensor2D;
+      /** Dense part Hζ [B, d1] (zeros when k = 0). */
+      dense: tf.Tensor2D;
+    }
+  | undefined;
+
 /** Every kernel slot of the registry and its signature. A kernel computes the same numbers as the code it replaces. */
 export interface KernelSignatures {
   /** `Rng.fillNormal` (≥ 64 values), bit-exact. */
@@ -88,6 +162,10 @@ export interface KernelSignatures {
   sgemm: SgemmKernel;
   /** The fused symmetric-ReLU + InfoNCE step `contrastiveMethod` uses in the Wen & Li setting. */
   symmetricReluInfoNCE: SymmetricReluInfoNCEKernel;
+  /** That step with its plain SGD update and row renormalisation, in one call (`contrastiveMethod`'s `fusedSgdStep`). */
+  symmetricReluInfoNCEStep: SymmetricReluInfoNCEStepKernel;
+  /** `sparseCoding`'s whole `sample` in one call (the data model uses it when registered). */
+  sparseCodingSample: SparseCodingSampleKernel;
   /** SupCon / NT-Xent forward and backward (`supConLoss`, `ntXentLoss` use it when registered). */
   supCon: SupConKernel;
 }
@@ -95,7 +173,15 @@ export interface KernelSignatures {
 /** Name of a kernel slot of the registry (`registerKernel`, `getKernel`). */
 export type KernelName = keyof KernelSignatures;
 
-const KERNEL_NAMES: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon'];
+const KERNEL_NAMES: readonly KernelName[] = [
+  'fillNormal',
+  'fillBernoulli',
+  'sgemm',
+  'symmetricReluInfoNCE',
+  'symmetricReluInfoNCEStep',
+  'sparseCodingSample',
+  'supCon',
+];
 
 /** A registered kernel and who provided it (for messages, e.g. '@contrastive/native (avx512)'). */
 interface Entry {

@@ -128,3 +128,29 @@ describe('pluggable fill kernels', () => {
     }
   });
 });
+
+describe('Rng.drawWith', () => {
+  it('hands out the xoshiro128** words and continues from where the kernel leaves them', () => {
+    const a = createRng(42);
+    const b = createRng(42);
+    // A "kernel" that does what a native sampler does: two draws of the same generator, on the words.
+    const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
+    const drawn = a.drawWith!((s) => {
+      const out: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        out.push((rotl(Math.imul(s[1]!, 5) >>> 0, 7) * 9) >>> 0);
+        const t = (s[1]! << 9) >>> 0;
+        s[2]! ^= s[0]!;
+        s[3]! ^= s[1]!;
+        s[1]! ^= s[2]!;
+        s[0]! ^= s[3]!;
+        s[2]! ^= t;
+        s[3] = rotl(s[3]!, 11);
+      }
+      return out;
+    });
+    expect(drawn).toEqual([b.nextUint32(), b.nextUint32()]);
+    expect(a.getState()).toEqual(b.getState());
+    expect(a.nextUint32()).toBe(b.nextUint32());
+  });
+});

@@ -44,6 +44,12 @@ export interface Rng {
   fork(key: string | number): Rng;
   /** Snapshot of the current position. */
   getState(): RngState;
+  /**
+   * Hands the four xoshiro128** state words to `kernel`, which draws from this same stream and
+   * advances them in place (a native sampler bit-identical to the JavaScript draws, as the
+   * 'fillNormal' kernel slot does); the stream then continues from where it left them.
+   */
+  drawWith?<T>(kernel: (state: Uint32Array) => T): T;
 }
 
 const TWO_POW_32 = 4294967296;
@@ -257,6 +263,14 @@ class Xoshiro implements Rng {
     const threshold = p * TWO_POW_32;
     for (let i = 0; i < out.length; i++) out[i] = this.nextUint32() < threshold ? 1 : 0;
     return out;
+  }
+
+  drawWith<T>(kernel: (state: Uint32Array) => T): T {
+    try {
+      return kernel(this.exportWords());
+    } finally {
+      this.importWords();
+    }
   }
 
   /** The state words, for a kernel to advance. */

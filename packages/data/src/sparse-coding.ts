@@ -3,6 +3,7 @@ import {
   createRng,
   type DataModel,
   filledTensor,
+  getKernel,
   type HasDictionary,
   parseOptions,
   type Rng,
@@ -139,6 +140,21 @@ export function sparseCoding(options: SparseCodingOptions = {}): SparseCodingMod
       checkAlive(`${op}.sample`, disposed);
       checkBatchSize(`${op}.sample`, batchSize);
       const r = rng ?? own;
+      // The registry's native sampler when one is registered and can match this backend's rounding
+      // (the same draws and bits, in one call); else the tfjs path below.
+      const fused = getKernel('sparseCodingSample')?.(r, {
+        batch: batchSize,
+        latentDim: d,
+        ambientDim: d1,
+        denseRank: k,
+        half,
+        full,
+        noiseStd,
+        denseStd,
+        dictionaryT: mT,
+        denseBasisT: hT,
+      });
+      if (fused) return fused;
       // Drawn in the order z, ξ, ζ, each straight into its tensor (filledTensor: in place in the
       // wasm heap, no JavaScript array to collect); the same values as filling arrays first.
       return tf.tidy(() => {

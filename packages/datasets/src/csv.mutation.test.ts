@@ -51,6 +51,8 @@ describe('parseCsv: records', () => {
       'parseCsv: n.csv line 4: has 3 cells, expected 2 like the first row (ragged rows)',
     );
     expect(() => parseCsv('1,0\r2,0\r1\r', { source: 'n.csv' })).toThrow('n.csv line 3: has 1 cells, expected 2 like the first row');
+    // Two LFs in a row are two line ends (only CR LF is one).
+    expect(() => parseCsv('1,0\n\n1,0,5\n', { source: 'n.csv' })).toThrow('n.csv line 3: has 3 cells');
     // A quoted empty cell alone on a line is a record (of one cell), not a blank line.
     expect(() => parseCsv('1,0\n""\n', { source: 'n.csv' })).toThrow('n.csv line 2: has 1 cells, expected 2 like the first row');
     // A last record without a line break, and one that ends in an empty cell.
@@ -112,8 +114,11 @@ describe('parseCsv: header and label column', () => {
   it('labels: non-negative integers up to 2^31 − 1 (a leading + allowed), or class names', () => {
     expect(labels('1,+3\n1,007\n1,2147483647\n', { header: false })).toEqual([3, 7, 2147483647]);
     for (const cell of ['2147483648', '1e1', '-0', ' ']) {
+      // The whole message: no classNames, so no hint about them.
       expect(() => parseCsv(`1,0\n1,${cell}\n`, { source: 'y.csv' }), cell).toThrow(
-        `parseCsv: y.csv line 2 column 2: label ${JSON.stringify(cell.trim())} is not a non-negative integer`,
+        new RegExp(
+          `^parseCsv: y\\.csv line 2 column 2: label ${JSON.stringify(cell.trim()).replace(/[+.]/g, '\\$&')} is not a non-negative integer$`,
+        ),
       );
     }
     // Without classNames no name is a label (not even a single letter).
@@ -139,6 +144,10 @@ describe('csvDataset', () => {
     expect([named.name, named.numClasses]).toEqual(['f.csv', 4]);
     expect(csvDataset('a,label\n1,b\n', { classNames: ['a', 'b'] }).classNames).toEqual(['a', 'b']);
     expect(() => csvDataset('a,label\n1,0\n', { classNames: ['a', 'b'], numClasses: 3 })).toThrow(
+      "csvDataset: 'classNames' must name each of the 3 classes, got 2 names",
+    );
+    // The class names are checked before the labels against numClasses.
+    expect(() => csvDataset('a,label\n1,5\n', { classNames: ['a', 'b'], numClasses: 3 })).toThrow(
       "csvDataset: 'classNames' must name each of the 3 classes, got 2 names",
     );
   });

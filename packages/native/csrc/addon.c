@@ -87,6 +87,68 @@ static napi_value js_sr_infonce(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* symmetricReluInfoNCESgd(x1, x2, w, B, d1, m, threshold, tau, lr, renorm, acc64, wOut) → loss */
+static napi_value js_sr_infonce_sgd(napi_env env, napi_callback_info info) {
+  napi_value a[12];
+  if (!get_args(env, info, 12, a, "symmetricReluInfoNCESgd")) return NULL;
+  float *x1, *x2, *w, *wo;
+  size_t l1, l2, lw, lo;
+  if (!get_f32(env, a[0], &x1, &l1, "x1") || !get_f32(env, a[1], &x2, &l2, "x2") || !get_f32(env, a[2], &w, &lw, "w") ||
+      !get_f32(env, a[11], &wo, &lo, "wOut"))
+    return NULL;
+  const int B = (int)get_num(env, a[3]), d1 = (int)get_num(env, a[4]), m = (int)get_num(env, a[5]);
+  if (B < 1 || d1 < 1 || m < 1 || l1 != (size_t)B * d1 || l2 != (size_t)B * d1 || lw != (size_t)m * d1 || lo != (size_t)m * d1) {
+    napi_throw_range_error(env, NULL, "contrastive-native: symmetricReluInfoNCESgd array lengths do not match B, d1, m");
+    return NULL;
+  }
+  if (wo + lo > w && w + lw > wo) {
+    napi_throw_range_error(env, NULL, "contrastive-native: symmetricReluInfoNCESgd wOut overlaps w");
+    return NULL;
+  }
+  const double loss = cn_symmetric_relu_infonce_sgd(x1, x2, w, B, d1, m, (float)get_num(env, a[6]), (float)get_num(env, a[7]),
+                                                    (float)get_num(env, a[8]), get_num(env, a[9]) != 0, get_num(env, a[10]) != 0, wo);
+  napi_value out;
+  CALL(env, napi_create_double(env, loss, &out));
+  return out;
+}
+
+/* sparseCodingSample(state, B, d, d1, k, half, full, noiseStd, denseStd, mT, hT | null, z, noise, dense, x) */
+static napi_value js_sparse_coding_sample(napi_env env, napi_callback_info info) {
+  napi_value a[15];
+  if (!get_args(env, info, 15, a, "sparseCodingSample")) return NULL;
+  bool is;
+  napi_typedarray_type t;
+  size_t ls, lm, lh = 0, lz, ln, ldn, lx, off;
+  void *sp;
+  napi_value ab;
+  if (napi_is_typedarray(env, a[0], &is) != napi_ok || !is || napi_get_typedarray_info(env, a[0], &t, &ls, &sp, &ab, &off) != napi_ok ||
+      t != napi_uint32_array || ls != 4) {
+    napi_throw_type_error(env, NULL, "contrastive-native: state must be a Uint32Array of 4 words");
+    return NULL;
+  }
+  const int B = (int)get_num(env, a[1]), d = (int)get_num(env, a[2]), d1 = (int)get_num(env, a[3]), k = (int)get_num(env, a[4]);
+  float *mT, *hT = NULL, *z, *noise, *dense, *x;
+  napi_valuetype vt;
+  if (!get_f32(env, a[9], &mT, &lm, "mT")) return NULL;
+  napi_typeof(env, a[10], &vt);
+  if (vt != napi_null && !get_f32(env, a[10], &hT, &lh, "hT")) return NULL;
+  if (!get_f32(env, a[11], &z, &lz, "z") || !get_f32(env, a[12], &noise, &ln, "noise") || !get_f32(env, a[13], &dense, &ldn, "dense") ||
+      !get_f32(env, a[14], &x, &lx, "x"))
+    return NULL;
+  const size_t n = (size_t)B * d1;
+  if (B < 1 || d < 1 || d1 < 1 || k < 0 || lm != (size_t)d * d1 || (k > 0 && (!hT || lh != (size_t)k * d1)) || lz != (size_t)B * d ||
+      ln != n || ldn != n || lx != n) {
+    napi_throw_range_error(env, NULL, "contrastive-native: sparseCodingSample array lengths do not match B, d, d1, k");
+    return NULL;
+  }
+  if (cn_sparse_coding_sample((uint32_t *)sp, B, d, d1, k, get_num(env, a[5]), get_num(env, a[6]), get_num(env, a[7]), get_num(env, a[8]), mT,
+                              hT, z, noise, dense, x) != 0) {
+    napi_throw_error(env, NULL, "contrastive-native: sparseCodingSample could not allocate its scratch");
+    return NULL;
+  }
+  return NULL;
+}
+
 /* supCon(C, K, D, nA, B, mask | null, labels | null, tau, scale, variantIn, dC) → loss */
 static napi_value js_supcon(napi_env env, napi_callback_info info) {
   napi_value a[11];
@@ -260,6 +322,8 @@ NAPI_MODULE_INIT() {
       {"fillBernoulli", NULL, js_fill_bernoulli, NULL, NULL, NULL, napi_enumerable, NULL},
       {"exp", NULL, js_exp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"transpose", NULL, js_transpose, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"symmetricReluInfoNCESgd", NULL, js_sr_infonce_sgd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sparseCodingSample", NULL, js_sparse_coding_sample, NULL, NULL, NULL, napi_enumerable, NULL},
       {"supCon", NULL, js_supcon, NULL, NULL, NULL, napi_enumerable, NULL},
       {"log", NULL, js_log, NULL, NULL, NULL, napi_enumerable, NULL},
   };

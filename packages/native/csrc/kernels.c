@@ -30,11 +30,11 @@ typedef struct {
   float *p;
   size_t n;
 } buf_t;
-static __thread buf_t pack_a_buf, pack_b_buf, step_buf;
+static __thread buf_t pack_a_buf, pack_b_buf, step_buf, grad_buf, sample_buf;
 
 /* Frees this thread's scratch (at environment teardown: a worker thread exiting). */
 void cn_free_scratch(void) {
-  buf_t *all[] = {&pack_a_buf, &pack_b_buf, &step_buf};
+  buf_t *all[] = {&pack_a_buf, &pack_b_buf, &step_buf, &grad_buf, &sample_buf};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     free(all[i]->p);
     all[i]->p = NULL;
@@ -51,6 +51,9 @@ static float *reserve(buf_t *b, size_t n) {
   }
   return b->p;
 }
+
+float *cn_grad_scratch(size_t n) { return reserve(&grad_buf, n); }
+float *cn_sample_scratch(size_t n) { return reserve(&sample_buf, n); }
 
 static inline int imin(int a, int b) { return a < b ? a : b; }
 

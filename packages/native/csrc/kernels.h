@@ -14,6 +14,15 @@ void cn_sgemm(int transA, int transB, int M, int N, int K, float alpha, const fl
 double cn_symmetric_relu_infonce(const float *x1, const float *x2, const float *w, int B, int d1, int m,
                                  float threshold, float tau, float *dW);
 
+/* One whole SGD step of that loss: w_out = w − lr·dL/dW, then (renorm) each row of w_out divided
+   by max(‖row‖, 1e-12), the row norm's squares summed in float32 (acc64 = 0, tfjs-backend-wasm's
+   Sum) or in double (acc64 = 1, tfjs-backend-cpu's). w_out may not alias w. Returns the loss; when
+   it is not finite, w_out is not written. See sgd-step.c. */
+double cn_symmetric_relu_infonce_sgd(const float *x1, const float *x2, const float *w, int B, int d1, int m,
+                                     float threshold, float tau, float lr, int renorm, int acc64, float *w_out);
+/* The calling thread's gradient scratch of at least n floats (NULL when it cannot be allocated). */
+float *cn_grad_scratch(size_t n);
+
 /* xoshiro128** + Marsaglia's polar method, bit-identical to @contrastive/core's Rng.fillNormal
    (V8's Math.log is fdlibm's; cn_log is the same algorithm). state: the 4 words, updated. */
 void cn_fill_normal_f32(uint32_t *state, float *out, size_t n, double mean, double std);
@@ -21,6 +30,17 @@ void cn_fill_normal_f64(uint32_t *state, double *out, size_t n, double mean, dou
 double cn_log(double x);
 void cn_fill_bernoulli_f32(uint32_t *state, float *out, size_t n, double p);
 void cn_fill_bernoulli_f64(uint32_t *state, double *out, size_t n, double p);
+
+/* sparseCoding's codes: per entry one draw u, −1 when u < half, +1 when u < full, else 0. */
+void cn_fill_sparse_signs_f32(uint32_t *state, float *out, size_t n, double half, double full);
+/* One sparseCoding batch: z [B×d], ξ [B×d1] = N(0, noise_std²), ζ [B×k] = N(0, dense_std²) (drawn
+   in that order from state), dense = ζ·hT (hT [k×d1]; zeros when k = 0), x = (z·mT + ξ) + dense
+   (mT [d×d1]). Returns 0, or −1 when scratch cannot be allocated. See sparse-coding.c. */
+int cn_sparse_coding_sample(uint32_t *state, int B, int d, int d1, int k, double half, double full, double noise_std,
+                            double dense_std, const float *mT, const float *hT, float *z, float *noise, float *dense,
+                            float *x);
+/* The calling thread's sampler scratch of at least n floats (NULL when it cannot be allocated). */
+float *cn_sample_scratch(size_t n);
 
 /* y = e^x elementwise (≤ 2 ulp; inf/0/NaN as expf). */
 void cn_exp_f32(const float *x, float *y, size_t n);

@@ -207,3 +207,14 @@ FILL_NORMAL(cn_fill_normal_f64, double)
 
 FILL_BERNOULLI(cn_fill_bernoulli_f32, float)
 FILL_BERNOULLI(cn_fill_bernoulli_f64, double)
+
+/* sparseCoding's codes: one draw per entry, z = −1 when u < half, +1 when u < full, else 0 (the
+   JavaScript loop of @contrastive/data's sample, the same comparisons in double). */
+void cn_fill_sparse_signs_f32(uint32_t *state, float *out, size_t n, double half, double full) {
+  uint32_t s[4] = {state[0], state[1], state[2], state[3]};
+  for (size_t i = 0; i < n; i++) {
+    const double u = (double)next_u32(s);
+    out[i] = u < half ? -1.0f : (u < full ? 1.0f : 0.0f);
+  }
+  memcpy(state, s, sizeof s);
+}

@@ -80,6 +80,8 @@ for (const [variant, isa] of variants) {
     ['conv.c', ['-ffp-contract=fast']],
     ['batch-norm.c', ['-ffp-contract=fast']],
     ['crop-and-resize.c', ['-ffp-contract=off']],
+    ['sgd-step.c', ['-ffp-contract=off', '-fno-math-errno']],
+    ['sparse-coding.c', ['-ffp-contract=off']],
     ['conv-addon.c', []],
     ['addon.c', []],
   ]) {

@@ -2,7 +2,7 @@
 // @contrastive/train's contrastiveMethod (which does not depend on this package) picks it up.
 import * as tf from '@tensorflow/tfjs-core';
 import { complementaryMask } from '@contrastive/augment';
-import { getKernel } from '@contrastive/core';
+import { getKernel, registerKernel, unregisterKernel } from '@contrastive/core';
 import { sparseCoding } from '@contrastive/data';
 import { symmetricRelu } from '@contrastive/nets';
 import { describeBackends, expectClose } from '@contrastive/test-utils';
@@ -49,7 +49,15 @@ describeBackends('useNativeKernels + contrastiveMethod', () => {
     const before = tf.memory().numTensors;
     const info = useNativeKernels();
     expect(info.available, info.reason).toBe(true);
-    expect(info.kernels).toEqual(['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon']);
+    expect(info.kernels).toEqual([
+      'fillNormal',
+      'fillBernoulli',
+      'sgemm',
+      'symmetricReluInfoNCE',
+      'symmetricReluInfoNCEStep',
+      'sparseCodingSample',
+      'supCon',
+    ]);
     expect(getKernel('symmetricReluInfoNCE')).toBeDefined();
     const native = await flagshipRun('native');
     const composed = await flagshipRun('tfjs');
@@ -59,6 +67,21 @@ describeBackends('useNativeKernels + contrastiveMethod', () => {
     expectClose(native.losses, composed.losses, { atol: 1e-4, rtol: 1e-4 });
     expectClose(native.w, composed.w, { atol: 1e-4, rtol: 1e-3 });
     expect(native.losses.at(-1)!).toBeLessThan(native.losses[0]!);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("train's fused SGD step (one native call, no tape) trains the same network bit for bit as the fused loss under the tape", async () => {
+    const before = tf.memory().numTensors;
+    useNativeKernels();
+    const step = getKernel('symmetricReluInfoNCEStep')!;
+    let calls = 0;
+    registerKernel('symmetricReluInfoNCEStep', (...args) => (calls++, step(...args)));
+    const fused = await flagshipRun('native');
+    expect(calls).toBe(60);
+    unregisterKernel('symmetricReluInfoNCEStep'); // the method is built without it: loss + tape + optimizer
+    const tape = await flagshipRun('native');
+    expect(fused.losses).toEqual(tape.losses);
+    expect(Array.from(fused.w)).toEqual(Array.from(tape.w));
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -39,6 +39,43 @@ export interface NativeAddon {
     tau: number,
     dW: Float32Array,
   ): number;
+  /**
+   * One plain-SGD step of that loss: wOut = w − lr·dW, then (renorm ≠ 0) every row divided by
+   * max(‖row‖, 1e-12), its squares summed in float32 (acc64 = 0) or double (acc64 = 1). Returns the
+   * loss; wOut is not written when it is not finite.
+   */
+  symmetricReluInfoNCESgd(
+    x1: Float32Array,
+    x2: Float32Array,
+    w: Float32Array,
+    B: number,
+    d1: number,
+    m: number,
+    threshold: number,
+    tau: number,
+    lr: number,
+    renorm: number,
+    acc64: number,
+    wOut: Float32Array,
+  ): number;
+  /** One sparseCoding batch (z, ξ, ζ drawn from `state`, advanced in place; dense = ζ hT; x = z mT + ξ + dense). */
+  sparseCodingSample(
+    state: Uint32Array,
+    B: number,
+    d: number,
+    d1: number,
+    k: number,
+    half: number,
+    full: number,
+    noiseStd: number,
+    denseStd: number,
+    mT: Float32Array,
+    hT: Float32Array | null,
+    z: Float32Array,
+    noise: Float32Array,
+    dense: Float32Array,
+    x: Float32Array,
+  ): void;
   /** Normal samples from the xoshiro128** `state` (advanced in place), bit-identical to core's JavaScript stream. */
   fillNormal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number): void;
   /** 0/1 samples with P(1) = p from `state` (advanced in place), bit-identical to core's stream. */

@@ -99,3 +99,78 @@ export function symmetricReluInfoNCELoss(
   });
   return f(weight) as tf.Scalar;
 }
+
+/** Options of `symmetricReluInfoNCEStep`. */
+export interface SymmetricReluInfoNCEStepOptions extends SymmetricReluInfoNCEOptions {
+  /** The SGD step size lr > 0. */
+  learningRate: number;
+  /** Rescale every row of W to unit norm after the update (`symmetricRelu({ unitNormRows: true })`). */
+  unitNormRows: boolean;
+}
+
+/**
+ * How the backend sums a row of squares in `tf.sum(tf.square(W), 1)`: tfjs-backend-wasm in a float32
+ * accumulator left to right, tfjs-backend-cpu in a JavaScript double. Another backend's order is not
+ * known here.
+ */
+const ROW_SUM_IN_DOUBLE: Record<string, 0 | 1> = { wasm: 0, cpu: 1 };
+
+/**
+ * One whole plain-SGD training step of the fused loss, in one native call and without the tape:
+ * the loss at W, W ← W − lr·∂ℓ/∂W, then (unitNormRows) each row of W divided by max(‖w_i‖, 1e-12),
+ * rounded exactly as `symmetricReluInfoNCELoss` under `tf.variableGrads`, the plain SGD update
+ * `tf.sub(W, tf.mul(g, lr))` and `symmetricRelu`'s row renormalisation on this backend (wasm or cpu),
+ * so a run gives the same numbers either way. The new W is written into a fresh tensor that is
+ * assigned to `weight`: a tensor still holding the old W (a clone shares its buffer) keeps it.
+ *
+ * @param x1 [batch, inputDim] view 1
+ * @param x2 [batch, inputDim] view 2
+ * @param weight W [width, inputDim], updated
+ * @returns the loss at the old W as float32 (as the tape path's scalar holds it); W is left
+ *   unchanged when it is not finite. Undefined, touching nothing, on a backend other than wasm or
+ *   cpu (whose row sums this step cannot reproduce): take the tape path there.
+ */
+export function symmetricReluInfoNCEStep(
+  x1: tf.Tensor2D,
+  x2: tf.Tensor2D,
+  weight: tf.Variable<tf.Rank.R2>,
+  options: SymmetricReluInfoNCEStepOptions,
+): number | undefined {
+  const op = 'symmetricReluInfoNCEStep';
+  assertShapes(op, [
+    ['x1', x1, ['batch', 'inputDim']],
+    ['x2', x2, ['batch', 'inputDim']],
+    ['weight', weight, ['width', 'inputDim']],
+  ]);
+  checkOptions(op, options);
+  assertNumber(op, 'options.learningRate', options.learningRate, { min: 0, exclusiveMin: true });
+  if (typeof options.unitNormRows !== 'boolean')
+    throw new InvalidArgumentError({ op, argument: 'options.unitNormRows', expected: 'a boolean', actual: options.unitNormRows });
+  const native = requireNative(op);
+  const acc64 = ROW_SUM_IN_DOUBLE[tf.getBackend()];
+  if (acc64 === undefined) return undefined;
+  const [B, d1] = x1.shape;
+  const m = weight.shape[0];
+  let loss = Number.NaN;
+  // As in symmetricReluInfoNCELoss: the views of the inputs are taken after the output is allocated.
+  const next = filledTensor<tf.Rank.R2>([m, d1], (out) => {
+    const [a, b, w] = [x1, x2, weight].map(tensorValues);
+    loss = native.symmetricReluInfoNCESgd(
+      a!,
+      b!,
+      w!,
+      B,
+      d1,
+      m,
+      options.threshold,
+      options.temperature,
+      options.learningRate,
+      options.unitNormRows ? 1 : 0,
+      acc64,
+      out,
+    );
+  });
+  if (Number.isFinite(loss)) weight.assign(next);
+  next.dispose();
+  return Math.fround(loss);
+}

@@ -1,12 +1,21 @@
 import { type KernelName, registeredKernels, registerKernel, unregisterKernel } from '@contrastive/core';
 import { loadNative, nativeInfo } from './load';
 import { nativeFillBernoulliKernel, nativeFillNormalKernel } from './rng-kernels';
+import { sparseCodingSample } from './sparse-coding-sample';
 import { supConNativeLoss } from './sup-con';
-import { symmetricReluInfoNCELoss } from './symmetric-relu-infonce';
+import { symmetricReluInfoNCELoss, symmetricReluInfoNCEStep } from './symmetric-relu-infonce';
 import { restoreWasmKernels, useNativeWasmKernels } from './wasm-kernels';
 
 /** The registry slots `useNativeKernels` fills. */
-const SLOTS: readonly KernelName[] = ['fillNormal', 'fillBernoulli', 'sgemm', 'symmetricReluInfoNCE', 'supCon'];
+const SLOTS: readonly KernelName[] = [
+  'fillNormal',
+  'fillBernoulli',
+  'sgemm',
+  'symmetricReluInfoNCE',
+  'symmetricReluInfoNCEStep',
+  'sparseCodingSample',
+  'supCon',
+];
 const PROVIDER = '@contrastive/native';
 
 /** What `useNativeKernels` did. */
@@ -22,7 +31,9 @@ export type NativeKernelsInfo = ReturnType<typeof nativeInfo> & {
 /**
  * Turns on every native kernel for this thread. It registers, in `@contrastive/core`'s kernel
  * registry, the bit-exact `Rng.fillNormal`/`fillBernoulli`, the GEMM (`sgemm`) and the fused
- * symmetric-ReLU + InfoNCE step that `contrastiveMethod` picks up (`kernels: 'auto' | 'native'`),
+ * symmetric-ReLU + InfoNCE step that `contrastiveMethod` picks up (`kernels: 'auto' | 'native'`) and
+ * its whole plain-SGD training step (slot `symmetricReluInfoNCEStep`, `train`'s fused path), the
+ * `sparseCoding` sampler of `@contrastive/data` (slot `sparseCodingSample`, on wasm),
  * the fused SupCon forward + backward that `supConLoss` and `ntXentLoss` pick up (slot `supCon`),
  * and replaces the wasm backend's `tf.matMul`, `tf.exp` and `tf.transpose` with native ones when
  * `@tensorflow/tfjs-backend-wasm` is imported (call it again after importing it, it is idempotent).
@@ -47,6 +58,8 @@ export function useNativeKernels(): NativeKernelsInfo {
     provider,
   });
   registerKernel('symmetricReluInfoNCE', symmetricReluInfoNCELoss, { provider });
+  registerKernel('symmetricReluInfoNCEStep', symmetricReluInfoNCEStep, { provider });
+  registerKernel('sparseCodingSample', sparseCodingSample, { provider });
   registerKernel('supCon', supConNativeLoss, { provider });
   return { ...info, rng: fillNormal !== undefined, kernels: nativeSlots(), wasmKernels: useNativeWasmKernels() };
 }

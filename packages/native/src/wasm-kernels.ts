@@ -178,6 +178,11 @@ export function useNativeWasmKernels(): string[] {
   return installed;
 }
 
+/** Whether `tf.matMul` on the wasm backend is currently the native GEMM (after `useNativeWasmKernels`). */
+export function nativeMatMulActive(): boolean {
+  return originals.has(tf.BatchMatMul);
+}
+
 /** Puts tfjs's own wasm kernels back (after `useNativeWasmKernels`). */
 export function restoreWasmKernels(): void {
   for (const [name, config] of originals) {

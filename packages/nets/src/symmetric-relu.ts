@@ -59,6 +59,8 @@ export interface SymmetricReluNetwork extends Network, HasNeuronWeights {
   readonly threshold: number;
   /** W [width, inputDim]: row i is w_i. Trainable. */
   readonly weight: tf.Variable<tf.Rank.R2>;
+  /** Whether `afterUpdate` rescales every row of W to unit norm (the `unitNormRows` option). */
+  readonly unitNormRows: boolean;
   onStep(step: number, totalSteps: number): void;
   afterUpdate(): void;
   /** The threshold schedule's state `{ threshold, step, totalSteps }` (what `toJSON().state` holds), for checkpoints. */
@@ -178,6 +180,10 @@ class SymmetricRelu implements SymmetricReluNetwork {
 
   get threshold(): number {
     return this.state.threshold;
+  }
+
+  get unitNormRows(): boolean {
+    return this.config.unitNormRows;
   }
 
   /** A copy of W [width, inputDim]: row i is neuron w_i. */

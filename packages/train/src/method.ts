@@ -22,6 +22,16 @@ export interface Method {
   prepare?(views: tf.Tensor2D[], batch: Sample): tf.Tensor[];
   /** The scalar loss; differentiable w.r.t. `trainableVariables()`. */
   loss(views: tf.Tensor2D[], batch: Sample, prepared: tf.Tensor[]): tf.Scalar;
+  /**
+   * Optional: one whole training step without the tape, when the method can fuse it: the loss,
+   * its gradient, the plain SGD update θ ← θ − lr_i·∂ℓ/∂θ of every trainable variable (`lr` in
+   * `trainableVariables()` order) and every network's `afterUpdate`, computing the same numbers as
+   * `loss` + `tf.variableGrads` + plain SGD + `afterUpdate` would. Returns the loss (variables left
+   * unchanged when it is not finite), or undefined when it cannot fuse this step (then nothing is
+   * touched and `train` takes the tape path). `train` calls it only with a plain SGD optimizer (no
+   * momentum, no weight decay); `prepare` is not called on this path.
+   */
+  fusedSgdStep?(views: tf.Tensor2D[], batch: Sample, lr: readonly number[]): number | undefined;
   /** After the optimizer update: EMA targets, DirectPred refresh, … */
   afterUpdate?(step: number, totalSteps: number, views: tf.Tensor2D[]): void;
   /** Representation used for evaluation (the encoder output, before any head). [batch, dim] */

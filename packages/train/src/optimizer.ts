@@ -73,6 +73,13 @@ export interface Optimizer {
    * or one per variable (parameter groups; `train` builds it from `lrMultipliers`).
    */
   apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], lr: number | readonly number[]): void;
+  /**
+   * True when the update is plain SGD θ ← θ − lr·g (no momentum, no weight decay), which a method's
+   * fused step (`Method.fusedSgdStep`) may apply itself; it then calls `recordUpdate()`.
+   */
+  readonly plainSgd: boolean;
+  /** Counts an update a fused step applied (the checkpointed iteration count stays what `apply` makes it). */
+  recordUpdate(): void;
   /** The state to checkpoint. */
   getState(): OptimizerState;
   /** Restores a state for `variables` (same order and shapes as when it was taken). */
@@ -96,6 +103,10 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
 
   return {
     options: opts,
+    plainSgd: opts.type === 'sgd' && perVar === 0 && opts.weightDecay === 0,
+    recordUpdate() {
+      iterations++;
+    },
     apply(variables, grads, lr) {
       if (grads.length !== variables.length) {
         throw new InvalidArgumentError({

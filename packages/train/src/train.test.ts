@@ -151,3 +151,88 @@ describeBackends('train', () => {
     method.dispose();
   });
 });
+
+/**
+ * toyMethod with a fused step that does what the tape path does (loss, gradients, θ − g·lr), counted.
+ * `result(call)` may force what a call returns: a number, undefined ("cannot fuse"), or null (compute).
+ */
+function fusedToy(name: string, result?: (step: number) => number | undefined) {
+  const method = toyMethod(linearNet(8, 4, 3, name)) as ReturnType<typeof toyMethod> & { fusedCalls: number };
+  method.fusedCalls = 0;
+  method.fusedSgdStep = (views, batch, lr) => {
+    method.fusedCalls++;
+    const forced = result?.(method.fusedCalls);
+    if (forced !== null && forced !== undefined) return forced;
+    if (result && forced === undefined) return undefined;
+    const vars = method.trainableVariables();
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => method.loss(views, batch, []), vars);
+      vars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(grads[v.name]!, lr[i]!))));
+      return value.dataSync()[0]!;
+    });
+  };
+  return method;
+}
+
+describeBackends('train with a method fusedSgdStep', () => {
+  const options = (method: TrainOptions['method'], extra: Partial<TrainOptions> = {}): TrainOptions => ({
+    data: toyData(8),
+    augment: toyNoise(0.1),
+    method,
+    optimizer: { type: 'sgd', lr: 0.05 },
+    steps: 12,
+    batchSize: 16,
+    seed: 3,
+    evalAtStart: false,
+    ...extra,
+  });
+
+  it('takes the fused step with plain SGD: the same losses, weights and checkpointed iteration count as the tape path', async () => {
+    const name = `fused${Math.random().toString(36).slice(2)}`;
+    const fused = fusedToy(`${name}a`);
+    const plain = toyMethod(linearNet(8, 4, 3, `${name}b`)); // same seed ⇒ same initial weights
+    const [cf, cp] = [memoryCheckpointStore(), memoryCheckpointStore()];
+    const lf = ((await collect(train(options(fused, { checkpoint: cf })))).at(-1) as Extract<TrainEvent, { type: 'end' }>).history.loss;
+    const lp = ((await collect(train(options(plain, { checkpoint: cp })))).at(-1) as Extract<TrainEvent, { type: 'end' }>).history.loss;
+    expect(fused.fusedCalls).toBe(12);
+    expect(lf).toEqual(lp);
+    const [sf, sp] = [
+      (await cf.load()) as { optimizer: unknown; variables: unknown },
+      (await cp.load()) as { optimizer: unknown; variables: unknown },
+    ];
+    expect(sf.optimizer).toEqual(sp.optimizer); // iterations: 12 either way
+    expect(sf.variables).toEqual(sp.variables);
+    fused.dispose();
+    plain.dispose();
+  });
+
+  it('is not used with momentum, weight decay or Adam (the update needs the optimizer state)', async () => {
+    for (const optimizer of [
+      { type: 'sgd' as const, lr: 0.05, momentum: 0.9 },
+      { type: 'sgd' as const, lr: 0.05, weightDecay: 1e-4 },
+      { type: 'adam' as const, lr: 0.01 },
+    ]) {
+      const m = fusedToy(`nofuse${Math.random().toString(36).slice(2)}`);
+      await collect(train(options(m, { optimizer })));
+      expect(m.fusedCalls, optimizer.type).toBe(0);
+      m.dispose();
+    }
+  });
+
+  it('falls back to the tape when the fused step returns undefined, and names the step of a non-finite fused loss', async () => {
+    const m = fusedToy(`undef${Math.random().toString(36).slice(2)}`, () => undefined);
+    const before = tf.memory().numTensors;
+    const losses = ((await collect(train(options(m)))).at(-1) as Extract<TrainEvent, { type: 'end' }>).history.loss;
+    expect(m.fusedCalls).toBe(12);
+    expect(m.calls).toBe(12); // every step's loss came from the tape path
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+    const bad = fusedToy(`nan${Math.random().toString(36).slice(2)}`, (call) => (call === 4 ? Number.NaN : null!));
+    await expect(collect(train(options(bad)))).rejects.toThrow(NonFiniteValueError);
+    await expect(
+      collect(train(options(fusedToy(`nan2${Math.random().toString(36).slice(2)}`, (c) => (c === 2 ? Number.POSITIVE_INFINITY : null!))))),
+    ).rejects.toThrow(/step 1/);
+    bad.dispose();
+  });
+});

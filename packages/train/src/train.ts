@@ -348,6 +348,8 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
     setTrainingMode(method, true);
     let yielded = performance.now();
     const schedule = parseSchedule(opts.schedule); // once, not every step
+    // A method's fused step applies plain SGD itself (one native call, no tape); only with plain SGD.
+    const fusedStep = optimizer.plainSgd && method.fusedSgdStep ? method.fusedSgdStep.bind(method) : undefined;
     for (let step = start; step < opts.steps; step++) {
       // The loop's awaits are microtasks: give the event loop a turn at least every 100 ms, so an
       // abort fired by another task (a worker message, a signal handler, a UI button) is seen
@@ -365,8 +367,17 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
       const lr = opts.optimizer.lr * scheduleFactor(schedule, step, opts.steps);
       for (const net of Object.values(method.networks)) net.onStep?.(step, opts.steps);
 
+      const rates = lrScale ? lrScale.map((m) => m * lr) : lr;
       const lossValue = tf.tidy(() => {
         const { batch, views } = draw();
+        // The method's fused step (loss, gradient, update and afterUpdate in one call), when it has one.
+        const fused = fusedStep?.(views, batch, typeof rates === 'number' ? trainable.map(() => rates) : rates);
+        if (fused !== undefined) {
+          if (!Number.isFinite(fused)) throw new NonFiniteValueError({ op: 'train', argument: 'loss', value: fused, step });
+          optimizer.recordUpdate();
+          method.afterUpdate?.(step, opts.steps, views);
+          return fused;
+        }
         const prepared = method.prepare?.(views, batch) ?? [];
         const { value, grads } = tf.variableGrads(() => method.loss(views, batch, prepared), trainable);
         const v = value.dataSync()[0]!;
@@ -376,7 +387,7 @@ export async function* train(options: TrainOptions): AsyncGenerator<TrainEvent, 
         optimizer.apply(
           trainable,
           trainable.map((t) => grads[t.name]!),
-          lrScale ? lrScale.map((m) => m * lr) : lr,
+          rates,
         );
         for (const net of Object.values(method.networks)) net.afterUpdate?.();
         method.afterUpdate?.(step, opts.steps, views);

@@ -8,7 +8,6 @@ import { BACKEND_NAMES, parseCommandLine, parseSeeds, wholeNumber } from '../pre
 import { describePoint, expandSweep, type ExpandedSweep } from './expand';
 import { loadSweep } from './load';
 import { SWEEP_PRESETS } from './presets';
-import { runSweepOnQueue } from './coordinator';
 import { parseQueueUrl } from './queue';
 import { runSweep, type SweepResults, validateSweep } from './run';
 
@@ -111,6 +110,8 @@ export async function sweepMain(argv: string[], out: NodeJS.WritableStream): Pro
   if (prepared.queue !== undefined) {
     let shown = '';
     let shownAt = 0;
+    // Loaded on demand (BullMQ, ioredis): a local sweep never needs them.
+    const { runSweepOnQueue } = await import('./coordinator');
     results = await runSweepOnQueue(sweep, {
       queue: prepared.queue,
       outDir,

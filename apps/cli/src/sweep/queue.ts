@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import type { Checkpoint, CheckpointStore } from '@contrastive/train';
 import type { RedisOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { JobSpec } from '../config';
 import { ConfigError, escapeText } from '../errors';
@@ -116,6 +116,8 @@ export class QueueError extends Error {
  * Commands fail fast (no offline queue, one retry) so a dead server is an error, not a wait.
  */
 export async function connectRedis(url: QueueUrl, options: ConnectOptions = {}): Promise<Redis> {
+  // Loaded here, not at start-up: `run` and local sweeps never touch Redis.
+  const { Redis } = await import('ioredis');
   const client = new Redis({
     ...redisOptions(url, options),
     lazyConnect: true,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, InvalidArgumentError, type Network, parseOptions, type Sample } from '@contrastive/core';
 import { infoNCELoss, ntXentLoss, supConLoss } from '@contrastive/losses';
-import { isSymmetricReluNetwork } from '@contrastive/nets';
+import { isSymmetricReluNetwork, type SymmetricReluNetwork } from '@contrastive/nets';
 import * as z from 'zod/mini';
 import type { Method } from '../method';
 
@@ -50,11 +50,13 @@ export function contrastiveMethod(options: ContrastiveMethodOptions): Method {
   };
   const networks: Record<string, Network> = projector ? { encoder, projector } : { encoder };
   const fused = o.kernels !== 'tfjs' ? fusedKernel(o, encoder, projector) : undefined;
+  const fusedStep = fused ? fusedSgdStep(o, encoder as SymmetricReluNetwork) : undefined;
   return {
     name: o.loss,
     engine: fused ? 'native' : 'tfjs',
     networks,
     trainableVariables: () => Object.values(networks).flatMap((n) => n.variables),
+    ...(fusedStep ? { fusedSgdStep: (views: tf.Tensor2D[], _batch: Sample, lr: readonly number[]) => fusedStep(views, lr) } : {}),
     loss(views: tf.Tensor2D[], batch: Sample) {
       if (fused) return fused(views[0]!, views[1]!);
       const z = views.map(project);
@@ -123,6 +125,25 @@ function fusedKernel(
     );
   }
   return (a, b) => kernel(a, b, encoder.weight, { threshold: encoder.threshold, temperature: o.temperature });
+}
+
+/**
+ * The whole plain-SGD step of the fused loss (slot 'symmetricReluInfoNCEStep': loss, gradient,
+ * update and the encoder's row renormalisation in one native call, no tape), when registered.
+ */
+function fusedSgdStep(
+  o: z.output<typeof contrastiveMethodSchema>,
+  encoder: SymmetricReluNetwork,
+): ((views: tf.Tensor2D[], lr: readonly number[]) => number | undefined) | undefined {
+  const kernel = getKernel('symmetricReluInfoNCEStep');
+  if (!kernel) return undefined;
+  return (views, lr) =>
+    kernel(views[0]!, views[1]!, encoder.weight, {
+      threshold: encoder.threshold,
+      temperature: o.temperature,
+      learningRate: lr[0]!,
+      unitNormRows: encoder.unitNormRows,
+    });
 }
 
 /** No fused step: an error when `kernels: 'native'` asked for one, else the tfjs path. */
