@@ -4,7 +4,7 @@
 // gradient is zero to ~1e-13 (the stationarity condition ∇ = Xᵀ(P − Y)/n + λ[W; 0] = 0). The
 // probe's L-BFGS and gradient descent must reach the same loss and the same predictions.
 import { describe, expect, it } from 'vitest';
-import { linearProbeSync } from './linear-probe';
+import { linearProbe, linearProbeSync } from './linear-probe';
 import { rngOf } from './test-fixtures';
 
 interface Problem {
@@ -236,6 +236,11 @@ describe('linearProbe: stopping rules, classes and constant features', () => {
       expect(two.iterations).toBe(2);
       expect(two.trainLoss).toBeLessThan(one.trainLoss);
     }
+  });
+
+  it('the async probe names the feature dimension in a shape error, as the sync one', async () => {
+    await expect(linearProbe([[1]], [0], [[1, 2]], [0])).rejects.toThrow("linearProbe: 'testX' has features = 2");
+    expect(() => linearProbeSync([[1]], [0], [[1, 2]], [0])).toThrow("linearProbe: 'testX' has features = 2");
   });
 
   it('classes = 1 + the largest label of train or test; an unseen test class is never predicted', () => {
