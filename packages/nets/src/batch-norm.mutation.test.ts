@@ -5,7 +5,7 @@
 // and every error message written out by hand.
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeMismatchError } from '@contrastive/core';
-import { describeBackends, expectClose, useBackend } from '@contrastive/test-utils';
+import { describeBackends, expectClose, messageOf, useBackend } from '@contrastive/test-utils';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchNorm, FUSED_BATCH_NORM, FUSED_BATCH_NORM_GRAD } from './batch-norm';
 
@@ -39,15 +39,6 @@ function normalise(
     return relu ? Math.max(y, 0) : y;
   });
 }
-
-const messageOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
 
 describeBackends('createBatchNorm against the formula (float64)', () => {
   const X = [1, 2, 3, 5, -1, 0, 4, 7, 2.5, -3, 0.5, 1.5]; // [4, 3]: 4 values per channel

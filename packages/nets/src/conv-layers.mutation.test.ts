@@ -5,7 +5,7 @@
 // checked statistically with fixed seeds; and every error message written out by hand.
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type NetworkJSON, ShapeMismatchError } from '@contrastive/core';
-import { describeBackends, expectClose, useBackend } from '@contrastive/test-utils';
+import { describeBackends, expectClose, messageOf, useBackend } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { conv2dFilterGrad, conv2dInputGrad, type ConvNetworkBase, hasTrainingMode, initialConvWeights, scaledWidth } from './conv-layers';
 import { convNet, convNetFromJSON } from './conv-net';
@@ -14,15 +14,6 @@ import { resNet, resNetFromJSON } from './res-net';
 
 let counter = 0;
 const uid = (base: string) => `${base}-convmut${counter++}`;
-
-const messageOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
 
 /** Float64 NHWC convolution, zero padding p on every side, stride s; W [k, k, cin, cout]. */
 function conv(x: number[], dims: number[], W: number[], k: number, cout: number, s: number, bias?: number[]) {

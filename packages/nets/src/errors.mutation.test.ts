@@ -10,6 +10,7 @@ import {
   NonFiniteValueError,
   ShapeMismatchError,
 } from '@contrastive/core';
+import { messageOf } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { directPredictor, directPredictorFromJSON } from './direct-predictor';
 import { ema } from './ema';
@@ -22,15 +23,6 @@ import { treeNetwork, treeNetworkFromJSON } from './tree-network';
 
 let counter = 0;
 const uid = (base: string) => `${base}-errmut${counter++}`;
-
-const messageOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
 
 const builtIns = "'symmetricRelu', 'mlp', 'linearPredictor', 'directPredictor', 'treeNetwork', 'convNet', 'resNet'";
 

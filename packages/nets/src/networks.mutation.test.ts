@@ -5,7 +5,7 @@
 // orthogonal init in blocks, variable names, shape messages, and option checks.
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type NetworkJSON, type Network } from '@contrastive/core';
-import { describeBackends, expectClose } from '@contrastive/test-utils';
+import { describeBackends, expectClose, messageOf } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createBatchNorm } from './batch-norm';
 import { convNet, convNetFromJSON } from './conv-net';
@@ -22,15 +22,6 @@ import { treeNetwork, treeNetworkFromJSON } from './tree-network';
 
 let counter = 0;
 const uid = (base: string) => `${base}-netmut${counter++}`;
-
-const messageOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
 
 describe('directPredictor schedule and state edges', () => {
   it('freq = 3 recomputes W_p on updates 1, 4, 7 (the first call included)', () => {
