@@ -101,8 +101,9 @@ async function useEngine(engine) {
 /**
  * Times of the flagship training step (sample, mask, forward, InfoNCE, backward, SGD, projection)
  * through `train()`, with a breakdown in CPU ms: data generation (data.sample), augmentation (the masks),
- * loss forward + backward (method.loss under variableGrads: the fused native step when
- * registered), and the rest (optimizer update, row renormalisation, bookkeeping).
+ * loss forward + backward (method.loss under variableGrads, or, with plain SGD and the native
+ * kernels, method.fusedSgdStep: loss, gradient, update and row renormalisation in one call), and
+ * the rest (optimizer update and row renormalisation when not fused, bookkeeping).
  */
 async function benchTrain(s, budget, { profile = false, kernels = 'auto' } = {}) {
   const data = sparseCoding({ ambientDim: s.ambientDim, latentDim: s.latentDim, sparsity: 0.1, noiseToSignal: 4, seed: 0 });
@@ -132,6 +133,7 @@ async function benchTrain(s, budget, { profile = false, kernels = 'auto' } = {})
     wrap(data, 'sample', 'data');
     wrap(augment, 'apply', 'augment');
     wrap(method, 'loss', 'loss');
+    if (method.fusedSgdStep) wrap(method, 'fusedSgdStep', 'loss');
   }
   const warmup = 10;
   const tensors = [];
@@ -843,7 +845,7 @@ function report(results, backends) {
         .map(([n, g]) => `${n}³ ${fmt(g)}`)
         .join(', ')}), PyTorch/OpenBLAS 1 core ${fmt(t.gemm_gflops_1thread)}; peak used: ${fmt(peak)} GFLOP/s`,
       '',
-      '| step | GFLOP per step | CPU ms per step | GFLOP/s | % of peak | data gen ms | masks ms | loss fwd+bwd ms | rest (SGD, renorm, loop) ms | PyTorch 1 core GFLOP/s (CPU) |',
+      '| step | GFLOP per step | CPU ms per step | GFLOP/s | % of peak | data gen ms | masks ms | loss fwd+bwd ms (fused: + SGD, renorm) | rest ms | PyTorch 1 core GFLOP/s (CPU) |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ];
     for (const [shape, key] of [
