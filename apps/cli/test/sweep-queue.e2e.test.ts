@@ -210,30 +210,32 @@ describe('contrastive sweep --queue + contrastive worker (real redis-server)', (
     children.push(child);
     let text = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (text += d));
+    // SIGTERM the worker mid-job after a checkpoint (its first job, which includes its start-up: a
+    // later job can be over in half a second on an idle machine): exit 0, the job back in the queue.
+    let job = '';
+    await until('the first job to start', () => {
+      job = /: start (\S+)/.exec(first.log())?.[1] ?? '';
+      return job !== '';
+    });
+    await until('a checkpoint in Redis', async () => (await client.exists(KEY(job))) === 1);
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+    const stopped = /stopped (\S+) at step \d+ \(checkpoint saved in Redis\); it is back in the queue/.exec(first.log());
+    expect(stopped, first.log()).not.toBeNull();
+    const stoppedJob = stopped![1]!;
+
+    // Another worker takes the queue over; kill the coordinator once a result is in, then restart it.
+    const second = startWorker(url);
     await until('the first result', () => /\[1\]/.test(text));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
-
-    // The worker goes on with the queue; SIGTERM it mid-job after a checkpoint: exit 0, job requeued.
-    let job = '';
-    await until('the next job to start', () => {
-      const started = [...first.log().matchAll(/: start (\S+)/g)].map((m) => m[1]!);
-      job = started.length >= 2 ? started.at(-1)! : '';
-      return job !== '';
-    });
-    await until('its checkpoint', async () => (await client.exists(KEY(job))) === 1);
-    first.child.kill('SIGTERM');
-    expect(await first.exit).toBe(0);
-    expect(first.log()).toMatch(/stopped \S+ at step \d+ \(checkpoint saved in Redis\); it is back in the queue/);
-
-    const second = startWorker(url);
     const r = await coordinate(url, out);
     expect(r.status, r.stderr).toBe(0);
     const res: Results = JSON.parse(r.stdout);
     expect(res.trained + res.reused).toBe(4);
     expect(res.reused).toBeGreaterThanOrEqual(1);
     expect(numbers(res)).toEqual(numbers(local));
-    expect(second.log()).toMatch(new RegExp(`resumed ${job.replace('.', '\\.')} from its checkpoint`));
+    expect(second.log()).toMatch(new RegExp(`resumed ${stoppedJob.replace('.', '\\.')} from its checkpoint`));
     // Nothing trained twice: the first worker finished some jobs, the second the rest.
     expect(count(first.log(), /: done /) + count(second.log(), /: done /)).toBe(4);
     second.child.kill('SIGTERM');
