@@ -1,22 +1,9 @@
-import { createRng } from '@contrastive/core';
 import { describe, expect, it } from 'vitest';
 import { linearProbeSync } from './linear-probe';
-
-function gaussianBlobs(seed: number, n: number, f: number, classes: number) {
-  const rng = createRng(seed);
-  const centres = Array.from({ length: classes }, () => Array.from({ length: f }, () => rng.normal(0, 1)));
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % classes;
-    y.push(c);
-    x.push(centres[c]!.map((m) => m + rng.normal(0, 1.5)));
-  }
-  return { x, y };
-}
+import { gaussianBlobs } from './test-fixtures';
 
 describe('linearProbe: standardisation and the L2 optimum', () => {
-  const all = gaussianBlobs(1, 600, 6, 3);
+  const all = gaussianBlobs(1, 600, 6, 3, 1.5);
   const train = { x: all.x.slice(0, 300), y: all.y.slice(0, 300) };
   const test = { x: all.x.slice(300), y: all.y.slice(300) };
   // Per-feature scales spanning 6 orders of magnitude and large shifts.

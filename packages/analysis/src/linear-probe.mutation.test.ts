@@ -5,7 +5,7 @@
 // probe's L-BFGS and gradient descent must reach the same loss and the same predictions.
 import { describe, expect, it } from 'vitest';
 import { linearProbe, linearProbeSync } from './linear-probe';
-import { rngOf } from './test-fixtures';
+import { gaussianBlobs } from './test-fixtures';
 
 interface Problem {
   x: number[][];
@@ -15,16 +15,7 @@ interface Problem {
 
 /** Gaussian blobs with overlapping classes (so the optimum is finite even without L2). */
 function blobs(seed: number, n: number, f: number, classes: number, spread: number): Problem {
-  const rng = rngOf(seed);
-  const centres = Array.from({ length: classes }, () => Array.from({ length: f }, () => rng.normal(0, 1)));
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % classes;
-    y.push(c);
-    x.push(centres[c]!.map((m) => m + rng.normal(0, spread)));
-  }
-  return { x, y, classes };
+  return { ...gaussianBlobs(seed, n, f, classes, spread), classes };
 }
 
 /** Population standardisation with the training statistics (mean, √(Σ(x − μ)²/n)). */

@@ -79,3 +79,20 @@ export function stubData(inputDim: number, draw: (n: number, rng: Rng) => Sample
 
 /** Unit vector e_i of dimension d. */
 export const basisVector = (d: number, i: number) => Array.from({ length: d }, (_, j) => (j === i ? 1 : 0));
+
+/**
+ * n points in f dimensions from `classes` Gaussian blobs (item i in class i mod classes): centres
+ * N(0, 1) per coordinate, each point its centre plus N(0, spread²) noise, drawn from `seed`.
+ */
+export function gaussianBlobs(seed: number, n: number, f: number, classes: number, spread: number): { x: number[][]; y: number[] } {
+  const rng = rngOf(seed);
+  const centres = Array.from({ length: classes }, () => Array.from({ length: f }, () => rng.normal(0, 1)));
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = i % classes;
+    y.push(c);
+    x.push(centres[c]!.map((m) => m + rng.normal(0, spread)));
+  }
+  return { x, y };
+}
