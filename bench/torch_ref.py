@@ -27,6 +27,11 @@ import time
 
 import torch
 
+# The CNN step and the peak-RSS reader are shared with the real-data bench.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, 'real-data'))
+import torch_real  # noqa: E402
+
 
 
 def make_problem(d, d1, m, p, r, seed, dense_rank=0):
@@ -176,20 +181,6 @@ def gemm_gflops(seconds):
     return best
 
 
-def peak_rss_mb():
-    """Peak RSS of this process in MB: VmHWM (this process's own memory map; getrusage's ru_maxrss
-    keeps the RSS of the process that forked this one across exec, here the bench's Node process)."""
-    try:
-        with open('/proc/self/status') as f:
-            for line in f:
-                if line.startswith('VmHWM:'):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def rss_mb():
     with open('/proc/self/statm') as f:
         return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2 ** 20
@@ -197,7 +188,6 @@ def rss_mb():
 
 def measure_point(point, seconds):
     """One scaling point (bench/run.mjs --scaling): ms per step and peak RSS of this fresh process."""
-    import resource
     base = rss_mb()
     if point['workload'] == 'infonce':
         B, m = point['batchSize'], point['width']
@@ -208,7 +198,7 @@ def measure_point(point, seconds):
         return cnn_point(point, seconds)
     else:
         raise ValueError(point['workload'])
-    peak = peak_rss_mb()
+    peak = torch_real.peak_rss_mb()
     return {'ms': ms, 'cpuMs': 1000 * LAST_CPU[0], 'peakRssMB': peak, 'baseRssMB': base}
 
 
@@ -216,13 +206,9 @@ def cnn_point(point, seconds):
     """The SimCLR step of issue 12's CNN (bench/real-data/torch_real.py, the same code as the `cnn`
     part): batch `batchSize` × 2 views of our Fashion-MNIST images (the .npy split), width
     multiplier `width`; median wall / mean CPU ms of n steps after 2 warm-up steps."""
-    import resource
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, os.path.join(here, 'real-data'))
-    import torch_real
     # the rows ours reads (ours.mjs loadSplitBatch): first 1 000 of each class in stored order,
     # rows (i·37) mod 10 000, read from the memory-mapped .npy (not the whole split: peak RSS)
-    split = os.path.join(here, 'results', 'real-data', 'split')
+    split = os.path.join(HERE, 'results', 'real-data', 'split')
     import numpy as np
     labels = np.load(os.path.join(split, 'y_train.npy'))
     subset = np.sort(np.concatenate([np.nonzero(labels == c)[0][:1000] for c in range(10)]))
@@ -236,7 +222,7 @@ def cnn_point(point, seconds):
     g = torch.Generator().manual_seed(0)
     torch.manual_seed(0)
     r = torch_real.step_bench(g, point['width'], 'simclr', x, y, point.get('steps', 4))
-    peak = peak_rss_mb()
+    peak = torch_real.peak_rss_mb()
     return {'ms': 1000 * r['step_seconds'], 'cpuMs': 1000 * r['step_cpu_seconds_mean'], 'peakRssMB': peak, 'baseRssMB': base,
             'breakdownCpuMs': {k: 1000 * v for k, v in r['breakdown_cpu_seconds'].items()}}
 
