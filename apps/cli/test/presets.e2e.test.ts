@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtBin, runAsync } from './run-cli';
+import { builtBin, runPreset } from './run-cli';
 
 const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-presets-'));
@@ -14,16 +14,9 @@ describe('paper presets reproduce their claims', () => {
   for (const preset of ['supcon-vs-simclr', 'simsiam-collapse', 'directpred', 'hltm', 'latent-recovery']) {
     it(preset, async () => {
       const out = join(dir, preset);
-      const r = await runAsync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], {
-        ...process.env,
-        CI: '1',
-      });
-      expect(r.status, r.stderr).not.toBe(1);
-      const json = JSON.parse(r.stdout);
-      const failed = json.checks.filter((c: { pass: boolean }) => !c.pass).map((c: unknown) => JSON.stringify(c));
-      expect(failed, failed.join('\n')).toEqual([]);
+      const { status, json } = await runPreset(bin, preset, out);
       expect(json.passed).toBe(true);
-      expect(r.status).toBe(0);
+      expect(status).toBe(0);
       const html = readFileSync(join(out, 'report.html'), 'utf8');
       expect(html).toContain(json.claim.slice(0, 40));
       expect(html).toContain('the run shows the claim');

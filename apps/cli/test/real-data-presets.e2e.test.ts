@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtBin, runAsync } from './run-cli';
+import { builtBin, runPreset } from './run-cli';
 
 const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-real-presets-'));
@@ -46,15 +46,8 @@ describe('real-data presets at --size small', () => {
       preset,
       async () => {
         const out = join(dir, preset);
-        const r = await runAsync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], {
-          ...process.env,
-          CI: '1',
-        });
-        expect(r.status, r.stderr).not.toBe(1);
-        const json = JSON.parse(r.stdout);
-        const failed = json.checks.filter((c: { pass: boolean }) => !c.pass).map((c: unknown) => JSON.stringify(c));
-        expect(failed, failed.join('\n')).toEqual([]);
-        expect(r.status).toBe(0);
+        const { status, json } = await runPreset(bin, preset, out);
+        expect(status).toBe(0);
         for (const [name, doc] of Object.entries(DOCUMENTED[preset]!)) {
           const arm = json.arms.find((a: Arm) => a.name === name) as Arm;
           for (const [key, [mean, std]] of [

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 /**
  * Runs a command asynchronously and collects its output. (spawnSync would block the vitest worker's
@@ -68,4 +69,20 @@ export function writeTinySweep(dir: string, options: { name: string; steps: numb
     ].join('\n'),
   );
   return sweepFile;
+}
+
+/**
+ * `contrastive run <preset> --json` on wasm in CI mode, with what every preset test checks first:
+ * no usage error (exit 1) and no failed check. Returns the exit status and the parsed results.
+ */
+export async function runPreset(bin: string, preset: string, out: string): Promise<{ status: number | null; json: any }> {
+  const r = await runAsync(process.execPath, [bin, 'run', preset, '--out', out, '--json', '--backend', 'wasm'], {
+    ...process.env,
+    CI: '1',
+  });
+  expect(r.status, r.stderr).not.toBe(1);
+  const json = JSON.parse(r.stdout);
+  const failed = json.checks.filter((c: { pass: boolean }) => !c.pass).map((c: unknown) => JSON.stringify(c));
+  expect(failed, failed.join('\n')).toEqual([]);
+  return { status: r.status, json };
 }
