@@ -1,5 +1,6 @@
 // Shared vitest settings for every package (plain JS so vitest can load it without a build).
 import { fileURLToPath } from 'node:url';
+import { configDefaults } from 'vitest/config';
 
 // vite's defaults for Node, with `source` first.
 const conditions = ['source', 'module', 'node', 'development|production'];
@@ -19,7 +20,7 @@ export function sharedConfig(options = {}) {
     ssr: { resolve: { conditions } },
     test: {
       include: options.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      exclude: ['**/node_modules/**', '**/dist/**', ...(mutation ? (options.mutationExclude ?? []) : [])],
+      exclude: [...configDefaults.exclude, ...(mutation ? (options.mutationExclude ?? []) : [])],
       setupFiles: [setup],
       testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: 60_000,
