@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { maybeChecked } from './checked-addon';
 
 /** The raw addon (csrc/addon.c). Use the checked wrappers of this package instead. */
 export interface NativeAddon {
@@ -213,9 +214,11 @@ export function loadFrom(dirs: string[]): { addon: NativeAddon | undefined; info
     const base = req(baseline) as NativeAddon;
     // The AVX-512 build only where cpuid says it runs: a tree copied to an older CPU falls back.
     const best = base.cpu.avx512 && build?.variants.includes('avx512') ? join(dir, 'contrastive-avx512.node') : undefined;
-    const addon = best && existsSync(best) ? (req(best) as NativeAddon) : base;
-    const variant = addon === base ? 'baseline' : 'avx512';
-    return { addon, info: { available: true, path: addon === base ? baseline : best!, simd: addon.simd, variant, buildMessages } };
+    const loaded = best && existsSync(best) ? (req(best) as NativeAddon) : base;
+    const variant = loaded === base ? 'baseline' : 'avx512';
+    // CONTRASTIVE_NATIVE_CHECK=1: every call checks it wrote only inside its array arguments.
+    const addon = maybeChecked(loaded);
+    return { addon, info: { available: true, path: loaded === base ? baseline : best!, simd: addon.simd, variant, buildMessages } };
   } catch (e) {
     return {
       addon: undefined,
