@@ -1,12 +1,13 @@
 // End-to-end: the exit code and the verdict's words when --steps overrides the setting a config's
 // checks were calibrated for, and that `contrastive report` remembers it (config.json meta).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAsync } from './run-cli';
+import { builtBin, runAsync } from './run-cli';
 
-const bin = join(import.meta.dirname, '..', 'dist', 'bin.js');
+// A missing build fails here (builtBin throws), it does not skip.
+const bin = builtBin();
 const dir = mkdtempSync(join(tmpdir(), 'contrastive-verdict-'));
 const config = {
   name: 'tiny-verdict',
@@ -25,7 +26,7 @@ const configPath = join(dir, 'tiny.json');
 writeFileSync(configPath, JSON.stringify(config));
 const env = { ...process.env, CI: '1', COLUMNS: '80' };
 
-describe.skipIf(!existsSync(bin))('verdict and exit code (built binary)', () => {
+describe('verdict and exit code (built binary)', () => {
   it('--steps below the calibrated steps: exit 3, and the verdict says why; report keeps it', async () => {
     const out = join(dir, 'short');
     const r = await runAsync(
