@@ -5,8 +5,9 @@
 // Node's FileHandle), and the messages of unreadable checkpoints with their size in bytes.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Checkpoint } from './checkpoint';
 import { fsError } from './fs-error';
@@ -46,6 +47,63 @@ describe('Node file helpers (mutation)', () => {
     const d = (await makeDirectory(deep).catch((err: unknown) => err)) as NodeJS.ErrnoException;
     expect(d.code).toBe('ENOTDIR');
     expect(d.message).toMatch(new RegExp(`^cannot create the directory ${escapeRe(deep)} \\(ENOTDIR\\): `));
+  });
+
+  it('makeDirectory, where recursive mkdir hides the errno as ENOENT (a read-only or full disk), names the first directory that cannot be made and its errno', async () => {
+    // Node's recursive mkdir reports ENOENT when a missing parent fails with EROFS or ENOSPC
+    // (nodejs/node#47098, #42808); such a file system cannot be made in a test, so mkdir of
+    // node:fs/promises is replaced (syncBuiltinESMExports carries it to the ESM import of node.ts):
+    // under `ro`, a recursive mkdir fails with ENOENT and a plain one with the errno in `plain`;
+    // anything else is the real mkdir.
+    const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
+    const real = fsp.mkdir;
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    let plain: Record<string, string> = {};
+    const messages: Record<string, string> = {
+      ENOENT: 'no such file or directory',
+      EROFS: 'read-only file system',
+      EEXIST: 'file already exists',
+    };
+    const failure = (code: string, p: string) => Object.assign(new Error(`${code}: ${messages[code]}, mkdir '${p}'`), { code });
+    fsp.mkdir = ((p: string, options?: { recursive?: boolean }) => {
+      if (p.startsWith(`${ro}${sep}`)) {
+        if (options?.recursive) return Promise.reject(failure('ENOENT', p));
+        if (plain[p]) return Promise.reject(failure(plain[p], p));
+      }
+      return real(p, options);
+    }) as typeof fsp.mkdir;
+    syncBuiltinESMExports();
+    const failed = (p: string) =>
+      makeDirectory(p).then(
+        () => undefined,
+        (err: unknown) => err as NodeJS.ErrnoException,
+      );
+    try {
+      // `ro/a` cannot be made: the error names it (not `ro/a/b`) with EROFS.
+      plain = { [join(ro, 'a')]: 'EROFS' };
+      const a = await failed(join(ro, 'a', 'b'));
+      expect(a?.message).toBe(
+        `cannot create the directory ${join(ro, 'a')} (EROFS): EROFS: read-only file system, mkdir '${join(ro, 'a')}'`,
+      );
+      expect(a?.code).toBe('EROFS');
+      // `ro/c` was made meanwhile by another process (EEXIST: fine); `ro/c/d` cannot be made.
+      plain = { [join(ro, 'c')]: 'EEXIST', [join(ro, 'c', 'd')]: 'EROFS' };
+      const c = await failed(join(ro, 'c', 'd'));
+      expect(c?.message).toBe(
+        `cannot create the directory ${join(ro, 'c', 'd')} (EROFS): EROFS: read-only file system, mkdir '${join(ro, 'c', 'd')}'`,
+      );
+      // Every directory could be made one by one: the recursive mkdir's own error is reported.
+      plain = {};
+      const e = await failed(join(ro, 'e', 'f'));
+      expect(e?.message).toBe(
+        `cannot create the directory ${join(ro, 'e', 'f')} (ENOENT): ENOENT: no such file or directory, mkdir '${join(ro, 'e', 'f')}'`,
+      );
+      expect(readdirSync(join(ro, 'e'))).toEqual(['f']);
+    } finally {
+      fsp.mkdir = real;
+      syncBuiltinESMExports();
+    }
   });
 
   it('writeFileAtomic syncs and closes its temp file handle; a failed write says "cannot write" and leaves no temp file', async () => {
