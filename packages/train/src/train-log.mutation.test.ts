@@ -187,6 +187,11 @@ describe('train loggers on hand-made events (mutation)', () => {
     await expect(withLoggers((async function* () {})(), null as never).next()).rejects.toThrow(
       "withLoggers: invalid argument 'loggers[0]': expected a TrainLogger ({ log(event) }), got null",
     );
+    // A TrainLogger is an object: a function that happens to carry a log method is refused too.
+    const fn = Object.assign(() => undefined, { log: () => undefined });
+    await expect(withLoggers((async function* () {})(), fn as never).next()).rejects.toThrow(
+      "withLoggers: invalid argument 'loggers[0]': expected a TrainLogger ({ log(event) }), got ",
+    );
     let returns = 0;
     const events: TrainEvent[] = [step(1)];
     const finite: AsyncIterator<TrainEvent, TrainHistory> = {
