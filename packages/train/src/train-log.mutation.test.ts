@@ -2,7 +2,7 @@
 // lines and CSV (RFC 4180 quoting) rows with fields, `every` thinning, the console lines of every
 // event kind, the header switch, and withLoggers over a bare iterator (its return value is the
 // history) and on a throwing run (loggers closed, the error passed on).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TrainHistory } from './checkpoint';
 import type { TrainEvent } from './train';
 import {
@@ -157,5 +157,65 @@ describe('train loggers on hand-made events (mutation)', () => {
       "withLoggers: invalid argument 'loggers[0]': expected a TrainLogger ({ log(event) })",
     );
     await expect(withLoggers(failing, { log: () => undefined }, null as never).next()).rejects.toThrow(/loggers\[1\]/);
+  });
+
+  it('every entry point names itself when its options are invalid', () => {
+    const bad = { every: 0 };
+    const sink = () => undefined;
+    for (const [op, f] of [
+      ['metricsRow', () => metricsRow(step(1), bad)],
+      ['consoleLogger', () => consoleLogger(bad)],
+      ['jsonLinesLogger', () => jsonLinesLogger(sink, bad)],
+      ['csvRows', () => csvRows(step(1), bad)],
+      ['csvLogger', () => csvLogger(sink, bad)],
+    ] as const) {
+      expect(f, op).toThrow(new RegExp(`^${op}: invalid argument 'options\\.every'`));
+    }
+  });
+
+  it('consoleLogger writes to console.log unless given a writer', () => {
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      consoleLogger().log({ type: 'start', step: 0, steps: 3, resumed: false });
+      expect(spy.mock.calls).toEqual([['start: 3 steps']]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('withLoggers: a null logger is refused by index; a finished run is not returned; a run without return() can be left early', async () => {
+    await expect(withLoggers((async function* () {})(), null as never).next()).rejects.toThrow(
+      "withLoggers: invalid argument 'loggers[0]': expected a TrainLogger ({ log(event) }), got null",
+    );
+    // A TrainLogger is an object: a function that happens to carry a log method is refused too.
+    const fn = Object.assign(() => undefined, { log: () => undefined });
+    await expect(withLoggers((async function* () {})(), fn as never).next()).rejects.toThrow(
+      "withLoggers: invalid argument 'loggers[0]': expected a TrainLogger ({ log(event) }), got ",
+    );
+    let returns = 0;
+    const events: TrainEvent[] = [step(1)];
+    const finite: AsyncIterator<TrainEvent, TrainHistory> = {
+      next: async () => (events.length ? { done: false, value: events.shift()! } : { done: true, value: { loss: [], evals: [] } }),
+      return: async () => (returns++, { done: true, value: { loss: [], evals: [] } }),
+    };
+    for await (const _ of withLoggers(finite)) void _;
+    expect(returns).toBe(0);
+    // No return() (a hand-written iterator may omit it): breaking out must not throw.
+    const endless: AsyncIterator<TrainEvent, TrainHistory> = { next: async () => ({ done: false, value: step(1) }) };
+    let seen = 0;
+    for await (const _ of withLoggers(endless)) if (++seen === 2) break;
+    expect(seen).toBe(2);
+  });
+
+  it("withLoggers returns the last end event's history, not that of events after it", async () => {
+    const endHistory: TrainHistory = { loss: [4], evals: [] };
+    async function* trailing(): AsyncGenerator<TrainEvent, void> {
+      yield { type: 'end', step: 1, history: endHistory, aborted: false };
+      yield { type: 'checkpoint', step: 1 };
+    }
+    const g = withLoggers(trailing());
+    let r = await g.next();
+    while (!r.done) r = await g.next();
+    expect(r.value).toBe(endHistory);
   });
 });

@@ -280,3 +280,267 @@ describe('train() argument errors', () => {
     );
   });
 });
+
+/** A network over the given variables (shared variables make two networks own the same one). */
+function netOver(name: string, variables: tf.Variable[]): Network {
+  return {
+    name,
+    inputDim: 1,
+    outputDim: 1,
+    apply: (x) => x as tf.Tensor2D,
+    variables,
+    toJSON: () => ({ type: 'over', config: {}, weights: {} }),
+    dispose: () => undefined,
+  };
+}
+
+/**
+ * A method with loss Σ_i c_i·sum(v_i): ∂ℓ/∂v_i = c_i everywhere, so one plain-SGD step moves every
+ * entry of v_i by exactly −lr·m_i·c_i, m_i being the variable's learning-rate multiplier.
+ */
+function linearLossMethod(networks: Record<string, Network>, trainable: tf.Variable[], coef: number[]): Method {
+  return {
+    name: 'linear-loss',
+    networks,
+    trainableVariables: () => trainable,
+    loss: () => tf.addN(trainable.map((v, i) => tf.mul(tf.sum(v), coef[i]!))) as tf.Scalar,
+    embed: (x) => x,
+    dispose: () => tf.dispose(trainable),
+  };
+}
+
+describe('train() parameter groups: lrMultipliers by the size of the first SGD step', () => {
+  const firstStep = async (networks: (vars: tf.Variable[]) => Record<string, Network>, lrMultipliers?: Record<string, number>) => {
+    const vars = [0, 1, 2].map((i) => tf.variable(tf.fill([2], 1), true, uniq(`pg${i}`)));
+    const coef = [1, 2, 4];
+    const before = vars.map((v) => Array.from(v.dataSync()));
+    const method = linearLossMethod(networks(vars), vars, coef);
+    for await (const _ of train(
+      options({ method, steps: 1, optimizer: { type: 'sgd', lr: 0.25, ...(lrMultipliers ? { lrMultipliers } : {}) } }),
+    ))
+      void _;
+    // The multiplier each variable got: Δv = −lr·m·c.
+    const m = vars.map((v, i) => (before[i]![0]! - v.dataSync()[0]!) / (0.25 * coef[i]!));
+    method.dispose();
+    return m;
+  };
+
+  it('each variable takes the multiplier of the first named network that owns it, 1 when none does', async () => {
+    // Variable 2 belongs to no network (a method's own variable).
+    const split = (v: tf.Variable[]) => ({ encoder: netOver('e', [v[0]!]), projector: netOver('p', [v[1]!]) });
+    expect(await firstStep(split)).toEqual([1, 1, 1]);
+    expect(await firstStep(split, {})).toEqual([1, 1, 1]);
+    expect(await firstStep(split, { projector: 0.5 })).toEqual([1, 0.5, 1]);
+    expect(await firstStep(split, { encoder: 2, projector: 0.5 })).toEqual([2, 0.5, 1]);
+    // Two networks share variable 0: the first one named in the multipliers decides, in the method's order.
+    const shared = (v: tf.Variable[]) => ({ online: netOver('o', [v[0]!]), both: netOver('b', [v[0]!, v[1]!]) });
+    expect(await firstStep(shared, { both: 0.5 })).toEqual([0.5, 0.5, 1]);
+    expect(await firstStep(shared, { online: 2, both: 0.5 })).toEqual([2, 0.5, 1]);
+  });
+
+  it("a multiplier for a network the method does not have is an error naming the method's networks", async () => {
+    const vars = [tf.variable(tf.scalar(1), true, uniq('pg'))];
+    const method = linearLossMethod({ encoder: netOver('e', vars), target: netOver('t', []) }, vars, [1]);
+    await expect(run(options({ method, optimizer: { type: 'sgd', lr: 0.1, lrMultipliers: { head: 2 } } }))).rejects.toThrow(
+      `train: invalid argument 'optimizer.lrMultipliers.head': expected one of the method's networks (encoder, target), got "head"`,
+    );
+  });
+});
+
+describe('train() modes, prepare and checkpoint contents', () => {
+  it('trains in training mode and evaluates in eval mode, switching back after every evaluation', async () => {
+    const inner = linearNet(6, 3, 1, uniq('modal'));
+    const net = Object.assign(inner, {
+      training: false,
+      setTraining(t: boolean) {
+        net.training = t;
+      },
+    });
+    const base = toyMethod(net);
+    const seen: string[] = [];
+    const method: Method = {
+      ...base,
+      loss: (views, batch, prepared) => (seen.push(`loss:${net.training}`), base.loss(views, batch, prepared)),
+    };
+    await run(
+      options({
+        method,
+        steps: 4,
+        evalEvery: 2,
+        evaluate: () => (seen.push(`eval:${net.training}`), { m: 1 }),
+      }),
+    );
+    expect(seen).toEqual([
+      'eval:false', // step 0, before the loop switches to training mode
+      'loss:true',
+      'loss:true',
+      'eval:false',
+      'loss:true',
+      'loss:true',
+      'eval:false',
+    ]);
+    expect(net.training).toBe(true); // restored after the last evaluation
+  });
+
+  it('a method without prepare gets no prepared constants', async () => {
+    const base = toyMethod(linearNet(6, 3, 1, uniq('prep')));
+    const got: unknown[][] = [];
+    await run(options({ method: { ...base, loss: (v, b, p) => (got.push(p), base.loss(v, b, p)) }, steps: 1 }));
+    expect(got).toEqual([[]]);
+  });
+
+  it("a network is checkpointed with its state only when it has both getState and setState; tfjs '_n' suffixes are dropped only at the end", async () => {
+    const w1 = tf.variable(tf.fill([6, 3], 0.1), true, `${uniq('k')}/bias_12`);
+    const w2 = tf.variable(tf.fill([3, 3], 0.1), true, `${uniq('k')}/a_1b`);
+    const enc: Network = { ...netOver('e', [w1]), inputDim: 6, outputDim: 3, apply: (x) => tf.matMul(x, w1) };
+    const proj: Network = { ...netOver('p', [w2]), inputDim: 3, outputDim: 3, apply: (x) => tf.matMul(x, w2) };
+    const halfA = Object.assign(enc, { getState: () => ({ a: 1 }) });
+    const halfB = Object.assign(proj, { setState: () => undefined });
+    const method: Method = {
+      name: 'halves',
+      networks: { encoder: halfA, projector: halfB },
+      trainableVariables: () => [w1, w2],
+      loss: (views) => tf.mean(tf.square(proj.apply(enc.apply(views[0]!)))) as tf.Scalar,
+      embed: (x) => enc.apply(x),
+      dispose: () => tf.dispose([w1, w2]),
+    };
+    let captured: Checkpoint | undefined;
+    const store: CheckpointStore = { load: async () => undefined, save: async (c) => void (captured = c) };
+    await run(options({ method, steps: 1, checkpoint: store }));
+    expect(captured!.networks).toBeUndefined();
+    expect(captured!.variables.map((v) => v.name)).toEqual(['encoder/bias', 'projector/a_1b']);
+    // The checkpoint holds copies: a store may keep or change what it is given.
+    expect(captured!.variables[0]!.shape).toEqual([6, 3]);
+    expect(captured!.variables[0]!.shape).not.toBe(w1.shape);
+  });
+});
+
+describe('train() without an augmentation', () => {
+  it("a data model that draws its own pairs trains; one that does not is refused before the first event", async () => {
+    const paired = {
+      ...toyData(6),
+      samplePair: (b: number) => {
+        const x = tf.randomNormal([b, 6], 0, 1, 'float32', 3) as tf.Tensor2D;
+        return { x, xPositive: tf.add(x, 0.01) as tf.Tensor2D };
+      },
+    };
+    const events = await run(options({ data: paired, augment: undefined, steps: 2 }));
+    expect(brief(events)).toEqual(['start', 'step1', 'step2', 'end2']);
+    const seen: TrainEvent[] = [];
+    let evaluated = 0;
+    const method = toyMethod(linearNet(6, 3, 1, uniq('np')));
+    try {
+      for await (const e of train(options({ method, augment: undefined, evaluate: () => ({ m: evaluated++ }) }))) seen.push(e);
+    } catch (e) {
+      expect((e as Error).message).toBe(
+        "train: invalid argument 'augment': no augmentation given, and data model 'toy' does not draw its own positive pairs (implement PairedDataModel.samplePair(), or pass an augmentation)",
+      );
+    }
+    method.dispose();
+    expect(seen).toEqual([]);
+    expect(evaluated).toBe(0);
+  });
+
+  it('a function is not an Augmentation (it has an apply, but is not an object)', async () => {
+    const o = options();
+    await expect(run({ ...o, augment: (() => undefined) as never })).rejects.toThrow(
+      /^train: invalid argument 'augment': expected an Augmentation \(omit it when the data model draws its own pairs\), got /,
+    );
+  });
+});
+
+describe('train() abort from another task', () => {
+  it('a loop whose steps never await I/O still gives the event loop a turn once 100 ms have passed', async () => {
+    // An abort scheduled as a macrotask can only be seen when the loop yields to the event loop. The
+    // first step busy-waits 150 ms, so the check before the second step must yield (and the abort
+    // lands there), while the check before the first step (no time passed) must not.
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 0);
+    const base = toyMethod(linearNet(6, 3, 1, uniq('ab')));
+    let first = true;
+    const method: Method = {
+      ...base,
+      loss: (views, batch, prepared) => {
+        if (first) {
+          first = false;
+          const until = performance.now() + 150;
+          while (performance.now() < until);
+        }
+        return base.loss(views, batch, prepared);
+      },
+    };
+    const events = await run(options({ method, steps: 4, signal: controller.signal }));
+    expect(brief(events)).toEqual(['start', 'step1', 'checkpoint1', 'end1']);
+    expect(events.at(-1)).toMatchObject({ aborted: true });
+  });
+});
+
+describe('train() restore: more refusals and what is not refused', () => {
+  const reason = async (c: unknown, o: Partial<TrainOptions>) => {
+    const store: CheckpointStore = { location: 'ck.json', load: async () => structuredClone(c) as Checkpoint, save: async () => undefined };
+    try {
+      await run(options({ checkpoint: store, ...o }));
+    } catch (e) {
+      expect(CheckpointError.isInstance(e), String(e)).toBe(true);
+      return (e as CheckpointError).reason;
+    }
+    return 'ok';
+  };
+  const checkpointOf = async (o: Partial<TrainOptions>) => {
+    const store = memoryCheckpointStore();
+    await run(options({ steps: 1, checkpoint: store, ...o }));
+    return (await store.load())!;
+  };
+
+  it('a missing meta key, every variable and network named in the lists', async () => {
+    const good = await checkpointOf({});
+    expect(await reason(good, { meta: { arm: 'a' } })).toBe('belongs to another job: its arm is missing, this job\'s is "a"');
+    const two = twoLayer(uniq('two'));
+    expect(await reason(good, { data: toyData(2), method: toyMethod(two) })).toBe(
+      'holds 1 variables but the method has 3 (encoder/w, encoder/w#1, encoder/bias): it was written for another configuration',
+    );
+    // Two networks, with or without their own state (keys encoder/w, projector/w either way).
+    const pair = (stateful: boolean): Method => {
+      const state = stateful ? { getState: () => ({}), setState: () => undefined } : {};
+      const enc = Object.assign(linearNet(6, 3, 1, uniq('pe')), state);
+      const proj = Object.assign(linearNet(3, 3, 2, uniq('pp')), state);
+      return {
+        ...toyMethod(enc),
+        loss: (views) => tf.mean(tf.square(proj.apply(enc.apply(views[0]!)))) as tf.Scalar,
+        networks: { encoder: enc, projector: proj },
+        trainableVariables: () => [...enc.variables, ...proj.variables],
+        dispose: () => (enc.dispose(), proj.dispose()),
+      };
+    };
+    const plain = await checkpointOf({ method: pair(false) });
+    expect(await reason(plain, { method: pair(true) })).toBe(
+      "holds the state of networks [], the method's stateful networks are [encoder, projector]",
+    );
+    expect(await reason({ ...good, networks: { encoder: {}, projector: {} } }, {})).toBe(
+      "holds the state of networks [encoder, projector], the method's stateful networks are []",
+    );
+  });
+
+  it("a method state is handed back only when the checkpoint holds one, and only to a method that takes it", async () => {
+    const good = await checkpointOf({});
+    // No methodState in the checkpoint: setState is not called (it would refuse undefined).
+    const picky: Method = {
+      ...toyMethod(linearNet(6, 3, 1, uniq('pk'))),
+      setState: (s) => {
+        if (s === undefined) throw new Error('undefined state');
+      },
+    };
+    expect(await reason(good, { method: picky })).toBe('ok');
+    // A methodState the method has no setState for is ignored.
+    expect(await reason({ ...good, methodState: { r: 1 } }, {})).toBe('ok');
+  });
+
+  it('a Dataset run resumes from its own checkpoint (its sampler state is restored, not refused)', async () => {
+    const store = memoryCheckpointStore();
+    const dataset = () => toyDataset(8, [6], 2);
+    await run(options({ data: dataset(), steps: 2, batchSize: 4, checkpoint: store }));
+    const events = await run(options({ data: dataset(), steps: 3, batchSize: 4, checkpoint: store }));
+    expect(events[0]).toEqual({ type: 'start', step: 2, steps: 3, resumed: true });
+    expect(brief(events)).toEqual(['start', 'step3', 'checkpoint3', 'end3']);
+  });
+});
