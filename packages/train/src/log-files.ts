@@ -32,7 +32,7 @@ type RowStep = (line: string) => number | undefined;
 function appendOnlyFile(path: string, header: string | undefined, rowStep: RowStep) {
   let handle: FileHandle | undefined;
   let opening: Promise<FileHandle> | undefined;
-  const openAt = async (first: TrainEvent | undefined): Promise<FileHandle> => {
+  const openAt = async (first: TrainEvent): Promise<FileHandle> => {
     await makeDirectory(dirname(path));
     let text: string | undefined;
     try {
@@ -40,12 +40,10 @@ function appendOnlyFile(path: string, header: string | undefined, rowStep: RowSt
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError('read', path, e);
     }
-    if (text !== undefined && text.length > 0) {
-      // A line without its newline was torn by a kill mid-append: it is dropped, never completed.
-      let lines = text
-        .slice(0, text.lastIndexOf('\n') + 1)
-        .split('\n')
-        .slice(0, -1);
+    if (text) {
+      // An existing, non-empty file. A line without its newline was torn by a kill mid-append: it is
+      // dropped, never completed (the split's last piece is that line, or '' after the final newline).
+      let lines = text.split('\n').slice(0, -1);
       if (header !== undefined && lines.length > 0 && lines[0] !== header) {
         throw new InvalidArgumentError({
           op: 'csvFile',
@@ -54,7 +52,7 @@ function appendOnlyFile(path: string, header: string | undefined, rowStep: RowSt
           actual: lines[0],
         });
       }
-      if (first?.type === 'start') {
+      if (first.type === 'start') {
         // This run logs again every row after its starting step (all of them when not resumed).
         lines = lines.filter((line, i) => {
           if (header !== undefined && i === 0) return true;
@@ -75,10 +73,10 @@ function appendOnlyFile(path: string, header: string | undefined, rowStep: RowSt
     }
   };
   return {
-    async append(text: string, event: TrainEvent | undefined) {
-      handle ??= await (opening ??= openAt(event));
+    /** Appends whole lines to the file `touch` opened (`fileLogger` touches it at every event first). */
+    async append(text: string) {
       try {
-        await handle.appendFile(text, 'utf8');
+        await handle!.appendFile(text);
       } catch (e) {
         throw fsError('append to', path, e);
       }
@@ -87,8 +85,9 @@ function appendOnlyFile(path: string, header: string | undefined, rowStep: RowSt
     async touch(event: TrainEvent) {
       handle ??= await (opening ??= openAt(event));
     },
+    /** Flushes the file `touch` opened to disk. */
     async sync() {
-      await handle?.datasync().catch((e: unknown) => {
+      await handle!.datasync().catch((e: unknown) => {
         throw fsError('sync', path, e);
       });
     },
@@ -109,11 +108,9 @@ function appendOnlyFile(path: string, header: string | undefined, rowStep: RowSt
  * synced to disk at every checkpoint (the log is then as durable as the checkpoint) and at the end.
  */
 function fileLogger(file: ReturnType<typeof appendOnlyFile>, make: (write: (text: string) => Promise<void>) => TrainLogger): TrainLogger {
-  let current: TrainEvent | undefined;
-  const inner = make((text) => file.append(text, current));
+  const inner = make((text) => file.append(text));
   return {
     async log(event) {
-      current = event;
       await file.touch(event);
       await inner.log(event);
       if (event.type === 'checkpoint' || event.type === 'end') await file.sync();
@@ -134,12 +131,13 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function jsonLinesFile(path: string, options: MetricsLogOptions = {}): TrainLogger {
   const { fields = {} } = parseOptions('jsonLinesFile', metricsLogOptionsSchema, options);
   const rowStep: RowStep = (line) => {
+    let row: Record<string, unknown>;
     try {
-      const row = JSON.parse(line) as Record<string, unknown>;
-      return Object.entries(fields).every(([k, v]) => row[k] === v) && typeof row['step'] === 'number' ? row['step'] : undefined;
+      row = JSON.parse(line) as Record<string, unknown>;
     } catch {
-      return undefined;
+      return undefined; // not a JSON line: not this run's
     }
+    return Object.entries(fields).every(([k, v]) => row[k] === v) && typeof row['step'] === 'number' ? row['step'] : undefined;
   };
   return fileLogger(appendOnlyFile(path, undefined, rowStep), (write) => jsonLinesLogger(write, options));
 }
@@ -220,10 +218,8 @@ export async function readJsonLines(path: string): Promise<MetricsRow[]> {
   } catch (e) {
     throw fsError('read', path, e);
   }
-  const lines = text
-    .slice(0, text.lastIndexOf('\n') + 1)
-    .split('\n')
-    .slice(0, -1);
+  // The last piece of the split is a torn line, or '' after the final newline.
+  const lines = text.split('\n').slice(0, -1);
   return lines.flatMap((line, i) => {
     if (line.trim() === '') return [];
     let row: unknown;

@@ -20,19 +20,19 @@ export function fileCheckpointStore(path: string): CheckpointStore {
   return {
     location: path,
     async load() {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(path, 'utf8');
+        bytes = await readFile(path);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw fsError('read', path, e);
       }
       try {
-        return JSON.parse(text) as Checkpoint;
+        return JSON.parse(bytes.toString()) as Checkpoint;
       } catch (e) {
         throw new CheckpointError({
           location: path,
-          reason: `is not valid JSON (${text.length === 0 ? 'empty' : 'truncated or garbage'}, ${text.length} bytes): ${(e as Error).message}`,
+          reason: `is not valid JSON (${bytes.length === 0 ? 'empty' : 'truncated or garbage'}, ${bytes.length} bytes): ${(e as Error).message}`,
           cause: e,
         });
       }
@@ -53,14 +53,14 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   try {
     const handle = await open(tmp, 'w');
     try {
-      await handle.writeFile(data, 'utf8');
+      await handle.writeFile(data); // a string is written as UTF-8
       await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
+    await rm(tmp).catch(() => undefined); // absent when the open failed
     throw fsError('write', path, e);
   }
 }

@@ -128,4 +128,17 @@ describe('tfevents against an independent encoder (mutation)', () => {
     ]);
     expect(() => tensorBoardLogger(() => undefined, { every: 0 })).toThrow(/tensorBoardLogger: invalid argument 'options\.every'/);
   });
+
+  it('tensorBoardLogger default clock: Date.now() in seconds', async () => {
+    const writes: number[][] = [];
+    const logger = tensorBoardLogger((b) => void writes.push(Array.from(b)));
+    const t0 = Date.now() / 1000;
+    await logger.log({ type: 'start', step: 0, steps: 1, resumed: false });
+    const t1 = Date.now() / 1000;
+    // Bytes 13..20 of the version record: the double after 12 bytes of framing and the field-1 key.
+    const wallTime = new DataView(Uint8Array.from(writes[0]!).buffer).getFloat64(13, true);
+    expect(wallTime).toBeGreaterThanOrEqual(t0);
+    expect(wallTime).toBeLessThanOrEqual(t1);
+    expect(writes).toEqual([record([field(1, 1), ...f64(wallTime), ...bytesOf(3, str('brain.Event:2'))])]);
+  });
 });
