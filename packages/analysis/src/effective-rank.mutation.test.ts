@@ -78,6 +78,33 @@ describe('effectiveRank at its edges', () => {
   });
 });
 
+describe('effectiveRank: the rounding floor and ArrayLike input', () => {
+  it('a singular value exactly at 1e-7·σ₁ counts as rounding (dropped); just above it counts', () => {
+    // Z = [[2, 0], [0, 2e-7], [0, 0]]: Gram diag(4, 4e-14), σ = (2, 2e-7) exactly; floor = 1e-7·2.
+    expect(Array.from(singularValues({ rows: 3, cols: 2, data: Float64Array.from([2, 0, 0, 2e-7, 0, 0]) }))).toEqual([2, 2e-7]);
+    expect(
+      effectiveRankSync([
+        [2, 0],
+        [0, 2e-7],
+        [0, 0],
+      ]),
+    ).toBe(1);
+    // 3e-7 > floor: kept, exp(H(2/(2+3e-7), 3e-7/(2+3e-7))) ≈ 1 + 2.6e-6.
+    const above = effectiveRankSync([
+      [2, 0],
+      [0, 3e-7],
+      [0, 0],
+    ]);
+    expect(above).toBeGreaterThan(1 + 1e-6);
+    expect(above).toBeCloseTo(closedForm([2, 3e-7]), 12);
+  });
+
+  it('reads only the first `length` entries of an ArrayLike', () => {
+    const view = { length: 2, 0: 3, 1: 1, 2: 5 } as ArrayLike<number>;
+    expect(effectiveRankOfSingularValues(view)).toBeCloseTo(closedForm([3, 1]), 14);
+  });
+});
+
 describe('spectrum and covariance at their edges', () => {
   it('an all-zero (or constant, centred) batch: eigenvalues 0, explained 0 (not NaN), total 0', () => {
     for (const z of [

