@@ -89,4 +89,26 @@ describeBackends('decouplingMetrics streams', () => {
     expect(out['crossView.noise']).toBeCloseTo((corr[0]! + corr[1]!) / 2, 4);
     m.dispose();
   });
+
+  it('featureCrossView.mean: left out when every feature is constant (collapse), kept when one varies', () => {
+    const m = dictionary();
+    const data = stubData(d1, (rows, rng) => ({ x: tf.tensor2d(rng.fillNormal(new Float32Array(rows * d1)), [rows, d1]) }), {
+      dictionary: m,
+    });
+    const augment: Augmentation = { name: 'same', views: 2, apply: (x) => tf.tidy(() => [tf.clone(x), tf.clone(x)]) };
+    // A collapsed encoder: every sample maps to the same 3 features.
+    const collapsed = decouplingMetrics({ data, augment, embed: (x) => tf.ones([x.shape[0], 3]), samples: n, seed });
+    expect('featureCrossView.mean' in collapsed).toBe(false);
+    expect(collapsed['crossView.atoms']).toBeCloseTo(1, 6); // identical views
+    // One varying feature (x's first coordinate) beside two constant ones: identical views give 1.
+    const one = decouplingMetrics({
+      data,
+      augment,
+      embed: (x) => tf.tidy(() => tf.concat([tf.slice(x, [0, 0], [-1, 1]), tf.ones([x.shape[0], 2])], 1) as tf.Tensor2D),
+      samples: n,
+      seed,
+    });
+    expect(one['featureCrossView.mean']).toBeCloseTo(1, 6);
+    m.dispose();
+  });
 });

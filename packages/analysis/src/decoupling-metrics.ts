@@ -26,7 +26,8 @@ export interface DecouplingMetricsInput {
  * (`crossView.dense`), and of the learned features (`featureCrossView.mean`). A good augmentation
  * keeps the atoms correlated and decorrelates noise and dense directions.
  *
- * Returns `{}` without a dictionary or an augmentation.
+ * Returns `{}` without a dictionary or an augmentation; `featureCrossView.mean` is left out when
+ * every learned feature is constant in a view (collapse: no correlation is defined).
  */
 export function decouplingMetrics(input: DecouplingMetricsInput): MetricRecord {
   const { data, augment, embed, samples, seed } = input;
@@ -58,7 +59,9 @@ export function decouplingMetrics(input: DecouplingMetricsInput): MetricRecord {
     const [fa, fb] = [embed(a), embed(b)];
     keep.push(fa, fb);
     const fcv = featureCrossViewCorrelationSync(fa, fb);
-    if (fcv.mean !== null) out['featureCrossView.mean'] = fcv.mean;
+    // Left out when every feature is constant in a view (a collapsed network): the correlation is
+    // undefined there, and the empty mean's 0 would read as "perfectly decorrelated".
+    if (fcv.skipped < fcv.perItem.length) out['featureCrossView.mean'] = fcv.mean;
     return out;
   } finally {
     tf.dispose(keep);
