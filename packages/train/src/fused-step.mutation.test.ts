@@ -10,13 +10,7 @@
 //   W ← W − lr·∂ℓ/∂W and the unit-norm row projection, as core's SymmetricReluInfoNCEStepKernel
 //   documents it.
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  getKernel,
-  NonFiniteValueError,
-  registerKernel,
-  type SymmetricReluInfoNCEStepKernel,
-  unregisterKernel,
-} from '@contrastive/core';
+import { getKernel, NonFiniteValueError, registerKernel, type SymmetricReluInfoNCEStepKernel, unregisterKernel } from '@contrastive/core';
 import { infoNCELoss } from '@contrastive/losses';
 import { softThreshold, symmetricRelu } from '@contrastive/nets';
 import { describeBackends, expectClose } from '@contrastive/test-utils';
@@ -126,7 +120,6 @@ function useKernels({ step = true, poisonCall = -1 } = {}) {
   } else unregisterKernel('symmetricReluInfoNCEStep');
   return calls;
 }
-
 
 /** The Wen & Li setting (symmetric-ReLU encoder, no projector, InfoNCE on raw inner products). */
 const flagship = () =>

@@ -416,7 +416,7 @@ describe('train() modes, prepare and checkpoint contents', () => {
 });
 
 describe('train() without an augmentation', () => {
-  it("a data model that draws its own pairs trains; one that does not is refused before the first event", async () => {
+  it('a data model that draws its own pairs trains; one that does not is refused before the first event', async () => {
     const paired = {
       ...toyData(6),
       samplePair: (b: number) => {
@@ -521,7 +521,7 @@ describe('train() restore: more refusals and what is not refused', () => {
     );
   });
 
-  it("a method state is handed back only when the checkpoint holds one, and only to a method that takes it", async () => {
+  it('a method state is handed back only when the checkpoint holds one, and only to a method that takes it', async () => {
     const good = await checkpointOf({});
     // No methodState in the checkpoint: setState is not called (it would refuse undefined).
     const picky: Method = {

@@ -178,7 +178,13 @@ describeBackends("contrastiveMethod kernels: 'native' says why not, the fused st
     const keep = <T extends { dispose(): void }>(x: T) => (nets.push(x), x);
     const refusal = (o: Partial<Parameters<typeof contrastiveMethod>[0]>) => {
       try {
-        contrastiveMethod({ encoder: keep(wenLi(`cm-r${nets.length}`)), loss: 'infonce', normalize: false, ...o, kernels: 'native' }).dispose();
+        contrastiveMethod({
+          encoder: keep(wenLi(`cm-r${nets.length}`)),
+          loss: 'infonce',
+          normalize: false,
+          ...o,
+          kernels: 'native',
+        }).dispose();
       } catch (e) {
         expect(e).toBeInstanceOf(InvalidArgumentError);
         const { op, argument, expected, actual } = e as InvalidArgumentError;
@@ -205,7 +211,7 @@ describeBackends("contrastiveMethod kernels: 'native' says why not, the fused st
     for (const n of nets) n.dispose();
   });
 
-  it("fusedSgdStep exists only with the step kernel registered, and hands it the views, W, b, τ, lr[0] and unitNormRows", () => {
+  it('fusedSgdStep exists only with the step kernel registered, and hands it the views, W, b, τ, lr[0] and unitNormRows', () => {
     registerKernel('symmetricReluInfoNCE', () => tf.scalar(0));
     unregisterKernel('symmetricReluInfoNCEStep');
     const encoder = wenLi('cm-fs');
@@ -247,9 +253,7 @@ function supConFloat64(
     const logZ = max + Math.log(logits.reduce((s, l) => s + Math.exp(l - max), 0));
     const pos = others.flatMap((c, k) => (c.label === anchor.label ? [logits[k]! - logZ] : []));
     const l =
-      o.variant === 'out'
-        ? -pos.reduce((s, x) => s + x, 0) / pos.length
-        : -Math.log(pos.reduce((s, x) => s + Math.exp(x), 0) / pos.length);
+      o.variant === 'out' ? -pos.reduce((s, x) => s + x, 0) / pos.length : -Math.log(pos.reduce((s, x) => s + Math.exp(x), 0) / pos.length);
     total += (o.temperature / o.baseTemperature) * l;
   }
   return total / all.length;
@@ -264,7 +268,10 @@ describeBackends('contrastiveMethod SupCon / NT-Xent against float64 references 
     const rows = (t: tf.Tensor2D) => tf.tidy(() => encoder.apply(t).arraySync() as number[][]);
     const z = [rows(a), rows(b)];
     const cases: Array<[Parameters<typeof contrastiveMethod>[0], number]> = [
-      [{ encoder, loss: 'supcon', temperature: 0.2 }, supConFloat64(z, { labels: y, temperature: 0.2, baseTemperature: 0.2, variant: 'out', normalize: true })],
+      [
+        { encoder, loss: 'supcon', temperature: 0.2 },
+        supConFloat64(z, { labels: y, temperature: 0.2, baseTemperature: 0.2, variant: 'out', normalize: true }),
+      ],
       [
         { encoder, loss: 'supcon', temperature: 0.2, baseTemperature: 0.07, variant: 'in' },
         supConFloat64(z, { labels: y, temperature: 0.2, baseTemperature: 0.07, variant: 'in', normalize: true }),
@@ -273,7 +280,10 @@ describeBackends('contrastiveMethod SupCon / NT-Xent against float64 references 
         { encoder, loss: 'supcon', supervised: false, normalize: false, temperature: 0.5 },
         supConFloat64(z, { temperature: 0.5, baseTemperature: 0.5, variant: 'out', normalize: false }),
       ],
-      [{ encoder, loss: 'ntxent', temperature: 0.3 }, supConFloat64(z, { temperature: 0.3, baseTemperature: 0.3, variant: 'out', normalize: true })],
+      [
+        { encoder, loss: 'ntxent', temperature: 0.3 },
+        supConFloat64(z, { temperature: 0.3, baseTemperature: 0.3, variant: 'out', normalize: true }),
+      ],
     ];
     for (const [options, want] of cases) {
       const m = contrastiveMethod(options);

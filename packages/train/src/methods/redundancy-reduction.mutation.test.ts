@@ -56,9 +56,7 @@ describeBackends('Barlow Twins and VICReg methods (mutation)', () => {
       }
       const m = make({ encoder: ok });
       const v = tf.ones([2, 3]) as tf.Tensor2D;
-      expect(() => m.loss([v, v, v], { x: v }, [])).toThrow(
-        `${op}: invalid argument 'views': expected exactly 2 views, got "3 views"`,
-      );
+      expect(() => m.loss([v, v, v], { x: v }, [])).toThrow(`${op}: invalid argument 'views': expected exactly 2 views, got "3 views"`);
       v.dispose();
       m.dispose();
     });
