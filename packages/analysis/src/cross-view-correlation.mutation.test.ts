@@ -1,6 +1,7 @@
 // Cross-view correlation at its smallest valid batch (2 samples: the Pearson correlation of two
 // points is the sign of (a₂ − a₁)(b₂ − b₁), a closed form) and the 1-sample error of every entry
 // point, with the message written out by hand (it names the first view).
+import { rejectionOf } from '@contrastive/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   crossViewCorrelation,
@@ -8,15 +9,6 @@ import {
   featureCrossViewCorrelation,
   featureCrossViewCorrelationSync,
 } from './cross-view-correlation';
-
-async function rejection(p: () => Promise<unknown> | unknown): Promise<Error & { argument?: string }> {
-  try {
-    await p();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-}
 
 describe('cross-view correlation with 2 samples (closed form ±1, up to float64 rounding)', () => {
   // Projections on e0: view a (1, 2), view b (3, 1) → opposite order → −1; on e1: (0, 5) and (0, 4) → +1.
@@ -55,7 +47,7 @@ describe('a single sample is an error naming the first view', () => {
 
   it('crossViewCorrelation (both forms) names viewA', async () => {
     for (const f of [() => crossViewCorrelationSync(one, one, dirs), () => crossViewCorrelation(one, one, dirs)]) {
-      const e = await rejection(f);
+      const e = await rejectionOf(f);
       expect(e.message).toBe(
         'crossViewCorrelation: invalid argument \'viewA\': expected at least 2 samples (rows) to correlate, got "1 row"',
       );
@@ -65,7 +57,7 @@ describe('a single sample is an error naming the first view', () => {
 
   it('featureCrossViewCorrelation (both forms) names featA', async () => {
     for (const f of [() => featureCrossViewCorrelationSync(one, one), () => featureCrossViewCorrelation(one, one)]) {
-      const e = await rejection(f);
+      const e = await rejectionOf(f);
       expect(e.message).toBe(
         'featureCrossViewCorrelation: invalid argument \'featA\': expected at least 2 samples (rows) to correlate, got "1 row"',
       );

@@ -1,31 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hungarian } from './hungarian';
-import { rngOf } from './test-fixtures';
-
-/** Best total over all injective maps from the smaller side to the larger one (brute force). */
-function bruteForce(cost: number[][], maximize: boolean): number {
-  const rows = cost.length;
-  const cols = cost[0]!.length;
-  const small = Math.min(rows, cols);
-  const large = Math.max(rows, cols);
-  const at = (i: number, j: number) => (rows <= cols ? cost[i]![j]! : cost[j]![i]!);
-  let best = maximize ? -Infinity : Infinity;
-  const used = new Array<boolean>(large).fill(false);
-  const rec = (i: number, total: number) => {
-    if (i === small) {
-      best = maximize ? Math.max(best, total) : Math.min(best, total);
-      return;
-    }
-    for (let j = 0; j < large; j++) {
-      if (used[j]) continue;
-      used[j] = true;
-      rec(i + 1, total + at(i, j));
-      used[j] = false;
-    }
-  };
-  rec(0, 0);
-  return best;
-}
+import { bruteForceAssignment as bruteForce, rngOf } from './test-fixtures';
 
 describe('hungarian', () => {
   it('solves the scipy linear_sum_assignment example (cost 5: rows → [1, 0, 2])', () => {

@@ -142,31 +142,13 @@ describe('knnAccuracy: majority vote (plain kNN, Cover & Hart 1967) and its docu
   it('cosine ranks by the cosine itself: a zero training row (cosine 0) is farther than a row at cosine 1/√10', () => {
     // Query (1, 0); train (0, 0) of class 0 and (1, 3) of class 1 (cosine 0.316 > 0). Squared euclidean
     // on the normalised rows would rank them the other way (1 < 2 − 2/√10 = 1.37).
-    expect(
-      knnAccuracySync(
-        [
-          [0, 0],
-          [1, 3],
-        ],
-        [0, 1],
-        [[1, 0]],
-        [1],
-        { k: 1 },
-      ).predictions,
-    ).toEqual([1]);
+    const train = [
+      [0, 0],
+      [1, 3],
+    ];
+    expect(knnAccuracySync(train, [0, 1], [[1, 0]], [1], { k: 1 }).predictions).toEqual([1]);
     // Raw euclidean: (0, 0) at 1, (1, 3) at 9 → class 0.
-    expect(
-      knnAccuracySync(
-        [
-          [0, 0],
-          [1, 3],
-        ],
-        [0, 1],
-        [[1, 0]],
-        [1],
-        { k: 1, metric: 'euclidean' },
-      ).predictions,
-    ).toEqual([0]);
+    expect(knnAccuracySync(train, [0, 1], [[1, 0]], [1], { k: 1, metric: 'euclidean' }).predictions).toEqual([0]);
   });
 });
 

@@ -96,3 +96,31 @@ export function gaussianBlobs(seed: number, n: number, f: number, classes: numbe
   }
   return { x, y };
 }
+
+/**
+ * Best total of an assignment problem by enumeration: every injective map from the smaller side of
+ * `cost` [rows, cols] to the larger one (the independent reference for `hungarian`, n ≤ 6).
+ */
+export function bruteForceAssignment(cost: number[][], maximize: boolean): number {
+  const rows = cost.length;
+  const cols = cost[0]!.length;
+  const small = Math.min(rows, cols);
+  const large = Math.max(rows, cols);
+  const at = (i: number, j: number) => (rows <= cols ? cost[i]![j]! : cost[j]![i]!);
+  let best = maximize ? -Infinity : Infinity;
+  const used = new Array<boolean>(large).fill(false);
+  const rec = (i: number, total: number) => {
+    if (i === small) {
+      best = maximize ? Math.max(best, total) : Math.min(best, total);
+      return;
+    }
+    for (let j = 0; j < large; j++) {
+      if (used[j]) continue;
+      used[j] = true;
+      rec(i + 1, total + at(i, j));
+      used[j] = false;
+    }
+  };
+  rec(0, 0);
+  return best;
+}

@@ -10,7 +10,7 @@
 //   W ← W − lr·∂ℓ/∂W and the unit-norm row projection, as core's SymmetricReluInfoNCEStepKernel
 //   documents it.
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel, NonFiniteValueError, registerKernel, type SymmetricReluInfoNCEStepKernel, unregisterKernel } from '@contrastive/core';
+import { NonFiniteValueError, registerKernel, type SymmetricReluInfoNCEStepKernel, unregisterKernel } from '@contrastive/core';
 import { infoNCELoss } from '@contrastive/losses';
 import { softThreshold, symmetricRelu } from '@contrastive/nets';
 import { describeBackends, expectClose } from '@contrastive/test-utils';
@@ -18,6 +18,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { memoryCheckpointStore } from './checkpoint';
 import type { Method } from './method';
 import { contrastiveMethod } from './methods/contrastive';
+import { kernelRestorer } from './testing/kernels';
 import { toyData, toyNoise } from './testing/toy';
 import { train, type TrainOptions } from './train';
 
@@ -95,13 +96,7 @@ const lossKernel = (x1: tf.Tensor2D, x2: tf.Tensor2D, w: tf.Tensor2D, o: { thres
     }),
   );
 
-const before = { loss: getKernel('symmetricReluInfoNCE'), step: getKernel('symmetricReluInfoNCEStep') };
-const restoreKernels = () => {
-  if (before.loss) registerKernel('symmetricReluInfoNCE', before.loss);
-  else unregisterKernel('symmetricReluInfoNCE');
-  if (before.step) registerKernel('symmetricReluInfoNCEStep', before.step);
-  else unregisterKernel('symmetricReluInfoNCEStep');
-};
+const restoreKernels = kernelRestorer('symmetricReluInfoNCE', 'symmetricReluInfoNCEStep');
 
 /** Registers the loss kernel and (unless `step` is false) a recording float64 step kernel. */
 function useKernels({ step = true, poisonCall = -1 } = {}) {

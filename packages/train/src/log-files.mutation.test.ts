@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileS
 import { type FileHandle, open } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rejectionOf } from '@contrastive/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { csvFile, jsonLinesFile, readJsonLines, tensorBoardFile } from './node';
 import type { TrainEvent } from './train';
@@ -28,13 +29,6 @@ async function fileHandleProto(): Promise<FileHandle> {
   const h = await open(join(dir, 'proto'), 'w');
   await h.close();
   return Object.getPrototypeOf(h) as FileHandle;
-}
-
-async function rejection(p: unknown): Promise<NodeJS.ErrnoException> {
-  return (await Promise.resolve(p).then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as NodeJS.ErrnoException;
 }
 
 afterEach(() => {
@@ -131,7 +125,7 @@ describe('log files (mutation)', () => {
   it('csvFile refuses a file with another header, naming it; bad options name the writer', async () => {
     const path = fresh('other.csv');
     writeFileSync(path, 'x,y\n1,2\n');
-    const e = await rejection(csvFile(path, { fields: { arm: 'a', seed: 1 } }).log(start()));
+    const e = await rejectionOf(csvFile(path, { fields: { arm: 'a', seed: 1 } }).log(start()));
     expect(e.message).toBe(
       `csvFile: invalid argument '${path}': expected a CSV log whose header is "arm,seed,step,name,value" (other fields or another format: choose another file), got "x,y"`,
     );
@@ -168,14 +162,14 @@ describe('log files (mutation)', () => {
     // A directory where the log should be: the read fails.
     const isDir = fresh('is-dir.jsonl');
     mkdirSync(isDir);
-    const read = await rejection(jsonLinesFile(isDir).log(start()));
+    const read = await rejectionOf(jsonLinesFile(isDir).log(start()));
     expect(read.code).toBe('EISDIR');
     expect(read.message.startsWith(`cannot read ${isDir} (EISDIR): `)).toBe(true);
 
     // A dangling link into a missing directory: nothing to read (ENOENT is a new file), the open fails.
     const dangling = fresh('dangling.jsonl');
     symlinkSync(join(dir, 'no-such-dir', 'x.jsonl'), dangling);
-    const opened = await rejection(jsonLinesFile(dangling).log(start()));
+    const opened = await rejectionOf(jsonLinesFile(dangling).log(start()));
     expect(opened.code).toBe('ENOENT');
     expect(opened.message.startsWith(`cannot open ${dangling} (ENOENT): `)).toBe(true);
 
@@ -184,7 +178,7 @@ describe('log files (mutation)', () => {
     symlinkSync('/dev/null', devNull);
     const log = jsonLinesFile(devNull);
     await log.log(start());
-    const synced = await rejection(log.log({ type: 'checkpoint', step: 0 }));
+    const synced = await rejectionOf(log.log({ type: 'checkpoint', step: 0 }));
     expect(synced.code).toBe('EINVAL');
     expect(synced.message.startsWith(`cannot sync ${devNull} (EINVAL): `)).toBe(true);
     await log.close?.();
@@ -197,7 +191,7 @@ describe('log files (mutation)', () => {
     const path = fresh('full.jsonl');
     const log = jsonLinesFile(path);
     await log.log(start());
-    const e = await rejection(log.log(step(1, 1, 1)));
+    const e = await rejectionOf(log.log(step(1, 1, 1)));
     expect(e.message).toBe(`cannot append to ${path} (ENOSPC): ENOSPC: no space left on device, write`);
     expect(e.code).toBe('ENOSPC');
     expect(e.cause).toBe(full);
@@ -238,7 +232,7 @@ describe('log files (mutation)', () => {
   it('tensorBoardFile failures: a directory in the file place (open), /dev/full (append)', async () => {
     const isDir = tensorBoardFile(fresh('tb-dir'), { now: () => 5 });
     mkdirSync(isDir.path, { recursive: true });
-    const opened = await rejection(isDir.log(start()));
+    const opened = await rejectionOf(isDir.log(start()));
     expect(opened.code).toBe('EISDIR');
     expect(opened.message.startsWith(`cannot open ${isDir.path} (EISDIR): `)).toBe(true);
 
@@ -246,7 +240,7 @@ describe('log files (mutation)', () => {
     mkdirSync(d);
     const full = tensorBoardFile(d, { now: () => 6 });
     symlinkSync('/dev/full', full.path);
-    const appended = await rejection(full.log(start()));
+    const appended = await rejectionOf(full.log(start()));
     expect(appended.code).toBe('ENOSPC');
     expect(appended.message).toBe(`cannot append to ${full.path} (ENOSPC): ENOSPC: no space left on device, write`);
     await full.close?.();
@@ -269,12 +263,12 @@ describe('log files (mutation)', () => {
         return e as Error;
       }
     })()!;
-    const e = await rejection(readJsonLines(path));
+    const e = await rejectionOf(readJsonLines(path));
     expect(e.message).toBe(`${path}:3: not a JSON line (${parseError.message})`);
     expect(e.cause).toBeInstanceOf(SyntaxError);
 
     const missing = join(dir, 'missing.jsonl');
-    expect((await rejection(readJsonLines(missing))).message).toBe(
+    expect((await rejectionOf(readJsonLines(missing))).message).toBe(
       `cannot read ${missing} (ENOENT): ENOENT: no such file or directory, open '${missing}'`,
     );
   });

@@ -3,11 +3,12 @@
 // else raw dot products; baseTemperature defaulting to temperature; SupCon's labels only when
 // supervised). The losses themselves are checked against float64 references in @contrastive/losses.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, getKernel, InvalidArgumentError, registerKernel, unregisterKernel } from '@contrastive/core';
+import { createRng, InvalidArgumentError, registerKernel, unregisterKernel } from '@contrastive/core';
 import { infoNCELoss, ntXentLoss, supConLoss } from '@contrastive/losses';
 import { describeBackends, expectClose } from '@contrastive/test-utils';
 import { symmetricRelu } from '@contrastive/nets';
 import { afterEach, expect, it } from 'vitest';
+import { kernelRestorer } from '../testing/kernels';
 import { linearNet } from '../testing/toy';
 import { contrastiveMethod, contrastiveMethodSchema } from './contrastive';
 
@@ -160,13 +161,7 @@ describeBackends('contrastiveMethod options reach the loss (mutation)', () => {
 
 // The fused step is wired from core's kernel registry; these tests register stand-ins that record
 // their calls (what the kernels compute is checked in fused-step.mutation.test.ts and @contrastive/native).
-const saved = { loss: getKernel('symmetricReluInfoNCE'), step: getKernel('symmetricReluInfoNCEStep') };
-const restoreKernels = () => {
-  if (saved.loss) registerKernel('symmetricReluInfoNCE', saved.loss);
-  else unregisterKernel('symmetricReluInfoNCE');
-  if (saved.step) registerKernel('symmetricReluInfoNCEStep', saved.step);
-  else unregisterKernel('symmetricReluInfoNCEStep');
-};
+const restoreKernels = kernelRestorer('symmetricReluInfoNCE', 'symmetricReluInfoNCEStep');
 
 describeBackends("contrastiveMethod kernels: 'native' says why not, the fused step gets the encoder's settings (mutation)", () => {
   afterEach(restoreKernels);
